@@ -87,6 +87,7 @@ const (
 	CodeUnknownAgent         = "unknown_agent"          // 403 gateway named an unknown agent
 	CodeOverLimit            = "over_limit"             // 403 adjustment over the agent's limit
 	CodeNotFound             = "not_found"              // 404
+	CodeMethodNotAllowed     = "method_not_allowed"     // 405 known path, other method
 	CodeDuplicateEmail       = "duplicate_email"        // 409
 	CodeIdempotencyInFlight  = "idempotency_in_flight"  // 409
 	CodeVersionMismatch      = "version_mismatch"       // 412
