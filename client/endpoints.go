@@ -1,0 +1,260 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"frontdesk/api"
+)
+
+// Me returns the agent the credentials act as (GET /me): the cheapest way
+// to check a key pair works.
+func (c *Client) Me(ctx context.Context) (api.Me, error) {
+	var me api.Me
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/me"}, &me)
+	if err != nil {
+		return api.Me{}, fmt.Errorf("who am I: %w", err)
+	}
+	return me, nil
+}
+
+// SearchParams selects a page of customers. Zero values leave the
+// server's defaults (no filter, newest first, page 1, 20 a page).
+type SearchParams struct {
+	Query string // substring of email, first/last name or phone
+	Sort  string // api.SortNewest (default), api.SortTopSpenders, api.SortName
+	Page  int    // 1-based
+	Limit int    // per page, at most api.MaxPageLimit
+}
+
+// SearchCustomers lists customers matching p (GET /customers).
+func (c *Client) SearchCustomers(ctx context.Context, p SearchParams) (api.CustomerList, error) {
+	q := url.Values{}
+	if s := strings.TrimSpace(p.Query); s != "" {
+		q.Set("search", s)
+	}
+	if p.Sort != "" {
+		q.Set("sort", p.Sort)
+	}
+	setInt(q, "page", p.Page)
+	setInt(q, "limit", p.Limit)
+	var out api.CustomerList
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers", query: q}, &out); err != nil {
+		if p.Query != "" {
+			return api.CustomerList{}, fmt.Errorf("search customers for %q: %w", p.Query, err)
+		}
+		return api.CustomerList{}, fmt.Errorf("list customers: %w", err)
+	}
+	return out, nil
+}
+
+// GetCustomer fetches one customer with store metrics (GET
+// /customers/{id}). Version, needed to patch, comes from the body, or
+// from the ETag when the body has none.
+func (c *Client) GetCustomer(ctx context.Context, id api.ID) (api.Customer, error) {
+	p, err := idPath("customer", id)
+	if err != nil {
+		return api.Customer{}, err
+	}
+	var out api.CustomerEnvelope
+	res, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + p}, &out)
+	if err != nil {
+		return api.Customer{}, fmt.Errorf("get customer %s: %w", id, err)
+	}
+	if out.Customer.Version == 0 {
+		if v, ok := parseETagVersion(res.header.Get(api.HeaderETag)); ok {
+			out.Customer.Version = v
+		}
+	}
+	return out.Customer, nil
+}
+
+// parseETagVersion reads `"7"` or `W/"7"`.
+func parseETagVersion(etag string) (int64, bool) {
+	etag = strings.TrimPrefix(strings.TrimSpace(etag), "W/")
+	etag = strings.Trim(etag, `"`)
+	v, err := strconv.ParseInt(etag, 10, 64)
+	return v, err == nil && v > 0
+}
+
+// CreateCustomer creates a customer (POST /customers). It is never
+// retried: a lost answer could otherwise create the customer twice; on a
+// transport error, search by email before trying again.
+func (c *Client) CreateCustomer(ctx context.Context, in api.CustomerCreate) (api.Customer, error) {
+	var out api.CustomerEnvelope
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/customers", body: in}, &out); err != nil {
+		return api.Customer{}, fmt.Errorf("create customer %s: %w", in.Email, err)
+	}
+	return out.Customer, nil
+}
+
+// PatchCustomer changes the fields set in p (PATCH /customers/{id}) if
+// the customer is still at version; otherwise the *APIError is 412
+// version_mismatch with CurrentVersion. It is never retried.
+func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version int64, p api.CustomerPatch) (api.Customer, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.Customer{}, err
+	}
+	if version <= 0 {
+		return api.Customer{}, fmt.Errorf("patch customer %s: no version to match: fetch the customer first", id)
+	}
+	var out api.CustomerEnvelope
+	_, err = c.do(ctx, request{
+		method: http.MethodPatch,
+		path:   "/customers" + path,
+		body:   p,
+		header: map[string]string{api.HeaderIfMatch: strconv.Quote(strconv.FormatInt(version, 10))},
+	}, &out)
+	if err != nil {
+		return api.Customer{}, fmt.Errorf("update customer %s: %w", id, err)
+	}
+	return out.Customer, nil
+}
+
+// OrderParams selects a page of a customer's orders, newest first.
+type OrderParams struct {
+	Page, Limit int
+	Status      string    // one of api.OrderStatuses, "" for all
+	From, Until time.Time // created at or after From, before Until; zero for open
+}
+
+// ListOrders lists a customer's orders (GET /customers/{id}/orders).
+func (c *Client) ListOrders(ctx context.Context, id api.ID, p OrderParams) (api.OrderList, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.OrderList{}, err
+	}
+	q := url.Values{}
+	setInt(q, "page", p.Page)
+	setInt(q, "limit", p.Limit)
+	if p.Status != "" {
+		q.Set("status", p.Status)
+	}
+	if !p.From.IsZero() {
+		q.Set("from", p.From.UTC().Format(time.RFC3339))
+	}
+	if !p.Until.IsZero() {
+		q.Set("until", p.Until.UTC().Format(time.RFC3339))
+	}
+	var out api.OrderList
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/orders", query: q}, &out); err != nil {
+		return api.OrderList{}, fmt.Errorf("list orders of customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// GetOrder fetches one order with its items and addresses.
+func (c *Client) GetOrder(ctx context.Context, customerID, orderID api.ID) (api.Order, error) {
+	cp, err := idPath("customer", customerID)
+	if err != nil {
+		return api.Order{}, err
+	}
+	op, err := idPath("order", orderID)
+	if err != nil {
+		return api.Order{}, err
+	}
+	var out api.OrderEnvelope
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + cp + "/orders" + op}, &out); err != nil {
+		return api.Order{}, fmt.Errorf("get order %s of customer %s: %w", orderID, customerID, err)
+	}
+	return out.Order, nil
+}
+
+// GetLoyalty returns a customer's balance and up to 50 recent ledger
+// entries.
+func (c *Client) GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.Loyalty{}, err
+	}
+	var out api.Loyalty
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/loyalty"}, &out); err != nil {
+		return api.Loyalty{}, fmt.Errorf("get loyalty of customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ListLedger pages through a customer's whole loyalty ledger, newest
+// first. Zero page or limit leaves the server's default.
+func (c *Client) ListLedger(ctx context.Context, id api.ID, page, limit int) (api.LedgerPage, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.LedgerPage{}, err
+	}
+	q := url.Values{}
+	setInt(q, "page", page)
+	setInt(q, "limit", limit)
+	var out api.LedgerPage
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/loyalty/ledger", query: q}, &out); err != nil {
+		return api.LedgerPage{}, fmt.Errorf("list loyalty ledger of customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// AdjustLoyalty adds (or with negative points removes) loyalty points.
+// idempotencyKey identifies the logical operation: "" makes a new one;
+// the same key is sent on every retry of this call, and a caller that
+// retries the operation itself (the agent presses "retry" after a network
+// error) must pass the same key again, so the points are applied once.
+// replayed is true when the server answered from an earlier application
+// of the same key.
+func (c *Client) AdjustLoyalty(ctx context.Context, id api.ID, req api.AdjustmentRequest, idempotencyKey string) (res api.AdjustmentResult, replayed bool, err error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.AdjustmentResult{}, false, err
+	}
+	if idempotencyKey == "" {
+		idempotencyKey = NewIdempotencyKey()
+	}
+	r, err := c.do(ctx, request{
+		method: http.MethodPost,
+		path:   "/customers" + path + "/loyalty/adjustments",
+		body:   req,
+		header: map[string]string{api.HeaderIdempotencyKey: idempotencyKey},
+	}, &res)
+	if err != nil {
+		return api.AdjustmentResult{}, false, fmt.Errorf("adjust loyalty of customer %s by %+d points: %w", id, req.Points, err)
+	}
+	return res, strings.EqualFold(r.header.Get(api.HeaderReplayed), "true"), nil
+}
+
+// NewIdempotencyKey returns a fresh random key for one logical operation.
+func NewIdempotencyKey() string { return uuid.NewString() }
+
+// ListNotes pages through a customer's internal notes, newest first.
+func (c *Client) ListNotes(ctx context.Context, id api.ID, page, limit int) (api.NoteList, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.NoteList{}, err
+	}
+	q := url.Values{}
+	setInt(q, "page", page)
+	setInt(q, "limit", limit)
+	var out api.NoteList
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/notes", query: q}, &out); err != nil {
+		return api.NoteList{}, fmt.Errorf("list notes of customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// AddNote adds an internal note (POST /customers/{id}/notes). It is never
+// retried: a lost answer could otherwise add the note twice.
+func (c *Client) AddNote(ctx context.Context, id api.ID, body string) (api.Note, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.Note{}, err
+	}
+	var out api.NoteEnvelope
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/customers" + path + "/notes", body: api.NoteCreate{Body: body}}, &out); err != nil {
+		return api.Note{}, fmt.Errorf("add note to customer %s: %w", id, err)
+	}
+	return out.Note, nil
+}
