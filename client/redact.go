@@ -18,11 +18,11 @@ const Redacted = "[REDACTED]"
 
 // sensitiveHeaders are never logged with their value.
 var sensitiveHeaders = map[string]bool{
-	"Authorization":       true,
-	"Proxy-Authorization": true,
-	"Cookie":              true,
-	"Set-Cookie":          true,
-	"X-Api-Key":           true,
+	"Authorization":         true,
+	"Proxy-Authorization":   true,
+	"Cookie":                true,
+	"Set-Cookie":            true,
+	"X-Api-Key":             true,
 	api.HeaderCustomerToken: true,
 }
 
