@@ -271,26 +271,33 @@ func (c *Client) do(ctx context.Context, r request, out any) (response, error) {
 		return response{}, c.answerError(resp, target)
 	}
 	res := response{status: status, header: resp.Header()}
-	body := resp.Body()
+	return res, decodeSuccess(status, resp.Header(), resp.Body(), target, out)
+}
+
+// decodeSuccess unwraps a 2xx answer's envelope into out (nil: only check
+// the envelope). A body that is not a success envelope, or whose data
+// does not fit out, is an *APIError with CodeBadResponse.
+func decodeSuccess(status int, h http.Header, body []byte, target string, out any) error {
 	if status == http.StatusNoContent {
-		return res, nil
+		return nil
 	}
 	var env api.Envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return res, badSuccess(status, resp.Header(), body, target, err)
+		return badSuccess(status, h, body, target, err)
 	}
 	if env.Status != api.EnvelopeSuccess {
-		return res, badSuccess(status, resp.Header(), body, target, fmt.Errorf("envelope status %q, want %q", env.Status, api.EnvelopeSuccess))
+		return badSuccess(status, h, body, target, fmt.Errorf("envelope status %q, want %q", env.Status, api.EnvelopeSuccess))
 	}
-	if out != nil {
-		if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
-			return res, badSuccess(status, resp.Header(), body, target, errors.New("no data"))
-		}
-		if err := json.Unmarshal(env.Data, out); err != nil {
-			return res, badSuccess(status, resp.Header(), body, target, err)
-		}
+	if out == nil {
+		return nil
 	}
-	return res, nil
+	if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
+		return badSuccess(status, h, body, target, errors.New("no data"))
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		return badSuccess(status, h, body, target, err)
+	}
+	return nil
 }
 
 func (c *Client) answerError(resp *resty.Response, url string) error {

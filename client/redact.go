@@ -34,7 +34,7 @@ var secretPatterns = []struct {
 	repl string
 }{
 	{regexp.MustCompile(`cs_[A-Za-z0-9_\-]+`), "cs_" + Redacted},
-	{regexp.MustCompile(`\b(Basic|Bearer|Digest|basic|bearer)\s+[A-Za-z0-9+/=._~\-]{8,}`), "$1 " + Redacted},
+	{regexp.MustCompile(`\b(Basic|Bearer|Digest)\s+[A-Za-z0-9+/=._~\-]{8,}`), "$1 " + Redacted},
 	{regexp.MustCompile(`(?i)("(?:token|secret|password|api_secret|access_token|refresh_token)"\s*:\s*")[^"]*(")`), "${1}" + Redacted + "${2}"},
 	{regexp.MustCompile(`(?i)\b(token|secret|password|api_secret|access_token|refresh_token)=([^&\s"]+)`), "${1}=" + Redacted},
 }
