@@ -2,18 +2,21 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"frontdesk/config"
 )
 
 // Environment variables that configure credentials for one run.
 const (
 	EnvAPIURL    = "FRONTDESK_API_URL"
 	EnvAPIKey    = "FRONTDESK_API_KEY"
-	EnvAPISecret = "FRONTDESK_API_SECRET"
+	EnvAPISecret = config.EnvSecret
 	EnvProfile   = "FRONTDESK_PROFILE"
-	EnvConfig    = "FRONTDESK_CONFIG"
+	EnvConfig    = config.EnvConfig
 )
 
 // Secret sources reported by `auth status`.
@@ -35,24 +38,195 @@ type Credentials struct {
 	Timeout      time.Duration
 }
 
-// Credentials resolves the credentials for this run. For now they come from
-// the environment only; profiles and the keyring land with the credentials
-// issue.
-func (a *App) Credentials(context.Context) (Credentials, error) {
-	c := Credentials{
-		URL:          strings.TrimSpace(a.Getenv(EnvAPIURL)),
-		KeyID:        strings.TrimSpace(a.Getenv(EnvAPIKey)),
-		Secret:       a.Getenv(EnvAPISecret),
-		SecretSource: SecretFromEnv,
+// ErrNoCredentials means nothing is set up to call an API with: no profile
+// and no FRONTDESK_API_* variables, or a profile whose secret is not stored.
+// The console shows its onboarding screen on it; match it with errors.Is.
+var ErrNoCredentials = errors.New("no credentials")
+
+// NoCredentialsError is the ErrNoCredentials a run gets, with what is known
+// so far (an onboarding form can start from it) and what to do.
+type NoCredentialsError struct {
+	// Profile, URL and KeyID are set when a profile exists but its secret
+	// is not stored.
+	Profile, URL, KeyID string
+	// ConfigFile is the config file that was read.
+	ConfigFile string
+}
+
+func (e *NoCredentialsError) Error() string {
+	if e.Profile != "" {
+		return fmt.Sprintf("no secret stored for profile %q (key %s): run `frontdesk auth login --profile %s --url %s --key %s` "+
+			"and paste the secret, or set %s", e.Profile, e.KeyID, e.Profile, e.URL, e.KeyID, EnvAPISecret)
 	}
-	var missing []string
-	for _, v := range []struct{ name, val string }{{EnvAPIURL, c.URL}, {EnvAPIKey, c.KeyID}, {EnvAPISecret, c.Secret}} {
-		if v.val == "" {
-			missing = append(missing, v.name)
+	return "no credentials: run `frontdesk auth login --url URL --key ck_…` (it asks for the secret), " +
+		"or try the sandbox with `frontdesk demo`; on a server without a keyring set " +
+		EnvAPIURL + ", " + EnvAPIKey + " and " + EnvAPISecret
+}
+
+// Is makes errors.Is(err, ErrNoCredentials) true.
+func (e *NoCredentialsError) Is(target error) bool { return target == ErrNoCredentials }
+
+// ConfigPath is the config file this run reads and writes: --config, then
+// FRONTDESK_CONFIG, then $XDG_CONFIG_HOME/frontdesk/config.toml.
+func (a *App) ConfigPath() (string, error) {
+	return config.ResolveFile(a.Flags.Config, a.Getenv)
+}
+
+// LoadConfig reads this run's config file (an empty config if it does not
+// exist yet).
+func (a *App) LoadConfig() (*config.Config, error) {
+	path, err := a.ConfigPath()
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(path)
+}
+
+// SecretStore is the keyring this run keeps secrets in. It is the system
+// keyring; tests swap what that talks to with keyring.MockInit.
+func (a *App) SecretStore() *config.SecretStore {
+	return config.NewSecretStore(nil)
+}
+
+// Profile selection sources, for messages.
+const (
+	fromFlag   = "--profile"
+	fromEnv    = EnvProfile
+	fromConfig = "current_profile"
+)
+
+// selectedProfile is the profile this run asks for and where that came
+// from: --profile, then FRONTDESK_PROFILE, then the config's current
+// profile. Empty when none is chosen.
+func (a *App) selectedProfile(f *config.File) (name, from string) {
+	switch {
+	case a.Flags.Profile != "":
+		return a.Flags.Profile, fromFlag
+	case strings.TrimSpace(a.Getenv(EnvProfile)) != "":
+		return strings.TrimSpace(a.Getenv(EnvProfile)), fromEnv
+	case f.CurrentProfile != "":
+		return f.CurrentProfile, fromConfig
+	}
+	return "", ""
+}
+
+// Credentials resolves the credentials for this run.
+//
+// The profile is --profile, then FRONTDESK_PROFILE, then the config's
+// current_profile; its secret comes from FRONTDESK_API_SECRET when set, else
+// from the keyring. FRONTDESK_API_URL and FRONTDESK_API_KEY together
+// override the profile's URL and key (headless machines and CI); their
+// secret is FRONTDESK_API_SECRET, or the keyring entry of the profile with
+// that key id. With nothing configured the error is a *NoCredentialsError
+// (errors.Is ErrNoCredentials).
+func (a *App) Credentials(ctx context.Context) (Credentials, error) {
+	cfg, err := a.LoadConfig()
+	if err != nil {
+		return Credentials{}, err
+	}
+	envURL := strings.TrimSpace(a.Getenv(EnvAPIURL))
+	envKey := strings.TrimSpace(a.Getenv(EnvAPIKey))
+	envSecret := a.Getenv(EnvAPISecret)
+	name, from := a.selectedProfile(&cfg.File)
+
+	if envURL != "" || envKey != "" {
+		return a.envCredentials(ctx, cfg, envURL, envKey, envSecret, name)
+	}
+	if name == "" {
+		return Credentials{}, &NoCredentialsError{ConfigFile: cfg.Path}
+	}
+	p, ok := cfg.Profile(name)
+	if !ok {
+		return Credentials{}, fmt.Errorf("no profile %q (chosen by %s) in %s; profiles: %s. Run `frontdesk auth login --profile %s --url URL --key ck_…` to create it",
+			name, from, cfg.Path, joinOrNone(cfg.Names()), name)
+	}
+	c := fromProfile(name, p)
+	if envSecret != "" {
+		c.Secret, c.SecretSource = envSecret, SecretFromEnv
+		return c, nil
+	}
+	secret, err := a.SecretStore().Get(ctx, name, p.KeyID)
+	if errors.Is(err, config.ErrSecretNotFound) {
+		return Credentials{}, &NoCredentialsError{Profile: name, URL: p.URL, KeyID: p.KeyID, ConfigFile: cfg.Path}
+	}
+	if err != nil {
+		return Credentials{}, err
+	}
+	c.Secret, c.SecretSource = secret, SecretFromKeyring
+	return c, nil
+}
+
+func fromProfile(name string, p config.Profile) Credentials {
+	return Credentials{
+		Profile:    name,
+		URL:        p.URL,
+		KeyID:      p.KeyID,
+		Production: p.Production,
+		ReadOnly:   p.ReadOnly,
+		Agent:      p.Agent,
+		Timeout:    time.Duration(p.Timeout),
+	}
+}
+
+// envCredentials builds credentials from FRONTDESK_API_URL and _KEY. A
+// profile with the same key id lends its name (for the keyring entry) and
+// its production and read-only marks, so the environment never makes a
+// production key look harmless.
+func (a *App) envCredentials(ctx context.Context, cfg *config.Config, url, key, secret, selected string) (Credentials, error) {
+	if url == "" || key == "" {
+		set, unset := EnvAPIURL, EnvAPIKey
+		if url == "" {
+			set, unset = unset, set
+		}
+		return Credentials{}, fmt.Errorf("%s is set but %s is not: set both (and %s, or store the secret with `frontdesk auth login`), or unset %s to use a profile",
+			set, unset, EnvAPISecret, set)
+	}
+	if err := config.ValidateURL(url); err != nil {
+		return Credentials{}, fmt.Errorf("%s: %w", EnvAPIURL, err)
+	}
+	if err := config.ValidateKeyID(key); err != nil {
+		return Credentials{}, fmt.Errorf("%s: %w", EnvAPIKey, err)
+	}
+	c := Credentials{URL: url, KeyID: key}
+	// The profile lending its settings: the selected one if its key matches,
+	// else the only one with that key.
+	var owner string
+	if p, ok := cfg.Profile(selected); ok && p.KeyID == key {
+		owner = selected
+	} else {
+		for _, n := range cfg.Names() {
+			if cfg.Profiles[n].KeyID == key {
+				owner = n
+				break
+			}
 		}
 	}
-	if len(missing) > 0 {
-		return Credentials{}, fmt.Errorf("no credentials: set %s (start a sandbox with `frontdesk sandbox serve` to get a key)", strings.Join(missing, ", "))
+	if owner != "" {
+		p := cfg.Profiles[owner]
+		c.Profile, c.Production, c.ReadOnly, c.Agent, c.Timeout = owner, p.Production, p.ReadOnly, p.Agent, time.Duration(p.Timeout)
 	}
+	if secret != "" {
+		c.Secret, c.SecretSource = secret, SecretFromEnv
+		return c, nil
+	}
+	if owner == "" {
+		return Credentials{}, fmt.Errorf("%s and %s are set but %s is not, and no profile has key %s to find a stored secret by: set %s, or run `frontdesk auth login --url %s --key %s`",
+			EnvAPIURL, EnvAPIKey, EnvAPISecret, key, EnvAPISecret, url, key)
+	}
+	s, err := a.SecretStore().Get(ctx, owner, key)
+	if errors.Is(err, config.ErrSecretNotFound) {
+		return Credentials{}, &NoCredentialsError{Profile: owner, URL: url, KeyID: key, ConfigFile: cfg.Path}
+	}
+	if err != nil {
+		return Credentials{}, err
+	}
+	c.Secret, c.SecretSource = s, SecretFromKeyring
 	return c, nil
+}
+
+func joinOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }

@@ -1,6 +1,126 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
 
-// newInfoCmd is not built yet; the command is added when its issue lands.
-func newInfoCmd(*App) *cobra.Command { return nil }
+	"github.com/spf13/cobra"
+
+	"frontdesk/config"
+)
+
+// probeTimeout bounds the keyring check of `frontdesk info`.
+const probeTimeout = 5 * time.Second
+
+// InfoJSON is `frontdesk info --json`. Its fields are stable.
+type InfoJSON struct {
+	Version          string `json:"version"`
+	ConfigFile       string `json:"config_file"`
+	ConfigExists     bool   `json:"config_exists"`
+	ConfigError      string `json:"config_error,omitempty"`
+	LogFile          string `json:"log_file"`
+	StateDir         string `json:"state_dir"`
+	Keyring          string `json:"keyring"`
+	KeyringReachable bool   `json:"keyring_reachable"`
+	KeyringError     string `json:"keyring_error,omitempty"`
+	Profile          string `json:"profile,omitempty"`
+	ProfileFrom      string `json:"profile_from,omitempty"`
+	SecretInEnv      bool   `json:"secret_in_env"`
+}
+
+func newInfoCmd(a *App) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "info",
+		Short: "Show where frontdesk keeps its config, logs and secrets",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			info, err := a.info(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.Env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(info)
+			}
+			w := a.Env.Stdout
+			row := func(k, v string) { fmt.Fprintf(w, "%-13s %s\n", k+":", v) }
+			row("Version", info.Version)
+			cf := info.ConfigFile
+			switch {
+			case !info.ConfigExists:
+				cf += " (not created yet)"
+			case info.ConfigError != "":
+				cf += " (unreadable: " + info.ConfigError + ")"
+			}
+			row("Config file", cf)
+			row("Log file", info.LogFile)
+			row("State dir", info.StateDir)
+			kr := info.Keyring + ": reachable"
+			if !info.KeyringReachable {
+				kr = info.Keyring + ": NOT reachable (" + info.KeyringError + ")"
+			}
+			row("Keyring", kr)
+			switch {
+			case info.Profile != "":
+				row("Profile", info.Profile+" (from "+info.ProfileFrom+")")
+			default:
+				row("Profile", "none")
+			}
+			if info.SecretInEnv {
+				row("Secret", "from "+EnvAPISecret+" (overrides the keyring)")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// info gathers what `frontdesk info` shows. A broken config file does not
+// stop it: info is what you run to find out where that file is.
+func (a *App) info(ctx context.Context) (InfoJSON, error) {
+	info := InfoJSON{Version: Version, Keyring: config.Backend(), SecretInEnv: a.Getenv(EnvAPISecret) != ""}
+	var err error
+	if info.ConfigFile, err = a.ConfigPath(); err != nil {
+		return info, err
+	}
+	if _, err := os.Stat(info.ConfigFile); err == nil {
+		info.ConfigExists = true
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return info, fmt.Errorf("config file %s: %w", info.ConfigFile, err)
+	}
+	if info.StateDir, err = config.StateDir(a.Getenv); err != nil {
+		return info, err
+	}
+	info.LogFile = a.Flags.LogFile
+	if info.LogFile == "" {
+		if info.LogFile, err = config.DefaultLogFile(a.Getenv); err != nil {
+			return info, err
+		}
+	}
+	if cfg, err := config.Load(info.ConfigFile); err == nil {
+		info.Profile, info.ProfileFrom = a.selectedProfile(&cfg.File)
+	} else {
+		info.ConfigError = err.Error()
+		info.Profile, info.ProfileFrom = a.selectedProfile(&config.File{})
+	}
+	store := a.SecretStore()
+	store.Timeout = probeTimeout
+	if err := store.Probe(ctx); err != nil {
+		info.KeyringError = err.Error()
+		var ku *config.KeyringUnavailableError
+		if errors.As(err, &ku) {
+			info.KeyringError = ku.Err.Error()
+		}
+	} else {
+		info.KeyringReachable = true
+	}
+	return info, nil
+}
