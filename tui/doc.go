@@ -1,0 +1,42 @@
+// Package tui is the console's shell: the navigation stack, header,
+// footer, toasts, key map, help overlay, command palette and theme. The
+// screens themselves (search, profile, orders, forms) live in package
+// screens and plug in through four things:
+//
+// Common is the per-session context (one per terminal or SSH session,
+// nothing package-level): Styles, the shared KeyMap, the content size,
+// the Agent (GET /me), the Profile (name or host, production, read-only),
+// a Logger, the session Context, Copy (OSC 52, sanitized) and Track (the
+// spinner's in-flight count). Screens get a *Common when they are built,
+// read it on every Update and View, and never write it; the shell does.
+// The API client is not in Common: package screens defines the interface
+// it needs from frontdesk/client and gives it to its screens.
+//
+// Screen is one page: Init/Update/View, SetSize, Title (breadcrumbs),
+// ShortHelp/FullHelp (its key bindings) and CapturesKeys (true while an
+// input or form has focus: then every key but ctrl+c is the screen's,
+// including esc, q, : and ?). Keys and mouse events go to the top screen
+// only, mouse Y already shifted so row 0 is the screen's first line; all
+// other messages go to every screen on the stack, so answers reach a
+// screen that is no longer on top — tag messages and ignore others'.
+// A screen may also implement Closer to cancel work when it leaves.
+//
+// Binding is an action as data: keys, help, Dangerous, Mutates, MinRole
+// with Action ("edit customers") and a Disabled func. FullHelp is the one
+// list: when the top screen is not capturing keys, the shell matches the
+// key against it and, if the binding is disabled, shows the reason ("your
+// role (viewer) cannot edit customers", "read-only profile") in a toast
+// and drops the key; ? draws the same list with disabled entries greyed
+// and their reasons. In Update, act on a key with c.Fires(msg, binding).
+//
+// Messages: screens change the stack with Push, Pop, Replace and ResetTo;
+// report with Info, Success, Error, ErrorFrom (toasts that expire on
+// their own); wrap every API call in c.Track so the spinner turns; send
+// AgentMsg when GET /me answers. Navigation requests — OpenCustomerMsg,
+// SearchMsg, SwitchProfileMsg from the : palette, or anything a screen
+// wraps with Navigate — go to the Router (Options.Router, provided by
+// package screens), which answers with a command, usually Push(screen).
+//
+// Every string from the API passes through package tui/sanitize before
+// it reaches a view.
+package tui

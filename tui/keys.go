@@ -1,0 +1,184 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"frontdesk/api"
+)
+
+// Binding is one action of a screen, as data. The same list drives key
+// handling (the shell refuses a disabled binding before the screen sees the
+// key), the footer's short help, the ? overlay (disabled actions greyed
+// with the reason) and role gating.
+type Binding struct {
+	// Keys are the key strings that fire the binding, as tea.KeyPressMsg's
+	// String or Keystroke spells them: "e", "N", "ctrl+r", "shift+tab",
+	// "pgdown", "?".
+	Keys []string
+	// HelpKey is how help shows the keys ("↑/k"); empty means Keys joined
+	// with "/".
+	HelpKey string
+	// Help says what the binding does, in a few words ("edit profile").
+	Help string
+
+	// Dangerous marks actions that destroy or cost something; help marks
+	// them and forms confirm them with the safe answer as default.
+	Dangerous bool
+	// Mutates marks actions that change data. They are disabled on a
+	// read-only profile.
+	Mutates bool
+	// MinRole is the weakest role that may use the action ("" for any).
+	MinRole string
+	// Action completes "your role (viewer) cannot …" ("edit customers").
+	Action string
+	// Disabled, if set, returns why the action cannot be used right now
+	// ("no customer selected"), or "" when it can. Role and read-only
+	// checks come from MinRole and Mutates; do not repeat them here.
+	Disabled func() string
+	// Hidden keeps the binding out of the footer's short help and the ?
+	// overlay (it still fires): for aliases such as "1"…"5".
+	Hidden bool
+}
+
+// Matches reports whether the key fires the binding. It does not look at
+// whether the binding is enabled; use Common.Fires for that.
+func (b Binding) Matches(msg tea.KeyPressMsg) bool {
+	if len(b.Keys) == 0 {
+		return false
+	}
+	s := msg.String()
+	if slices.Contains(b.Keys, s) {
+		return true
+	}
+	ks := msg.Keystroke()
+	return ks != s && slices.Contains(b.Keys, ks)
+}
+
+// KeyLabel is the key as help shows it.
+func (b Binding) KeyLabel() string {
+	if b.HelpKey != "" {
+		return b.HelpKey
+	}
+	return strings.Join(b.Keys, "/")
+}
+
+// With returns a copy of b with a Disabled func: a screen takes a shared
+// binding from Common.Keys and adds its own condition.
+func (b Binding) With(disabled func() string) Binding {
+	b.Disabled = disabled
+	return b
+}
+
+// WithHelp returns a copy of b with other help text.
+func (b Binding) WithHelp(help string) Binding {
+	b.Help = help
+	return b
+}
+
+// KeyBinding converts b for bubbles components (list, table, viewport)
+// that take a key.Binding. Gating does not carry over: those components
+// only ever get navigation keys.
+func (b Binding) KeyBinding() key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys...), key.WithHelp(b.KeyLabel(), b.Help))
+}
+
+// Reason says why b cannot be used by this session now, or "" when it can.
+// Read-only comes first (it is the profile, not the person), then the
+// role, then the binding's own condition.
+func (c *Common) Reason(b Binding) string {
+	if b.Mutates && c.Profile.ReadOnly {
+		return "read-only profile"
+	}
+	if b.MinRole != "" && !api.RoleAtLeast(c.Agent.Role, b.MinRole) {
+		action := b.Action
+		if action == "" {
+			action = b.Help
+		}
+		if c.Agent.Role == "" {
+			return fmt.Sprintf("cannot %s until the API says who you are", action)
+		}
+		return fmt.Sprintf("your role (%s) cannot %s", c.Agent.Role, action)
+	}
+	if b.Disabled != nil {
+		return b.Disabled()
+	}
+	return ""
+}
+
+// Enabled reports whether this session may use b now.
+func (c *Common) Enabled(b Binding) bool { return c.Reason(b) == "" }
+
+// Fires reports whether msg fires b and b is enabled: what a screen's
+// Update asks before acting on a key.
+func (c *Common) Fires(msg tea.KeyPressMsg, b Binding) bool {
+	return b.Matches(msg) && c.Enabled(b)
+}
+
+// KeyMap holds the default bindings shared by every screen, so that the
+// same key means the same thing everywhere (DESIGN.md, "Default keys").
+// Screens put the ones they use in their help lists, adding a Disabled
+// condition with Binding.With where needed.
+type KeyMap struct {
+	// Shell-wide: handled by the shell, not by screens.
+	Back, Quit, ForceQuit, Palette, Help Binding
+
+	// Movement.
+	Up, Down, PageUp, PageDown, Top, Bottom Binding
+	// Open the highlighted item; focus the search box.
+	Open, Search Binding
+	// Profile tabs.
+	NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5 Binding
+
+	// Actions on a customer.
+	Edit, Adjust, Note, New, StartSession, EndSession, Copy, Refresh Binding
+}
+
+// DefaultKeyMap is the key map of DESIGN.md. Role floors follow the API:
+// viewers read; agents edit profiles, notes, loyalty (within their limit)
+// and start on-behalf sessions; supervisors create customers.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Back:      Binding{Keys: []string{"esc"}, Help: "back"},
+		Quit:      Binding{Keys: []string{"q"}, Help: "back / quit"},
+		ForceQuit: Binding{Keys: []string{"ctrl+c"}, Help: "quit"},
+		Palette:   Binding{Keys: []string{":"}, Help: "command"},
+		Help:      Binding{Keys: []string{"?"}, Help: "help"},
+
+		Up:       Binding{Keys: []string{"k", "up"}, HelpKey: "↑/k", Help: "up"},
+		Down:     Binding{Keys: []string{"j", "down"}, HelpKey: "↓/j", Help: "down"},
+		PageUp:   Binding{Keys: []string{"pgup"}, Help: "previous page"},
+		PageDown: Binding{Keys: []string{"pgdown"}, HelpKey: "pgdn", Help: "next page"},
+		Top:      Binding{Keys: []string{"g", "home"}, HelpKey: "g", Help: "first"},
+		Bottom:   Binding{Keys: []string{"G", "end"}, HelpKey: "G", Help: "last"},
+		Open:     Binding{Keys: []string{"enter"}, Help: "open"},
+		Search:   Binding{Keys: []string{"/"}, Help: "search"},
+
+		NextTab: Binding{Keys: []string{"tab"}, Help: "next tab"},
+		PrevTab: Binding{Keys: []string{"shift+tab"}, Help: "previous tab"},
+		Tab1:    Binding{Keys: []string{"1"}, HelpKey: "1-5", Help: "go to tab"},
+		Tab2:    Binding{Keys: []string{"2"}, Hidden: true},
+		Tab3:    Binding{Keys: []string{"3"}, Hidden: true},
+		Tab4:    Binding{Keys: []string{"4"}, Hidden: true},
+		Tab5:    Binding{Keys: []string{"5"}, Hidden: true},
+
+		Edit:         Binding{Keys: []string{"e"}, Help: "edit profile", Mutates: true, MinRole: api.RoleAgent, Action: "edit customers"},
+		Adjust:       Binding{Keys: []string{"a"}, Help: "adjust points", Mutates: true, MinRole: api.RoleAgent, Action: "adjust loyalty points"},
+		Note:         Binding{Keys: []string{"N"}, Help: "add note", Mutates: true, MinRole: api.RoleAgent, Action: "add notes"},
+		New:          Binding{Keys: []string{"n"}, Help: "new customer", Mutates: true, MinRole: api.RoleSupervisor, Action: "create customers"},
+		StartSession: Binding{Keys: []string{"o"}, Help: "act on behalf", Dangerous: true, Mutates: true, MinRole: api.RoleAgent, Action: "act on behalf of customers"},
+		EndSession:   Binding{Keys: []string{"O"}, Help: "end on-behalf session"},
+		Copy:         Binding{Keys: []string{"y"}, Help: "copy"},
+		Refresh:      Binding{Keys: []string{"ctrl+r"}, Help: "refresh"},
+	}
+}
+
+// Global is the shell's own list, shown in the ? overlay after the
+// screen's groups.
+func (k KeyMap) Global() []Binding {
+	return []Binding{k.Back, k.Quit, k.ForceQuit, k.Palette, k.Help}
+}
