@@ -27,8 +27,8 @@ type Styles struct {
 
 	// Header line: app name, profile, agent, markers, breadcrumbs.
 	Header, HeaderApp, HeaderProfile, HeaderAgent lipgloss.Style
-	Production, ReadOnly, Banner                   lipgloss.Style
-	Breadcrumb, BreadcrumbCurrent                  lipgloss.Style
+	Production, ReadOnly, Banner                  lipgloss.Style
+	Breadcrumb, BreadcrumbCurrent                 lipgloss.Style
 
 	// Footer line: key help, spinner, toasts.
 	Footer, HelpKey, HelpDesc, HelpSep, HelpDisabled lipgloss.Style

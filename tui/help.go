@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"frontdesk/tui/sanitize"
+)
+
+// ShortHelpView renders bindings on one line of at most width cells:
+// "/ search • enter open • e edit profile". Disabled bindings are greyed;
+// bindings that do not fit are left out rather than cut in half.
+func (c *Common) ShortHelpView(bindings []Binding, width int) string {
+	st := c.Styles
+	sep := st.HelpSep.Render(" • ")
+	sepW := 3
+	var b strings.Builder
+	used := 0
+	for _, k := range bindings {
+		if k.Hidden || len(k.Keys) == 0 {
+			continue
+		}
+		item := k.KeyLabel() + " " + k.Help
+		w := sanitize.Width(item)
+		if used > 0 {
+			w += sepW
+		}
+		if used+w > width {
+			break
+		}
+		if used > 0 {
+			b.WriteString(sep)
+		}
+		if c.Enabled(k) {
+			b.WriteString(st.HelpKey.Render(k.KeyLabel()))
+			b.WriteString(" ")
+			b.WriteString(st.HelpDesc.Render(k.Help))
+		} else {
+			b.WriteString(st.HelpDisabled.Render(item))
+		}
+		used += w
+	}
+	return b.String()
+}
+
+// helpLine is one row of the full help: a binding and why it is disabled.
+func (c *Common) helpLine(k Binding, keyW int) string {
+	st := c.Styles
+	label := k.KeyLabel()
+	pad := strings.Repeat(" ", max(0, keyW-sanitize.Width(label)))
+	desc := k.Help
+	if k.Dangerous {
+		desc += " !"
+	}
+	if reason := c.Reason(k); reason != "" {
+		// Greyed, and the reason spelled out: without colour the words
+		// are what tells the agent the key will not work.
+		return st.HelpDisabled.Render(label+pad+"  "+desc) + st.HelpDisabled.Render(" — "+reason)
+	}
+	return st.HelpKey.Render(label) + pad + "  " + st.HelpDesc.Render(desc)
+}
+
+// FullHelpView renders groups of bindings as columns (stacked when they do
+// not fit side by side), every disabled binding greyed with its reason.
+// The result is at most width cells wide.
+func (c *Common) FullHelpView(groups [][]Binding, width int) string {
+	var cols []string
+	for _, g := range groups {
+		keyW := 0
+		for _, k := range g {
+			if !k.Hidden && len(k.Keys) > 0 {
+				keyW = max(keyW, sanitize.Width(k.KeyLabel()))
+			}
+		}
+		var lines []string
+		for _, k := range g {
+			if k.Hidden || len(k.Keys) == 0 {
+				continue
+			}
+			lines = append(lines, c.helpLine(k, keyW))
+		}
+		if len(lines) > 0 {
+			cols = append(cols, strings.Join(lines, "\n"))
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	gap := "    "
+	total := 0
+	for i, col := range cols {
+		total += lipgloss.Width(col)
+		if i > 0 {
+			total += len(gap)
+		}
+	}
+	var out string
+	if total <= width {
+		parts := make([]string, 0, 2*len(cols))
+		for i, col := range cols {
+			if i > 0 {
+				parts = append(parts, gap)
+			}
+			parts = append(parts, col)
+		}
+		out = lipgloss.JoinHorizontal(lipgloss.Top, parts...)
+	} else {
+		out = strings.Join(cols, "\n\n")
+	}
+	return clampWidth(out, width)
+}
+
+// clampWidth cuts every line of a rendered block to width cells.
+func clampWidth(s string, width int) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(width).Render(s)
+}
