@@ -112,6 +112,13 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 		return UsageError{Err: err}
 	}
 
+	// Without a keyring there is nowhere to put the secret: say so before
+	// asking for it, not after.
+	store := a.SecretStore()
+	if err := store.Probe(ctx); err != nil {
+		return err
+	}
+
 	secret, err := a.readSecret(o.KeyID)
 	if err != nil {
 		return err
@@ -140,8 +147,7 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 		cfg.CurrentProfile = name
 	}
 
-	// The keyring first: when there is no keyring, nothing is written.
-	store := a.SecretStore()
+	// The keyring first: when it fails, nothing is written.
 	if err := store.Set(ctx, name, o.KeyID, secret); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -114,3 +115,6 @@ func writeFile(path, content string) error {
 	}
 	return os.WriteFile(path, []byte(content), 0o600)
 }
+
+// errNoBus is what go-keyring says when there is no D-Bus session.
+var errNoBus = errors.New("dbus: couldn't determine address of session bus")

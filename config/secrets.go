@@ -53,10 +53,10 @@ type KeyringUnavailableError struct {
 }
 
 func (e *KeyringUnavailableError) Error() string {
-	return fmt.Sprintf("no keyring here: could not %s the secret in the %s (%v). Either start a keyring service "+
+	return fmt.Sprintf("no keyring here: the %s is not available to %s secrets (%v). Either start a keyring service "+
 		"(on Linux a Secret Service such as gnome-keyring or KWallet, e.g. `dbus-run-session -- sh` and then "+
 		"`gnome-keyring-daemon --unlock`), or set FRONTDESK_API_SECRET in the environment instead",
-		e.Op, e.Backend, e.Err)
+		e.Backend, e.Op, e.Err)
 }
 
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
