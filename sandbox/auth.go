@@ -1,0 +1,147 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"frontdesk/api"
+)
+
+// caller is who a request runs as, after auth and the gateway header.
+type caller struct {
+	KeyID        string
+	AgentID      string
+	Name         string
+	Role         string
+	LoyaltyLimit int64
+	// Gateway is true when the key is a gateway key (whether or not it
+	// named an agent).
+	Gateway bool
+	// GatewayAgent is the key's own agent when the request runs as another
+	// agent named in X-Frontdesk-Agent; empty otherwise.
+	GatewayAgent string
+	// Via is where the request came from, api or ssh, kept for the audit
+	// log.
+	Via string
+}
+
+// rateKey is the rate-limit bucket: the key, and for gateway keys also the
+// agent it acts for, so one busy SSH user cannot starve the others.
+func (c *caller) rateKey() string {
+	if c.GatewayAgent != "" {
+		return c.KeyID + "/" + c.AgentID
+	}
+	return c.KeyID
+}
+
+type callerKey struct{}
+
+func callerFrom(ctx context.Context) *caller {
+	c, _ := ctx.Value(callerKey{}).(*caller)
+	if c == nil {
+		return &caller{}
+	}
+	return c
+}
+
+// dummyHash is compared against when the key id is unknown, so a missing
+// key costs the same time as a wrong secret.
+var dummyHash = hashSecret("cs_no_such_key")
+
+func hashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+func unauthorized(format string, args ...any) *apiError {
+	return errf(http.StatusUnauthorized, api.CodeUnauthorized, format, args...)
+}
+
+// authenticate checks HTTP Basic credentials and applies the gateway
+// header.
+func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, error) {
+	keyID, secret, ok := r.BasicAuth()
+	if !ok {
+		return nil, unauthorized("send your API key as HTTP Basic auth: key id (ck_…) as the user, secret (cs_…) as the password")
+	}
+	if !strings.HasPrefix(keyID, "ck_") || len(keyID) > 100 || !strings.HasPrefix(secret, "cs_") || len(secret) > 200 {
+		return nil, unauthorized("the key id must start with ck_ and the secret with cs_")
+	}
+	var (
+		c       caller
+		stored  string
+		revoked sql.NullString
+		gateway int
+	)
+	err := s.db.QueryRowContext(ctx, `
+		SELECT k.secret_hash, k.revoked_at, k.gateway, a.id, a.name, a.role, a.loyalty_limit
+		FROM api_keys k JOIN agents a ON a.id = k.agent_id
+		WHERE k.key_id = ?`, keyID).Scan(&stored, &revoked, &gateway, &c.AgentID, &c.Name, &c.Role, &c.LoyaltyLimit)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(dummyHash))
+		return nil, unauthorized("unknown key or wrong secret")
+	case err != nil:
+		return nil, fmt.Errorf("look up key: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(stored)) != 1 {
+		return nil, unauthorized("unknown key or wrong secret")
+	}
+	if revoked.Valid {
+		return nil, unauthorized("this key was revoked; ask an admin for a new one")
+	}
+	c.KeyID = keyID
+	c.Gateway = gateway != 0
+	c.Via = "api"
+
+	if named := r.Header.Get(api.HeaderAgent); named != "" {
+		if !c.Gateway {
+			return nil, errf(http.StatusForbidden, api.CodeAgentHeaderForbidden,
+				"only gateway keys may send %s; drop the header or use a gateway key", api.HeaderAgent)
+		}
+		var a caller
+		err := s.db.QueryRowContext(ctx, `SELECT id, name, role, loyalty_limit FROM agents WHERE id = ?`, named).
+			Scan(&a.AgentID, &a.Name, &a.Role, &a.LoyaltyLimit)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil, errf(http.StatusForbidden, api.CodeUnknownAgent, "the gateway named agent %q, which does not exist", truncate(named, 64))
+		case err != nil:
+			return nil, fmt.Errorf("look up agent: %w", err)
+		}
+		c.GatewayAgent = c.AgentID
+		c.AgentID, c.Name, c.Role, c.LoyaltyLimit = a.AgentID, a.Name, a.Role, a.LoyaltyLimit
+	}
+	// Only a gateway can vouch that a request came over SSH; everyone
+	// else is recorded as the plain API.
+	if via := r.Header.Get(api.HeaderVia); c.Gateway && via == "ssh" {
+		c.Via = "ssh"
+	}
+	return &c, nil
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// getMe answers GET /me.
+func (s *Server) getMe(w http.ResponseWriter, _ *http.Request, c *caller) error {
+	return writeData(w, http.StatusOK, api.Me{
+		AgentID:      c.AgentID,
+		Name:         c.Name,
+		Role:         c.Role,
+		LoyaltyLimit: c.LoyaltyLimit,
+		KeyID:        c.KeyID,
+		Gateway:      c.Gateway,
+	})
+}

@@ -1,0 +1,276 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"frontdesk/api"
+	"frontdesk/sandbox/search"
+)
+
+// recentOnDetail is how many notes and orders ride on GET /customers/{id}.
+const recentOnDetail = 5
+
+func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	q := r.URL.Query()
+	f := api.FieldErrors{}
+	page, limit := pageParams(q, f)
+	sort := q.Get("sort")
+	if sort == "" {
+		sort = api.SortNewest
+	} else if !slices.Contains(api.Sorts, sort) {
+		f["sort"] = "sort must be one of " + strings.Join(api.Sorts, ", ")
+	}
+	query := strings.TrimSpace(q.Get("search"))
+	if utf8.RuneCountInString(query) > api.MaxSearchQueryLen {
+		f["search"] = fmt.Sprintf("search is longer than %d characters", api.MaxSearchQueryLen)
+	} else if !utf8.ValidString(query) {
+		f["search"] = "search is not valid UTF-8"
+	}
+	if len(f) > 0 {
+		return validationErr(f)
+	}
+	res, err := search.Customers(r.Context(), s.db, search.Params{Query: query, Sort: sort, Page: page, Limit: limit})
+	if err != nil {
+		return fmt.Errorf("search customers %q: %w", query, err)
+	}
+	customers, err := loadCustomers(r.Context(), s.db, res.IDs)
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusOK, api.CustomerList{
+		Customers:       customers,
+		Total:           res.Total,
+		TotalIsEstimate: res.Estimate,
+		Page:            page,
+		Limit:           limit,
+	})
+}
+
+func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	var in api.CustomerCreate
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if f := api.ValidateCreate(&in); len(f) > 0 {
+		return validationErr(f)
+	}
+	ctx := r.Context()
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := emailFree(ctx, tx, in.Email, 0); err != nil {
+			return err
+		}
+		now := formatTime(s.now())
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO customers (email, email_confirmed, first_name, last_name, phone, created_at, updated_at)
+			VALUES (?, 0, ?, ?, ?, ?, ?)`, in.Email, in.FirstName, in.LastName, in.Phone, now, now)
+		if err != nil {
+			return fmt.Errorf("save customer: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := insertAddresses(ctx, tx, id, in.Addresses); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO loyalty_accounts (customer_id) VALUES (?)`, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.ltv.invalidate()
+	c, err := s.customerDetail(ctx, id, allFields)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", api.Base+"/customers/"+strconv.FormatInt(id, 10))
+	w.Header().Set(api.HeaderETag, etag(c.Version))
+	return writeData(w, http.StatusCreated, api.CustomerEnvelope{Customer: c})
+}
+
+// emailFree is a 409 if another customer than self already has email
+// (case-insensitively, as the unique index compares).
+func emailFree(ctx context.Context, q querier, email string, self int64) error {
+	var other int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM customers WHERE email = ? COLLATE NOCASE AND id <> ?`, email, self).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("check email: %w", err)
+	}
+	e := errf(http.StatusConflict, api.CodeDuplicateEmail, "another customer (id %d) already has the email %s", other, email)
+	e.body.Fields = map[string]string{"email": "another customer already has this email"}
+	return e
+}
+
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	sel, err := parseFields(r.URL.Query().Get("fields"))
+	if err != nil {
+		return err
+	}
+	c, err := s.customerDetail(r.Context(), id, sel)
+	if err != nil {
+		return err
+	}
+	w.Header().Set(api.HeaderETag, etag(c.Version))
+	if sel.all {
+		return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: c})
+	}
+	picked, err := sel.pick(c)
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusOK, map[string]any{"customer": picked})
+}
+
+// customerDetail loads the single-customer view: the customer, and as far
+// as sel wants them, store metrics, recent notes and recent orders, all
+// from one snapshot.
+func (s *Server) customerDetail(ctx context.Context, id int64, sel *fieldSet) (api.Customer, error) {
+	var c api.Customer
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = loadCustomer(ctx, tx, id); err != nil {
+			return err
+		}
+		if sel.wants("store_metrics") {
+			if c.StoreMetrics, err = s.storeMetrics(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		if sel.wants("notes") {
+			if c.Notes, err = recentNotes(ctx, tx, id, recentOnDetail, 0); err != nil {
+				return err
+			}
+		}
+		if sel.wants("orders") {
+			if c.Orders, err = recentOrders(ctx, tx, "customer_id = ?", []any{id}, recentOnDetail, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return c, err
+}
+
+func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	raw := r.Header.Get(api.HeaderIfMatch)
+	if raw == "" {
+		return errf(http.StatusPreconditionRequired, api.CodeIfMatchRequired,
+			"send If-Match with the customer's version (its ETag) so a concurrent change is not overwritten")
+	}
+	want, err := parseIfMatch(raw)
+	if err != nil {
+		return err
+	}
+	var p api.CustomerPatch
+	if err := decodeBody(r, &p); err != nil {
+		return err
+	}
+	if p.Empty() {
+		return errf(http.StatusBadRequest, api.CodeBadRequest, "the patch changes nothing: send at least one of email, first_name, last_name, phone, status, addresses")
+	}
+	if f := api.ValidatePatch(&p); len(f) > 0 {
+		return validationErr(f)
+	}
+	ctx := r.Context()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		var (
+			version int64
+			email   string
+		)
+		err := tx.QueryRowContext(ctx, `SELECT version, email FROM customers WHERE id = ?`, id).Scan(&version, &email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("customer", id)
+		}
+		if err != nil {
+			return fmt.Errorf("load customer %d: %w", id, err)
+		}
+		if version != want {
+			e := errf(http.StatusPreconditionFailed, api.CodeVersionMismatch,
+				"the customer changed since you loaded it (you sent version %d, it is at %d); reload and apply your change again", want, version)
+			e.body.CurrentVersion = &version
+			return e
+		}
+		sets := []string{"version = version + 1", "updated_at = ?"}
+		args := []any{formatTime(s.now())}
+		if p.Email != nil {
+			if err := emailFree(ctx, tx, *p.Email, id); err != nil {
+				return err
+			}
+			sets = append(sets, "email = ?")
+			args = append(args, *p.Email)
+			// A different address has not been confirmed by anyone yet.
+			if !strings.EqualFold(*p.Email, email) {
+				sets = append(sets, "email_confirmed = 0")
+			}
+		}
+		for col, v := range map[string]*string{"first_name": p.FirstName, "last_name": p.LastName, "phone": p.Phone, "status": p.Status} {
+			if v != nil {
+				sets = append(sets, col+" = ?")
+				args = append(args, *v)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`,
+			append(args, id, want)...)
+		if err != nil {
+			return fmt.Errorf("update customer %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("update customer %d: %d rows changed, want 1", id, n)
+		}
+		if p.Addresses != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM addresses WHERE customer_id = ?`, id); err != nil {
+				return fmt.Errorf("replace addresses of customer %d: %w", id, err)
+			}
+			if err := insertAddresses(ctx, tx, id, *p.Addresses); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c, err := s.customerDetail(ctx, id, allFields)
+	if err != nil {
+		return err
+	}
+	w.Header().Set(api.HeaderETag, etag(c.Version))
+	return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: c})
+}
+
+// parseIfMatch reads a version from If-Match: "3", W/"3" or a bare 3.
+// "*" is refused: the point of If-Match here is naming the version the
+// change was made on.
+func parseIfMatch(raw string) (int64, error) {
+	v := strings.TrimSpace(raw)
+	v = strings.TrimPrefix(v, "W/")
+	v = strings.Trim(v, `"`)
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, errf(http.StatusBadRequest, api.CodeBadRequest,
+			"If-Match must be the customer's ETag, a quoted version number like \"3\"; got %q", truncate(raw, 40))
+	}
+	return n, nil
+}

@@ -1,0 +1,203 @@
+package sandbox
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"frontdesk/api"
+)
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := api.FieldErrors{}
+	page, limit := pageParams(q, f)
+	where := []string{"customer_id = ?"}
+	args := []any{id}
+	if st := q.Get("status"); st != "" {
+		if !slices.Contains(api.OrderStatuses, st) {
+			f["status"] = "status must be one of " + strings.Join(api.OrderStatuses, ", ")
+		}
+		where = append(where, "status = ?")
+		args = append(args, st)
+	}
+	from, okFrom := timeParam(q, "from", false, f)
+	until, okUntil := timeParam(q, "until", true, f)
+	if okFrom {
+		where = append(where, "created_at >= ?")
+		args = append(args, formatTime(from))
+	}
+	if okUntil {
+		where = append(where, "created_at < ?")
+		args = append(args, formatTime(until))
+	}
+	if okFrom && okUntil && !from.Before(until) {
+		f["until"] = "until must be after from"
+	}
+	if len(f) > 0 {
+		return validationErr(f)
+	}
+	ctx := r.Context()
+	out := api.OrderList{Page: page, Limit: limit}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := customerExists(ctx, tx, id); err != nil {
+			return err
+		}
+		cond := strings.Join(where, " AND ")
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM orders WHERE `+cond, args...).Scan(&out.Total); err != nil {
+			return fmt.Errorf("count orders: %w", err)
+		}
+		out.Orders, err = recentOrders(ctx, tx, cond, args, limit, (page-1)*limit)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusOK, out)
+}
+
+// timeParam reads from/until: an RFC 3339 time or a YYYY-MM-DD date (UTC).
+// A date as the end of a range includes that whole day, so the returned
+// bound is exclusive; an RFC 3339 end is taken as inclusive to the
+// millisecond.
+func timeParam(q url.Values, name string, end bool, f api.FieldErrors) (time.Time, bool) {
+	raw := q.Get(name)
+	if raw == "" {
+		return time.Time{}, false
+	}
+	if d, err := time.Parse(time.DateOnly, raw); err == nil {
+		if end {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, raw)
+	if err != nil {
+		f[name] = name + " must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T12:00:00Z)"
+		return time.Time{}, false
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	if end {
+		t = t.Add(time.Millisecond)
+	}
+	return t, true
+}
+
+func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	oid, err := pathID(r, "order_id", "order")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	var o api.Order
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := customerExists(ctx, tx, id); err != nil {
+			return err
+		}
+		var items string
+		var ship, bill sql.NullString
+		o, err = scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+`, items, shipping_address, billing_address
+			FROM orders WHERE id = ? AND customer_id = ?`, oid, id), &items, &ship, &bill)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("order", fmt.Sprintf("%d of customer %d", oid, id))
+		}
+		if err != nil {
+			return fmt.Errorf("load order %d: %w", oid, err)
+		}
+		o.Items = []api.OrderItem{}
+		if items != "" {
+			if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
+				return fmt.Errorf("order %d items: %w", oid, err)
+			}
+		}
+		if o.ShippingAddress, err = unmarshalAddress(ship); err != nil {
+			return fmt.Errorf("order %d: %w", oid, err)
+		}
+		if o.BillingAddress, err = unmarshalAddress(bill); err != nil {
+			return fmt.Errorf("order %d: %w", oid, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusOK, api.OrderEnvelope{Order: o})
+}
+
+func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	f := api.FieldErrors{}
+	page, limit := pageParams(r.URL.Query(), f)
+	if len(f) > 0 {
+		return validationErr(f)
+	}
+	ctx := r.Context()
+	out := api.NoteList{Page: page, Limit: limit}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := customerExists(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notes WHERE customer_id = ?`, id).Scan(&out.Total); err != nil {
+			return fmt.Errorf("count notes: %w", err)
+		}
+		out.Notes, err = recentNotes(ctx, tx, id, limit, (page-1)*limit)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusOK, out)
+}
+
+func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c *caller) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	var in api.NoteCreate
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if err := api.ValidateNoteBody(in.Body); err != nil {
+		return validationErr(api.FieldErrors{"body": err.Error()})
+	}
+	ctx := r.Context()
+	var n api.Note
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := customerExists(ctx, tx, id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO notes (customer_id, body, agent_id, agent_name, created_at) VALUES (?, ?, ?, ?, ?)`,
+			id, in.Body, c.AgentID, c.Name, formatTime(s.now()))
+		if err != nil {
+			return fmt.Errorf("save note: %w", err)
+		}
+		nid, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		n, err = scanNote(tx.QueryRowContext(ctx, `SELECT id, customer_id, body, agent_id, agent_name, created_at FROM notes WHERE id = ?`, nid))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusCreated, api.NoteEnvelope{Note: n})
+}

@@ -1,0 +1,291 @@
+// Package sandbox is the reference Customers API server: net/http over a
+// SQLite file (modernc.org/sqlite, WAL). It is what `frontdesk sandbox
+// serve` and `frontdesk demo` run, and what every test in the repository
+// talks to (through sandbox/sandboxtest).
+//
+// Concurrency model: one writer, many readers. Reads run on the *sql.DB
+// pool (WAL lets them proceed while a write commits); every write
+// transaction in this process holds Server.writeMu, so two of our own
+// writers never race for SQLite's lock and SQLITE_BUSY never reaches a
+// client. Writers in other processes (`sandbox keys create`) are waited
+// for by the connection's busy_timeout.
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"frontdesk/api"
+)
+
+// Options tune a Server. The zero value is usable.
+type Options struct {
+	// Now is the clock for everything the API records (created_at,
+	// updated_at, ledger entries, metrics windows). Default time.Now.
+	Now func() time.Time
+	// Logger receives one line per request. Default: discard.
+	Logger *slog.Logger
+	// RateLimit is the sustained requests per second allowed per key
+	// (default 100); a negative value turns rate limiting off.
+	RateLimit float64
+	// RateBurst is the bucket size (default 200).
+	RateBurst int
+}
+
+// Defaults for Options.
+const (
+	DefaultRateLimit = 100
+	DefaultRateBurst = 200
+	// MaxBodyBytes caps every request body.
+	MaxBodyBytes = 1 << 20
+)
+
+// Server is the sandbox Customers API. It implements http.Handler and
+// serves everything under /api/v1.
+type Server struct {
+	db      *sql.DB
+	now     func() time.Time
+	log     *slog.Logger
+	mux     *http.ServeMux
+	limiter *rateLimiter
+
+	// writeMu serialises this process's write transactions (see the
+	// package doc).
+	writeMu sync.Mutex
+
+	ltv ltvCache
+
+	// afterClaim, when set (tests only), runs after an adjustment has
+	// claimed its idempotency key and before it applies, so a test can
+	// observe the key in flight.
+	afterClaim atomic.Pointer[func()]
+}
+
+// New builds a Server over db, which must have been opened with
+// schema.Open (WAL, foreign keys, _txlock=immediate, migrated).
+func New(db *sql.DB, opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = DefaultRateLimit
+	}
+	if opts.RateBurst <= 0 {
+		opts.RateBurst = DefaultRateBurst
+	}
+	s := &Server{
+		db:  db,
+		now: func() time.Time { return opts.Now().UTC() },
+		log: opts.Logger,
+		mux: http.NewServeMux(),
+	}
+	if opts.RateLimit > 0 {
+		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, time.Now)
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	const b = api.Base
+	s.handle("GET "+b+"/me", api.RoleViewer, s.getMe)
+	s.handle("GET "+b+"/customers", api.RoleViewer, s.listCustomers)
+	s.handle("POST "+b+"/customers", api.RoleSupervisor, s.createCustomer)
+	s.handle("GET "+b+"/customers/{id}", api.RoleViewer, s.getCustomer)
+	s.handle("PATCH "+b+"/customers/{id}", api.RoleAgent, s.patchCustomer)
+	s.handle("GET "+b+"/customers/{id}/orders", api.RoleViewer, s.listOrders)
+	s.handle("GET "+b+"/customers/{id}/orders/{order_id}", api.RoleViewer, s.getOrder)
+	s.handle("GET "+b+"/customers/{id}/loyalty", api.RoleViewer, s.getLoyalty)
+	s.handle("GET "+b+"/customers/{id}/loyalty/ledger", api.RoleViewer, s.getLedger)
+	s.handle("POST "+b+"/customers/{id}/loyalty/adjustments", api.RoleAgent, s.postAdjustment)
+	s.handle("GET "+b+"/customers/{id}/notes", api.RoleViewer, s.listNotes)
+	s.handle("POST "+b+"/customers/{id}/notes", api.RoleAgent, s.createNote)
+}
+
+// handlerFunc is an endpoint: it writes a success itself and returns an
+// error for anything else (an *apiError is sent as is, anything else is a
+// logged 500).
+type handlerFunc func(w http.ResponseWriter, r *http.Request, c *caller) error
+
+// handle registers h for pattern, behind the role check.
+func (s *Server) handle(pattern, minRole string, h handlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		var err error
+		if !api.RoleAtLeast(c.Role, minRole) {
+			err = errf(http.StatusForbidden, api.CodeForbidden,
+				"role %q cannot do this; it needs %s or stronger", c.Role, minRole)
+		} else {
+			err = h(w, r, c)
+		}
+		if err != nil {
+			s.writeErr(w, r, err)
+		}
+	})
+}
+
+// ServeHTTP runs a request through request ids, logging, auth, the rate
+// limit and the routes, in that order.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rid := r.Header.Get(api.HeaderRequestID)
+	if !saneRequestID(rid) {
+		rid = newRequestID()
+	}
+	w.Header().Set(api.HeaderRequestID, rid)
+	rw := &statusWriter{ResponseWriter: w}
+	ctx := context.WithValue(r.Context(), requestIDKey{}, rid)
+	r = r.WithContext(ctx)
+
+	var c *caller
+	defer func() {
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rw.code()),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", rid),
+		}
+		if c != nil {
+			attrs = append(attrs, slog.String("agent", c.AgentID), slog.String("key", c.KeyID), slog.String("via", c.Via))
+		}
+		level := slog.LevelInfo
+		if rw.code() >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(ctx, level, "request", attrs...)
+	}()
+
+	if r.URL.Path != api.Base && !strings.HasPrefix(r.URL.Path, api.Base+"/") {
+		s.writeErr(rw, r, errf(http.StatusNotFound, api.CodeNotFound, "no such endpoint: the API lives under %s", api.Base))
+		return
+	}
+	var err error
+	c, err = s.authenticate(ctx, r)
+	if err != nil {
+		if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
+			rw.Header().Set("WWW-Authenticate", `Basic realm="frontdesk sandbox", charset="UTF-8"`)
+		}
+		s.writeErr(rw, r, err)
+		return
+	}
+	if s.limiter != nil {
+		if ok, retry := s.limiter.allow(c.rateKey()); !ok {
+			rw.Header().Set(api.HeaderRetryAfter, retryAfterSeconds(retry))
+			s.writeErr(rw, r, errf(http.StatusTooManyRequests, api.CodeRateLimited,
+				"too many requests for this key; retry after %s seconds", retryAfterSeconds(retry)))
+			return
+		}
+	}
+	r = r.WithContext(context.WithValue(ctx, callerKey{}, c))
+	r.Body = http.MaxBytesReader(rw, r.Body, MaxBodyBytes)
+
+	// The mux answers unknown paths and wrong methods in plain text; find
+	// out first, so those get the envelope too.
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		probe := &probeWriter{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		switch probe.status {
+		case http.StatusMethodNotAllowed:
+			rw.Header().Set("Allow", probe.header.Get("Allow"))
+			s.writeErr(rw, r, errf(http.StatusMethodNotAllowed, api.CodeMethodNotAllowed,
+				"%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, probe.header.Get("Allow")))
+		case http.StatusNotFound, 0:
+			s.writeErr(rw, r, errf(http.StatusNotFound, api.CodeNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
+		default:
+			// A redirect to the cleaned path: pass it on as the mux wrote it.
+			for k, v := range probe.header {
+				rw.Header()[k] = v
+			}
+			rw.WriteHeader(probe.status)
+		}
+		return
+	}
+	s.mux.ServeHTTP(rw, r)
+}
+
+// statusWriter remembers the status for the log line.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// probeWriter captures what the mux would answer for an unmatched request.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *probeWriter) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the request id of a request the Server is handling.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// saneRequestID accepts what a well-behaved client or proxy sends: 1–128
+// characters of letters, digits and . _ : -. Anything else is replaced, so
+// logs never carry control characters or huge values from a client.
+func saneRequestID(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9',
+			ch == '.', ch == '_', ch == ':', ch == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string { return "req_" + randomHex(12) }

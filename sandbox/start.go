@@ -1,0 +1,162 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"frontdesk/sandbox/schema"
+	"frontdesk/sandbox/seed"
+)
+
+// StartOptions configure Start.
+type StartOptions struct {
+	// Addr to listen on, e.g. "127.0.0.1:8080" or "127.0.0.1:0" for any
+	// free port.
+	Addr string
+	// DBPath is the SQLite file; empty means a temporary file removed by
+	// Close.
+	DBPath string
+	// Customers is how many customers to seed when the database has none
+	// (0: seed nothing).
+	Customers int
+	// Seed makes the generated data reproducible.
+	Seed int64
+	// Logger receives request and lifecycle logs. Default: discard.
+	Logger *slog.Logger
+}
+
+// Running is a started sandbox.
+type Running struct {
+	// URL is the base URL, without /api/v1 (e.g. http://127.0.0.1:41234).
+	URL string
+	// Key is the bootstrap supervisor key when KeyCreated; empty
+	// otherwise (the database had keys already).
+	Key        Key
+	KeyCreated bool
+	// Seeded reports whether Start seeded customers, and SeedStats what.
+	Seeded    bool
+	SeedStats seed.Stats
+	// DB is the open database, for minting more keys (CreateKey).
+	DB *sql.DB
+	// DBPath is the SQLite file in use.
+	DBPath string
+	// Server is the API handler being served.
+	Server *Server
+
+	http    *http.Server
+	served  chan error
+	tempDir string
+}
+
+// Start opens (and migrates) the database, seeds it if it has no
+// customers, makes a supervisor key if it has no keys, and serves the API
+// on o.Addr until Close.
+func Start(ctx context.Context, o StartOptions) (*Running, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	run := &Running{served: make(chan error, 1)}
+	if o.DBPath == "" {
+		dir, err := os.MkdirTemp("", "frontdesk-sandbox-")
+		if err != nil {
+			return nil, fmt.Errorf("start sandbox: make a temporary database directory: %w", err)
+		}
+		run.tempDir = dir
+		o.DBPath = filepath.Join(dir, "sandbox.db")
+	}
+	run.DBPath = o.DBPath
+	fail := func(err error) (*Running, error) {
+		if run.DB != nil {
+			run.DB.Close()
+		}
+		if run.tempDir != "" {
+			os.RemoveAll(run.tempDir)
+		}
+		return nil, err
+	}
+
+	db, err := schema.Open(ctx, o.DBPath)
+	if err != nil {
+		return fail(fmt.Errorf("start sandbox: %w", err))
+	}
+	run.DB = db
+	if o.Customers > 0 {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n); err != nil {
+			return fail(fmt.Errorf("start sandbox: count customers: %w", err))
+		}
+		if n == 0 {
+			started := time.Now()
+			o.Logger.Info("seeding", "customers", o.Customers, "db", o.DBPath)
+			st, err := seed.Run(ctx, db, seed.Options{Customers: o.Customers, Seed: o.Seed, Now: time.Now()})
+			if err != nil {
+				return fail(fmt.Errorf("start sandbox: seed %d customers: %w", o.Customers, err))
+			}
+			run.Seeded, run.SeedStats = true, st
+			o.Logger.Info("seeded", "customers", o.Customers, "took", time.Since(started).Round(time.Millisecond))
+		}
+	}
+	if run.Key, run.KeyCreated, err = BootstrapKey(ctx, db); err != nil {
+		return fail(fmt.Errorf("start sandbox: %w", err))
+	}
+
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.Addr)
+	if err != nil {
+		return fail(fmt.Errorf("start sandbox: listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err))
+	}
+	run.Server = New(db, Options{Logger: o.Logger})
+	run.URL = "http://" + ln.Addr().String()
+	run.http = &http.Server{
+		Handler:           run.Server,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		err := run.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		run.served <- err
+		close(run.served)
+	}()
+	o.Logger.Info("sandbox API listening", "url", run.URL+"/api/v1", "db", o.DBPath)
+	return run, nil
+}
+
+// Done is closed when the server stops serving; it carries the error
+// that stopped it, if any (a nil receive after Close).
+func (r *Running) Done() <-chan error { return r.served }
+
+// Close stops accepting requests, waits (up to ctx) for those running,
+// and closes the database; a temporary database is removed.
+func (r *Running) Close(ctx context.Context) error {
+	err := r.http.Shutdown(ctx)
+	if err != nil {
+		r.http.Close()
+	}
+	for range r.served {
+	}
+	if cerr := r.DB.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close database: %w", cerr))
+	}
+	if r.tempDir != "" {
+		if rerr := os.RemoveAll(r.tempDir); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	return err
+}
