@@ -230,6 +230,7 @@ func (a *App) verify(ctx context.Context, c Credentials, timeout time.Duration) 
 		Secret:    c.Secret,
 		Timeout:   c.Timeout,
 		UserAgent: "frontdesk/" + Version,
+		Logger:    a.apiLogger(),
 	}
 	if timeout > 0 {
 		// A quick look: one attempt, bounded.

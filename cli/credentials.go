@@ -120,13 +120,23 @@ func (a *App) selectedProfile(f *config.File) (name, from string) {
 // that key id. With nothing configured the error is a *NoCredentialsError
 // (errors.Is ErrNoCredentials).
 func (a *App) Credentials(ctx context.Context) (Credentials, error) {
-	cfg, err := a.LoadConfig()
-	if err != nil {
-		return Credentials{}, err
-	}
 	envURL := strings.TrimSpace(a.Getenv(EnvAPIURL))
 	envKey := strings.TrimSpace(a.Getenv(EnvAPIKey))
 	envSecret := a.Getenv(EnvAPISecret)
+	var cfg *config.Config
+	path, err := a.ConfigPath()
+	switch {
+	case err != nil && envURL != "" && envKey != "":
+		// A service with no HOME (systemd without User=) can still run on
+		// the environment alone.
+		cfg = &config.Config{}
+	case err != nil:
+		return Credentials{}, err
+	default:
+		if cfg, err = config.Load(path); err != nil {
+			return Credentials{}, err
+		}
+	}
 	name, from := a.selectedProfile(&cfg.File)
 
 	if envURL != "" || envKey != "" {

@@ -128,6 +128,17 @@ func TestCredentialsFromEnvironment(t *testing.T) {
 			t.Errorf("got %+v, %v", c, err)
 		}
 	})
+	t.Run("no HOME at all", func(t *testing.T) {
+		e := newCredEnv(t)
+		e.vars = map[string]string{EnvAPIURL: "http://env.example", EnvAPIKey: "ck_env", EnvAPISecret: "cs_env"}
+		if c, err := e.app("").Credentials(context.Background()); err != nil || c.Secret != "cs_env" {
+			t.Errorf("got %+v, %v", c, err)
+		}
+		delete(e.vars, EnvAPIKey)
+		if _, err := e.app("").Credentials(context.Background()); err == nil || !strings.Contains(err.Error(), "HOME") {
+			t.Errorf("without HOME and without env credentials: %v", err)
+		}
+	})
 	t.Run("url and key override the profile", func(t *testing.T) {
 		e := newCredEnv(t)
 		e.writeConfig("work", twoProfiles)

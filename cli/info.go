@@ -23,7 +23,8 @@ type InfoJSON struct {
 	ConfigFile       string `json:"config_file"`
 	ConfigExists     bool   `json:"config_exists"`
 	ConfigError      string `json:"config_error,omitempty"`
-	LogFile          string `json:"log_file"`
+	LogFile          string `json:"log_file"`         // "" when logging is off
+	DefaultLogFile   string `json:"default_log_file"` // where logs go by default
 	StateDir         string `json:"state_dir"`
 	Keyring          string `json:"keyring"`
 	KeyringReachable bool   `json:"keyring_reachable"`
@@ -60,7 +61,11 @@ func newInfoCmd(a *App) *cobra.Command {
 				cf += " (unreadable: " + info.ConfigError + ")"
 			}
 			row("Config file", cf)
-			row("Log file", info.LogFile)
+			if info.LogFile != "" {
+				row("Log file", info.LogFile)
+			} else {
+				row("Log file", "off for commands (--log-file FILE turns it on); default "+info.DefaultLogFile)
+			}
 			row("State dir", info.StateDir)
 			kr := info.Keyring + ": reachable"
 			if !info.KeyringReachable {
@@ -100,10 +105,8 @@ func (a *App) info(ctx context.Context) (InfoJSON, error) {
 		return info, err
 	}
 	info.LogFile = a.Flags.LogFile
-	if info.LogFile == "" {
-		if info.LogFile, err = config.DefaultLogFile(a.Getenv); err != nil {
-			return info, err
-		}
+	if info.DefaultLogFile, err = config.DefaultLogFile(a.Getenv); err != nil {
+		return info, err
 	}
 	if cfg, err := config.Load(info.ConfigFile); err == nil {
 		info.Profile, info.ProfileFrom = a.selectedProfile(&cfg.File)
