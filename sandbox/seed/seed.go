@@ -1,0 +1,329 @@
+// Package seed fills an empty sandbox database with realistic,
+// deterministic Kenyan store data: customers, addresses, orders, loyalty
+// ledgers and notes, plus a fixed set of hostile records (emoji, combining
+// marks, right-to-left text, 300-character strings, CJK and terminal
+// control sequences) that every screen must survive.
+//
+// The same Seed and Now give the same rows. Loading is one transaction:
+// a cancelled or failed run leaves the database as it was.
+package seed
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Options says what to seed.
+type Options struct {
+	// Customers is how many customers to create, the hostile records
+	// included; there are always at least len(HostileKinds()).
+	Customers int
+	// Seed picks the data; the same seed gives the same rows.
+	Seed int64
+	// Now is the reference time: sign-ups spread over the three years
+	// before it. Zero means 2026-11-01T00:00:00Z, so output is
+	// deterministic by default.
+	Now time.Time
+	// Progress, if set, is called with the number of customers written so
+	// far, from the goroutine that called Run.
+	Progress func(done int)
+}
+
+// Stats says what Run wrote.
+type Stats struct {
+	Customers, Orders, LedgerEntries, Notes int
+	// HostileIDs are the customer ids of the hostile records, in the
+	// order of HostileKinds().
+	HostileIDs []int64
+	Duration   time.Duration
+}
+
+// batchCustomers is how many customers the generator hands over at a
+// time: big enough to amortise the channel, small enough to pipeline.
+const batchCustomers = 2000
+
+// maxParams bounds the parameters of one multi-row INSERT.
+const maxParams = 999
+
+// bulkTables are the tables Run fills; their secondary indexes are
+// dropped during the load and rebuilt once at the end, which sorts once
+// instead of updating the B-trees row by row.
+var bulkTables = []string{"customers", "addresses", "orders", "loyalty_accounts", "loyalty_ledger", "notes"}
+
+// ftsTriggers keep customers_fts in step with customers row by row; the
+// load drops them and rebuilds the index once.
+var ftsTriggers = []string{"customers_fts_ai", "customers_fts_ad", "customers_fts_au"}
+
+// Run seeds db, which must have been opened with schema.Open and have no
+// customers. It holds one connection and one write transaction for the
+// whole load; cancelling ctx rolls everything back.
+func Run(ctx context.Context, db *sql.DB, opts Options) (Stats, error) {
+	started := time.Now()
+	if opts.Customers < 0 {
+		return Stats{}, fmt.Errorf("seed: customers must not be negative, got %d", opts.Customers)
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	}
+	now = now.UTC().Truncate(time.Millisecond)
+
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("seed: get a connection: %w", err)
+	}
+	defer conn.Close()
+
+	var nonEmpty bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM customers)`).Scan(&nonEmpty); err != nil {
+		return Stats{}, fmt.Errorf("seed: check for customers (is the schema migrated?): %w", err)
+	}
+	if nonEmpty {
+		return Stats{}, errors.New("seed: the customers table is not empty; seed a new database file instead")
+	}
+
+	restore, err := bulkPragmas(ctx, conn)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer restore()
+
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return Stats{}, fmt.Errorf("seed: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	st, err := load(ctx, tx, opts, now)
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Stats{}, fmt.Errorf("seed: commit: %w", err)
+	}
+	st.Duration = time.Since(started)
+	return st, nil
+}
+
+// bulkPragmas relaxes durability and widens the cache on conn for the
+// load, and returns a function that puts the previous values back.
+// foreign_keys must change outside a transaction; the generator writes
+// only valid references, and tests check that with foreign_key_check.
+func bulkPragmas(ctx context.Context, conn *sql.Conn) (func(), error) {
+	names := []string{"synchronous", "cache_size", "temp_store", "foreign_keys"}
+	old := make([]int64, len(names))
+	for i, n := range names {
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+n).Scan(&old[i]); err != nil {
+			return nil, fmt.Errorf("seed: read PRAGMA %s: %w", n, err)
+		}
+	}
+	restore := func() {
+		c := context.WithoutCancel(ctx)
+		for i, n := range names {
+			conn.ExecContext(c, fmt.Sprintf("PRAGMA %s = %d", n, old[i]))
+		}
+	}
+	for _, p := range []string{"synchronous = OFF", "cache_size = -1048576", "temp_store = MEMORY", "foreign_keys = OFF"} {
+		if _, err := conn.ExecContext(ctx, "PRAGMA "+p); err != nil {
+			restore()
+			return nil, fmt.Errorf("seed: PRAGMA %s: %w", p, err)
+		}
+	}
+	return restore, nil
+}
+
+func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agents (id, name, role, loyalty_limit, created_at) VALUES (?, ?, 'viewer', 0, ?)`,
+		AgentID, AgentName, now.Format(TimeLayout)); err != nil {
+		return Stats{}, fmt.Errorf("seed: create agent %q: %w", AgentID, err)
+	}
+	var ids [4]int64
+	for i, t := range []string{"addresses", "orders", "loyalty_ledger", "notes"} {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM "+t).Scan(&ids[i]); err != nil {
+			return Stats{}, fmt.Errorf("seed: next id of %s: %w", t, err)
+		}
+	}
+	ddl, err := dropForLoad(ctx, tx)
+	if err != nil {
+		return Stats{}, err
+	}
+
+	g := newGen(opts.Seed, now, opts.Customers, ids)
+	genCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	batches := make(chan *batch, 4)
+	go func() {
+		defer close(batches)
+		for from := 1; from <= g.total; from += batchCustomers {
+			b := &batch{}
+			g.fill(b, from, min(from+batchCustomers, g.total+1))
+			select {
+			case batches <- b:
+			case <-genCtx.Done():
+				return
+			}
+		}
+	}()
+	// Drain on early return so the generator goroutine ends.
+	defer func() {
+		stop()
+		for range batches {
+		}
+	}()
+
+	ins := []*bulk{
+		newBulk("customers", customerCols),
+		newBulk("addresses", addressCols),
+		newBulk("orders", orderCols),
+		newBulk("loyalty_accounts", accountCols),
+		newBulk("loyalty_ledger", ledgerCols),
+		newBulk("notes", noteCols),
+	}
+	var st Stats
+	for b := range batches {
+		for i, rows := range [][]any{b.customers, b.addresses, b.orders, b.accounts, b.ledger, b.notes} {
+			if err := ins[i].add(ctx, tx, rows); err != nil {
+				return Stats{}, err
+			}
+		}
+		st.Customers += b.nCustomers
+		st.Orders += b.nOrders
+		st.LedgerEntries += b.nLedger
+		st.Notes += b.nNotes
+		st.HostileIDs = append(st.HostileIDs, b.hostileIDs...)
+		if opts.Progress != nil {
+			opts.Progress(st.Customers)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Stats{}, fmt.Errorf("seed: %w", err)
+	}
+	for _, b := range ins {
+		if err := b.flush(ctx, tx); err != nil {
+			return Stats{}, err
+		}
+		if b.stmt != nil {
+			b.stmt.Close()
+		}
+	}
+	for _, d := range ddl {
+		if _, err := tx.ExecContext(ctx, d.sql); err != nil {
+			return Stats{}, fmt.Errorf("seed: recreate %s %s: %w", d.typ, d.name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO customers_fts (customers_fts) VALUES ('rebuild')`); err != nil {
+		return Stats{}, fmt.Errorf("seed: rebuild the search index: %w", err)
+	}
+	// A bounded ANALYZE: enough statistics for the planner at a fraction
+	// of a full scan's cost.
+	if _, err := tx.ExecContext(ctx, `PRAGMA analysis_limit = 1000; ANALYZE`); err != nil {
+		return Stats{}, fmt.Errorf("seed: analyze: %w", err)
+	}
+	return st, nil
+}
+
+type ddlStmt struct{ typ, name, sql string }
+
+// dropForLoad drops the secondary indexes of the bulk tables and the FTS
+// triggers, and returns their exact CREATE statements (as the schema
+// stores them) to run after the load, so whatever the migrations define
+// comes back unchanged.
+func dropForLoad(ctx context.Context, tx *sql.Tx) ([]ddlStmt, error) {
+	q := `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (
+		(type = 'index' AND tbl_name IN (` + placeholders(len(bulkTables)) + `)) OR
+		(type = 'trigger' AND name IN (` + placeholders(len(ftsTriggers)) + `)))
+		ORDER BY type, name`
+	var args []any
+	for _, t := range bulkTables {
+		args = append(args, t)
+	}
+	for _, t := range ftsTriggers {
+		args = append(args, t)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("seed: read the schema: %w", err)
+	}
+	var out []ddlStmt
+	for rows.Next() {
+		var d ddlStmt
+		if err := rows.Scan(&d.typ, &d.name, &d.sql); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("seed: read the schema: %w", err)
+		}
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("seed: read the schema: %w", err)
+	}
+	for _, d := range out {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP %s "%s"`, strings.ToUpper(d.typ), strings.ReplaceAll(d.name, `"`, `""`))); err != nil {
+			return nil, fmt.Errorf("seed: drop %s %s for the load: %w", d.typ, d.name, err)
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// bulk inserts rows into one table with a prepared multi-row INSERT,
+// carrying rows over between batches so every statement is full.
+type bulk struct {
+	table   string
+	cols    []string
+	perStmt int
+	stmt    *sql.Stmt
+	pending []any
+}
+
+func newBulk(table string, cols []string) *bulk {
+	return &bulk{table: table, cols: cols, perStmt: max(1, maxParams/len(cols))}
+}
+
+func (b *bulk) insertSQL(rows int) string {
+	row := "(" + placeholders(len(b.cols)) + ")"
+	return "INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
+}
+
+func (b *bulk) add(ctx context.Context, tx *sql.Tx, rows []any) error {
+	b.pending = append(b.pending, rows...)
+	full := b.perStmt * len(b.cols)
+	if len(b.pending) < full {
+		return nil
+	}
+	if b.stmt == nil {
+		s, err := tx.PrepareContext(ctx, b.insertSQL(b.perStmt))
+		if err != nil {
+			return fmt.Errorf("seed: prepare insert into %s: %w", b.table, err)
+		}
+		b.stmt = s
+	}
+	done := 0
+	for len(b.pending)-done >= full {
+		if _, err := b.stmt.ExecContext(ctx, b.pending[done:done+full]...); err != nil {
+			return fmt.Errorf("seed: insert into %s: %w", b.table, err)
+		}
+		done += full
+	}
+	b.pending = append(b.pending[:0], b.pending[done:]...)
+	return nil
+}
+
+func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, b.insertSQL(len(b.pending)/len(b.cols)), b.pending...); err != nil {
+		return fmt.Errorf("seed: insert into %s: %w", b.table, err)
+	}
+	b.pending = b.pending[:0]
+	return nil
+}
