@@ -28,6 +28,9 @@ type credEnv struct {
 
 func newCredEnv(t *testing.T) *credEnv {
 	t.Helper()
+	// A bus address, so config.SystemKeyring's no-bus check lets calls
+	// through to the mock.
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/frontdesk-mock-bus")
 	keyring.MockInit()
 	home := t.TempDir()
 	return &credEnv{t: t, home: home, vars: map[string]string{

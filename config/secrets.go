@@ -25,19 +25,34 @@ type Keyring interface {
 
 // SystemKeyring is the operating system's keyring through go-keyring:
 // Keychain on macOS, Credential Manager on Windows, the Secret Service over
-// D-Bus elsewhere. keyring.MockInit swaps what it talks to, for tests.
+// D-Bus elsewhere. keyring.MockInit swaps what it talks to, for tests
+// (which then need some DBUS_SESSION_BUS_ADDRESS set: with none, the
+// Secret Service is not asked at all, see checkSessionBus).
 type SystemKeyring struct{}
 
 // Get reads a secret.
-func (SystemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (SystemKeyring) Get(service, user string) (string, error) {
+	if err := checkSessionBus(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
 
 // Set stores a secret.
 func (SystemKeyring) Set(service, user, secret string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
 	return keyring.Set(service, user, secret)
 }
 
 // Delete removes a secret.
-func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (SystemKeyring) Delete(service, user string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
 
 // ErrSecretNotFound means the keyring works but holds no secret for the
 // profile and key.

@@ -3,6 +3,9 @@ package config
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +16,20 @@ import (
 // These tests swap go-keyring's provider (its package state, not ours), so
 // none of them runs in parallel.
 
-func TestSecretStoreStoredAndMissing(t *testing.T) {
+// mockKeyring makes go-keyring an in-memory store, and names a session bus
+// so SystemKeyring's no-bus check lets calls through to it.
+func mockKeyring(t *testing.T, err error) {
+	t.Helper()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/frontdesk-mock-bus")
+	if err != nil {
+		keyring.MockInitWithError(err)
+		return
+	}
 	keyring.MockInit()
+}
+
+func TestSecretStoreStoredAndMissing(t *testing.T) {
+	mockKeyring(t, nil)
 	ctx := context.Background()
 	s := NewSecretStore(nil)
 
@@ -54,7 +69,7 @@ func TestSecretStoreStoredAndMissing(t *testing.T) {
 
 func TestSecretStoreUnavailable(t *testing.T) {
 	cause := errors.New("The name org.freedesktop.secrets was not provided by any .service files")
-	keyring.MockInitWithError(cause)
+	mockKeyring(t, cause)
 	ctx := context.Background()
 	s := NewSecretStore(nil)
 
@@ -126,5 +141,29 @@ func TestSecretStoreTimeout(t *testing.T) {
 func TestBackendNamed(t *testing.T) {
 	if b := Backend(); b == "" {
 		t.Error("Backend is empty")
+	}
+}
+
+func TestNoSessionBusAsksNobody(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the session bus check is for the Secret Service")
+	}
+	for _, f := range []string{"bus", "dbus-session"} {
+		if _, err := os.Stat(fmt.Sprintf("/run/user/%d/%s", os.Getuid(), f)); err == nil {
+			t.Skip("this machine has a session bus at /run/user/UID")
+		}
+	}
+	// The mock would answer; the check must stop the call before it.
+	mockKeyring(t, nil)
+	if err := keyring.Set(Service, "a/ck", "cs"); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"", "autolaunch:"} {
+		t.Setenv("DBUS_SESSION_BUS_ADDRESS", v)
+		_, err := NewSecretStore(nil).Get(context.Background(), "a", "ck")
+		var ku *KeyringUnavailableError
+		if !errors.As(err, &ku) || !errors.Is(err, errNoSessionBus) {
+			t.Errorf("DBUS_SESSION_BUS_ADDRESS=%q: %v", v, err)
+		}
 	}
 }
