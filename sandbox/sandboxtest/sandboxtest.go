@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/api/contract"
 	"frontdesk/sandbox"
 	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
@@ -99,11 +100,16 @@ func New(t testing.TB, o Options) *Env {
 		env.Agents[name] = spec.AgentID
 	}
 	env.Server = sandbox.New(db, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, Logger: testLogger(t)})
-	// TODO(contract): wrap env.Server with api/contract's validator
-	// (contract.New().Handler(next, func(err error) { t.Errorf(...) })) once
-	// that package exists, so every response of every test is checked
-	// against api/openapi.yaml.
-	var h http.Handler = env.Server
+	// Every response of every test is checked against api/openapi.yaml:
+	// a sandbox answer that drifts from the contract fails the test that
+	// provoked it.
+	v, err := contract.New()
+	if err != nil {
+		t.Fatalf("sandboxtest: load the contract: %v", err)
+	}
+	h := v.Handler(env.Server, func(err error) {
+		t.Errorf("sandboxtest: %v", err)
+	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
