@@ -21,6 +21,13 @@ func (c *Common) ShortHelpView(bindings []Binding, width int) string {
 		if k.Hidden || len(k.Keys) == 0 {
 			continue
 		}
+		enabled := c.Enabled(k)
+		if !enabled && st.NoColor {
+			// Greying is the only mark a disabled key gets here; without
+			// colour it would look usable, so it is left out (? lists it
+			// with the reason).
+			continue
+		}
 		item := k.KeyLabel() + " " + k.Help
 		w := sanitize.Width(item)
 		if used > 0 {
@@ -32,7 +39,7 @@ func (c *Common) ShortHelpView(bindings []Binding, width int) string {
 		if used > 0 {
 			b.WriteString(sep)
 		}
-		if c.Enabled(k) {
+		if enabled {
 			b.WriteString(st.HelpKey.Render(k.KeyLabel()))
 			b.WriteString(" ")
 			b.WriteString(st.HelpDesc.Render(k.Help))

@@ -1,0 +1,723 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"charm.land/log/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"frontdesk/api"
+	"frontdesk/tui/sanitize"
+)
+
+// The smallest terminal the console draws in. Below it the view says so
+// instead of drawing a broken layout.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Lines the shell takes: a header of two (three with a banner) and a
+// footer of two (status, key help or palette).
+const (
+	headerLines = 2
+	footerLines = 2
+)
+
+// Options configure a shell.
+type Options struct {
+	// Profile says which store this is, for the header and read-only.
+	Profile Profile
+	// NoColor draws without colour or text attributes (NO_COLOR,
+	// --no-color).
+	NoColor bool
+	// Logger receives the shell's log lines; nil discards.
+	Logger *log.Logger
+	// Root builds the start screen (search). Required.
+	Root func(c *Common) Screen
+	// Router builds screens for navigation requests (package screens).
+	Router Router
+	// Agent is the calling agent if already known (the CLI checked the key
+	// with GET /me before starting); otherwise LoadAgent fetches it.
+	Agent *api.Me
+	// LoadAgent fetches the agent (GET /me). It runs as a tracked command
+	// from Init, so the first frame does not wait for the network.
+	LoadAgent func(ctx context.Context) (api.Me, error)
+	// Banner, if set, is Common.Banner: a line under the header.
+	Banner func() string
+}
+
+// Shell is the console's root model: a stack of screens between a header
+// and a footer. It is small on purpose: it routes messages to the screens
+// that own them and draws the frame.
+type Shell struct {
+	c      *Common
+	router Router
+	load   func(ctx context.Context) (api.Me, error)
+	stack  []Screen
+
+	width, height int
+	// headerH is the header's height at the last layout (2, or 3 with a
+	// banner); content starts on that row.
+	headerH int
+
+	showHelp bool
+	palette  palette
+
+	toast    toastState
+	toastSeq int
+
+	spinner  spinner.Model
+	spinning bool
+}
+
+type toastState struct {
+	kind ToastKind
+	text string
+	id   int
+}
+
+// toastExpiredMsg clears the toast with this id, if it is still shown.
+type toastExpiredMsg struct{ id int }
+
+// agentLoadedMsg is the answer of Options.LoadAgent.
+type agentLoadedMsg struct {
+	me  api.Me
+	err error
+}
+
+type quitMsg struct{}
+
+// New builds a shell for one session. ctx lives as long as the session.
+func New(ctx context.Context, opts Options) (*Shell, error) {
+	if opts.Root == nil {
+		return nil, errors.New("tui: Options.Root is required: it builds the start screen")
+	}
+	c := NewCommon(ctx, opts.Profile, opts.Logger, opts.NoColor)
+	if opts.Agent != nil {
+		c.Agent = *opts.Agent
+	}
+	c.Banner = opts.Banner
+	m := &Shell{
+		c:       c,
+		router:  opts.Router,
+		load:    opts.LoadAgent,
+		palette: newPalette(),
+		headerH: headerLines,
+	}
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	m.setTheme(true)
+	root := opts.Root(c)
+	if root == nil {
+		return nil, errors.New("tui: Options.Root returned no screen")
+	}
+	m.stack = []Screen{root}
+	return m, nil
+}
+
+// Common is the session's context, shared with every screen.
+func (m *Shell) Common() *Common { return m.c }
+
+// Top is the screen on top of the stack.
+func (m *Shell) Top() Screen { return m.stack[len(m.stack)-1] }
+
+// Depth is how many screens are on the stack.
+func (m *Shell) Depth() int { return len(m.stack) }
+
+// Init asks the terminal for its background (the theme is dark until it
+// answers), starts the root screen and, if needed, loads the agent.
+func (m *Shell) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.Top().Init()}
+	if m.c.Agent.Role == "" && m.load != nil {
+		load, ctx := m.load, m.c.Context()
+		cmds = append(cmds, m.c.Track(func() tea.Msg {
+			me, err := load(ctx)
+			return agentLoadedMsg{me: me, err: err}
+		}))
+	}
+	return tea.Batch(append(cmds, m.afterUpdate())...)
+}
+
+// Update routes a message: the shell's own, keys and mouse to the top
+// screen, everything else to every screen on the stack.
+func (m *Shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.afterUpdate())
+}
+
+func (m *Shell) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return nil
+	case tea.BackgroundColorMsg:
+		m.setTheme(msg.IsDark())
+		return nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.KeyReleaseMsg:
+		if m.palette.open || m.showHelp {
+			return nil
+		}
+		return m.updateTop(msg)
+	case tea.PasteMsg:
+		if m.palette.open {
+			var cmd tea.Cmd
+			m.palette.input, cmd = m.palette.input.Update(msg)
+			return cmd
+		}
+		if m.showHelp {
+			return nil
+		}
+		return m.updateTop(msg)
+	case tea.MouseMsg:
+		return m.handleMouse(msg)
+
+	case PushMsg:
+		return m.push(msg.Screen)
+	case PopMsg:
+		return m.pop()
+	case ReplaceMsg:
+		if msg.Screen == nil {
+			return nil
+		}
+		closeScreen(m.Top())
+		m.stack = m.stack[:len(m.stack)-1]
+		return m.push(msg.Screen)
+	case ResetMsg:
+		if msg.Screen == nil {
+			return nil
+		}
+		for _, s := range m.stack {
+			closeScreen(s)
+		}
+		m.stack = m.stack[:0]
+		return m.push(msg.Screen)
+
+	case OpenCustomerMsg, SearchMsg, SwitchProfileMsg:
+		return m.route(msg)
+	case NavigateMsg:
+		return m.route(msg.To)
+
+	case AgentMsg:
+		m.c.Agent = msg.Agent
+		return nil
+	case agentLoadedMsg:
+		if msg.err != nil {
+			m.c.Logger.Error("load agent", "err", msg.err)
+			return m.showToast(ToastMsg{Kind: ToastError, Text: "could not tell who you are (GET /me): " + msg.err.Error()})
+		}
+		m.c.Agent = msg.me
+		return nil
+
+	case ToastMsg:
+		return m.showToast(msg)
+	case toastExpiredMsg:
+		if msg.id == m.toast.id {
+			m.toast = toastState{}
+		}
+		return nil
+
+	case DoneMsg:
+		m.c.inFlight = max(0, m.c.inFlight-1)
+		if msg.Msg == nil {
+			return nil
+		}
+		// Delivered through the program rather than handled here, so a
+		// batch or sequence the command returned runs as usual.
+		inner := msg.Msg
+		return func() tea.Msg { return inner }
+	case spinner.TickMsg:
+		if m.c.inFlight == 0 {
+			m.spinning = false // the tick chain ends here
+			return nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return cmd
+
+	case showHelpMsg:
+		m.showHelp = true
+		return nil
+	case quitMsg:
+		return m.quit()
+	}
+	return m.broadcast(msg)
+}
+
+// afterUpdate keeps the frame consistent with what the message changed:
+// the banner line coming or going, the spinner starting.
+func (m *Shell) afterUpdate() tea.Cmd {
+	if h := m.headerHeight(); h != m.headerH {
+		m.layout()
+	}
+	if m.c.inFlight > 0 && !m.spinning {
+		m.spinning = true
+		return m.spinner.Tick
+	}
+	return nil
+}
+
+func (m *Shell) headerHeight() int {
+	if m.c.Banner != nil && m.c.Banner() != "" {
+		return headerLines + 1
+	}
+	return headerLines
+}
+
+func (m *Shell) contentHeight() int {
+	return max(0, m.height-m.headerH-footerLines)
+}
+
+// layout recomputes the content area and tells every screen.
+func (m *Shell) layout() {
+	m.headerH = m.headerHeight()
+	m.c.Width, m.c.Height = m.width, m.contentHeight()
+	for _, s := range m.stack {
+		s.SetSize(m.c.Width, m.c.Height)
+	}
+	m.palette.input.SetWidth(max(10, m.width-4))
+}
+
+func (m *Shell) setTheme(isDark bool) {
+	m.c.Styles = NewStyles(isDark, m.c.Styles.NoColor)
+	m.spinner.Style = m.c.Styles.Spinner
+	st := m.palette.input.Styles()
+	st.Cursor.Color = m.c.Styles.Colors.Accent
+	if m.c.Styles.NoColor {
+		st.Cursor.Color = nil
+		st.Focused.Prompt, st.Focused.Text = lipgloss.NewStyle(), lipgloss.NewStyle()
+		st.Focused.Placeholder, st.Focused.Suggestion = lipgloss.NewStyle(), lipgloss.NewStyle()
+	} else {
+		st.Focused.Prompt = m.c.Styles.Accent
+	}
+	m.palette.input.SetStyles(st)
+}
+
+// handleKey applies, in order: ctrl+c; the palette or help overlay if
+// open; the top screen if it captures keys; the top screen's bindings
+// (refusing disabled ones with their reason); the shell's own keys; and
+// finally the top screen for any key nobody claimed.
+func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	if k.ForceQuit.Matches(msg) {
+		return m.quit()
+	}
+	if m.palette.open {
+		return m.updatePalette(msg)
+	}
+	if m.showHelp {
+		if k.Help.Matches(msg) || k.Back.Matches(msg) || k.Quit.Matches(msg) {
+			m.showHelp = false
+		}
+		return nil
+	}
+	top := m.Top()
+	if top.CapturesKeys() {
+		return m.updateTop(msg)
+	}
+	for _, group := range top.FullHelp() {
+		for _, b := range group {
+			if !b.Matches(msg) {
+				continue
+			}
+			if reason := m.c.Reason(b); reason != "" {
+				return m.showToast(ToastMsg{Kind: ToastError, Text: b.Help + ": " + reason})
+			}
+			return m.updateTop(msg)
+		}
+	}
+	switch {
+	case k.Help.Matches(msg):
+		m.showHelp = true
+		return nil
+	case k.Palette.Matches(msg):
+		return m.openPalette()
+	case k.Back.Matches(msg):
+		if len(m.stack) > 1 {
+			return m.pop()
+		}
+		return nil
+	case k.Quit.Matches(msg):
+		if len(m.stack) > 1 {
+			return m.pop()
+		}
+		return m.quit()
+	}
+	return m.updateTop(msg)
+}
+
+// handleMouse gives mouse events inside the content area to the top
+// screen, with Y counted from the content's first row.
+func (m *Shell) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if m.palette.open || m.showHelp || m.tooSmall() {
+		return nil
+	}
+	mouse := msg.Mouse()
+	y := mouse.Y - m.headerH
+	if y < 0 || y >= m.contentHeight() {
+		return nil
+	}
+	mouse.Y = y
+	switch msg.(type) {
+	case tea.MouseClickMsg:
+		return m.updateTop(tea.MouseClickMsg(mouse))
+	case tea.MouseReleaseMsg:
+		return m.updateTop(tea.MouseReleaseMsg(mouse))
+	case tea.MouseWheelMsg:
+		return m.updateTop(tea.MouseWheelMsg(mouse))
+	case tea.MouseMotionMsg:
+		return m.updateTop(tea.MouseMotionMsg(mouse))
+	}
+	return nil
+}
+
+func (m *Shell) updateTop(msg tea.Msg) tea.Cmd {
+	i := len(m.stack) - 1
+	s, cmd := m.stack[i].Update(msg)
+	if s != nil {
+		m.stack[i] = s
+	}
+	return cmd
+}
+
+func (m *Shell) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, s := range m.stack {
+		s2, cmd := s.Update(msg)
+		if s2 != nil {
+			m.stack[i] = s2
+		}
+		if cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Shell) push(s Screen) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	s.SetSize(m.c.Width, m.c.Height)
+	m.stack = append(m.stack, s)
+	return s.Init()
+}
+
+// pop removes the top screen; popping the root quits.
+func (m *Shell) pop() tea.Cmd {
+	if len(m.stack) <= 1 {
+		return m.quit()
+	}
+	closeScreen(m.Top())
+	m.stack[len(m.stack)-1] = nil
+	m.stack = m.stack[:len(m.stack)-1]
+	return nil
+}
+
+func (m *Shell) quit() tea.Cmd {
+	for _, s := range m.stack {
+		closeScreen(s)
+	}
+	return tea.Quit
+}
+
+func closeScreen(s Screen) {
+	if c, ok := s.(Closer); ok {
+		c.Close()
+	}
+}
+
+func (m *Shell) route(msg tea.Msg) tea.Cmd {
+	if m.router != nil {
+		if cmd, ok := m.router(m.c, msg); ok {
+			return cmd
+		}
+	}
+	text := fmt.Sprintf("nothing here can handle %T yet", msg)
+	if p, ok := msg.(SwitchProfileMsg); ok {
+		text = "switching profiles inside the console is not available yet: quit and run frontdesk --profile " + p.Name
+	}
+	return m.showToast(ToastMsg{Kind: ToastError, Text: text})
+}
+
+// showToast replaces the toast and schedules its expiry. The expiry
+// carries the toast's id, so an older toast's timer cannot clear a newer
+// one.
+func (m *Shell) showToast(t ToastMsg) tea.Cmd {
+	m.toastSeq++
+	m.toast = toastState{kind: t.Kind, text: t.Text, id: m.toastSeq}
+	ttl := t.TTL
+	if ttl <= 0 {
+		ttl = ToastTTL
+		if t.Kind == ToastError {
+			ttl = ErrorToastTTL
+		}
+	}
+	id := m.toastSeq
+	return tea.Tick(ttl, func(time.Time) tea.Msg { return toastExpiredMsg{id: id} })
+}
+
+func (m *Shell) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+// View draws the frame: header, the top screen (or the help overlay),
+// footer. Always in the alternate screen with cell-motion mouse.
+func (m *Shell) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	if !m.tooSmall() {
+		v.Cursor = m.cursor()
+	}
+	return v
+}
+
+func (m *Shell) render() string {
+	if m.width == 0 || m.height == 0 {
+		return "" // no size yet: the first WindowSizeMsg is on its way
+	}
+	if m.tooSmall() {
+		return fitBlock(fmt.Sprintf("Terminal too small: %d×%d.\nfrontdesk needs at least %d×%d.\nEnlarge the window, or press ctrl+c to quit.",
+			m.width, m.height, MinWidth, MinHeight), m.width, m.height)
+	}
+	var b strings.Builder
+	b.Grow(m.width * m.height * 2)
+	b.WriteString(m.headerView())
+	b.WriteByte('\n')
+	var content string
+	if m.showHelp {
+		content = m.helpView()
+	} else {
+		content = m.Top().View()
+	}
+	b.WriteString(fitBlock(content, m.width, m.contentHeight()))
+	b.WriteByte('\n')
+	b.WriteString(m.footerView())
+	out := b.String()
+	if m.c.Styles.NoColor {
+		// Belt and braces: a screen that styled something by hand must
+		// not put colour on a NO_COLOR terminal. Sanitized data has no
+		// escape sequences, so only styling is removed.
+		out = ansi.Strip(out)
+	}
+	return out
+}
+
+func (m *Shell) cursor() *tea.Cursor {
+	if m.palette.open {
+		c := m.palette.input.Cursor()
+		if c != nil {
+			c.Y = m.height - 1
+		}
+		return c
+	}
+	if m.showHelp {
+		return nil
+	}
+	if cs, ok := m.Top().(interface{ Cursor() *tea.Cursor }); ok {
+		if c := cs.Cursor(); c != nil {
+			c.Y += m.headerH
+			return c
+		}
+	}
+	return nil
+}
+
+func (m *Shell) headerView() string {
+	st := m.c.Styles
+	w := m.width
+	left := st.HeaderApp.Render("frontdesk")
+	var markers string
+	if m.c.Profile.Production {
+		markers += " " + st.Production.Render("▲ PRODUCTION")
+	}
+	if m.c.Profile.ReadOnly {
+		markers += " " + st.ReadOnly.Render("READ-ONLY")
+	}
+	// The markers never give way; the profile label and the agent do.
+	room := w - lipgloss.Width(left) - lipgloss.Width(markers) - 3
+	label := sanitize.Truncate(m.c.Profile.Label(), max(1, min(room, 40)))
+	left += st.Header.Render(" · ") + st.HeaderProfile.Render(label) + markers
+
+	var agent string
+	if a := m.c.Agent; a.Role != "" {
+		name := a.Name
+		if name == "" {
+			name = a.AgentID
+		}
+		agent = sanitize.Line(name) + " (" + sanitize.Line(a.Role) + ")"
+	} else {
+		agent = "signing in…"
+	}
+	room = w - lipgloss.Width(left) - 2
+	line1 := left
+	if room >= 6 {
+		agent = st.HeaderAgent.Render(sanitize.Truncate(agent, room))
+		gap := w - lipgloss.Width(left) - lipgloss.Width(agent)
+		line1 = left + strings.Repeat(" ", max(1, gap)) + agent
+	}
+
+	lines := []string{line1, m.breadcrumbs()}
+	if m.headerH > headerLines && m.c.Banner != nil {
+		text := sanitize.Truncate(m.c.Banner(), w)
+		lines = append(lines, st.Banner.Render(text+strings.Repeat(" ", max(0, w-sanitize.Width(text)))))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// breadcrumbs is "Search › Wanjiru Kamau › Order #1042", dropping the
+// oldest crumbs when it does not fit.
+func (m *Shell) breadcrumbs() string {
+	st := m.c.Styles
+	const sep = " › "
+	titles := make([]string, len(m.stack))
+	for i, s := range m.stack {
+		titles[i] = sanitize.Truncate(s.Title(), 40)
+	}
+	sepW := sanitize.Width(sep)
+	// width of the crumbs from index from on, with "… › " before them
+	// when older crumbs are dropped.
+	width := func(from int) int {
+		w := 0
+		if from > 0 {
+			w += 1 + sepW
+		}
+		for i := from; i < len(titles); i++ {
+			if i > from {
+				w += sepW
+			}
+			w += sanitize.Width(titles[i])
+		}
+		return w
+	}
+	start := 0
+	for start < len(titles)-1 && width(start) > m.width {
+		start++
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString(st.Breadcrumb.Render("…" + sep))
+	}
+	for i := start; i < len(titles); i++ {
+		if i > start {
+			b.WriteString(st.Breadcrumb.Render(sep))
+		}
+		if i == len(titles)-1 {
+			b.WriteString(st.BreadcrumbCurrent.Render(sanitize.Truncate(titles[i], m.width)))
+		} else {
+			b.WriteString(st.Breadcrumb.Render(titles[i]))
+		}
+	}
+	return b.String()
+}
+
+func (m *Shell) footerView() string {
+	st := m.c.Styles
+	w := m.width
+	var status string
+	switch {
+	case m.palette.open:
+		if m.palette.note != "" {
+			style := st.Muted
+			if m.palette.noteErr {
+				style = st.Error
+			}
+			status = style.Render(sanitize.Truncate(m.palette.note, w))
+		} else {
+			status = st.Muted.Render(sanitize.Truncate("commands: "+commandNames(m.commands())+"  (tab completes, esc closes)", w))
+		}
+	default:
+		room := w
+		if m.c.inFlight > 0 {
+			status = m.spinner.View() + " "
+			room -= lipgloss.Width(status)
+		}
+		if m.toast.text != "" {
+			style := st.ToastInfo
+			switch m.toast.kind {
+			case ToastSuccess:
+				style = st.ToastSuccess
+			case ToastError:
+				style = st.ToastError
+			}
+			status += style.Render(sanitize.Truncate(m.toast.text, max(1, room)))
+		} else if m.c.inFlight > 0 {
+			status += st.Muted.Render("working…")
+		}
+	}
+
+	var keys string
+	if m.palette.open {
+		keys = m.palette.input.View()
+	} else {
+		hint := st.HelpKey.Render("?") + " " + st.HelpDesc.Render("help") + st.HelpSep.Render(" • ") +
+			st.HelpKey.Render(":") + " " + st.HelpDesc.Render("command")
+		hintW := lipgloss.Width(hint)
+		var help []Binding
+		if m.showHelp {
+			help = []Binding{m.c.Keys.Back.WithHelp("close help")}
+		} else {
+			help = m.Top().ShortHelp()
+		}
+		keys = m.c.ShortHelpView(help, max(0, w-hintW-3))
+		gap := w - lipgloss.Width(keys) - hintW
+		keys += strings.Repeat(" ", max(1, gap)) + hint
+	}
+	return fitLine(status, w) + "\n" + fitLine(keys, w)
+}
+
+func (m *Shell) helpView() string {
+	st := m.c.Styles
+	top := m.Top()
+	groups := append(append([][]Binding{}, top.FullHelp()...), m.c.Keys.Global())
+	inner := m.width - 4 // border and padding
+	title := st.OverlayTitle.Render(sanitize.Truncate("Keys — "+top.Title(), inner))
+	body := m.c.FullHelpView(groups, inner)
+	hint := st.Muted.Render("greyed keys are not available here; the reason follows them · esc closes")
+	return st.Overlay.Render(title + "\n\n" + body + "\n\n" + fitLine(hint, inner))
+}
+
+// fitLine cuts a rendered line to width cells. A line no longer in bytes
+// than width is never wider in cells, which skips the measuring for most
+// lines.
+func fitLine(s string, width int) string {
+	if len(s) <= width || ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "")
+}
+
+// fitBlock makes s exactly height lines of at most width cells, so a
+// screen that draws too much cannot push the footer off the terminal.
+func fitBlock(s string, width, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(s) + height)
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		if n == height {
+			break
+		}
+		if n > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(fitLine(line, width))
+		n++
+	}
+	for ; n < height; n++ {
+		if n > 0 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
