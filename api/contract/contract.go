@@ -319,9 +319,25 @@ func (v *Validator) ValidateResponse(method, path string, status int, header htt
 // schemaErrorMessage says where in the document the value failed and why,
 // in one line (kin-openapi's default dumps the schema and the value).
 func schemaErrorMessage(e *openapi3.SchemaError) string {
+	path := e.JSONPointer()
+	// An allOf failure wraps the failure of one part: follow it down so
+	// the message names the field itself ("/data/order/status", not
+	// "/data/order"). kin-openapi keeps the inner error's path whole.
+	for e.SchemaField == "allOf" {
+		var me openapi3.MultiError
+		if !errors.As(e.Origin, &me) || len(me) != 1 {
+			break
+		}
+		inner, ok := me[0].(*openapi3.SchemaError)
+		if !ok {
+			break
+		}
+		path = inner.JSONPointer()
+		e = inner
+	}
 	var b strings.Builder
 	b.WriteString("at /")
-	b.WriteString(strings.Join(e.JSONPointer(), "/"))
+	b.WriteString(strings.Join(path, "/"))
 	b.WriteString(": ")
 	switch {
 	case e.Reason != "":
