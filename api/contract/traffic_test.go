@@ -26,10 +26,10 @@ func validRequests(t *testing.T) map[string]struct {
 		body   any
 		header []string
 	}{
-		"POST /api/v1/customers": {api.CustomerCreate{Email: "otieno@example.com", FirstName: "Otieno", LastName: "Odhiambo", Phone: "0712 345 678", Addresses: []api.Address{address()}}, nil},
-		"PATCH /api/v1/customers/42": {api.CustomerPatch{Phone: str("+254712345678"), Status: str(api.StatusActive), Addresses: &addrs}, []string{"If-Match", `"3"`}},
+		"POST /api/v1/customers":                        {api.CustomerCreate{Email: "otieno@example.com", FirstName: "Otieno", LastName: "Odhiambo", Phone: "0712 345 678", Addresses: []api.Address{address()}}, nil},
+		"PATCH /api/v1/customers/42":                    {api.CustomerPatch{Phone: str("+254712345678"), Status: str(api.StatusActive), Addresses: &addrs}, []string{"If-Match", `"3"`}},
 		"POST /api/v1/customers/42/loyalty/adjustments": {api.AdjustmentRequest{Points: -1_000_000, Reason: api.ReasonFraudReversal, Note: "chargeback on ORD-1001"}, []string{"Idempotency-Key", "6f1c2a9e-4a55-4bb0-9a53-0c3c1f7d2b11"}},
-		"POST /api/v1/customers/42/notes": {api.NoteCreate{Body: "Called about order ORD-1001; refund promised."}, nil},
+		"POST /api/v1/customers/42/notes":               {api.NoteCreate{Body: "Called about order ORD-1001; refund promised."}, nil},
 	}
 }
 
