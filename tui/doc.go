@@ -19,7 +19,9 @@
 // only, mouse Y already shifted so row 0 is the screen's first line; all
 // other messages go to every screen on the stack, so answers reach a
 // screen that is no longer on top — tag messages and ignore others'.
-// A screen may also implement Closer to cancel work when it leaves.
+// A screen may also implement Closer (called when it leaves the stack:
+// cancel its requests) and Cursor() *tea.Cursor (a real terminal cursor,
+// in content coordinates; the shell shifts it below the header).
 //
 // Binding is an action as data: keys, help, Dangerous, Mutates, MinRole
 // with Action ("edit customers") and a Disabled func. FullHelp is the one
@@ -28,15 +30,38 @@
 // role (viewer) cannot edit customers", "read-only profile") in a toast
 // and drops the key; ? draws the same list with disabled entries greyed
 // and their reasons. In Update, act on a key with c.Fires(msg, binding).
+// Take shared bindings from c.Keys (DESIGN.md's default keys, with role
+// floors already set) and add conditions with Binding.With. Do not list
+// the shell's own keys (esc, q, ctrl+c, :, ?) in FullHelp: the shell adds
+// them, and a screen that lists a key receives it instead of the shell.
 //
 // Messages: screens change the stack with Push, Pop, Replace and ResetTo;
 // report with Info, Success, Error, ErrorFrom (toasts that expire on
-// their own); wrap every API call in c.Track so the spinner turns; send
+// their own); wrap every API call in c.Track so the spinner turns (a
+// tracked command's answer reaches screens as usual; in a screen's unit
+// test, running it gives a DoneMsg whose Msg is the answer); send
 // AgentMsg when GET /me answers. Navigation requests — OpenCustomerMsg,
 // SearchMsg, SwitchProfileMsg from the : palette, or anything a screen
 // wraps with Navigate — go to the Router (Options.Router, provided by
 // package screens), which answers with a command, usually Push(screen).
 //
 // Every string from the API passes through package tui/sanitize before
-// it reaches a view.
+// it reaches a view. The shell builds the frame (header, content cut to
+// exactly its size, footer), so a screen that draws too much cannot break
+// the layout; below 60×16 it says the terminal is too small instead.
+//
+// Starting it (package cli):
+//
+//	shell, err := tui.New(ctx, tui.Options{
+//		Profile:   tui.Profile{Name: "prod", Host: host, Production: true},
+//		NoColor:   noColor,
+//		Logger:    logger,
+//		Root:      func(c *tui.Common) tui.Screen { return screens.NewSearch(c, apiClient) },
+//		Router:    screens.Router(apiClient),
+//		LoadAgent: apiClient.Me,
+//	})
+//	p := tea.NewProgram(shell, tea.WithContext(ctx))
+//
+// With NO_COLOR also pass tea.WithColorProfile(colorprofile.NoTTY) (or
+// Ascii): the shell already draws no SGR, the profile covers the rest.
 package tui
