@@ -109,6 +109,7 @@ func (a *App) serveSandbox(ctx context.Context, addr, dbPath string, customers i
 	if served != nil {
 		return fmt.Errorf("sandbox server: %w", served)
 	}
+	logger.Info("stopped")
 	return nil
 }
 

@@ -104,6 +104,11 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 				return fail(fmt.Errorf("start sandbox: seed %d customers: %w", o.Customers, err))
 			}
 			run.Seeded, run.SeedStats = true, st
+			// The load went through the WAL; fold it into the database now
+			// so readers do not wade through it and the file is complete.
+			if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				return fail(fmt.Errorf("start sandbox: checkpoint after seeding: %w", err))
+			}
 			o.Logger.Info("seeded", "customers", o.Customers, "took", time.Since(started).Round(time.Millisecond))
 		}
 	}
