@@ -15,19 +15,19 @@ import (
 	"frontdesk/api"
 )
 
-// lockedBuffer is written by a running command and read by the test.
-type lockedBuffer struct {
+// serveOutput is written by a running command and read by the test.
+type serveOutput struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *serveOutput) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *serveOutput) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
@@ -41,10 +41,10 @@ var (
 
 // startServe runs `sandbox serve` until the returned stop is called, and
 // waits for its url line.
-func startServe(t *testing.T, args ...string) (stdout *lockedBuffer, url string, stop func() int) {
+func startServe(t *testing.T, args ...string) (stdout *serveOutput, url string, stop func() int) {
 	t.Helper()
-	stdout = &lockedBuffer{}
-	stderr := &lockedBuffer{}
+	stdout = &serveOutput{}
+	stderr := &serveOutput{}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
 	go func() {
