@@ -14,8 +14,10 @@ package sandbox
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -163,6 +165,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(ctx, level, "request", attrs...)
+	}()
+
+	// A bug in a handler answers 500 in the envelope, logged, instead of
+	// a dropped connection.
+	defer func() {
+		p := recover()
+		if p == nil || p == http.ErrAbortHandler {
+			if p != nil {
+				panic(p)
+			}
+			return
+		}
+		s.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("request_id", rid), slog.Any("panic", p),
+			slog.String("stack", string(debug.Stack())))
+		if rw.status == 0 {
+			s.writeErr(rw, r, fmt.Errorf("panic: %v", p))
+		}
 	}()
 
 	if r.URL.Path != api.Base && !strings.HasPrefix(r.URL.Path, api.Base+"/") {
