@@ -98,7 +98,7 @@ func neverOrdered() api.Customer {
 }
 
 // success marshals data into the success envelope, as the sandbox does.
-func success(t *testing.T, data any) []byte {
+func success(t testing.TB, data any) []byte {
 	t.Helper()
 	raw, err := json.Marshal(data)
 	if err != nil {
@@ -112,7 +112,7 @@ func success(t *testing.T, data any) []byte {
 }
 
 // failure marshals an error envelope.
-func failure(t *testing.T, eb api.ErrorBody) []byte {
+func failure(t testing.TB, eb api.ErrorBody) []byte {
 	t.Helper()
 	b, err := json.Marshal(api.Envelope{Status: api.EnvelopeError, Error: &eb})
 	if err != nil {
