@@ -55,7 +55,7 @@ func printable(err error) error {
 
 type printableError struct{ err error }
 
-func (e printableError) Error() string { return sanitize.Line(e.err.Error()) }
+func (e printableError) Error() string { return sanitize.Block(e.err.Error()) }
 func (e printableError) Unwrap() error { return e.err }
 
 // exitWithError is an error with a fixed exit code (ExitCoder), for

@@ -171,7 +171,7 @@ func (a *App) printCustomer(c api.Customer) {
 			money.Format(m.TotalSpent, cur), money.Format(m.AverageOrderValue, cur)))
 		o.field("First order", datePtr(m.FirstOrderAt))
 		o.field("Last order", datePtr(m.LastOrderAt))
-		o.field("Lifetime value", fmt.Sprintf("percentile %d", m.LTVPercentile))
+		o.field("LTV", fmt.Sprintf("percentile %d", m.LTVPercentile))
 	} else {
 		o.field("Orders", fmt.Sprintf("%d · spent %s", c.TotalOrders, money.Format(c.TotalSpent, cur)))
 	}

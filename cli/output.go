@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"image/color"
@@ -189,16 +190,37 @@ func pageLine(page, limit, total int, estimate bool, noun string) string {
 }
 
 // writeJSON prints v as indented JSON. HTML characters are not escaped
-// (they are data); control characters are, by encoding/json, so --json
-// output is as safe on a terminal as the tables.
+// (they are data). encoding/json escapes C0 controls; writeJSON also
+// escapes DEL, C1 controls (U+0080–U+009F: U+009B is a one-rune CSI to
+// some terminals) and bidi overrides as \uXXXX, so --json output is as
+// inert on a terminal as the tables and still decodes to the same values.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write JSON: %w", err)
 	}
-	return nil
+	var b strings.Builder
+	b.Grow(buf.Len())
+	for _, r := range buf.String() {
+		if jsonEscapeRune(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// jsonEscapeRune: runes that are valid raw in JSON strings but not safe
+// raw on a terminal. They only occur inside strings (JSON's syntax is
+// ASCII), where \uXXXX means the same rune.
+func jsonEscapeRune(r rune) bool {
+	return r == 0x7f || (r >= 0x80 && r <= 0x9f) ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // statusColor colors order and customer statuses: done green, stuck or
