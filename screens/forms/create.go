@@ -1,0 +1,210 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
+)
+
+// createKeys is the new-customer form's fields: no status (new customers
+// are active).
+var createKeys = []string{keyEmail, keyFirstName, keyLastName, keyPhone, keyAddress1, keyAddress2, keyCity, keyZip, keyCountry}
+
+// NewCustomerForm is the new-customer form (n, supervisors): email,
+// names, phone and an optional address, with the same validation as the
+// edit form and the server.
+type NewCustomerForm struct {
+	base
+	cl Client
+	d  customerDraft
+}
+
+// NewCustomer opens the new-customer form.
+func NewCustomer(c *tui.Common, cl Client) tui.Screen {
+	m := &NewCustomerForm{base: newBase(c, c.Keys.New, "New customer"), cl: cl}
+	m.d.Status = api.StatusActive
+	m.build(customerFields(&m.d, createKeys, func(k, v string) (string, string) {
+		if k == keyPhone && strings.TrimSpace(v) == "" {
+			return "", "optional"
+		}
+		if strings.HasPrefix(k, "address.") {
+			// The address is optional: only checked once any of it is typed.
+			return checkField(k, v, m.d, m.tried && draftAddress(m.d) != api.Address{Type: "shipping"})
+		}
+		return checkField(k, v, m.d, m.tried)
+	})...)
+	return m
+}
+
+// Init focuses the email.
+func (m *NewCustomerForm) Init() tea.Cmd {
+	if m.refused != "" {
+		return nil
+	}
+	return m.initForm()
+}
+
+// Title names the screen in the breadcrumbs.
+func (m *NewCustomerForm) Title() string { return "New customer" }
+
+// SetSize sets the content size.
+func (m *NewCustomerForm) SetSize(w, h int) { m.setSize(w, h) }
+
+// CapturesKeys is true: the form takes every key but ctrl+c.
+func (m *NewCustomerForm) CapturesKeys() bool { return true }
+
+// ShortHelp is the footer's help.
+func (m *NewCustomerForm) ShortHelp() []tui.Binding { return m.formHelp() }
+
+// FullHelp is the ? list.
+func (m *NewCustomerForm) FullHelp() [][]tui.Binding { return m.fullHelp() }
+
+// Close cancels a request in flight.
+func (m *NewCustomerForm) Close() { m.stop() }
+
+// Dirty reports whether the agent typed anything.
+func (m *NewCustomerForm) Dirty() bool {
+	for _, k := range createKeys {
+		if strings.TrimSpace(m.d.get(k)) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Update handles keys and answers.
+func (m *NewCustomerForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
+	if a, ok := m.answer(m, msg); ok {
+		return m, m.onAnswer(a)
+	}
+	switch msg := msg.(type) {
+	case answerMsg:
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	}
+	return m, m.updateForm(msg)
+}
+
+func (m *NewCustomerForm) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if m.refused != "" {
+		if k.String() == "esc" {
+			return tui.Pop()
+		}
+		return nil
+	}
+	if m.ask != nil {
+		return m.answerQuestion(k)
+	}
+	if m.saving {
+		if k.String() == "esc" {
+			m.stop()
+			m.setInfo("Cancelling…")
+		}
+		return nil
+	}
+	switch k.String() {
+	case "esc":
+		if !m.Dirty() {
+			return tui.Pop()
+		}
+		return m.confirm("Discard this new customer?", "Nothing has been created.", nil, func() tea.Cmd { return tui.Pop() }, nil)
+	case "ctrl+s":
+		return m.save()
+	case "enter":
+		if f := m.focused(); f != nil && m.index(f) == len(m.fields)-1 {
+			return m.save()
+		}
+	}
+	if cmd, ok := m.navigate(k); ok {
+		return cmd
+	}
+	return m.updateForm(k)
+}
+
+// create is the body the save sends.
+func (m *NewCustomerForm) create() api.CustomerCreate {
+	in := api.CustomerCreate{
+		Email:     strings.TrimSpace(m.d.Email),
+		FirstName: strings.TrimSpace(m.d.FirstName),
+		LastName:  strings.TrimSpace(m.d.LastName),
+		Phone:     strings.TrimSpace(m.d.Phone),
+	}
+	if n, err := api.NormalizePhone(in.Phone); err == nil {
+		in.Phone = n
+	}
+	if a := draftAddress(m.d); a != (api.Address{Type: a.Type}) {
+		a.Default = true
+		in.Addresses = []api.Address{a}
+	}
+	return in
+}
+
+func (m *NewCustomerForm) save() tea.Cmd {
+	if r := m.gate(); r != "" {
+		m.setError("Cannot create customers: " + r + ".")
+		return nil
+	}
+	m.tried = true
+	m.refreshTitles()
+	if bad := m.problems(); len(bad) > 0 {
+		m.setError(fmt.Sprintf("Fix the %s marked ✗ first.", plural(len(bad), "field")))
+		return m.focus(bad[0])
+	}
+	in := m.create()
+	send := func() tea.Cmd {
+		return m.start(m, func(ctx context.Context) (any, error) {
+			return m.cl.CreateCustomer(ctx, in)
+		})
+	}
+	if m.c.Profile.Production {
+		name := sanitize.Line(strings.TrimSpace(in.FirstName + " " + in.LastName))
+		return m.confirm(fmt.Sprintf("Create %s <%s> on %s?", name, sanitize.Line(in.Email), productionLabel(m.c)), "", nil, send, nil)
+	}
+	return send()
+}
+
+func (m *NewCustomerForm) onAnswer(a answerMsg) tea.Cmd {
+	if a.err == nil {
+		c, _ := a.val.(api.Customer)
+		return tea.Batch(
+			tui.Success(fmt.Sprintf("Created %s (customer %s).", displayName(c), sanitize.Line(string(c.ID)))),
+			// Pop first: the receiver pushes the new customer's profile.
+			tea.Sequence(tui.Pop(), emit(CustomerCreatedMsg{Customer: c})),
+		)
+	}
+	err := a.err
+	switch {
+	case client.IsCode(err, api.CodeDuplicateEmail):
+		m.serverErr[keyEmail] = rejected{value: m.d.Email, msg: "another customer already has this email"}
+		m.setError("The email is taken: use another address, or search for the existing customer. Nothing was created.")
+		m.refreshTitles()
+		return m.focus(m.fieldByKey(keyEmail))
+	case client.IsTransport(err) || isCancel(err):
+		m.setError(explain(err) + " The customer may or may not have been created: search for the email before trying again. What you typed is kept.")
+		return nil
+	}
+	if f := m.fail(err, nil, apiFieldKey); f != nil {
+		m.refreshTitles()
+		return m.focus(f)
+	}
+	return nil
+}
+
+// View draws the form, or a confirmation.
+func (m *NewCustomerForm) View() string {
+	if m.refused != "" {
+		return m.refusedView()
+	}
+	if m.ask != nil {
+		return m.frame("", m.questionView())
+	}
+	return m.frame("", m.form.View())
+}

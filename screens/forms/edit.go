@@ -1,0 +1,525 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
+)
+
+// EditProfile is the edit-profile form (e). It saves only the fields the
+// agent changed, with If-Match set to the version the form was opened on;
+// when someone else saved the customer in between (412) it shows both
+// sides field by field and lets the agent re-apply their changes on top
+// of the new version, keep editing, or discard.
+type EditProfile struct {
+	base
+	cl Client
+
+	orig api.Customer  // the version the draft is based on
+	was  customerDraft // draftOf(orig)
+	d    customerDraft // what the agent typed
+
+	conflict *conflict
+}
+
+// conflict is a 412: the server's current customer and the choice.
+type conflict struct {
+	server api.Customer
+	from   int64 // the version the agent edited
+	rows   []diffRow
+	choice string
+	form   *huh.Form
+}
+
+// diffRow is one field that differs between the server and the agent.
+type diffRow struct {
+	key, label, server, yours, was string
+	serverChanged                  bool
+}
+
+// Conflict choices.
+const (
+	choiceReapply = "reapply"
+	choiceEdit    = "edit"
+	choiceDiscard = "discard"
+)
+
+// Answer payloads, so one answerMsg type serves both calls.
+type (
+	patched api.Customer
+	fetched api.Customer
+)
+
+// NewEditProfile opens the edit-profile form on cust.
+func NewEditProfile(c *tui.Common, cl Client, cust api.Customer) tui.Screen {
+	m := &EditProfile{base: newBase(c, c.Keys.Edit, "Edit "+displayName(cust)), cl: cl}
+	m.rebase(cust, false)
+	return m
+}
+
+func displayName(c api.Customer) string {
+	n := strings.TrimSpace(sanitize.Line(c.Name()))
+	if n == "" {
+		n = "customer " + sanitize.Line(string(c.ID))
+	}
+	return n
+}
+
+// rebase makes cust the version the draft is based on. With keep, the
+// agent's changes (fields that differ from the old base) stay and every
+// other field takes the server's value; without, the draft is cust.
+func (m *EditProfile) rebase(cust api.Customer, keep bool) {
+	now := draftOf(cust)
+	if keep {
+		for _, k := range draftKeys {
+			if m.d.get(k) == m.was.get(k) {
+				*m.d.ptr(k) = now.get(k)
+			}
+		}
+	} else {
+		m.d = now
+	}
+	m.orig, m.was = cust, now
+	m.build(customerFields(&m.d, draftKeys, m.check)...)
+}
+
+// check validates only what the agent changed: an untouched value is
+// never sent, so it never blocks a save.
+func (m *EditProfile) check(key, v string) (string, string) {
+	if strings.HasPrefix(key, "address.") {
+		if !addressChanged(m.was, m.d) {
+			return "", ""
+		}
+	} else if v == m.was.get(key) {
+		return "", ""
+	}
+	return checkField(key, v, m.d, m.tried)
+}
+
+// Init focuses the first field.
+func (m *EditProfile) Init() tea.Cmd {
+	if m.refused != "" {
+		return nil
+	}
+	return m.initForm()
+}
+
+// Title names the screen in the breadcrumbs.
+func (m *EditProfile) Title() string { return "Edit profile" }
+
+// SetSize sets the content size.
+func (m *EditProfile) SetSize(w, h int) {
+	m.setSize(w, h)
+	if m.conflict != nil && w > 0 {
+		m.conflict.form.WithWidth(min(w, 76))
+	}
+}
+
+// CapturesKeys is true: the form takes every key but ctrl+c.
+func (m *EditProfile) CapturesKeys() bool { return true }
+
+// ShortHelp is the footer's help.
+func (m *EditProfile) ShortHelp() []tui.Binding {
+	if m.conflict != nil {
+		return []tui.Binding{{Keys: []string{"enter"}, Help: "choose"}, {Keys: []string{"up", "down"}, HelpKey: "↑/↓", Help: "move"}, escKey.WithHelp("keep editing")}
+	}
+	return m.formHelp()
+}
+
+// FullHelp is the ? list.
+func (m *EditProfile) FullHelp() [][]tui.Binding { return m.fullHelp() }
+
+// Close cancels a save in flight.
+func (m *EditProfile) Close() { m.stop() }
+
+// Dirty reports whether the agent changed anything.
+func (m *EditProfile) Dirty() bool { return len(changedKeys(m.was, m.d)) > 0 }
+
+// Update handles keys and answers.
+func (m *EditProfile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
+	if a, ok := m.answer(m, msg); ok {
+		return m, m.onAnswer(a)
+	}
+	if _, ok := msg.(answerMsg); ok {
+		return m, nil // someone else's, or a superseded one
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		return m, m.onKey(k)
+	}
+	if m.conflict != nil {
+		f, cmd := m.conflict.form.Update(msg)
+		m.conflict.form = f.(*huh.Form)
+		return m, cmd
+	}
+	return m, m.updateForm(msg)
+}
+
+func (m *EditProfile) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if m.refused != "" {
+		if k.String() == "esc" {
+			return tui.Pop()
+		}
+		return nil
+	}
+	if m.ask != nil {
+		return m.answerQuestion(k)
+	}
+	if m.saving {
+		if k.String() == "esc" {
+			m.stop()
+			m.setInfo("Cancelling…")
+		}
+		return nil
+	}
+	if m.conflict != nil {
+		return m.onConflictKey(k)
+	}
+	switch k.String() {
+	case "esc":
+		if !m.Dirty() {
+			return tui.Pop()
+		}
+		return m.confirm("Discard your changes?", "", m.changeLines(), func() tea.Cmd { return tui.Pop() }, nil)
+	case "ctrl+s":
+		return m.save()
+	case "enter":
+		if f := m.focused(); f != nil && m.index(f) == len(m.fields)-1 {
+			return m.save()
+		}
+	}
+	if cmd, ok := m.navigate(k); ok {
+		return cmd
+	}
+	return m.updateForm(k)
+}
+
+// patch is what the save sends: only the changed fields, the phone
+// normalised, the default address merged into the customer's list.
+func (m *EditProfile) patch() api.CustomerPatch {
+	var p api.CustomerPatch
+	str := func(k string, trim bool) *string {
+		v := m.d.get(k)
+		if v == m.was.get(k) {
+			return nil
+		}
+		if trim {
+			v = strings.TrimSpace(v)
+		}
+		return &v
+	}
+	p.FirstName = str(keyFirstName, true)
+	p.LastName = str(keyLastName, true)
+	p.Email = str(keyEmail, true)
+	p.Status = str(keyStatus, false)
+	if v := str(keyPhone, true); v != nil {
+		if n, err := api.NormalizePhone(*v); err == nil {
+			v = &n
+		}
+		p.Phone = v
+	}
+	if addressChanged(m.was, m.d) {
+		addrs := m.addresses()
+		p.Addresses = &addrs
+	}
+	return p
+}
+
+// addresses is the customer's address list with the agent's changes to
+// the default address; clearing every field removes it.
+func (m *EditProfile) addresses() []api.Address {
+	idx := defaultAddress(m.orig)
+	addrs := slices.Clone(m.orig.Addresses)
+	if addrs == nil {
+		addrs = []api.Address{}
+	}
+	for i := range addrs {
+		addrs[i].ID = "" // the server assigns ids
+	}
+	d := draftAddress(m.d)
+	if d == (api.Address{Type: d.Type}) {
+		if idx >= 0 {
+			addrs = slices.Delete(addrs, idx, idx+1)
+		}
+		return addrs
+	}
+	a := api.Address{Type: "shipping", Default: true}
+	if idx >= 0 {
+		a = addrs[idx]
+	}
+	set := func(k string, dst *string, v string) {
+		if m.d.get(k) != m.was.get(k) {
+			*dst = v
+		}
+	}
+	set(keyAddress1, &a.Address1, d.Address1)
+	set(keyAddress2, &a.Address2, d.Address2)
+	set(keyCity, &a.City, d.City)
+	set(keyZip, &a.Zip, d.Zip)
+	set(keyCountry, &a.Country, d.Country)
+	if idx >= 0 {
+		addrs[idx] = a
+	} else {
+		addrs = append(addrs, a)
+	}
+	return addrs
+}
+
+// changeLines lists the changes for a confirmation: "Phone: a → b".
+func (m *EditProfile) changeLines() []string {
+	s := m.c.Styles
+	var out []string
+	for _, k := range changedKeys(m.was, m.d) {
+		from, to := m.was.get(k), m.d.get(k)
+		if from == "" {
+			from = "(empty)"
+		}
+		if to == "" {
+			to = "(empty)"
+		}
+		out = append(out, s.Label.Render(fieldLabels[k]+": ")+sanitize.Truncate(from, 30)+" → "+s.Strong.Render(sanitize.Truncate(to, 30)))
+	}
+	return out
+}
+
+// save checks the draft and sends the patch (after a confirmation on a
+// production profile).
+func (m *EditProfile) save() tea.Cmd {
+	if r := m.gate(); r != "" {
+		m.setError("Cannot save: " + r + ".")
+		return nil
+	}
+	m.tried = true
+	m.refreshTitles()
+	if bad := m.problems(); len(bad) > 0 {
+		m.setError(fmt.Sprintf("Fix the %s marked ✗ first.", plural(len(bad), "field")))
+		return m.focus(bad[0])
+	}
+	p := m.patch()
+	if p.Empty() {
+		m.setInfo("Nothing changed: edit a field, or press esc to leave.")
+		return nil
+	}
+	send := func() tea.Cmd { return m.send(p) }
+	if m.c.Profile.Production {
+		return m.confirm(fmt.Sprintf("Save these changes to %s?", productionLabel(m.c)), "", m.changeLines(), send, nil)
+	}
+	return send()
+}
+
+func productionLabel(c *tui.Common) string {
+	return sanitize.Line(c.Profile.Label()) + " (PRODUCTION)"
+}
+
+func (m *EditProfile) send(p api.CustomerPatch) tea.Cmd {
+	id, version := m.orig.ID, m.orig.Version
+	return m.start(m, func(ctx context.Context) (any, error) {
+		c, err := m.cl.PatchCustomer(ctx, id, version, p)
+		return patched(c), err
+	})
+}
+
+func (m *EditProfile) onAnswer(a answerMsg) tea.Cmd {
+	switch v := a.val.(type) {
+	case fetched:
+		if a.err != nil {
+			m.setError("Someone else changed this customer, and loading their version failed: " + explain(a.err) + " Your changes are kept: press ctrl+s to try again.")
+			return nil
+		}
+		return m.showConflict(api.Customer(v))
+	case patched:
+		if a.err == nil {
+			saved := api.Customer(v)
+			return tea.Batch(
+				tui.Success("Saved "+displayName(saved)+"'s profile."),
+				tea.Sequence(tui.Pop(), emit(CustomerSavedMsg{Customer: saved})),
+			)
+		}
+	}
+	err := a.err
+	switch {
+	case client.IsCode(err, api.CodeVersionMismatch):
+		// Fetch what the server holds now, to show the two sides.
+		id := m.orig.ID
+		cmd := m.start(m, func(ctx context.Context) (any, error) {
+			c, err := m.cl.GetCustomer(ctx, id)
+			return fetched(c), err
+		})
+		m.setInfo("Someone else saved this customer while you were editing; loading their version…")
+		return cmd
+	case client.IsCode(err, api.CodeDuplicateEmail):
+		msg := "another customer already has this email"
+		m.serverErr[keyEmail] = rejected{value: m.d.Email, msg: msg}
+		m.setError("The email is taken: use another address, or find the existing customer. Your other changes are kept.")
+		m.refreshTitles()
+		return m.focus(m.fieldByKey(keyEmail))
+	}
+	if f := m.fail(err, nil, apiFieldKey); f != nil {
+		m.refreshTitles()
+		return m.focus(f)
+	}
+	return nil
+}
+
+// apiFieldKey maps error.fields names to the form's keys:
+// "addresses[0].city" is the default address's city.
+func apiFieldKey(k string) string {
+	if strings.HasPrefix(k, "addresses[") {
+		if i := strings.Index(k, "]."); i >= 0 {
+			return "address." + k[i+2:]
+		}
+	}
+	return k
+}
+
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// showConflict builds the 412 view: the fields where the server and the
+// agent differ, and the choice.
+func (m *EditProfile) showConflict(server api.Customer) tea.Cmd {
+	now := draftOf(server)
+	var rows []diffRow
+	for _, k := range draftKeys {
+		sv, yv, wv := now.get(k), m.d.get(k), m.was.get(k)
+		if sv == yv || (sv == wv && yv == wv) {
+			continue
+		}
+		rows = append(rows, diffRow{key: k, label: fieldLabels[k], server: sv, yours: yv, was: wv, serverChanged: sv != wv})
+	}
+	cf := &conflict{server: server, from: m.orig.Version, rows: rows, choice: choiceReapply}
+	cf.form = huh.NewForm(huh.NewGroup(
+		huh.NewSelect[string]().Key("choice").
+			Title("What now?").
+			Options(
+				huh.NewOption("Re-apply my changes on top of version "+fmt.Sprint(server.Version), choiceReapply),
+				huh.NewOption("Keep editing on version "+fmt.Sprint(server.Version), choiceEdit),
+				huh.NewOption("Discard my changes", choiceDiscard),
+			).
+			Value(&cf.choice),
+	)).WithTheme(m.th.theme()).WithKeyMap(keyMap()).WithShowHelp(false).WithShowErrors(false)
+	if m.width > 0 {
+		cf.form.WithWidth(min(m.width, 76))
+	}
+	m.conflict = cf
+	m.status = ""
+	return cf.form.Init()
+}
+
+func (m *EditProfile) onConflictKey(k tea.KeyPressMsg) tea.Cmd {
+	cf := m.conflict
+	switch k.String() {
+	case "esc":
+		return m.resolve(choiceEdit)
+	case "enter":
+		return m.resolve(cf.choice)
+	case "tab", "shift+tab":
+		return nil // huh would leave the select and complete the form
+	}
+	f, cmd := cf.form.Update(k)
+	cf.form = f.(*huh.Form)
+	return cmd
+}
+
+// resolve acts on the agent's choice after a conflict.
+func (m *EditProfile) resolve(choice string) tea.Cmd {
+	server := m.conflict.server
+	m.conflict = nil
+	switch choice {
+	case choiceDiscard:
+		return tea.Batch(
+			tui.Info("Your changes were discarded; the profile shows the current version."),
+			tea.Sequence(tui.Pop(), emit(CustomerSavedMsg{Customer: server})),
+		)
+	case choiceEdit:
+		m.rebase(server, true)
+		m.setInfo(fmt.Sprintf("Now editing on version %d: the other changes are in the form, yours are kept. ctrl+s saves.", server.Version))
+		return m.initForm()
+	}
+	m.rebase(server, true)
+	if m.patch().Empty() {
+		return tea.Batch(
+			tui.Info("Nothing to re-apply: the store already has your values."),
+			tea.Sequence(tui.Pop(), emit(CustomerSavedMsg{Customer: server})),
+		)
+	}
+	return tea.Batch(m.initForm(), m.save())
+}
+
+// View draws the form, a confirmation, or the conflict.
+func (m *EditProfile) View() string {
+	if m.refused != "" {
+		return m.refusedView()
+	}
+	sub := fmt.Sprintf("customer %s · version %d", sanitize.Line(string(m.orig.ID)), m.orig.Version)
+	switch {
+	case m.ask != nil:
+		return m.frame(sub, m.questionView())
+	case m.conflict != nil:
+		return m.frame(sub, m.conflictView())
+	}
+	return m.frame(sub, m.form.View())
+}
+
+func (m *EditProfile) conflictView() string {
+	s := m.c.Styles
+	cf := m.conflict
+	var sb strings.Builder
+	sb.WriteString(s.Warning.Render(wrapText(fmt.Sprintf(
+		"Someone else saved this customer while you were editing (version %d → %d).", cf.from, cf.server.Version), m.width)))
+	sb.WriteString("\n\n")
+	if len(cf.rows) == 0 {
+		sb.WriteString(s.Muted.Render("Their changes do not touch the fields you changed."))
+		sb.WriteString("\n")
+	} else {
+		lw, cw := 14, max(min((m.width-18)/2, 32), 8)
+		sb.WriteString(s.TableHeader.Render("  " + sanitize.Pad("Field", lw) + "  " + sanitize.Pad("On the server now", cw) + "  " + "Yours"))
+		sb.WriteString("\n")
+		for _, r := range cf.rows {
+			mark := "  "
+			if r.serverChanged {
+				mark = s.Warning.Render("* ")
+			}
+			yours := s.Strong.Render(sanitize.Truncate(orEmpty(r.yours), cw))
+			if r.yours == r.was {
+				yours = s.Muted.Render("(you did not change it)")
+			}
+			sb.WriteString(mark + sanitize.Pad(r.label, lw) + "  " + sanitize.Pad(orEmpty(r.server), cw) + "  " + yours)
+			sb.WriteString("\n")
+		}
+		sb.WriteString(s.Muted.Render("* changed on the server since you opened the form"))
+		sb.WriteString("\n")
+	}
+	if mine := changedKeys(m.was, m.d); len(mine) > 0 {
+		names := make([]string, len(mine))
+		for i, k := range mine {
+			names[i] = strings.ToLower(fieldLabels[k])
+		}
+		sb.WriteString(s.Muted.Render(wrapText("Re-applying sends only your changes ("+strings.Join(names, ", ")+") on top of the new version.", m.width)))
+		sb.WriteString("\n")
+	}
+	sb.WriteString("\n")
+	sb.WriteString(cf.form.View())
+	return sb.String()
+}
+
+func orEmpty(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	return s
+}
