@@ -148,6 +148,9 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, base: base}
 	rc := resty.NewWithClient(hc).
 		SetLogger(restyLogger{log: cfg.Logger, redact: red}).
+		// resty warns on every plain-HTTP Basic auth call; the sandbox is
+		// plain HTTP on loopback by design, so the warning is only noise.
+		SetDisableWarn(true).
 		SetBasicAuth(cfg.KeyID, cfg.Secret).
 		SetHeader("User-Agent", cfg.UserAgent).
 		SetHeader("Accept", "application/json").
