@@ -1,0 +1,222 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"frontdesk/api"
+)
+
+// token is one whitespace-separated word of a query. A long token (three
+// characters or more) matches a substring of email, first name, last name
+// or phone; a short one matches a prefix of them. Every token must match
+// (AND), each in any of the four columns.
+type token struct {
+	text string
+	long bool
+	// phoneAlts are extra forms matched against the phone only: a local
+	// number "0712…" is stored as "+254712…".
+	phoneAlts []string
+}
+
+// parse splits a query into tokens. blank reports a query with nothing but
+// whitespace, which lists every customer. A query that is not blank but
+// has no tokens (only punctuation) matches nothing.
+//
+// Both Customers and Naive go through parse, so they answer the same
+// question.
+func parse(q string) (tokens []token, blank bool) {
+	q = strings.ToValidUTF8(q, " ")
+	// NUL would end the string for SQLite's LIKE and FTS parsers.
+	q = strings.ReplaceAll(q, "\x00", " ")
+	if utf8.RuneCountInString(q) > api.MaxSearchQueryLen {
+		r := []rune(q)
+		q = string(r[:api.MaxSearchQueryLen])
+	}
+	if strings.TrimSpace(q) == "" {
+		return nil, true
+	}
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(q, unicode.IsSpace) {
+		if seen[w] || !meaningful(w) {
+			continue
+		}
+		seen[w] = true
+		t := token{text: w, long: utf8.RuneCountInString(w) >= 3}
+		if isDigits(w) {
+			if t.long {
+				if w[0] == '0' && len(w) > 1 {
+					t.phoneAlts = []string{"+254" + w[1:]}
+				}
+			} else {
+				t.phoneAlts = []string{"+254" + w}
+				if w[0] == '0' && len(w) > 1 {
+					t.phoneAlts = append(t.phoneAlts, "+254"+w[1:])
+				}
+			}
+		}
+		tokens = append(tokens, t)
+	}
+	return tokens, false
+}
+
+// meaningful reports whether w has a character worth searching for: an
+// ASCII letter or digit, or any non-ASCII character that is not
+// punctuation (letters, marks, emoji, CJK…). "...", "@" or "--" are not.
+func meaningful(w string) bool {
+	for _, r := range w {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return true
+		case r >= utf8.RuneSelf && !unicode.IsPunct(r) && !unicode.IsSpace(r):
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// likeEscape escapes LIKE's wildcards; every LIKE here says ESCAPE '\'.
+func likeEscape(s string) string {
+	if !strings.ContainsAny(s, `\%_`) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r == '\\' || r == '%' || r == '_' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ftsString quotes s as an FTS5 string: inside double quotes everything is
+// literal except the quote itself, which is doubled.
+func ftsString(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// isASCII reports whether s has only ASCII characters: for those, the
+// trigram index's case folding and LIKE's agree.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// predicate is an SQL boolean expression with its arguments.
+type predicate struct {
+	sql  string
+	args []any
+}
+
+// match is the exact meaning of the tokens as an SQL predicate over
+// customers aliased c: the reference semantics, which Naive evaluates on
+// every row and Customers applies to its candidates.
+func match(tokens []token) predicate {
+	var p predicate
+	var parts []string
+	for _, t := range tokens {
+		pat := likeEscape(t.text) + "%"
+		if t.long {
+			pat = "%" + pat
+		}
+		ors := []string{
+			`c.email LIKE ? ESCAPE '\'`,
+			`c.first_name LIKE ? ESCAPE '\'`,
+			`c.last_name LIKE ? ESCAPE '\'`,
+			`c.phone LIKE ? ESCAPE '\'`,
+		}
+		p.args = append(p.args, pat, pat, pat, pat)
+		for _, alt := range t.phoneAlts {
+			ap := likeEscape(alt) + "%"
+			if t.long {
+				ap = "%" + ap
+			}
+			ors = append(ors, `c.phone LIKE ? ESCAPE '\'`)
+			p.args = append(p.args, ap)
+		}
+		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+	}
+	p.sql = strings.Join(parts, " AND ")
+	return p
+}
+
+// ftsQuery is the FTS5 MATCH expression for the long tokens: the AND of
+// one phrase per token (OR its phone forms). The trigram index matches a
+// superset of what LIKE matches (it folds case beyond ASCII), so its rows
+// are candidates that match() then confirms.
+func ftsQuery(tokens []token) string {
+	var parts []string
+	for _, t := range tokens {
+		if !t.long {
+			continue
+		}
+		s := ftsString(t.text)
+		for _, alt := range t.phoneAlts {
+			s += " OR " + ftsString(alt)
+		}
+		if len(t.phoneAlts) > 0 {
+			s = "(" + s + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// prefixRange returns [lo, hi) such that, under SQLite's NOCASE collation
+// (which folds ASCII only), exactly the strings starting with prefix p
+// (ASCII case-insensitively) sort inside it.
+func prefixRange(p string) (lo, hi string) {
+	b := []byte(p)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	lo = string(b)
+	h := append([]byte(nil), b...)
+	for len(h) > 0 {
+		last := h[len(h)-1]
+		if last == 0xFF {
+			h = h[:len(h)-1]
+			continue
+		}
+		last++
+		// NOCASE would fold an upper-case bound down to lower case; the
+		// first folded value above '@' is '['.
+		if last >= 'A' && last <= 'Z' {
+			last = '['
+		}
+		h[len(h)-1] = last
+		return lo, string(h)
+	}
+	return lo, "" // no upper bound
+}
+
+// binaryRange is prefixRange for BINARY collation.
+func binaryRange(p string) (lo, hi string) {
+	h := []byte(p)
+	for len(h) > 0 {
+		if h[len(h)-1] == 0xFF {
+			h = h[:len(h)-1]
+			continue
+		}
+		h[len(h)-1]++
+		return p, string(h)
+	}
+	return p, ""
+}

@@ -1,0 +1,373 @@
+// Package search finds customers for GET /customers: substring search over
+// email, first name, last name and phone with the FTS5 trigram index
+// (customers_fts), prefix search for one- and two-character words, three
+// sort orders, and a total that is exact up to api.TotalExactCap.
+//
+// Every answer is defined by one reference predicate (see match): each
+// word of the query must occur in one of the four columns, as a substring
+// (three characters or more) or a prefix (fewer), ASCII case-insensitively
+// like SQL LIKE. Naive evaluates it on every row; Customers uses the
+// indexes to find candidates and evaluates it only on them, so both give
+// the same IDs in the same order.
+//
+// How Customers stays fast (see customers):
+//   - selective queries (at most the cap of candidates): fetch the
+//     candidates, confirm, sort them, count them — one statement;
+//   - broad queries (more candidates than the cap): the total is the cap,
+//     flagged as an estimate, and the page comes from walking the sort
+//     order's index and confirming rows until the page is full. Matches
+//     are then at least cap/N of the rows, so a page needs a few thousand
+//     rows at most; when the walk runs out of budget (matches clustered
+//     late in the sort order, deep pages) it falls back to sorting all
+//     candidates.
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+
+	"frontdesk/api"
+)
+
+// Params is one search request.
+type Params struct {
+	// Query is what the user typed; empty lists everyone.
+	Query string
+	// Sort is api.SortNewest (the default when empty), api.SortTopSpenders
+	// or api.SortName.
+	Sort string
+	// Page counts from 1; Limit is clamped to 1..api.MaxPageLimit (0 means
+	// api.DefaultPageLimit).
+	Page, Limit int
+}
+
+// Result is one page of customer ids in sort order and the total number of
+// matches: exact up to api.TotalExactCap, beyond that the cap with
+// Estimate set.
+type Result struct {
+	IDs      []int64
+	Total    int
+	Estimate bool
+}
+
+// sortSpec is one sort order: the ORDER BY that its index serves.
+type sortSpec struct {
+	orderBy string
+}
+
+func sortOf(s string) (sortSpec, error) {
+	switch s {
+	case "", api.SortNewest:
+		return sortSpec{"created_at DESC, id DESC"}, nil
+	case api.SortTopSpenders:
+		return sortSpec{"total_spent DESC, id DESC"}, nil
+	case api.SortName:
+		return sortSpec{"last_name COLLATE NOCASE, first_name COLLATE NOCASE, id"}, nil
+	}
+	return sortSpec{}, fmt.Errorf("search: unknown sort %q: use one of %s", s, strings.Join(api.Sorts, ", "))
+}
+
+// page normalises Page and Limit into LIMIT and OFFSET.
+func page(p Params) (limit, offset int) {
+	limit = p.Limit
+	switch {
+	case limit <= 0:
+		limit = api.DefaultPageLimit
+	case limit > api.MaxPageLimit:
+		limit = api.MaxPageLimit
+	}
+	pg := max(p.Page, 1)
+	// Deep pages beyond any real table stay representable.
+	if pg > math.MaxInt32/limit {
+		pg = math.MaxInt32 / limit
+	}
+	return limit, (pg - 1) * limit
+}
+
+// Customers answers p with the indexes. Its IDs and Total equal Naive's.
+func Customers(ctx context.Context, db *sql.DB, p Params) (Result, error) {
+	return customers(ctx, db, p, api.TotalExactCap)
+}
+
+// Naive answers p by evaluating the reference predicate (LIKE '%q%') on
+// every row. It exists to check and benchmark Customers.
+func Naive(ctx context.Context, db *sql.DB, p Params) (Result, error) {
+	return naive(ctx, db, p, api.TotalExactCap)
+}
+
+func naive(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, error) {
+	s, err := sortOf(p.Sort)
+	if err != nil {
+		return Result{}, err
+	}
+	limit, offset := page(p)
+	tokens, blank := parse(p.Query)
+	if !blank && len(tokens) == 0 {
+		return Result{IDs: []int64{}}, nil
+	}
+	where := "1"
+	var args []any
+	if !blank {
+		m := match(tokens)
+		where, args = m.sql, m.args
+	}
+	ids, err := queryIDs(ctx, db,
+		`SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+` LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+	if err != nil {
+		return Result{}, err
+	}
+	var n int
+	if err := db.QueryRowContext(ctx,
+		`SELECT count(*) FROM (SELECT 1 FROM customers c WHERE `+where+` LIMIT ?)`,
+		append(args, exactCap+1)...).Scan(&n); err != nil {
+		return Result{}, fmt.Errorf("search: count: %w", err)
+	}
+	return result(ids, n, exactCap), nil
+}
+
+// result caps the total.
+func result(ids []int64, n, exactCap int) Result {
+	if n > exactCap {
+		return Result{IDs: ids, Total: exactCap, Estimate: true}
+	}
+	return Result{IDs: ids, Total: n}
+}
+
+func queryIDs(ctx context.Context, db *sql.DB, q string, args ...any) ([]int64, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return ids, nil
+}
+
+// candidates is a statement yielding the ids (column "id") of a superset
+// of the matching customers, found through an index.
+type candidates struct {
+	sql  string
+	args []any
+	// exact: the statement yields exactly the matches (up to where the
+	// trigram index's Unicode case folding goes beyond LIKE's), so its
+	// count can stand for the total.
+	exact bool
+}
+
+// candidatesFor picks the index: the trigram index when a word has three
+// characters or more, else the prefix indexes on one short word.
+func candidatesFor(tokens []token) candidates {
+	if q := ftsQuery(tokens); q != "" {
+		exact := true
+		for _, t := range tokens {
+			if !t.long || len(t.phoneAlts) > 0 || !isASCII(t.text) {
+				exact = false
+			}
+		}
+		return candidates{
+			sql:   `SELECT rowid AS id FROM customers_fts WHERE customers_fts MATCH ?`,
+			args:  []any{q},
+			exact: exact,
+		}
+	}
+	// Only short words: the longest one's prefix on each column's index.
+	t := tokens[0]
+	for _, u := range tokens[1:] {
+		if len(u.text) > len(t.text) {
+			t = u
+		}
+	}
+	var ors []string
+	var args []any
+	lo, hi := prefixRange(t.text)
+	for _, col := range []string{"email", "first_name", "last_name"} {
+		if hi == "" {
+			ors = append(ors, col+` COLLATE NOCASE >= ?`)
+			args = append(args, lo)
+			continue
+		}
+		ors = append(ors, `(`+col+` COLLATE NOCASE >= ? AND `+col+` COLLATE NOCASE < ?)`)
+		args = append(args, lo, hi)
+	}
+	// Phones are E.164 digits, so a word with letters cannot be a phone
+	// prefix and the BINARY phone index serves the rest.
+	if !strings.ContainsFunc(t.text, func(r rune) bool { return r < 128 && (r|0x20 >= 'a' && r|0x20 <= 'z') }) {
+		for _, p := range append([]string{t.text}, t.phoneAlts...) {
+			lo, hi := binaryRange(p)
+			ors = append(ors, `(phone >= ? AND phone < ?)`)
+			args = append(args, lo, hi)
+		}
+	}
+	return candidates{
+		sql:   `SELECT id FROM customers WHERE ` + strings.Join(ors, " OR "),
+		args:  args,
+		exact: len(tokens) == 1,
+	}
+}
+
+func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, error) {
+	s, err := sortOf(p.Sort)
+	if err != nil {
+		return Result{}, err
+	}
+	limit, offset := page(p)
+	tokens, blank := parse(p.Query)
+	switch {
+	case blank:
+		ids, err := queryIDs(ctx, db, `SELECT id FROM customers ORDER BY `+s.orderBy+` LIMIT ? OFFSET ?`, limit, offset)
+		if err != nil {
+			return Result{}, err
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers LIMIT ?)`, exactCap+1).Scan(&n); err != nil {
+			return Result{}, fmt.Errorf("search: count: %w", err)
+		}
+		return result(ids, n, exactCap), nil
+	case len(tokens) == 0:
+		return Result{IDs: []int64{}}, nil
+	}
+
+	cand := candidatesFor(tokens)
+	m := match(tokens)
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (`+cand.sql+` LIMIT ?)`,
+		append(cand.args, exactCap+1)...).Scan(&n); err != nil {
+		return Result{}, fmt.Errorf("search: count candidates: %w", err)
+	}
+	if n <= exactCap {
+		return sortCandidates(ctx, db, s, cand, m, limit, offset, true)
+	}
+
+	// Broad. The total: the candidates' count when it is exact, else the
+	// confirmed matches, counted no further than the cap.
+	total, estimate := exactCap, true
+	if !cand.exact {
+		var c int
+		if err := db.QueryRowContext(ctx,
+			`SELECT count(*) FROM (SELECT 1 FROM (`+cand.sql+`) AS k CROSS JOIN customers c ON c.id = k.id WHERE `+m.sql+` LIMIT ?)`,
+			concat(cand.args, m.args, []any{exactCap + 1})...).Scan(&c); err != nil {
+			return Result{}, fmt.Errorf("search: count: %w", err)
+		}
+		if c <= exactCap {
+			total, estimate = c, false
+		}
+	}
+	ids, ok, err := walk(ctx, db, s, m, limit, offset, exactCap)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		r, err := sortCandidates(ctx, db, s, cand, m, limit, offset, false)
+		if err != nil {
+			return Result{}, err
+		}
+		ids = r.IDs
+	}
+	return Result{IDs: ids, Total: total, Estimate: estimate}, nil
+}
+
+func concat(parts ...[]any) []any {
+	var out []any
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// sortCandidates confirms and sorts every candidate and returns the page,
+// with the exact count when count is set.
+func sortCandidates(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m predicate, limit, offset int, count bool) (Result, error) {
+	// MATERIALIZED and CROSS JOIN pin the plan: candidates first, then
+	// one lookup each; never a walk of the whole sort index.
+	sel := `c.id, 0`
+	if count {
+		sel = `c.id, count(*) OVER ()`
+	}
+	q := `WITH k(id) AS MATERIALIZED (` + cand.sql + `)
+		SELECT ` + sel + ` FROM k CROSS JOIN customers c ON c.id = k.id
+		WHERE ` + m.sql + ` ORDER BY ` + qualify(s.orderBy) + ` LIMIT ? OFFSET ?`
+	rows, err := db.QueryContext(ctx, q, concat(cand.args, m.args, []any{limit, offset})...)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	res := Result{IDs: []int64{}}
+	n := -1
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return Result{}, fmt.Errorf("search: %w", err)
+		}
+		res.IDs = append(res.IDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	if !count {
+		return res, nil
+	}
+	if n < 0 { // a page past the end: count separately
+		if err := db.QueryRowContext(ctx,
+			`SELECT count(*) FROM (`+cand.sql+`) AS k CROSS JOIN customers c ON c.id = k.id WHERE `+m.sql,
+			concat(cand.args, m.args)...).Scan(&n); err != nil {
+			return Result{}, fmt.Errorf("search: count: %w", err)
+		}
+	}
+	res.Total = n
+	return res, nil
+}
+
+// qualify prefixes the sort columns with the customers alias c.
+func qualify(orderBy string) string {
+	parts := strings.Split(orderBy, ", ")
+	for i, p := range parts {
+		parts[i] = "c." + p
+	}
+	return strings.Join(parts, ", ")
+}
+
+// walk reads customers in sort order through the sort's index, confirms
+// each, and stops when the page is full or after a budget of rows. ok is
+// false when the budget ran out first.
+//
+// A broad query matches more than exactCap of the table's N rows, so on
+// average a page needs (offset+limit)·N/exactCap rows; the budget allows
+// four times that.
+func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offset, exactCap int) (ids []int64, ok bool, err error) {
+	var maxID int64
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM customers`).Scan(&maxID); err != nil {
+		return nil, false, fmt.Errorf("search: %w", err)
+	}
+	need := float64(offset+limit) * float64(maxID) / float64(exactCap) * 4
+	budget := int(min(max(need, 2000), 200000))
+	q := `SELECT c.id FROM (SELECT id, email, first_name, last_name, phone, created_at, total_spent
+			FROM customers ORDER BY ` + s.orderBy + ` LIMIT ?) AS c
+		WHERE ` + m.sql + ` ORDER BY ` + qualify(s.orderBy) + ` LIMIT ? OFFSET ?`
+	ids, err = queryIDs(ctx, db, q, concat([]any{budget}, m.args, []any{limit, offset})...)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(ids) == limit {
+		return ids, true, nil
+	}
+	// A short page is complete only if the walk saw the whole table.
+	var seen int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers LIMIT ?)`, budget).Scan(&seen); err != nil {
+		return nil, false, fmt.Errorf("search: %w", err)
+	}
+	return ids, seen < budget, nil
+}
