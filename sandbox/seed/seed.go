@@ -366,4 +366,3 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 	b.pending = b.pending[:0]
 	return nil
 }
-
