@@ -1,0 +1,156 @@
+// Package screens holds the console's pages: customer search (the start
+// screen), the customer profile with its tabs, and the order detail. The
+// forms that change data (edit profile, loyalty adjustment, note, new
+// customer) live in the subpackage forms; the profile and the search push
+// them.
+//
+// An App ties the screens to one API client and gives the tui shell what
+// it needs: the start screen (Root), the Router for navigation requests
+// (":customer 42", ":search jane") and the GET /me loader. One App serves
+// one session; it holds no mutable state, so the SSH gateway may build one
+// per connection.
+package screens
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/screens/forms"
+	"frontdesk/tui"
+)
+
+// Client is what the screens need from the Customers API: the methods of
+// *client.Client they call, so tests and the SSH gateway can hand in any
+// client that speaks the contract. It includes everything the forms use.
+type Client interface {
+	Me(ctx context.Context) (api.Me, error)
+	SearchCustomers(ctx context.Context, p client.SearchParams) (api.CustomerList, error)
+	GetCustomer(ctx context.Context, id api.ID) (api.Customer, error)
+	ListOrders(ctx context.Context, id api.ID, p client.OrderParams) (api.OrderList, error)
+	GetOrder(ctx context.Context, customerID, orderID api.ID) (api.Order, error)
+	GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error)
+	ListLedger(ctx context.Context, id api.ID, page, limit int) (api.LedgerPage, error)
+	ListNotes(ctx context.Context, id api.ID, page, limit int) (api.NoteList, error)
+
+	// The forms' writes: create, patch, adjust points, add a note.
+	forms.Client
+}
+
+// The client the CLI builds is a Client.
+var _ Client = (*client.Client)(nil)
+
+// DefaultDebounce is how long search waits after the last keystroke
+// before it asks the API: long enough that typing a word sends one
+// request, short enough that the results feel immediate.
+const DefaultDebounce = 150 * time.Millisecond
+
+// Config tunes the screens of one session. The zero value is right for a
+// real terminal; tests pin the clock and the time zone so golden files do
+// not change with the day they run.
+type Config struct {
+	// Now is the clock for relative times ("3d ago"); default time.Now.
+	Now func() time.Time
+	// Location is the time zone dates are shown in; default time.Local.
+	Location *time.Location
+	// Debounce is the search-as-you-type delay; default DefaultDebounce.
+	Debounce time.Duration
+}
+
+// App builds the screens of one session around one API client.
+type App struct {
+	env *env
+}
+
+// env is what every screen of a session shares besides tui.Common: the
+// client and the clock. It is never written after NewApp.
+type env struct {
+	cl       Client
+	now      func() time.Time
+	loc      *time.Location
+	debounce time.Duration
+}
+
+// NewApp returns the screens of one session, calling the API with cl.
+func NewApp(cl Client, cfg Config) *App {
+	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, debounce: cfg.Debounce}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.loc == nil {
+		e.loc = time.Local
+	}
+	if e.debounce <= 0 {
+		e.debounce = DefaultDebounce
+	}
+	return &App{env: e}
+}
+
+// New returns the start screen (an empty search, which lists the newest
+// customers) for a session: NewApp(cl, cfg).Root(c).
+func New(c *tui.Common, cl Client, cfg Config) tui.Screen {
+	return NewApp(cl, cfg).Root(c)
+}
+
+// Root is the start screen: customer search with an empty query.
+func (a *App) Root(c *tui.Common) tui.Screen { return newSearch(c, a.env, "") }
+
+// Search returns a search screen that starts with query.
+func (a *App) Search(c *tui.Common, query string) *Search { return newSearch(c, a.env, query) }
+
+// Profile returns the profile screen of customer id.
+func (a *App) Profile(c *tui.Common, id api.ID) *Profile { return newProfile(c, a.env, id) }
+
+// LoadAgent asks the API who the credentials act as (GET /me); the shell
+// runs it as a command when it starts.
+func (a *App) LoadAgent(ctx context.Context) (api.Me, error) { return a.env.cl.Me(ctx) }
+
+// Route is the shell's Router: it opens a customer's profile, starts a new
+// search from anywhere (the stack is reset to it), and explains that
+// profiles cannot be switched from inside the console yet.
+func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tui.OpenCustomerMsg:
+		id := api.ID(strings.TrimSpace(string(msg.ID)))
+		if id == "" {
+			return tui.Error("which customer? type :customer ID"), true
+		}
+		return tui.Push(newProfile(c, a.env, id)), true
+	case tui.SearchMsg:
+		return tui.ResetTo(newSearch(c, a.env, msg.Query)), true
+	case tui.SwitchProfileMsg:
+		return tui.Error("switching profiles inside the console is not available yet: quit (ctrl+c) and run `frontdesk --profile " +
+			oneLine(msg.Name) + "`"), true
+	}
+	return nil, false
+}
+
+// ShellOptions completes o with this App's start screen, router and GET
+// /me loader: what tui.New needs besides the profile, colour and logger.
+func (a *App) ShellOptions(o tui.Options) tui.Options {
+	o.Root = a.Root
+	o.Router = a.Route
+	if o.Agent == nil && o.LoadAgent == nil {
+		o.LoadAgent = a.LoadAgent
+	}
+	return o
+}
+
+// NewShell builds the console for one session: the shell with this
+// package's screens on cl. ctx lives as long as the session.
+func NewShell(ctx context.Context, cl Client, cfg Config, o tui.Options) (*tui.Shell, error) {
+	if cl == nil {
+		return nil, errors.New("screens: no API client")
+	}
+	return tui.New(ctx, NewApp(cl, cfg).ShellOptions(o))
+}
+
+// oneLine keeps a user-typed word on one line for a toast.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,649 @@
+package screens
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/tui"
+)
+
+// tab is one of the profile's tabs.
+type tab int
+
+const (
+	tabOverview tab = iota
+	tabOrders
+	tabLoyalty
+	tabNotes
+	tabActivity
+	numTabs
+)
+
+var tabNames = [numTabs]string{"Overview", "Orders", "Loyalty", "Notes", "Activity"}
+
+// Page sizes of the profile's lists.
+const (
+	ordersPageSize   = 50
+	ledgerPageSize   = 50
+	notesPageSize    = 20
+	activityPerKind  = 50
+	profileHeadLines = 3 // the name line, the tabs, a blank line
+)
+
+// statusFilters are the order statuses `f` cycles through; "" is all.
+var statusFilters = append([]string{""}, api.OrderStatuses...)
+
+// Messages of the profile. Each carries the screen it answers and the
+// sequence number of its request: an answer to a request that was
+// superseded (ctrl+r pressed twice, another page asked for) is dropped.
+type (
+	customerLoadedMsg struct {
+		p    *Profile
+		seq  int
+		cust api.Customer
+		err  error
+	}
+	loyaltyLoadedMsg struct {
+		p       *Profile
+		seq     int
+		loyalty api.Loyalty
+		err     error
+	}
+	ledgerLoadedMsg struct {
+		p    *Profile
+		seq  int
+		page api.LedgerPage
+		err  error
+	}
+	ordersLoadedMsg struct {
+		p    *Profile
+		seq  int
+		list api.OrderList
+		err  error
+	}
+	notesLoadedMsg struct {
+		p    *Profile
+		seq  int
+		list api.NoteList
+		err  error
+	}
+	activityLoadedMsg struct {
+		p     *Profile
+		seq   int
+		items []activity
+		err   error
+	}
+)
+
+// Profile is one customer: a header line and five tabs, each loaded the
+// first time it is looked at.
+type Profile struct {
+	c   *tui.Common
+	env *env
+	id  api.ID
+
+	width, height int
+	tab           tab
+
+	cust    api.Customer
+	custL   load
+	loyalty api.Loyalty
+	loyL    load
+
+	ledger    api.LedgerPage
+	ledgerL   load
+	ledgerPg  int
+	ledgerCur cursor
+
+	orders    api.OrderList
+	ordersL   load
+	ordersPg  int
+	filter    int // index in statusFilters
+	ordersCur cursor
+
+	notes   api.NoteList
+	notesL  load
+	notesPg int
+
+	activity    []activity
+	activityL   load
+	activityCur cursor
+
+	// scroll is the first line shown of the text tabs (overview, notes).
+	scroll [numTabs]int
+
+	bFilter, bCopyID Binding
+}
+
+func newProfile(c *tui.Common, e *env, id api.ID) *Profile {
+	p := &Profile{c: c, env: e, id: id, ordersPg: 1, ledgerPg: 1, notesPg: 1}
+	p.bFilter = Binding{Keys: []string{"f"}, Help: "filter status", Disabled: p.onTab(tabOrders)}
+	p.bCopyID = Binding{Keys: []string{"Y"}, Help: "copy id"}
+	return p
+}
+
+// ID is the customer's id.
+func (p *Profile) ID() api.ID { return p.id }
+
+// Init loads the customer and the points balance: the overview shows
+// both, and the adjust form needs the balance.
+func (p *Profile) Init() tea.Cmd { return tea.Batch(p.fetchCustomer(), p.fetchLoyalty()) }
+
+// Close cancels every request in flight.
+func (p *Profile) Close() {
+	for _, l := range []*load{&p.custL, &p.loyL, &p.ledgerL, &p.ordersL, &p.notesL, &p.activityL} {
+		l.stop()
+	}
+}
+
+// Title is the customer's name once it is known.
+func (p *Profile) Title() string {
+	if p.custL.loaded {
+		if n := p.cust.Name(); n != "" {
+			return n
+		}
+	}
+	return "Customer " + string(p.id)
+}
+
+// CapturesKeys is false: the profile has no text input.
+func (p *Profile) CapturesKeys() bool { return false }
+
+// SetSize fits the tabs to the content area.
+func (p *Profile) SetSize(w, h int) {
+	p.width, p.height = w, h
+	vis := p.tableRows()
+	p.ordersCur.clamp(len(p.orders.Orders), vis)
+	p.ledgerCur.clamp(len(p.ledger.Ledger), vis)
+	p.activityCur.clamp(len(p.activity), vis)
+}
+
+// Tab is the tab shown (0 Overview … 4 Activity).
+func (p *Profile) Tab() int { return int(p.tab) }
+
+func (p *Profile) onTab(t ...tab) func() string {
+	return func() string {
+		if slices.Contains(t, p.tab) {
+			return ""
+		}
+		if len(t) == 1 {
+			return "only on the " + tabNames[t[0]] + " tab"
+		}
+		return "not on this tab"
+	}
+}
+
+func (p *Profile) needCustomer() string {
+	if !p.custL.loaded {
+		return "the customer is still loading"
+	}
+	return ""
+}
+
+func (p *Profile) needLoyalty() string {
+	if r := p.needCustomer(); r != "" {
+		return r
+	}
+	if !p.loyL.loaded {
+		return "the points balance is still loading"
+	}
+	return ""
+}
+
+func (p *Profile) noOrder() string {
+	if _, ok := p.selectedOrder(); !ok {
+		return "no order highlighted"
+	}
+	return ""
+}
+
+// ShortHelp is the footer's key help.
+func (p *Profile) ShortHelp() []Binding {
+	k := p.c.Keys
+	b := []Binding{k.Tab1, k.NextTab}
+	switch p.tab {
+	case tabOrders:
+		b = append(b, k.Open.WithHelp("open order").With(p.noOrder), p.bFilter)
+	case tabActivity:
+		b = append(b, k.Open.WithHelp("open order").With(p.noOrder))
+	case tabLoyalty:
+		b = append(b, k.Adjust.With(p.needLoyalty))
+	case tabNotes:
+		b = append(b, k.Note.With(p.needCustomer))
+	}
+	return append(b, k.Edit.With(p.needCustomer), k.Copy.WithHelp("copy email"), k.Refresh)
+}
+
+// FullHelp is every binding; the shell refuses disabled ones with their
+// reason (a viewer's e says "your role (viewer) cannot edit customers").
+func (p *Profile) FullHelp() [][]Binding {
+	k := p.c.Keys
+	return [][]Binding{
+		{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5, k.NextTab, k.PrevTab},
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open.WithHelp("open order").With(p.noOrder), p.bFilter},
+		{
+			k.Edit.With(p.needCustomer), k.Adjust.With(p.needLoyalty), k.Note.With(p.needCustomer), k.New,
+			k.Copy.WithHelp("copy email").With(p.needCustomer), p.bCopyID, k.Refresh,
+		},
+	}
+}
+
+// Update handles keys, mouse, the answers of its requests and what the
+// forms send after a save.
+func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return p, p.key(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			p.move(-3)
+		case tea.MouseWheelDown:
+			p.move(3)
+		}
+		return p, nil
+	case tea.MouseClickMsg:
+		return p, p.click(msg)
+
+	case customerLoadedMsg:
+		if msg.p != p || !p.custL.accept(msg.seq, msg.err) {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, p.failed("load customer", msg.err)
+		}
+		p.cust = msg.cust
+	case loyaltyLoadedMsg:
+		if msg.p != p || !p.loyL.accept(msg.seq, msg.err) {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, p.failed("load loyalty", msg.err)
+		}
+		p.loyalty = msg.loyalty
+	case ledgerLoadedMsg:
+		if msg.p != p || !p.ledgerL.accept(msg.seq, msg.err) {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, p.failed("load loyalty ledger", msg.err)
+		}
+		p.ledger = msg.page
+		p.ledgerCur.clamp(len(p.ledger.Ledger), p.tableRows())
+	case ordersLoadedMsg:
+		if msg.p != p || !p.ordersL.accept(msg.seq, msg.err) {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, p.failed("load orders", msg.err)
+		}
+		p.orders = msg.list
+		p.ordersCur.clamp(len(p.orders.Orders), p.tableRows())
+	case notesLoadedMsg:
+		if msg.p != p || !p.notesL.accept(msg.seq, msg.err) {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, p.failed("load notes", msg.err)
+		}
+		p.notes = msg.list
+	case activityLoadedMsg:
+		if msg.p != p || !p.activityL.accept(msg.seq, msg.err) {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, p.failed("load activity", msg.err)
+		}
+		p.activity = msg.items
+		p.activityCur.clamp(len(p.activity), p.tableRows())
+	default:
+		return p, p.saved(msg)
+	}
+	return p, nil
+}
+
+// failed logs a load error and shows it in the footer; the tab shows it
+// too, with the retry key.
+func (p *Profile) failed(what string, err error) tea.Cmd {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	p.c.Logger.Error(what, "customer", p.id, "err", err)
+	return tui.ErrorFrom(err)
+}
+
+// saved refreshes what a form changed, once the form says it saved.
+func (p *Profile) saved(msg tea.Msg) tea.Cmd {
+	switch s := savedByForm(msg); {
+	case s.customer != nil && s.customer.ID == p.id:
+		p.cust = *s.customer
+		// The PATCH answer may leave out the store metrics: fetch the
+		// whole customer again.
+		return p.fetchCustomer()
+	case s.loyaltyFor == p.id && s.loyaltyFor != "":
+		p.loyalty.PointsBalance = s.balance
+		p.ledgerL.stale()
+		p.activityL.stale()
+		return tea.Batch(p.fetchLoyalty(), p.ensure(p.tab))
+	case s.note != nil && s.note.CustomerID == p.id:
+		p.notesL.stale()
+		p.activityL.stale()
+		p.notesPg = 1
+		return p.ensure(p.tab)
+	}
+	return nil
+}
+
+func (p *Profile) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	c := p.c
+	for i, b := range []Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5} {
+		if c.Fires(msg, b) {
+			return p.show(tab(i))
+		}
+	}
+	switch {
+	case c.Fires(msg, k.NextTab):
+		return p.show((p.tab + 1) % numTabs)
+	case c.Fires(msg, k.PrevTab):
+		return p.show((p.tab + numTabs - 1) % numTabs)
+	case c.Fires(msg, k.Up):
+		p.move(-1)
+	case c.Fires(msg, k.Down):
+		p.move(1)
+	case c.Fires(msg, k.Top):
+		p.move(-1 << 30)
+	case c.Fires(msg, k.Bottom):
+		p.move(1 << 30)
+	case c.Fires(msg, k.PageDown):
+		return p.pageBy(1)
+	case c.Fires(msg, k.PageUp):
+		return p.pageBy(-1)
+	case c.Fires(msg, k.Open):
+		return p.openOrder()
+	case c.Fires(msg, p.bFilter):
+		p.filter = (p.filter + 1) % len(statusFilters)
+		p.ordersPg = 1
+		p.ordersCur = cursor{}
+		name := statusFilters[p.filter]
+		if name == "" {
+			name = "all statuses"
+		}
+		return tea.Batch(p.fetchOrders(), tui.Info("orders: "+name))
+	case c.Fires(msg, k.Refresh):
+		return p.refresh()
+	case c.Fires(msg, k.Edit.With(p.needCustomer)):
+		return tui.Push(editForm(p.c, p.env, p.cust))
+	case c.Fires(msg, k.Adjust.With(p.needLoyalty)):
+		return tui.Push(adjustForm(p.c, p.env, p.cust, p.loyalty.PointsBalance))
+	case c.Fires(msg, k.Note.With(p.needCustomer)):
+		return tui.Push(noteForm(p.c, p.env, p.cust))
+	case c.Fires(msg, k.New):
+		return tui.Push(newCustomerForm(p.c, p.env))
+	case c.Fires(msg, k.Copy.With(p.needCustomer)):
+		return p.c.Copy("email", p.cust.Email)
+	case c.Fires(msg, p.bCopyID):
+		return p.c.Copy("customer id", string(p.id))
+	}
+	return nil
+}
+
+// show switches to tab t and loads it if it never was.
+func (p *Profile) show(t tab) tea.Cmd {
+	p.tab = t
+	return p.ensure(t)
+}
+
+// ensure starts the load of tab t's data if it was never loaded (or was
+// made stale by a save).
+func (p *Profile) ensure(t tab) tea.Cmd {
+	switch t {
+	case tabOverview:
+		var cmds []tea.Cmd
+		if p.custL.wanted() {
+			cmds = append(cmds, p.fetchCustomer())
+		}
+		if p.loyL.wanted() {
+			cmds = append(cmds, p.fetchLoyalty())
+		}
+		return tea.Batch(cmds...)
+	case tabOrders:
+		if p.ordersL.wanted() {
+			return p.fetchOrders()
+		}
+	case tabLoyalty:
+		var cmds []tea.Cmd
+		if p.loyL.wanted() {
+			cmds = append(cmds, p.fetchLoyalty())
+		}
+		if p.ledgerL.wanted() {
+			cmds = append(cmds, p.fetchLedger())
+		}
+		return tea.Batch(cmds...)
+	case tabNotes:
+		if p.notesL.wanted() {
+			return p.fetchNotes()
+		}
+	case tabActivity:
+		if p.activityL.wanted() {
+			return p.fetchActivity()
+		}
+	}
+	return nil
+}
+
+// refresh fetches the current tab again (ctrl+r); the header's customer
+// comes along, so a rename shows too.
+func (p *Profile) refresh() tea.Cmd {
+	cmds := []tea.Cmd{p.fetchCustomer()}
+	switch p.tab {
+	case tabOverview:
+		cmds = append(cmds, p.fetchLoyalty())
+	case tabOrders:
+		cmds = append(cmds, p.fetchOrders())
+	case tabLoyalty:
+		cmds = append(cmds, p.fetchLoyalty(), p.fetchLedger())
+	case tabNotes:
+		cmds = append(cmds, p.fetchNotes())
+	case tabActivity:
+		cmds = append(cmds, p.fetchActivity())
+	}
+	return tea.Batch(cmds...)
+}
+
+// move moves the highlight of a table tab or scrolls a text tab.
+func (p *Profile) move(delta int) {
+	vis := p.tableRows()
+	switch p.tab {
+	case tabOrders:
+		p.ordersCur.move(delta, len(p.orders.Orders), vis)
+	case tabLoyalty:
+		p.ledgerCur.move(delta, len(p.ledger.Ledger), vis)
+	case tabActivity:
+		p.activityCur.move(delta, len(p.activity), vis)
+	default:
+		n := len(p.textLines(p.tab))
+		p.scroll[p.tab] = min(max(0, p.scroll[p.tab]+delta), max(0, n-p.bodyHeight()))
+	}
+}
+
+// pageBy asks the server for the next or previous page of the tab's list;
+// on a text tab it scrolls a screenful.
+func (p *Profile) pageBy(d int) tea.Cmd {
+	switch p.tab {
+	case tabOrders:
+		if next, ok := turnPage(p.ordersPg, d, p.orders.Total, ordersPageSize); ok {
+			p.ordersPg = next
+			p.ordersCur = cursor{}
+			return p.fetchOrders()
+		}
+	case tabLoyalty:
+		if next, ok := turnPage(p.ledgerPg, d, p.ledger.Total, ledgerPageSize); ok {
+			p.ledgerPg = next
+			p.ledgerCur = cursor{}
+			return p.fetchLedger()
+		}
+	case tabNotes:
+		if next, ok := turnPage(p.notesPg, d, p.notes.Total, notesPageSize); ok {
+			p.notesPg = next
+			p.scroll[tabNotes] = 0
+			return p.fetchNotes()
+		}
+	case tabActivity:
+		p.move(d * p.tableRows())
+		return nil
+	default:
+		p.move(d * max(1, p.bodyHeight()-1))
+		return nil
+	}
+	if d > 0 {
+		return tui.Info("this is the last page")
+	}
+	return tui.Info("this is the first page")
+}
+
+// turnPage returns the page d away from page, if there is one.
+func turnPage(page, d, total, size int) (int, bool) {
+	pages := max(1, (total+size-1)/size)
+	next := page + d
+	return next, next >= 1 && next <= pages
+}
+
+func (p *Profile) selectedOrder() (api.ID, bool) {
+	switch p.tab {
+	case tabOrders:
+		if i := p.ordersCur.pos; i >= 0 && i < len(p.orders.Orders) {
+			return p.orders.Orders[i].ID, true
+		}
+	case tabActivity:
+		if i := p.activityCur.pos; i >= 0 && i < len(p.activity) && p.activity[i].order != "" {
+			return p.activity[i].order, true
+		}
+	}
+	return "", false
+}
+
+func (p *Profile) openOrder() tea.Cmd {
+	id, ok := p.selectedOrder()
+	if !ok {
+		return nil
+	}
+	return tui.Push(newOrderDetail(p.c, p.env, p.id, id))
+}
+
+// click selects a tab by its label, or a row of a table (and opens the
+// highlighted order when it is clicked again).
+func (p *Profile) click(msg tea.MouseClickMsg) tea.Cmd {
+	if msg.Button != tea.MouseLeft {
+		return nil
+	}
+	if msg.Y == 1 {
+		for i, r := range p.tabRanges() {
+			if msg.X >= r[0] && msg.X < r[1] {
+				return p.show(tab(i))
+			}
+		}
+		return nil
+	}
+	row := msg.Y - profileHeadLines - tableHeadLines
+	if row < 0 {
+		return nil
+	}
+	var cur *cursor
+	var n int
+	switch p.tab {
+	case tabOrders:
+		cur, n = &p.ordersCur, len(p.orders.Orders)
+	case tabLoyalty:
+		cur, n = &p.ledgerCur, len(p.ledger.Ledger)
+	case tabActivity:
+		cur, n = &p.activityCur, len(p.activity)
+	default:
+		return nil
+	}
+	i := cur.top + row
+	if i >= n {
+		return nil
+	}
+	if i == cur.pos && p.tab != tabLoyalty {
+		return p.openOrder()
+	}
+	cur.to(i, n, p.tableRows())
+	return nil
+}
+
+// Fetches. Each is a tracked command with its own context, tagged with
+// the screen and a sequence number.
+
+func (p *Profile) fetchCustomer() tea.Cmd {
+	cl, id := p.env.cl, p.id
+	return p.custL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+		cust, err := cl.GetCustomer(ctx, id)
+		return customerLoadedMsg{p: p, seq: seq, cust: cust, err: err}
+	})
+}
+
+func (p *Profile) fetchLoyalty() tea.Cmd {
+	cl, id := p.env.cl, p.id
+	return p.loyL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+		l, err := cl.GetLoyalty(ctx, id)
+		return loyaltyLoadedMsg{p: p, seq: seq, loyalty: l, err: err}
+	})
+}
+
+func (p *Profile) fetchLedger() tea.Cmd {
+	cl, id, page := p.env.cl, p.id, p.ledgerPg
+	return p.ledgerL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+		l, err := cl.ListLedger(ctx, id, page, ledgerPageSize)
+		return ledgerLoadedMsg{p: p, seq: seq, page: l, err: err}
+	})
+}
+
+func (p *Profile) fetchOrders() tea.Cmd {
+	cl, id := p.env.cl, p.id
+	params := client.OrderParams{Page: p.ordersPg, Limit: ordersPageSize, Status: statusFilters[p.filter]}
+	return p.ordersL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+		l, err := cl.ListOrders(ctx, id, params)
+		return ordersLoadedMsg{p: p, seq: seq, list: l, err: err}
+	})
+}
+
+func (p *Profile) fetchNotes() tea.Cmd {
+	cl, id, page := p.env.cl, p.id, p.notesPg
+	return p.notesL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+		l, err := cl.ListNotes(ctx, id, page, notesPageSize)
+		return notesLoadedMsg{p: p, seq: seq, list: l, err: err}
+	})
+}
+
+// fetchActivity asks for the newest orders, ledger entries and notes at
+// once and merges them into one timeline.
+func (p *Profile) fetchActivity() tea.Cmd {
+	cl, id := p.env.cl, p.id
+	return p.activityL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+		var (
+			wg      sync.WaitGroup
+			orders  api.OrderList
+			ledger  api.LedgerPage
+			notes   api.NoteList
+			errs    [3]error
+			perKind = activityPerKind
+		)
+		wg.Go(func() { orders, errs[0] = cl.ListOrders(ctx, id, client.OrderParams{Page: 1, Limit: perKind}) })
+		wg.Go(func() { ledger, errs[1] = cl.ListLedger(ctx, id, 1, perKind) })
+		wg.Go(func() { notes, errs[2] = cl.ListNotes(ctx, id, 1, perKind) })
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return activityLoadedMsg{p: p, seq: seq, err: err}
+			}
+		}
+		return activityLoadedMsg{p: p, seq: seq, items: mergeActivity(orders.Orders, ledger.Ledger, notes.Notes)}
+	})
+}
