@@ -1,6 +1,113 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
 
-// newDemoCmd is not built yet; the command is added when its issue lands.
-func newDemoCmd(*App) *cobra.Command { return nil }
+	"github.com/spf13/cobra"
+
+	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/sandbox"
+	"frontdesk/tui"
+)
+
+// Bounds of `demo --customers`: at least one customer to find, and no more
+// than a laptop seeds in reasonable time and disk.
+const (
+	defaultDemoCustomers = 10000
+	maxDemoCustomers     = 2_000_000
+)
+
+// demoAgentID is the agent the demo mints a key for when the database it
+// is given has keys already (their secrets are only stored hashed).
+const demoAgentID = "demo-supervisor"
+
+func newDemoCmd(a *App) *cobra.Command {
+	var (
+		customers int
+		dbPath    string
+	)
+	cmd := &cobra.Command{
+		Use:   "demo [--customers N] [--db PATH]",
+		Short: "Open the console on a seeded sandbox store",
+		Long: "Start the sandbox Customers API in this process on 127.0.0.1 (a free\n" +
+			"port), seed it with realistic customers, orders and loyalty ledgers,\n" +
+			"and open the console on it as a supervisor. Nothing to set up.\n\n" +
+			"The store lives in a temporary SQLite file removed on exit, unless --db\n" +
+			"names a file to keep (an existing file is used as it is). Press ? in\n" +
+			"the console for the keys; q or ctrl+c quits.",
+		Example: "  frontdesk demo\n  frontdesk demo --customers 500 --db demo.db",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if customers < 1 || customers > maxDemoCustomers {
+				return Usagef("--customers must be between 1 and %d, not %d", maxDemoCustomers, customers)
+			}
+			return a.runDemo(cmd.Context(), customers, dbPath)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&customers, "customers", defaultDemoCustomers, "customers to seed into an empty store")
+	f.StringVar(&dbPath, "db", "", "keep the store in this SQLite file (default: a temporary file)")
+	return cmd
+}
+
+func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err error) {
+	started := time.Now()
+	logs, err := a.openConsoleLog()
+	if err != nil {
+		return err
+	}
+	defer logs.Close()
+	defer a.sayWhereLogsWent(logs.path)
+
+	run, err := sandbox.Start(ctx, sandbox.StartOptions{
+		Addr:      "127.0.0.1:0",
+		DBPath:    dbPath,
+		Customers: customers,
+		Seed:      sandboxSeedValue,
+		Logger:    slog.New(logs.logger.WithPrefix("sandbox")),
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if cerr := run.Close(closeCtx); cerr != nil && err == nil {
+			err = fmt.Errorf("stop the demo store: %w", cerr)
+		}
+	}()
+	key := run.Key
+	agent := api.Me{AgentID: sandbox.BootstrapAgentID, Name: sandbox.BootstrapAgentName, Role: api.RoleSupervisor}
+	if !run.KeyCreated {
+		agent = api.Me{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
+		if key, err = sandbox.CreateKey(ctx, run.DB, sandbox.KeySpec{AgentID: agent.AgentID, Name: agent.Name, Role: agent.Role}); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	cl, err := client.New(client.Config{
+		BaseURL:   run.URL,
+		KeyID:     key.KeyID,
+		Secret:    key.Secret,
+		UserAgent: "frontdesk/" + Version,
+		Logger:    slog.New(logs.logger.WithPrefix("client")),
+	})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	logs.logger.Info("demo store ready", "url", run.URL, "db", run.DBPath, "seeded", run.Seeded,
+		"customers", run.SeedStats.Customers, "took", time.Since(started).Round(time.Millisecond))
+	profile := tui.Profile{Name: "demo", Host: hostOf(run.URL)}
+	// The agent is not passed in: the shell asks GET /me like it does on
+	// a real store, which also proves the key works.
+	if err := a.runShell(ctx, cl, profile, logs.logger, nil); err != nil {
+		return err
+	}
+	if dbPath != "" && a.Env.Stderr != nil {
+		fmt.Fprintf(a.Env.Stderr, "frontdesk: the demo store is kept in %s\n", dbPath)
+	}
+	return nil
+}
