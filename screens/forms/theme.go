@@ -1,7 +1,7 @@
 package forms
 
 import (
-	"charm.land/bubbles/v2/key"
+	bkey "charm.land/bubbles/v2/key"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 
@@ -92,14 +92,14 @@ func huhStyles(s tui.Styles) *huh.Styles {
 // (on the SSH gateway it would run an editor on the server).
 func keyMap() *huh.KeyMap {
 	k := huh.NewDefaultKeyMap()
-	off := key.NewBinding(key.WithDisabled())
+	off := bkey.NewBinding(bkey.WithDisabled())
 	k.Quit = off
 	k.Text.Editor = off
 	// In a note, enter is a new line; ctrl+s saves (handled by the screen).
-	k.Text.NewLine = key.NewBinding(key.WithKeys("enter", "alt+enter", "ctrl+j"), key.WithHelp("enter", "new line"))
-	k.Text.Next = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next"))
-	k.Text.Submit = key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save"))
-	k.Text.Prev = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back"))
+	k.Text.NewLine = bkey.NewBinding(bkey.WithKeys("enter", "alt+enter", "ctrl+j"), bkey.WithHelp("enter", "new line"))
+	k.Text.Next = bkey.NewBinding(bkey.WithKeys("tab"), bkey.WithHelp("tab", "next"))
+	k.Text.Submit = bkey.NewBinding(bkey.WithKeys("ctrl+s"), bkey.WithHelp("ctrl+s", "save"))
+	k.Text.Prev = bkey.NewBinding(bkey.WithKeys("shift+tab"), bkey.WithHelp("shift+tab", "back"))
 	// Selects here are short, inline lists: no filtering.
 	k.Select.Filter = off
 	k.Select.SetFilter = off

@@ -1,0 +1,382 @@
+package forms
+
+import (
+	"context"
+	"net"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/tui"
+)
+
+// key builds the KeyPressMsg a terminal sends for a key name.
+func key(name string) tea.KeyPressMsg {
+	switch name {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "ctrl+s":
+		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	}
+	r := []rune(name)
+	if len(r) != 1 {
+		panic("key: unknown key " + name)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: name}
+}
+
+// typeText is the key presses of typing s.
+func typeText(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		out = append(out, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return out
+}
+
+// keys is the presses of named keys.
+func keys(names ...string) []tea.Msg {
+	out := make([]tea.Msg, len(names))
+	for i, n := range names {
+		out[i] = key(n)
+	}
+	return out
+}
+
+// clearField is enough backspaces to empty an input.
+func clearField() []tea.Msg {
+	out := make([]tea.Msg, 0, 60)
+	for range 60 {
+		out = append(out, key("backspace"))
+	}
+	return out
+}
+
+// send feeds msgs to s one by one and returns the last command.
+func send(t *testing.T, s tui.Screen, msgs ...tea.Msg) tea.Cmd {
+	t.Helper()
+	var cmd tea.Cmd
+	for _, m := range msgs {
+		var next tui.Screen
+		next, cmd = s.Update(m)
+		if next != s {
+			t.Fatalf("Update returned another screen %T", next)
+		}
+	}
+	return cmd
+}
+
+// run executes cmd and everything it batches or sequences, and returns
+// the messages that arrive within a short deadline each. Timers (cursor
+// blinks) are left behind: they answer after the deadline.
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(3 * time.Second):
+		return nil
+	}
+	if msg == nil {
+		return nil
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runQuick(c)...)
+		}
+		return out
+	}
+	// tea.Sequence's message is an unexported []tea.Cmd.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		var out []tea.Msg
+		for i := range v.Len() {
+			out = append(out, runQuick(v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return out
+	}
+	if d, ok := msg.(tui.DoneMsg); ok {
+		return []tea.Msg{d.Msg}
+	}
+	return []tea.Msg{msg}
+}
+
+// runQuick is run for commands that answer at once (no I/O): anything
+// slower, a timer, is dropped.
+func runQuick(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan []tea.Msg, 1)
+	go func() { ch <- run(cmd) }()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(100 * time.Millisecond):
+		return nil
+	}
+}
+
+// find returns the first message of type T in msgs.
+func find[T any](msgs []tea.Msg) (T, bool) {
+	for _, m := range msgs {
+		if v, ok := m.(T); ok {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// plain is a view without escape sequences.
+func plain(s string) string { return ansi.Strip(s) }
+
+// env is a sandbox with a client and a session context per role.
+type env struct {
+	*sandboxtest.Env
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	return &env{sandboxtest.New(t, sandboxtest.Options{Customers: 20, RateLimit: -1})}
+}
+
+// client returns a client for role; cfg may change the config.
+func (e *env) client(t *testing.T, role string, cfg ...func(*client.Config)) *client.Client {
+	t.Helper()
+	k := e.Keys[role]
+	c := client.Config{BaseURL: e.URL, KeyID: k.KeyID, Secret: k.Secret, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
+	for _, f := range cfg {
+		f(&c)
+	}
+	cl, err := client.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+// common is a session context for role, with the agent from GET /me.
+func (e *env) common(t *testing.T, role string, p tui.Profile) *tui.Common {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	me, err := e.client(t, role).Me(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tui.NewCommon(ctx, p, nil, true)
+	c.Agent = me
+	c.Width, c.Height = 80, 30
+	return c
+}
+
+func (e *env) customer(t *testing.T, id api.ID) api.Customer {
+	t.Helper()
+	c, err := e.client(t, "supervisor").GetCustomer(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// firstCustomer is an ordinary (non-hostile) active seeded customer.
+func (e *env) firstCustomer(t *testing.T) api.Customer {
+	t.Helper()
+	list, err := e.client(t, "supervisor").SearchCustomers(context.Background(), client.SearchParams{Sort: api.SortName, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list.Customers {
+		if c.Status != api.StatusActive || api.ValidateEmail(c.Email) != nil || c.Phone == "" || strings.Contains(c.Email, "hostile") {
+			continue
+		}
+		if full := e.customer(t, c.ID); len(full.Addresses) > 0 {
+			return full
+		}
+	}
+	t.Fatal("no ordinary customer in the seed")
+	return api.Customer{}
+}
+
+// deadURL is a URL on which nothing listens.
+func deadURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// harness is a minimal shell for teatest flows: a stack of screens, keys
+// to the top one, other messages to all, tracked answers unwrapped,
+// toasts and the forms' messages recorded. Tests read what it recorded
+// through snapshot, which is safe while the program runs.
+type harness struct {
+	c     *tui.Common
+	stack []tui.Screen
+
+	mu      sync.Mutex
+	changed chan struct{}
+	toasts  []tui.ToastMsg
+	got     []tea.Msg
+	view    string
+	popped  int
+}
+
+func newHarness(c *tui.Common, s tui.Screen) *harness {
+	h := &harness{c: c, stack: []tui.Screen{s}, changed: make(chan struct{}, 1)}
+	s.SetSize(c.Width, c.Height)
+	h.view = s.View()
+	return h
+}
+
+func (h *harness) Init() tea.Cmd { return h.stack[len(h.stack)-1].Init() }
+
+func (h *harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := h.update(msg)
+	h.mu.Lock()
+	if len(h.stack) > 0 {
+		h.view = h.stack[len(h.stack)-1].View()
+	} else {
+		h.view = "(no screen)"
+	}
+	h.mu.Unlock()
+	select {
+	case h.changed <- struct{}{}:
+	default:
+	}
+	return h, cmd
+}
+
+func (h *harness) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tui.DoneMsg:
+		return h.update(msg.Msg)
+	case tea.WindowSizeMsg:
+		// The content area is the whole terminal here.
+		h.c.Width, h.c.Height = msg.Width, msg.Height
+		for _, s := range h.stack {
+			s.SetSize(msg.Width, msg.Height)
+		}
+		return nil
+	case tui.PushMsg:
+		msg.Screen.SetSize(h.c.Width, h.c.Height)
+		h.stack = append(h.stack, msg.Screen)
+		return msg.Screen.Init()
+	case tui.PopMsg:
+		h.mu.Lock()
+		h.popped++
+		h.mu.Unlock()
+		if n := len(h.stack); n > 0 {
+			if cl, ok := h.stack[n-1].(tui.Closer); ok {
+				cl.Close()
+			}
+			h.stack = h.stack[:n-1]
+		}
+		return nil
+	case tui.ToastMsg:
+		h.mu.Lock()
+		h.toasts = append(h.toasts, msg)
+		h.mu.Unlock()
+		return nil
+	case CustomerSavedMsg, LoyaltyAdjustedMsg, NoteAddedMsg, CustomerCreatedMsg:
+		h.mu.Lock()
+		h.got = append(h.got, msg)
+		h.mu.Unlock()
+	case tea.KeyPressMsg:
+		if n := len(h.stack); n > 0 {
+			_, cmd := h.stack[n-1].Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, s := range h.stack {
+		_, cmd := s.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (h *harness) View() tea.View { return tea.NewView(h.snapshotView()) }
+
+func (h *harness) snapshotView() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.view
+}
+
+type snapshot struct {
+	toasts []tui.ToastMsg
+	got    []tea.Msg
+	view   string // plain text
+	popped int
+}
+
+func (h *harness) snapshot() snapshot {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return snapshot{toasts: append([]tui.ToastMsg(nil), h.toasts...), got: append([]tea.Msg(nil), h.got...), view: plain(h.view), popped: h.popped}
+}
+
+// waitFor waits until cond holds for a snapshot, or fails after the
+// deadline showing the last snapshot. It wakes on every update: no
+// sleeping.
+func (h *harness) waitFor(t *testing.T, what string, cond func(s snapshot) bool) snapshot {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		s := h.snapshot()
+		if cond(s) {
+			return s
+		}
+		select {
+		case <-h.changed:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s; screen:\n%s\ntoasts: %+v\nmessages: %+v", what, s.view, s.toasts, s.got)
+		}
+	}
+}
+
+func (s snapshot) toast(kind tui.ToastKind) string {
+	for i := len(s.toasts) - 1; i >= 0; i-- {
+		if s.toasts[i].Kind == kind {
+			return s.toasts[i].Text
+		}
+	}
+	return ""
+}

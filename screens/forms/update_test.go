@@ -1,0 +1,400 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"frontdesk/api"
+	"frontdesk/tui"
+)
+
+// Field positions on the edit form.
+const (
+	posFirst = iota
+	posLast
+	posEmail
+	posPhone
+	posStatus
+	posAddress1
+)
+
+func tabs(n int) []tea.Msg {
+	out := make([]tea.Msg, n)
+	for i := range out {
+		out[i] = key("tab")
+	}
+	return out
+}
+
+func opened(t *testing.T, s tui.Screen) tui.Screen {
+	t.Helper()
+	s.SetSize(80, 30)
+	run(s.Init())
+	return s
+}
+
+func isPop(msgs []tea.Msg) bool {
+	_, ok := find[tui.PopMsg](msgs)
+	return ok
+}
+
+func TestEditEscOnCleanFormPops(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), e.firstCustomer(t)))
+	if !s.CapturesKeys() {
+		t.Fatal("an open form must capture keys")
+	}
+	if !isPop(run(send(t, s, key("esc")))) {
+		t.Fatal("esc on a clean form should pop")
+	}
+}
+
+func TestEditEscOnDirtyFormAsksWithNoAsDefault(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), e.firstCustomer(t)))
+	send(t, s, typeText("x")...)
+	if msgs := run(send(t, s, key("esc"))); isPop(msgs) {
+		t.Fatal("esc on a dirty form popped without asking")
+	}
+	if v := plain(s.View()); !strings.Contains(v, "Discard your changes?") {
+		t.Fatalf("no discard question:\n%s", v)
+	}
+	// enter without moving takes the default: No, back to the form.
+	if msgs := run(send(t, s, key("enter"))); isPop(msgs) {
+		t.Fatal("the default answer discarded the draft")
+	}
+	m := s.(*EditProfile)
+	if !strings.HasSuffix(m.d.FirstName, "x") || m.ask != nil {
+		t.Fatalf("draft lost or question still open: %q", m.d.FirstName)
+	}
+	// Moving to Yes and confirming discards.
+	send(t, s, key("esc"))
+	send(t, s, key("left"))
+	if !isPop(run(send(t, s, key("enter")))) {
+		t.Fatal("Yes did not discard")
+	}
+}
+
+func TestEditPhoneIsNormalisedAndOnlyChangedFieldsArePatched(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust))
+	send(t, s, tabs(posPhone)...)
+	send(t, s, clearField()...)
+	send(t, s, typeText("0712 345 678")...)
+	if v := plain(s.View()); !strings.Contains(v, "saved as +254712345678") {
+		t.Fatalf("the phone is not shown normalised:\n%s", v)
+	}
+	p := s.(*EditProfile).patch()
+	if p.Phone == nil || *p.Phone != "+254712345678" {
+		t.Fatalf("phone in patch = %v", p.Phone)
+	}
+	p.Phone = nil
+	if !p.Empty() {
+		t.Fatalf("the patch carries unchanged fields: %+v", p)
+	}
+}
+
+func TestEditInvalidValuesBlockTheSave(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), e.firstCustomer(t)))
+	send(t, s, tabs(posEmail)...)
+	send(t, s, clearField()...)
+	send(t, s, typeText("not-an-email")...)
+	send(t, s, tabs(2)...)
+	msgs := run(send(t, s, key("ctrl+s")))
+	if _, ok := find[answerMsg](msgs); ok {
+		t.Fatal("an invalid email was sent")
+	}
+	v := plain(s.View())
+	if !strings.Contains(v, "is not an email address") || !strings.Contains(v, "Fix the 1 field marked ✗") {
+		t.Fatalf("the error is not on the field:\n%s", v)
+	}
+	if f := s.(*EditProfile).focused(); f == nil || f.key != keyEmail {
+		t.Fatalf("focus is not on the bad field: %+v", f)
+	}
+}
+
+func TestEditUntouchedInvalidValueDoesNotBlock(t *testing.T) {
+	// A record the store holds with a value the form would refuse (a
+	// hostile name) must not stop the agent fixing another field.
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	cust.FirstName = "bad\x1b]0;title\x07"
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust))
+	if v := s.View(); strings.Contains(v, "\x1b]0;") {
+		t.Fatal("the raw escape sequence reached the view")
+	}
+	send(t, s, tabs(posPhone)...)
+	send(t, s, clearField()...)
+	send(t, s, typeText("+254700111222")...)
+	p := s.(*EditProfile).patch()
+	if p.FirstName != nil {
+		t.Fatalf("the untouched (sanitized) name would be sent: %q", *p.FirstName)
+	}
+	if len(s.(*EditProfile).problems()) != 0 {
+		t.Fatal("an untouched value blocks the save")
+	}
+}
+
+func TestEditAddressIsMergedIntoTheList(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	cust.Addresses = append(cust.Addresses, api.Address{Type: "billing", Address1: "PO Box 1", City: "Mombasa", Country: "KE"})
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust))
+	send(t, s, tabs(posAddress1+2)...) // city
+	send(t, s, clearField()...)
+	send(t, s, typeText("Kisumu")...)
+	p := s.(*EditProfile).patch()
+	if p.Addresses == nil || len(*p.Addresses) != len(cust.Addresses) {
+		t.Fatalf("addresses = %+v", p.Addresses)
+	}
+	i := defaultAddress(cust)
+	for j, a := range *p.Addresses {
+		want := cust.Addresses[j]
+		want.ID = ""
+		if j == i {
+			want.City = "Kisumu"
+		}
+		if a != want {
+			t.Errorf("address %d = %+v, want %+v", j, a, want)
+		}
+	}
+}
+
+func TestEditConflictDiffShowsOnlyDifferingFields(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust))
+	m := s.(*EditProfile)
+	m.d.Phone = "+254700000001" // the agent's change
+	server := cust
+	server.Version++
+	server.LastName = "Changed-On-Server"
+	server.Phone = "+254700000002"
+	run(m.showConflict(server))
+	v := plain(s.View())
+	for _, want := range []string{fmt.Sprintf("version %d → %d", cust.Version, server.Version), "Last name", "Changed-On-Server", "(you did not change it)", "Phone", "+254700000002", "+254700000001", "Re-apply my changes"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("conflict view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "First name  ") || strings.Contains(v, "Email  ") {
+		t.Errorf("conflict view shows fields that do not differ:\n%s", v)
+	}
+	// esc keeps editing on the new version: the server's last name comes
+	// in, the agent's phone stays.
+	run(send(t, s, key("esc")))
+	if m.conflict != nil || m.d.LastName != "Changed-On-Server" || m.d.Phone != "+254700000001" || m.orig.Version != server.Version {
+		t.Fatalf("rebase wrong: conflict=%v draft=%+v version=%d", m.conflict != nil, m.d, m.orig.Version)
+	}
+	if p := m.patch(); p.LastName != nil || p.Phone == nil {
+		t.Fatalf("after the rebase the patch should carry only the phone: %+v", p)
+	}
+}
+
+func TestAnswersForOthersAreIgnored(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust))
+	other := NewEditProfile(c, e.client(t, "agent"), cust)
+	m := s.(*EditProfile)
+	m.saving, m.seq = true, 3
+	for _, a := range []answerMsg{
+		{owner: other, seq: 3, val: patched(cust)},
+		{owner: m, seq: 2, val: patched(cust)},
+	} {
+		if msgs := run(send(t, s, a)); len(msgs) != 0 || !m.saving {
+			t.Fatalf("answer %+v was taken: %v", a, msgs)
+		}
+	}
+	msgs := run(send(t, s, answerMsg{owner: m, seq: 3, val: patched(cust)}))
+	if _, ok := find[CustomerSavedMsg](msgs); !ok || m.saving {
+		t.Fatalf("the right answer was not taken: %v", msgs)
+	}
+}
+
+func TestReadOnlyProfileRefuses(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "supervisor", tui.Profile{Name: "prod-ro", ReadOnly: true})
+	cust := e.firstCustomer(t)
+	cl := e.client(t, "supervisor")
+	for _, s := range []tui.Screen{NewEditProfile(c, cl, cust), NewAdjustLoyalty(c, cl, cust, 10), NewNote(c, cl, cust), NewCustomer(c, cl)} {
+		s = opened(t, s)
+		if v := plain(s.View()); !strings.Contains(v, "read-only profile") {
+			t.Errorf("%T does not say why it refuses:\n%s", s, v)
+		}
+		send(t, s, typeText("abc")...)
+		if msgs := run(send(t, s, key("ctrl+s"))); len(msgs) != 0 {
+			t.Errorf("%T saved on a read-only profile: %v", s, msgs)
+		}
+		if !isPop(run(send(t, s, key("esc")))) {
+			t.Errorf("%T: esc does not leave", s)
+		}
+	}
+}
+
+func TestViewerRoleRefused(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "viewer", tui.Profile{Name: "test"})
+	s := opened(t, NewAdjustLoyalty(c, e.client(t, "viewer"), e.firstCustomer(t), 10))
+	if v := plain(s.View()); !strings.Contains(v, "your role (viewer) cannot adjust loyalty points") {
+		t.Fatalf("no reason shown:\n%s", v)
+	}
+	cs := opened(t, NewCustomer(e.common(t, "agent", tui.Profile{}), e.client(t, "agent")))
+	if v := plain(cs.View()); !strings.Contains(v, "your role (agent) cannot create customers") {
+		t.Fatalf("an agent may open the new-customer form:\n%s", v)
+	}
+}
+
+func TestLoyaltyBalanceFollowsThePoints(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
+	s := opened(t, NewAdjustLoyalty(c, e.client(t, "supervisor"), e.firstCustomer(t), 320))
+	for _, tc := range []struct{ typed, want string }{
+		{"50", "Balance 320 → 370 points"},
+		{"+50", "Balance 320 → 370 points"},
+		{"-50", "Balance 320 → 270 points"},
+		{"1,000", "Balance 320 → 1,320 points"},
+		{"-400", "Balance 320 → -80 points: not enough points"},
+	} {
+		send(t, s, clearField()...)
+		send(t, s, typeText(tc.typed)...)
+		if v := plain(s.View()); !strings.Contains(v, tc.want) {
+			t.Errorf("typed %q: want %q in\n%s", tc.typed, tc.want, v)
+		}
+	}
+	// -400 is refused before sending.
+	send(t, s, tabs(2)...)
+	send(t, s, typeText("customer asked")...)
+	if msgs := run(send(t, s, key("ctrl+s"))); len(msgs) != 0 {
+		if _, ok := find[answerMsg](msgs); ok {
+			t.Fatal("an adjustment below zero was sent")
+		}
+	}
+	if v := plain(s.View()); !strings.Contains(v, "not enough points: the balance is 320") {
+		t.Fatalf("not explained:\n%s", v)
+	}
+}
+
+func TestLoyaltyNotAPointsNumber(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
+	s := opened(t, NewAdjustLoyalty(c, e.client(t, "supervisor"), e.firstCustomer(t), 0))
+	send(t, s, typeText("5O")...)
+	if v := plain(s.View()); !strings.Contains(v, `"5O" is not a whole number of points`) {
+		t.Fatalf("no error for a non-number:\n%s", v)
+	}
+}
+
+func TestLoyaltyAgentLimitExplainedBeforeSending(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	s := opened(t, NewAdjustLoyalty(c, e.client(t, "agent"), e.firstCustomer(t), 0))
+	send(t, s, typeText("600")...)
+	if v := plain(s.View()); !strings.Contains(v, "your limit is 500 points per adjustment; ask a supervisor") {
+		t.Fatalf("limit not explained:\n%s", v)
+	}
+}
+
+func ledgerCount(t *testing.T, e *env, id api.ID) int {
+	t.Helper()
+	var n int
+	if err := e.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM loyalty_ledger WHERE customer_id = ?`, string(id)).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestLoyaltyNegativeAsksWithNoAsDefault(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	before := ledgerCount(t, e, cust.ID)
+	s := opened(t, NewAdjustLoyalty(c, e.client(t, "supervisor"), cust, 320))
+	send(t, s, typeText("-50")...)
+	send(t, s, tabs(2)...)
+	send(t, s, typeText("duplicate credit")...)
+	if msgs := run(send(t, s, key("enter"))); len(msgs) != 0 {
+		if _, ok := find[answerMsg](msgs); ok {
+			t.Fatal("sent without asking")
+		}
+	}
+	if v := plain(s.View()); !strings.Contains(v, "Remove 50 points from") || !strings.Contains(v, "removes points") {
+		t.Fatalf("no confirmation:\n%s", v)
+	}
+	// enter without moving: No.
+	if msgs := run(send(t, s, key("enter"))); len(msgs) != 0 {
+		t.Fatalf("No sent something: %v", msgs)
+	}
+	if after := ledgerCount(t, e, cust.ID); after != before {
+		t.Fatalf("ledger grew from %d to %d after No", before, after)
+	}
+	if v := plain(s.View()); !strings.Contains(v, "Balance 320 → 270") {
+		t.Fatalf("the form did not come back with the draft:\n%s", v)
+	}
+	// Big positive amounts ask too.
+	send(t, s, tabs(0)...)
+	m := s.(*AdjustLoyalty)
+	m.points = "1000"
+	send(t, s, key("ctrl+s"))
+	if v := plain(s.View()); !strings.Contains(v, "Add 1,000 points to") || !strings.Contains(v, "is large") {
+		t.Fatalf("no confirmation for 1,000:\n%s", v)
+	}
+}
+
+func TestProductionAsksBeforeEverySave(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "supervisor", tui.Profile{Name: "prod", Production: true})
+	cust := e.firstCustomer(t)
+	cl := e.client(t, "supervisor")
+
+	s := opened(t, NewNote(c, cl, cust))
+	send(t, s, typeText("called back")...)
+	if msgs := run(send(t, s, key("ctrl+s"))); len(msgs) != 0 {
+		if _, ok := find[answerMsg](msgs); ok {
+			t.Fatal("saved to production without asking")
+		}
+	}
+	if v := plain(s.View()); !strings.Contains(v, "prod (PRODUCTION)") {
+		t.Fatalf("no production confirmation:\n%s", v)
+	}
+	run(send(t, s, key("n")))
+	if s.(*Note).ask != nil || s.(*Note).body != "called back" {
+		t.Fatal("No did not return to the draft")
+	}
+	send(t, s, key("ctrl+s"))
+	msgs := run(send(t, s, key("y")))
+	a, ok := find[answerMsg](msgs)
+	if !ok || a.err != nil {
+		t.Fatalf("Yes did not save: %+v", msgs)
+	}
+}
+
+func TestNoteEnterIsANewLine(t *testing.T) {
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	s := opened(t, NewNote(c, e.client(t, "agent"), e.firstCustomer(t)))
+	send(t, s, typeText("line one")...)
+	if msgs := run(send(t, s, key("enter"))); len(msgs) != 0 {
+		if _, ok := find[answerMsg](msgs); ok {
+			t.Fatal("enter saved the note")
+		}
+	}
+	send(t, s, typeText("line two")...)
+	if got := s.(*Note).body; got != "line one\nline two" {
+		t.Fatalf("body = %q", got)
+	}
+}
