@@ -23,6 +23,9 @@ func (a *App) NewClient(ctx context.Context) (*client.Client, error) {
 // newClientWithCredentials is NewClient that also returns the credentials,
 // for commands that honour a profile's read-only mark.
 func (a *App) newClientWithCredentials(ctx context.Context) (*client.Client, Credentials, error) {
+	if a.Env.Remote != nil {
+		return a.Env.Remote.client()
+	}
 	creds, err := a.Credentials(ctx)
 	if err != nil {
 		return nil, Credentials{}, asUsage(err)

@@ -23,6 +23,10 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads the environment; nil means no environment at all.
 	Getenv func(string) string
+	// Remote, when set, is a run for an agent connected to the SSH
+	// gateway: the API client comes from it instead of local credentials
+	// (see RunRemote).
+	Remote *Remote
 }
 
 // OSEnv is the process's own standard streams and environment.
