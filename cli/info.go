@@ -23,8 +23,9 @@ type InfoJSON struct {
 	ConfigFile       string `json:"config_file"`
 	ConfigExists     bool   `json:"config_exists"`
 	ConfigError      string `json:"config_error,omitempty"`
-	LogFile          string `json:"log_file"`         // "" when logging is off
-	DefaultLogFile   string `json:"default_log_file"` // where logs go by default
+	LogFile          string `json:"log_file"`      // --log-file, else the default
+	LogFileIsFlag    bool   `json:"log_file_flag"` // true when --log-file chose it
+	DefaultLogFile   string `json:"default_log_file"`
 	StateDir         string `json:"state_dir"`
 	Keyring          string `json:"keyring"`
 	KeyringReachable bool   `json:"keyring_reachable"`
@@ -61,10 +62,11 @@ func newInfoCmd(a *App) *cobra.Command {
 				cf += " (unreadable: " + info.ConfigError + ")"
 			}
 			row("Config file", cf)
-			if info.LogFile != "" {
+			if info.LogFileIsFlag {
 				row("Log file", info.LogFile)
 			} else {
-				row("Log file", "off for commands (--log-file FILE turns it on); default "+info.DefaultLogFile)
+				// The console always logs; commands only with --log-file.
+				row("Log file", info.LogFile+" (the console's; commands log only with --log-file)")
 			}
 			row("State dir", info.StateDir)
 			kr := info.Keyring + ": reachable"
@@ -104,9 +106,12 @@ func (a *App) info(ctx context.Context) (InfoJSON, error) {
 	if info.StateDir, err = config.StateDir(a.Getenv); err != nil {
 		return info, err
 	}
-	info.LogFile = a.Flags.LogFile
 	if info.DefaultLogFile, err = config.DefaultLogFile(a.Getenv); err != nil {
 		return info, err
+	}
+	info.LogFile, info.LogFileIsFlag = a.Flags.LogFile, a.Flags.LogFile != ""
+	if !info.LogFileIsFlag {
+		info.LogFile = info.DefaultLogFile
 	}
 	if cfg, err := config.Load(info.ConfigFile); err == nil {
 		info.Profile, info.ProfileFrom = a.selectedProfile(&cfg.File)
