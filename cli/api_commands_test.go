@@ -12,6 +12,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/cli"
+	"frontdesk/config"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sandbox/seed"
 )
@@ -291,6 +292,33 @@ func TestAPICommands(t *testing.T) {
 			t.Errorf("transport error says %q", r.stderr)
 		}
 	})
+}
+
+// TestReadOnlyProfileRefusesAdjust: a profile marked read_only lends that
+// mark to the same key given through the environment; adjust then
+// refuses with exit 4 before any request.
+func TestReadOnlyProfileRefusesAdjust(t *testing.T) {
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: 20})
+	vars := apiEnv(t, env, "supervisor")
+	c := &config.Config{Path: filepath.Join(vars["XDG_CONFIG_HOME"], "frontdesk", "config.toml")}
+	if err := c.SetProfile("ro", config.Profile{URL: env.URL, KeyID: env.Keys["supervisor"].KeyID, ReadOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	env.DB.QueryRow(`SELECT id FROM customers WHERE status = 'active' ORDER BY id LIMIT 1`).Scan(&id)
+	rows0, bal0 := ledgerCount(t, env, id)
+	r := runCLI(t, vars, "loyalty", "adjust", id, "--points", "5", "--reason", "goodwill", "--note", "read only")
+	r.want(t, 4)
+	if !strings.Contains(r.stderr, "read-only") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	if rows, bal := ledgerCount(t, env, id); rows != rows0 || bal != bal0 {
+		t.Fatalf("read-only profile changed the ledger")
+	}
+	runCLI(t, vars, "loyalty", "show", id).want(t, 0)
 }
 
 func TestHostileRecordsPrintInert(t *testing.T) {
