@@ -164,7 +164,7 @@ func (a *App) loyaltyAdjust(cmd *cobra.Command, rawID string, o adjustOptions) e
 	}
 	res, replayed, err := cl.AdjustLoyalty(ctx, id, req, key)
 	if err != nil {
-		if client.IsTransport(err) || ctx.Err() != nil || client.IsCode(err, api.CodeIdempotencyInFlight) || errors.Is(err, ctx.Err()) {
+		if client.IsTransport(err) || ctx.Err() != nil || client.IsCode(err, api.CodeIdempotencyInFlight) {
 			// Nobody knows whether the store applied it: say how to
 			// finish it without applying it twice.
 			err = fmt.Errorf("%w\nThe adjustment may or may not have been applied. To finish it safely, run the same command again with --idempotency-key %s", err, key)
