@@ -454,7 +454,7 @@ func explain(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "The save was cancelled before the store answered."
 	case client.IsTransport(err):
-		return "Could not reach the store: " + sanitize.Line(innermostTransport(err)) + "."
+		return capitalize(sanitize.Line(innermostTransport(err))) + "."
 	case errors.As(err, &ae):
 		msg := sanitize.Line(ae.Message)
 		if msg == "" {
@@ -623,3 +623,11 @@ func asAPIError(err error, target **client.APIError) bool {
 }
 
 func isCancel(err error) bool { return errors.Is(err, context.Canceled) }
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}

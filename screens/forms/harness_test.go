@@ -186,8 +186,14 @@ func (e *env) client(t *testing.T, role string, cfg ...func(*client.Config)) *cl
 	return cl
 }
 
-// common is a session context for role, with the agent from GET /me.
+// common is a session context for role, with the agent from GET /me,
+// drawn without colour.
 func (e *env) common(t *testing.T, role string, p tui.Profile) *tui.Common {
+	t.Helper()
+	return e.commonColor(t, role, p, true)
+}
+
+func (e *env) commonColor(t *testing.T, role string, p tui.Profile, noColor bool) *tui.Common {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -195,7 +201,7 @@ func (e *env) common(t *testing.T, role string, p tui.Profile) *tui.Common {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := tui.NewCommon(ctx, p, nil, true)
+	c := tui.NewCommon(ctx, p, nil, noColor)
 	c.Agent = me
 	c.Width, c.Height = 80, 30
 	return c
