@@ -132,7 +132,8 @@ func (p *Profile) tabRanges() [numTabs][2]int {
 func loadState(st tui.Styles, l *load, what string, width int) (string, bool) {
 	switch {
 	case l.err != nil && !l.loading:
-		msg := "Could not load " + what + ": " + errorText(l.err) + " — press ctrl+r to retry."
+		// The retry key first: a long error is cut at the end.
+		msg := "Could not load " + what + " (press ctrl+r to retry): " + errorText(l.err)
 		return st.Error.Render(sanitize.Truncate(msg, width)), true
 	case l.loading && !l.loaded:
 		return st.Muted.Render("Loading " + what + "…"), true
