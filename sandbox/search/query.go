@@ -156,23 +156,65 @@ func match(tokens []token) predicate {
 }
 
 // ftsQuery is the FTS5 MATCH expression for the long tokens: the AND of
-// one phrase per token (OR its phone forms). The trigram index matches a
+// one phrase per token. The trigram index matches a
 // superset of what LIKE matches (it folds case beyond ASCII), so its rows
-// are candidates that match() then confirms.
+// are candidates that match() then confirms; for ASCII words they are
+// exactly the matches.
 func ftsQuery(tokens []token) string {
+	return ftsExpr(tokens, false)
+}
+
+// looseFTSQuery is a cheaper superset of ftsQuery: a word longer than
+// looseMinRunes becomes the AND of a few of its trigrams instead of the
+// phrase of all of them. A phrase of a long word makes FTS5 step through
+// the doclists and positions of every trigram, common ones such as
+// "ail" and ".co" of an email included, which costs tens of milliseconds
+// over a million rows; four trigrams from the front of the word find a
+// handful of candidates in about a millisecond.
+func looseFTSQuery(tokens []token) string {
+	return ftsExpr(tokens, true)
+}
+
+// looseMinRunes: words up to this length keep their phrase (at most three
+// trigrams).
+const looseMinRunes = 5
+
+// maxLooseTrigrams bounds the trigrams a loose word contributes.
+const maxLooseTrigrams = 4
+
+func ftsExpr(tokens []token, loose bool) string {
 	var parts []string
 	for _, t := range tokens {
 		if !t.long {
 			continue
 		}
-		s := ftsString(t.text)
-		for _, alt := range t.phoneAlts {
-			s += " OR " + ftsString(alt)
-		}
+		base := t.text
 		if len(t.phoneAlts) > 0 {
-			s = "(" + s + ")"
+			// A long word with phone forms is a local number "0712…",
+			// whose form "+254712…" shares every trigram but the first
+			// with it: the word without its 0 finds both, without
+			// walking the doclists of "+25" and "254" that every phone
+			// has.
+			if len(base) < 4 {
+				parts = append(parts, "("+ftsString(base)+" OR "+ftsString(t.phoneAlts[0])+")")
+				continue
+			}
+			base = base[1:]
 		}
-		parts = append(parts, s)
+		if r := []rune(base); loose && len(r) > looseMinRunes {
+			// Non-overlapping trigrams from the start, then the last one
+			// if the front ones did not reach the end.
+			var tri []string
+			for i := 0; i+3 <= len(r) && len(tri) < maxLooseTrigrams; i += 3 {
+				tri = append(tri, ftsString(string(r[i:i+3])))
+			}
+			if covered := 3 * len(tri); covered < len(r) && len(tri) < maxLooseTrigrams {
+				tri = append(tri, ftsString(string(r[len(r)-3:])))
+			}
+			parts = append(parts, tri...)
+			continue
+		}
+		parts = append(parts, ftsString(base))
 	}
 	return strings.Join(parts, " AND ")
 }

@@ -53,19 +53,24 @@ type Result struct {
 	Estimate bool
 }
 
-// sortSpec is one sort order: the ORDER BY that its index serves.
+// sortSpec is one sort order: the ORDER BY that its index serves, and
+// the sort key as columns k1, k2 of a subquery with the ORDER BY over them
+// (keeping NOCASE, so SQLite sees the subquery is already in order).
 type sortSpec struct {
-	orderBy string
+	orderBy  string
+	keyCols  string
+	keyOrder string
 }
 
 func sortOf(s string) (sortSpec, error) {
 	switch s {
 	case "", api.SortNewest:
-		return sortSpec{"created_at DESC, id DESC"}, nil
+		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC"}, nil
 	case api.SortTopSpenders:
-		return sortSpec{"total_spent DESC, id DESC"}, nil
+		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC"}, nil
 	case api.SortName:
-		return sortSpec{"last_name COLLATE NOCASE, first_name COLLATE NOCASE, id"}, nil
+		return sortSpec{"last_name COLLATE NOCASE, first_name COLLATE NOCASE, id",
+			"last_name COLLATE NOCASE AS k1, first_name COLLATE NOCASE AS k2", "k1, k2, id"}, nil
 	}
 	return sortSpec{}, fmt.Errorf("search: unknown sort %q: use one of %s", s, strings.Join(api.Sorts, ", "))
 }
@@ -166,11 +171,14 @@ type candidates struct {
 	// trigram index's Unicode case folding goes beyond LIKE's), so its
 	// count can stand for the total.
 	exact bool
+	// parts, when set, are the statements sql is the UNION of.
+	parts []candidates
 }
 
 // candidatesFor picks the index: the trigram index when a word has three
-// characters or more, else the prefix indexes on one short word.
-func candidatesFor(tokens []token) candidates {
+// characters or more, else the prefix indexes on one short word. It
+// returns the statements to try, cheapest (loosest) first.
+func candidatesFor(tokens []token) []candidates {
 	if q := ftsQuery(tokens); q != "" {
 		exact := true
 		for _, t := range tokens {
@@ -178,11 +186,12 @@ func candidatesFor(tokens []token) candidates {
 				exact = false
 			}
 		}
-		return candidates{
-			sql:   `SELECT rowid AS id FROM customers_fts WHERE customers_fts MATCH ?`,
-			args:  []any{q},
-			exact: exact,
+		const fts = `SELECT rowid AS id FROM customers_fts WHERE customers_fts MATCH ?`
+		strict := candidates{sql: fts, args: []any{q}, exact: exact}
+		if loose := looseFTSQuery(tokens); loose != q {
+			return []candidates{{sql: fts, args: []any{loose}}, strict}
 		}
+		return []candidates{strict}
 	}
 	// Only short words: the longest one's prefix on each column's index.
 	t := tokens[0]
@@ -191,32 +200,71 @@ func candidatesFor(tokens []token) candidates {
 			t = u
 		}
 	}
-	var ors []string
-	var args []any
+	// One range scan per column index (INDEXED BY: the planner would
+	// rather scan the table for an OR of ranges), united.
+	var parts []candidates
 	lo, hi := prefixRange(t.text)
-	for _, col := range []string{"email", "first_name", "last_name"} {
-		if hi == "" {
-			ors = append(ors, col+` COLLATE NOCASE >= ?`)
-			args = append(args, lo)
-			continue
-		}
-		ors = append(ors, `(`+col+` COLLATE NOCASE >= ? AND `+col+` COLLATE NOCASE < ?)`)
-		args = append(args, lo, hi)
+	for _, ix := range []struct{ col, index string }{
+		{"email", "customers_email"}, {"first_name", "customers_first"}, {"last_name", "customers_name"},
+	} {
+		parts = append(parts, candidates{
+			sql:  `SELECT id FROM customers INDEXED BY ` + ix.index + ` WHERE ` + ix.col + ` COLLATE NOCASE >= ? AND ` + ix.col + ` COLLATE NOCASE < ?`,
+			args: []any{lo, hi},
+		})
 	}
 	// Phones are E.164 digits, so a word with letters cannot be a phone
 	// prefix and the BINARY phone index serves the rest.
 	if !strings.ContainsFunc(t.text, func(r rune) bool { return r < 128 && (r|0x20 >= 'a' && r|0x20 <= 'z') }) {
 		for _, p := range append([]string{t.text}, t.phoneAlts...) {
 			lo, hi := binaryRange(p)
-			ors = append(ors, `(phone >= ? AND phone < ?)`)
-			args = append(args, lo, hi)
+			parts = append(parts, candidates{
+				sql:  `SELECT id FROM customers INDEXED BY customers_phone WHERE phone >= ? AND phone < ?`,
+				args: []any{lo, hi},
+			})
 		}
 	}
-	return candidates{
-		sql:   `SELECT id FROM customers WHERE ` + strings.Join(ors, " OR "),
-		args:  args,
-		exact: len(tokens) == 1,
+	u := candidates{exact: len(tokens) == 1, parts: parts}
+	var sqls []string
+	for _, p := range parts {
+		sqls = append(sqls, p.sql)
+		u.args = append(u.args, p.args...)
 	}
+	u.sql = strings.Join(sqls, " UNION ")
+	return []candidates{u}
+}
+
+// countCandidates counts cand's rows, no further than limit. A union is
+// counted part by part first: one part over the limit settles it without
+// the union's deduplication.
+func countCandidates(ctx context.Context, db *sql.DB, cand candidates, limit int) (int, error) {
+	if len(cand.parts) > 0 {
+		sum := 0
+		for _, p := range cand.parts {
+			n, err := countCandidates(ctx, db, p, limit)
+			if err != nil {
+				return 0, err
+			}
+			if n >= limit {
+				return limit, nil
+			}
+			sum += n
+		}
+		if sum < limit {
+			// Each part is within the limit; the union may still be.
+			var n int
+			err := db.QueryRowContext(ctx, `SELECT count(*) FROM (`+cand.sql+`)`, cand.args...).Scan(&n)
+			if err != nil {
+				return 0, fmt.Errorf("search: count candidates: %w", err)
+			}
+			return min(n, limit), nil
+		}
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (`+cand.sql+` LIMIT ?)`,
+		append(cand.args, limit)...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("search: count candidates: %w", err)
+	}
+	return n, nil
 }
 
 func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, error) {
@@ -241,15 +289,17 @@ func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result,
 		return Result{IDs: []int64{}}, nil
 	}
 
-	cand := candidatesFor(tokens)
+	// Selective: some candidate set within the cap. Sort it, count it.
 	m := match(tokens)
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (`+cand.sql+` LIMIT ?)`,
-		append(cand.args, exactCap+1)...).Scan(&n); err != nil {
-		return Result{}, fmt.Errorf("search: count candidates: %w", err)
-	}
-	if n <= exactCap {
-		return sortCandidates(ctx, db, s, cand, m, limit, offset, true)
+	var cand candidates
+	for _, cand = range candidatesFor(tokens) {
+		n, err := countCandidates(ctx, db, cand, exactCap+1)
+		if err != nil {
+			return Result{}, err
+		}
+		if n <= exactCap {
+			return sortCandidates(ctx, db, s, cand, m, limit, offset, true)
+		}
 	}
 
 	// Broad. The total: the candidates' count when it is exact, else the
@@ -354,9 +404,9 @@ func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offse
 	}
 	need := float64(offset+limit) * float64(maxID) / float64(exactCap) * 4
 	budget := int(min(max(need, 2000), 200000))
-	q := `SELECT c.id FROM (SELECT id, email, first_name, last_name, phone, created_at, total_spent
+	q := `SELECT c.id FROM (SELECT id, email, first_name, last_name, phone, ` + s.keyCols + `
 			FROM customers ORDER BY ` + s.orderBy + ` LIMIT ?) AS c
-		WHERE ` + m.sql + ` ORDER BY ` + qualify(s.orderBy) + ` LIMIT ? OFFSET ?`
+		WHERE ` + m.sql + ` ORDER BY ` + s.keyOrder + ` LIMIT ? OFFSET ?`
 	ids, err = queryIDs(ctx, db, q, concat([]any{budget}, m.args, []any{limit, offset})...)
 	if err != nil {
 		return nil, false, err
