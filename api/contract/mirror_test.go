@@ -223,15 +223,22 @@ func TestEnumsMirrorGo(t *testing.T) {
 				found = true
 			}
 		}
-		if !found {
+		if !found && slices.Contains(enumOf(t, schema("ErrorCode")), c.value) {
 			t.Errorf("%s (%q, %d in api/types.go): in no Error%d* schema of the contract", c.name, c.value, c.status, c.status)
 		}
 	}
 	spec := enumOf(t, schema("ErrorCode"))
 	slices.Sort(codes)
 	slices.Sort(spec)
-	if !slices.Equal(codes, spec) {
-		t.Errorf("ErrorCode enum %v, Go Code* constants %v", spec, codes)
+	for _, c := range codes {
+		if !slices.Contains(spec, c) {
+			t.Errorf("api/types.go has error code %q, the contract does not: add it to ErrorCode in api/openapi.yaml and to the Error<status> response of every operation that sends it", c)
+		}
+	}
+	for _, c := range spec {
+		if !slices.Contains(codes, c) {
+			t.Errorf("the contract's ErrorCode has %q, api/types.go has no Code* constant for it", c)
+		}
 	}
 }
 
@@ -257,6 +264,20 @@ func errorCodesOf(s *openapi3.Schema) []string {
 		}
 	}
 	walk(e.Value)
+	return out
+}
+
+// documentedCodes is goErrorCodes less the codes the contract does not
+// document yet (TestEnumsMirrorGo reports those, once).
+func documentedCodes(t *testing.T) []goCode {
+	t.Helper()
+	enum := enumOf(t, loadDoc(t).Components.Schemas["ErrorCode"].Value)
+	var out []goCode
+	for _, c := range goErrorCodes(t) {
+		if slices.Contains(enum, c.value) {
+			out = append(out, c)
+		}
+	}
 	return out
 }
 
