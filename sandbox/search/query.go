@@ -171,9 +171,28 @@ func ftsQuery(tokens []token) string {
 // "ail" and ".co" of an email included, which costs tens of milliseconds
 // over a million rows; four trigrams from the front of the word find a
 // handful of candidates in about a millisecond.
+//
+// It is worth it for queries that are likely selective — several words (a
+// full name) or a long word (an email) — and skipped for one short word
+// (a surname, a fragment), which is likely broad: its loose form would
+// just add a second trip through the same common trigrams.
 func looseFTSQuery(tokens []token) string {
+	long, longest := 0, 0
+	for _, t := range tokens {
+		if t.long {
+			long++
+			longest = max(longest, utf8.RuneCountInString(t.text))
+		}
+	}
+	if long < 2 && longest <= looseSingleMaxRunes {
+		return ftsQuery(tokens)
+	}
 	return ftsExpr(tokens, true)
 }
+
+// looseSingleMaxRunes: a query with one long word up to this length keeps
+// its phrase.
+const looseSingleMaxRunes = 8
 
 // looseMinRunes: words up to this length keep their phrase (at most three
 // trigrams).

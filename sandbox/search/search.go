@@ -293,6 +293,13 @@ func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result,
 	m := match(tokens)
 	var cand candidates
 	for _, cand = range candidatesFor(tokens) {
+		if len(cand.parts) == 0 {
+			res, ok, err := selective(ctx, db, s, cand, m, limit, offset, exactCap)
+			if err != nil || ok {
+				return res, err
+			}
+			continue
+		}
 		n, err := countCandidates(ctx, db, cand, exactCap+1)
 		if err != nil {
 			return Result{}, err
@@ -336,6 +343,56 @@ func concat(parts ...[]any) []any {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// selective answers from cand in one statement when cand has at most
+// exactCap rows (ok), evaluating the trigram query once: it keeps the
+// first exactCap+1 candidates, and only when there are no more than
+// exactCap of them confirms, sorts and counts them.
+func selective(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m predicate, limit, offset, exactCap int) (res Result, ok bool, err error) {
+	q := `WITH k(id) AS MATERIALIZED (SELECT id FROM (` + cand.sql + `) LIMIT ?),
+		n(n) AS MATERIALIZED (SELECT count(*) FROM k)
+		SELECT -1, n FROM n
+		UNION ALL
+		SELECT * FROM (SELECT c.id, count(*) OVER () FROM n CROSS JOIN k CROSS JOIN customers c ON c.id = k.id
+			WHERE n.n <= ? AND ` + m.sql + ` ORDER BY ` + qualify(s.orderBy) + ` LIMIT ? OFFSET ?)`
+	rows, err := db.QueryContext(ctx, q, concat(cand.args, []any{exactCap + 1, exactCap}, m.args, []any{limit, offset})...)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	res = Result{IDs: []int64{}}
+	nCand, total := -1, -1
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return Result{}, false, fmt.Errorf("search: %w", err)
+		}
+		if nCand < 0 {
+			nCand = n
+			continue
+		}
+		res.IDs = append(res.IDs, id)
+		total = n
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, false, fmt.Errorf("search: %w", err)
+	}
+	rows.Close()
+	switch {
+	case nCand > exactCap:
+		return Result{}, false, nil
+	case total >= 0:
+		res.Total = total
+	case nCand > 0: // a page past the end: count separately
+		if err := db.QueryRowContext(ctx,
+			`SELECT count(*) FROM (`+cand.sql+`) AS k CROSS JOIN customers c ON c.id = k.id WHERE `+m.sql,
+			concat(cand.args, m.args)...).Scan(&res.Total); err != nil {
+			return Result{}, false, fmt.Errorf("search: count: %w", err)
+		}
+	}
+	return res, true, nil
 }
 
 // sortCandidates confirms and sorts every candidate and returns the page,
