@@ -7,6 +7,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/config"
 )
 
 func TestExitCodeForAPI(t *testing.T) {
@@ -39,6 +40,9 @@ func TestExitCodeForAPI(t *testing.T) {
 	}
 	if got := ExitCode(asUsage(errors.New("no credentials"))); got != ExitUsage {
 		t.Errorf("credentials error: exit %d", got)
+	}
+	if got := ExitCode(asUsage(fmt.Errorf("resolve: %w", &config.KeyringUnavailableError{Op: "read", Backend: "secret service", Err: errors.New("no bus")}))); got != ExitError {
+		t.Errorf("keyring unavailable: exit %d, want 1", got)
 	}
 	if got := ExitCode(asUsage(exitWithError{ExitPermission, errors.New("x")})); got != ExitPermission {
 		t.Errorf("coded credentials error: exit %d", got)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"frontdesk/client"
+	"frontdesk/config"
 )
 
 // NewClient builds an API client from this run's credentials (profile,
@@ -49,12 +50,15 @@ func (a *App) newClientWithCredentials(ctx context.Context) (*client.Client, Cre
 	return cl, creds, nil
 }
 
-// asUsage marks err as a usage error unless it already decides its exit
-// code.
+// asUsage marks a credentials error as a usage error (exit 2: missing or
+// malformed FRONTDESK_API_*, no profile, no stored secret) unless it
+// already decides its exit code. A keyring that is not there at all is
+// the machine's problem, not the call's: it stays 1, as in `auth login`.
 func asUsage(err error) error {
 	var ue UsageError
 	var ec ExitCoder
-	if errors.As(err, &ue) || errors.As(err, &ec) {
+	var ku *config.KeyringUnavailableError
+	if errors.As(err, &ue) || errors.As(err, &ec) || errors.As(err, &ku) {
 		return err
 	}
 	return UsageError{Err: err}
