@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 )
@@ -36,7 +37,7 @@ func (v *Validator) Handler(next http.Handler, report func(error)) http.Handler 
 			rec.status = http.StatusOK
 			rec.sent = w.Header().Clone()
 		}
-		for _, err := range v.check(r.Context(), &exchange{
+		for _, err := range v.check(context.WithoutCancel(r.Context()), &exchange{
 			method: r.Method, url: &u, header: header, body: body, checkRequest: whole,
 			status: rec.status, respHeader: rec.sent, respBody: rec.body.Bytes(),
 		}) {
