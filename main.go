@@ -9,5 +9,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Run(context.Background(), cli.OSEnv(), os.Args[1:]))
+	os.Exit(cli.Main(context.Background(), cli.OSEnv(), os.Args[1:]))
 }
