@@ -311,7 +311,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 	if _, err := c.Me(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el < 950*millis || el > 4*time.Second {
+	if el := time.Since(start); el < 950*millis || el > 8*time.Second {
 		t.Fatalf("Retry-After 1: took %v, want about 1s", el)
 	}
 	if n := p.count(http.MethodGet, "/me"); n != 2 {
@@ -335,20 +335,23 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 		t.Fatalf("Retry-After 3600 capped at 100ms: took %v", el)
 	}
 
-	// Retry-After beyond the caller's deadline: stop now with the 429.
+	// Retry-After beyond the caller's deadline: stop now with the 429
+	// rather than sleep into "context deadline exceeded".
 	p3 := newFaultProxy(t, env.URL, func(*http.Request, int) fault { return fail429 })
-	p3.setRetryAfter("2")
-	c3 := newClient(t, env, p3.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 5 * time.Second })
-	ctx, cancel := context.WithTimeout(t.Context(), 500*millis)
+	p3.setRetryAfter("5")
+	c3 := newClient(t, env, p3.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 10 * time.Second })
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 	defer cancel()
-	start = time.Now()
 	_, err := c3.Me(ctx)
 	var ae *client.APIError
-	if !errors.As(err, &ae) || ae.Status != 429 || ae.RetryAfter != 2*time.Second {
-		t.Fatalf("err = %v", err)
+	if !errors.As(err, &ae) || ae.Status != 429 || ae.RetryAfter != 5*time.Second || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the 429 itself", err)
 	}
-	if el := time.Since(start); el > 400*millis {
-		t.Fatalf("waited %v for a retry that could not happen before the deadline", el)
+	if ctx.Err() != nil {
+		t.Fatal("the call ran into the deadline instead of stopping at once")
+	}
+	if n := p3.count(http.MethodGet, "/me"); n != 1 {
+		t.Fatalf("attempts = %d, want 1", n)
 	}
 }
 
@@ -429,7 +432,7 @@ func TestHangingServerEndsAtDeadline(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := c.Me(ctx)
-	if el := time.Since(start); el < 290*millis || el > 2*time.Second {
+	if el := time.Since(start); el < 290*millis || el > 5*time.Second {
 		t.Fatalf("call ended after %v, want about 300ms", el)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
@@ -441,7 +444,7 @@ func TestHangingServerEndsAtDeadline(t *testing.T) {
 	c2 := newClient(t, env, p.URL, "viewer", func(c *client.Config) { c.Timeout = 300 * millis })
 	start = time.Now()
 	_, err = c2.Me(t.Context())
-	if el := time.Since(start); el < 290*millis || el > 2*time.Second {
+	if el := time.Since(start); el < 290*millis || el > 5*time.Second {
 		t.Fatalf("call ended after %v, want about 300ms", el)
 	}
 	if !client.IsTransport(err) || !strings.Contains(err.Error(), "no answer in time") {
