@@ -86,6 +86,7 @@ func (r *recorder) requests() []string {
 }
 
 func TestFlowEditPhoneSendsOnlyThePhone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	before := e.firstCustomer(t)
@@ -128,6 +129,7 @@ func TestFlowEditPhoneSendsOnlyThePhone(t *testing.T) {
 }
 
 func TestFlowConcurrentChangeShowsTheDiffAndReapplies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	before := e.firstCustomer(t)
@@ -166,6 +168,7 @@ func TestFlowConcurrentChangeShowsTheDiffAndReapplies(t *testing.T) {
 }
 
 func TestFlowDuplicateEmailLandsOnTheField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -214,6 +217,7 @@ func TestFlowDuplicateEmailLandsOnTheField(t *testing.T) {
 }
 
 func TestFlowServerDownKeepsTheDraft(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -237,6 +241,7 @@ func TestFlowServerDownKeepsTheDraft(t *testing.T) {
 }
 
 func TestFlowAdjustLoyaltyAddsOneEntry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -314,6 +319,7 @@ func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestFlowAdjustRetryAfterNetworkErrorReusesTheKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -356,6 +362,7 @@ func TestFlowAdjustRetryAfterNetworkErrorReusesTheKey(t *testing.T) {
 }
 
 func TestFlowNegativeAdjustmentNoByDefault(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -375,6 +382,7 @@ func TestFlowNegativeAdjustmentNoByDefault(t *testing.T) {
 }
 
 func TestFlowNoteSaved(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -399,6 +407,7 @@ func TestFlowNoteSaved(t *testing.T) {
 }
 
 func TestFlowNewCustomerCreated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cl := e.client(t, "supervisor")
@@ -445,6 +454,7 @@ func TestFlowNewCustomerCreated(t *testing.T) {
 }
 
 func TestEditFormGolden(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.commonColor(t, "agent", tui.Profile{Name: "test"}, false)
 	c.Width, c.Height = 80, 24

@@ -111,19 +111,15 @@ func run(cmd tea.Cmd) []tea.Msg {
 		return nil
 	}
 	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, runQuick(c)...)
-		}
-		return out
+		return runAll(b, true)
 	}
 	// tea.Sequence's message is an unexported []tea.Cmd.
 	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
-		var out []tea.Msg
-		for i := range v.Len() {
-			out = append(out, runQuick(v.Index(i).Interface().(tea.Cmd))...)
+		cmds := make([]tea.Cmd, v.Len())
+		for i := range cmds {
+			cmds[i] = v.Index(i).Interface().(tea.Cmd)
 		}
-		return out
+		return runAll(cmds, false)
 	}
 	if d, ok := msg.(tui.DoneMsg); ok {
 		return []tea.Msg{d.Msg}
@@ -131,14 +127,40 @@ func run(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-// runQuick is run for commands that answer at once (no I/O): anything
-// slower, a timer, is dropped.
+// runAll runs the commands of a batch (at once) or a sequence (in
+// order) with runQuick.
+func runAll(cmds []tea.Cmd, concurrent bool) []tea.Msg {
+	out := make([][]tea.Msg, len(cmds))
+	var wg sync.WaitGroup
+	for i, c := range cmds {
+		if !concurrent {
+			out[i] = runQuick(c)
+			continue
+		}
+		wg.Go(func() { out[i] = runQuick(c) })
+	}
+	wg.Wait()
+	var all []tea.Msg
+	for _, m := range out {
+		all = append(all, m...)
+	}
+	return all
+}
+
+// runQuick is run for the commands a batch or sequence holds, which
+// answer at once (navigation, toasts): one still running 100ms after it
+// started is a timer (a cursor blink) and is dropped.
 func runQuick(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
+	started := make(chan struct{})
 	ch := make(chan []tea.Msg, 1)
-	go func() { ch <- run(cmd) }()
+	go func() {
+		close(started)
+		ch <- run(cmd)
+	}()
+	<-started
 	select {
 	case m := <-ch:
 		return m

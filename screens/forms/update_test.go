@@ -43,6 +43,7 @@ func isPop(msgs []tea.Msg) bool {
 }
 
 func TestEditEscOnCleanFormPops(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	s := opened(t, NewEditProfile(c, e.client(t, "agent"), e.firstCustomer(t)))
@@ -55,6 +56,7 @@ func TestEditEscOnCleanFormPops(t *testing.T) {
 }
 
 func TestEditEscOnDirtyFormAsksWithNoAsDefault(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	s := opened(t, NewEditProfile(c, e.client(t, "agent"), e.firstCustomer(t)))
@@ -82,6 +84,7 @@ func TestEditEscOnDirtyFormAsksWithNoAsDefault(t *testing.T) {
 }
 
 func TestEditPhoneIsNormalisedAndOnlyChangedFieldsArePatched(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -103,6 +106,7 @@ func TestEditPhoneIsNormalisedAndOnlyChangedFieldsArePatched(t *testing.T) {
 }
 
 func TestEditInvalidValuesBlockTheSave(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	s := opened(t, NewEditProfile(c, e.client(t, "agent"), e.firstCustomer(t)))
@@ -124,6 +128,7 @@ func TestEditInvalidValuesBlockTheSave(t *testing.T) {
 }
 
 func TestEditUntouchedInvalidValueDoesNotBlock(t *testing.T) {
+	t.Parallel()
 	// A record the store holds with a value the form would refuse (a
 	// hostile name) must not stop the agent fixing another field.
 	e := newEnv(t)
@@ -147,6 +152,7 @@ func TestEditUntouchedInvalidValueDoesNotBlock(t *testing.T) {
 }
 
 func TestEditAddressIsMergedIntoTheList(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -173,6 +179,7 @@ func TestEditAddressIsMergedIntoTheList(t *testing.T) {
 }
 
 func TestEditConflictDiffShowsOnlyDifferingFields(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -205,6 +212,7 @@ func TestEditConflictDiffShowsOnlyDifferingFields(t *testing.T) {
 }
 
 func TestAnswersForOthersAreIgnored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -227,6 +235,7 @@ func TestAnswersForOthersAreIgnored(t *testing.T) {
 }
 
 func TestReadOnlyProfileRefuses(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "prod-ro", ReadOnly: true})
 	cust := e.firstCustomer(t)
@@ -247,6 +256,7 @@ func TestReadOnlyProfileRefuses(t *testing.T) {
 }
 
 func TestViewerRoleRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "viewer", tui.Profile{Name: "test"})
 	s := opened(t, NewAdjustLoyalty(c, e.client(t, "viewer"), e.firstCustomer(t), 10))
@@ -260,6 +270,7 @@ func TestViewerRoleRefused(t *testing.T) {
 }
 
 func TestLoyaltyBalanceFollowsThePoints(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	s := opened(t, NewAdjustLoyalty(c, e.client(t, "supervisor"), e.firstCustomer(t), 320))
@@ -290,6 +301,7 @@ func TestLoyaltyBalanceFollowsThePoints(t *testing.T) {
 }
 
 func TestLoyaltyNotAPointsNumber(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	s := opened(t, NewAdjustLoyalty(c, e.client(t, "supervisor"), e.firstCustomer(t), 0))
@@ -300,6 +312,7 @@ func TestLoyaltyNotAPointsNumber(t *testing.T) {
 }
 
 func TestLoyaltyAgentLimitExplainedBeforeSending(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	s := opened(t, NewAdjustLoyalty(c, e.client(t, "agent"), e.firstCustomer(t), 0))
@@ -319,6 +332,7 @@ func ledgerCount(t *testing.T, e *env, id api.ID) int {
 }
 
 func TestLoyaltyNegativeAsksWithNoAsDefault(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
@@ -356,6 +370,7 @@ func TestLoyaltyNegativeAsksWithNoAsDefault(t *testing.T) {
 }
 
 func TestProductionAsksBeforeEverySave(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "prod", Production: true})
 	cust := e.firstCustomer(t)
@@ -384,6 +399,7 @@ func TestProductionAsksBeforeEverySave(t *testing.T) {
 }
 
 func TestNoteEnterIsANewLine(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	s := opened(t, NewNote(c, e.client(t, "agent"), e.firstCustomer(t)))
