@@ -44,7 +44,14 @@ type field struct {
 	check func(v string) (problem, hint string)
 
 	title string // the title last given to the huh field
+	// inline marks a one-line select (←/→ choose), where ↑/↓ are free
+	// to move between fields as in an input.
+	inline bool
 }
+
+// moves reports whether ↑/↓ move between fields on f (rather than
+// within it).
+func (f *field) moves() bool { return f.input != nil || (f.sel != nil && f.inline) }
 
 func (f *field) huh() huh.Field {
 	switch {
@@ -271,12 +278,12 @@ func (b *base) navigate(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	last := i == len(b.fields)-1
 	k := msg.String()
 	switch {
-	case k == "tab" || (k == "enter" && f.text == nil) || (k == "down" && f.input != nil):
+	case k == "tab" || (k == "enter" && f.text == nil) || (k == "down" && f.moves()):
 		if last {
 			return nil, true
 		}
 		return b.form.NextField(), true
-	case k == "shift+tab" || (k == "up" && f.input != nil):
+	case k == "shift+tab" || (k == "up" && f.moves()):
 		if i == 0 {
 			return nil, true
 		}
@@ -287,7 +294,12 @@ func (b *base) navigate(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // updateForm hands msg to the huh form (keys the screen did not take,
 // and every message that is not the screen's own: huh's internal ones).
+// A paste while saving or asking is dropped: it would change a draft
+// that is no longer on screen.
 func (b *base) updateForm(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.PasteMsg); ok && (b.saving || b.ask != nil) {
+		return nil
+	}
 	if b.ask != nil {
 		m, cmd := b.ask.form.Update(msg)
 		b.ask.form = m.(*huh.Form)

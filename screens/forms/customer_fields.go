@@ -201,6 +201,7 @@ func customerFields(d *customerDraft, keys []string, check func(key, v string) (
 		f.check = func(v string) (string, string) { return check(k, v) }
 		switch k {
 		case keyStatus:
+			f.inline = true
 			f.sel = huh.NewSelect[string]().Key(k).Inline(true).
 				Options(huh.NewOption("active", api.StatusActive), huh.NewOption("disabled", api.StatusDisabled)).
 				Value(f.value)

@@ -156,6 +156,9 @@ func (m *EditProfile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return m, m.onKey(k)
 	}
 	if m.conflict != nil {
+		if _, ok := msg.(tea.PasteMsg); ok {
+			return m, nil
+		}
 		f, cmd := m.conflict.form.Update(msg)
 		m.conflict.form = f.(*huh.Form)
 		return m, cmd
