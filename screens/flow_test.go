@@ -1,0 +1,236 @@
+package screens
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"frontdesk/api"
+	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/tui"
+)
+
+// probe wraps the shell in a running program and keeps its latest frame
+// where the test can read it: the raw output stream is a diff of frames,
+// in which text already on screen is not written again.
+type probe struct {
+	shell *tui.Shell
+	mu    sync.Mutex
+	frame string
+}
+
+func (p *probe) Init() tea.Cmd { return p.shell.Init() }
+
+func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.shell.Update(msg)
+	p.snap(p.shell.View().Content)
+	return p, cmd
+}
+
+func (p *probe) View() tea.View {
+	v := p.shell.View()
+	p.snap(v.Content)
+	return v
+}
+
+func (p *probe) snap(s string) {
+	p.mu.Lock()
+	p.frame = s
+	p.mu.Unlock()
+}
+
+func (p *probe) Frame() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.frame
+}
+
+// waitFrame polls the latest frame until ok says yes, failing after 10s
+// with the frame it saw last.
+func (p *probe) waitFrame(t *testing.T, what string, ok func(string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f := p.Frame()
+		if ok(f) {
+			return f
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10s for %s; the screen shows:\n%s", what, f)
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval, not synchronisation
+	}
+}
+
+func (p *probe) waitFor(t *testing.T, texts ...string) string {
+	t.Helper()
+	return p.waitFrame(t, strings.Join(texts, " and "), func(f string) bool {
+		for _, s := range texts {
+			if !strings.Contains(f, s) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// startConsole runs the whole console (shell and screens) against baseURL
+// as role, without colour, in a w×h terminal.
+func startConsole(t *testing.T, env *sandboxtest.Env, role, baseURL string, w, h int) (*teatest.TestModel, *probe) {
+	t.Helper()
+	return startConsoleWith(t, testConfig(), env, role, baseURL, w, h)
+}
+
+func startConsoleWith(t *testing.T, cfg Config, env *sandboxtest.Env, role, baseURL string, w, h int) (*teatest.TestModel, *probe) {
+	t.Helper()
+	shell, err := NewShell(context.Background(), newClient(t, env, role, baseURL), cfg, tui.Options{
+		Profile: tui.Profile{Name: "test"},
+		NoColor: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &probe{shell: shell}
+	tm := teatest.NewTestModel(t, p,
+		teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	t.Cleanup(func() { tm.Quit() })
+	return tm, p
+}
+
+func finish(t *testing.T, tm *teatest.TestModel) *tui.Shell {
+	t.Helper()
+	tm.Send(key("ctrl+c"))
+	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*probe).shell
+}
+
+// Search by part of an email, open the customer, walk the tabs; the last
+// frame is compared with a golden file (go test ./screens -run TestFlow
+// -update rewrites them).
+func TestFlowSearchOpenTabs(t *testing.T) {
+	env := newSandbox(t, 60)
+	cust, frag := pickCustomer(t, env.DB)
+	tm, p := startConsole(t, env, api.RoleAgent, env.URL, 120, 36)
+	p.waitFor(t, "page 1 of 2 · 60 customers", "Amani Agent (agent)")
+
+	tm.Type(frag)
+	p.waitFor(t, `1 customer matching "`+frag+`"`, cust.email)
+	tm.Send(key("enter"))
+	p.waitFor(t, "1 Overview", "Store metrics", "points · lifetime earned")
+	tm.Send(key("2"))
+	p.waitFor(t, "[2 Orders]", "Fulfilment")
+	tm.Send(key("3"))
+	p.waitFor(t, "[3 Loyalty]", "balance ")
+	tm.Send(key("5"))
+	p.waitFor(t, "[5 Activity]", "events: the newest")
+	tm.Send(key("1"))
+	p.waitFor(t, "[1 Overview]", "Spend, last 12 months")
+
+	shell := finish(t, tm)
+	if shell.Depth() != 2 || shell.Common().InFlight() != 0 {
+		t.Fatalf("depth %d, in flight %d", shell.Depth(), shell.Common().InFlight())
+	}
+	golden.RequireEqual(t, shell.View().Content)
+}
+
+// A viewer sees edit actions refused with the reason, and greyed with it
+// in the help.
+func TestFlowViewerIsRefusedWithAReason(t *testing.T) {
+	env := newSandbox(t, 20)
+	cust, _ := pickCustomer(t, env.DB)
+	tm, p := startConsole(t, env, api.RoleViewer, env.URL, 120, 36)
+	p.waitFor(t, "Vera Viewer (viewer)", "page 1 of 1")
+	tm.Send(key("esc")) // out of the search box, so : opens the palette
+	tm.Type(":customer " + string(cust.id))
+	tm.Send(key("enter"))
+	p.waitFor(t, cust.email, "Store metrics")
+	tm.Send(key("e"))
+	p.waitFor(t, "edit profile: your role (viewer) cannot edit customers")
+	tm.Send(key("?"))
+	f := p.waitFor(t, "Keys — ")
+	for _, want := range []string{"adjust points — your role (viewer) cannot adjust loyalty points", "add note — your role (viewer) cannot add notes"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("the help lacks %q:\n%s", want, f)
+		}
+	}
+	finish(t, tm)
+}
+
+// The API goes away mid-session: an error toast, the console still
+// answers keys, and ctrl+r recovers once the API is back.
+func TestFlowAPIStoppedMidSession(t *testing.T) {
+	env := newSandbox(t, 20)
+	sw := newSwitchable(t, env.URL)
+	cust, _ := pickCustomer(t, env.DB)
+	tm, p := startConsole(t, env, api.RoleAgent, sw.URL, 120, 36)
+	p.waitFor(t, "page 1 of 1")
+	tm.Send(key("esc")) // out of the search box, so : opens the palette
+	tm.Type(":customer " + string(cust.id))
+	tm.Send(key("enter"))
+	p.waitFor(t, cust.email, "Store metrics")
+
+	sw.down.Store(true)
+	tm.Send(key("ctrl+r"))
+	p.waitFor(t, "cannot reach the store")
+	tm.Send(key("2"))
+	p.waitFor(t, "[2 Orders]", "Could not load orders (press ctrl+r to retry)")
+	tm.Send(key("?"))
+	p.waitFor(t, "Keys — ")
+	tm.Send(key("esc"))
+	p.waitFrame(t, "the help to close", func(f string) bool { return !strings.Contains(f, "Keys — ") })
+
+	sw.down.Store(false)
+	tm.Send(key("ctrl+r"))
+	p.waitFor(t, "[2 Orders]", "Fulfilment")
+	tm.Send(key("1"))
+	f := p.waitFor(t, "[1 Overview]", cust.email)
+	if strings.Contains(f, "Could not load") {
+		t.Fatalf("the overview still shows an error after recovery:\n%s", f)
+	}
+	finish(t, tm)
+}
+
+// Typing a 12-character query fast sends at most three search requests
+// with the real debounce (usually one), besides the first listing.
+func TestFlowTypingSendsFewRequests(t *testing.T) {
+	env := newSandbox(t, 20)
+	sw := newSwitchable(t, env.URL)
+	cfg := testConfig()
+	cfg.Debounce = DefaultDebounce
+	tm, p := startConsoleWith(t, cfg, env, api.RoleAgent, sw.URL, 120, 36)
+	p.waitFor(t, "page 1 of 1")
+	start := sw.searches.Load()
+	query := "hostile-emoj"
+	tm.Type(query)
+	p.waitFor(t, `1 customer matching "`+query+`"`)
+	if n := sw.searches.Load() - start; n > 3 || n < 1 {
+		t.Fatalf("typing %d characters sent %d search requests, want 1 to 3", len(query), n)
+	}
+	finish(t, tm)
+}
+
+// :search from deep in the stack starts over with that query.
+func TestFlowPaletteSearchResets(t *testing.T) {
+	env := newSandbox(t, 20)
+	cust, _ := pickCustomer(t, env.DB)
+	tm, p := startConsole(t, env, api.RoleAgent, env.URL, 120, 36)
+	p.waitFor(t, "page 1 of 1")
+	tm.Send(key("esc")) // out of the search box, so : opens the palette
+	tm.Type(":customer " + string(cust.id))
+	tm.Send(key("enter"))
+	p.waitFor(t, "Store metrics")
+	tm.Type(":search hostile-")
+	tm.Send(key("enter"))
+	p.waitFor(t, `12 customers matching "hostile-"`)
+	shell := finish(t, tm)
+	if shell.Depth() != 1 {
+		t.Fatalf(":search left %d screens on the stack, want 1", shell.Depth())
+	}
+}
