@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -58,7 +59,7 @@ func (p *probe) waitFrame(t *testing.T, what string, ok func(string) bool) strin
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		f := p.Frame()
+		f := ansi.Strip(p.Frame())
 		if ok(f) {
 			return f
 		}
@@ -90,17 +91,26 @@ func startConsole(t *testing.T, env *sandboxtest.Env, role, baseURL string, w, h
 
 func startConsoleWith(t *testing.T, cfg Config, env *sandboxtest.Env, role, baseURL string, w, h int) (*teatest.TestModel, *probe) {
 	t.Helper()
+	return startConsoleColour(t, cfg, false, env, role, baseURL, w, h)
+}
+
+func startConsoleColour(t *testing.T, cfg Config, colour bool, env *sandboxtest.Env, role, baseURL string, w, h int) (*teatest.TestModel, *probe) {
+	t.Helper()
 	shell, err := NewShell(context.Background(), newClient(t, env, role, baseURL), cfg, tui.Options{
 		Profile: tui.Profile{Name: "test"},
-		NoColor: true,
+		NoColor: !colour,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &probe{shell: shell}
+	profile := colorprofile.Ascii
+	if colour {
+		profile = colorprofile.TrueColor
+	}
 	tm := teatest.NewTestModel(t, p,
 		teatest.WithInitialTermSize(w, h),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+		teatest.WithProgramOptions(tea.WithColorProfile(profile)))
 	t.Cleanup(func() { tm.Quit() })
 	return tm, p
 }
@@ -138,6 +148,28 @@ func TestFlowSearchOpenTabs(t *testing.T) {
 		t.Fatalf("depth %d, in flight %d", shell.Depth(), shell.Common().InFlight())
 	}
 	golden.RequireEqual(t, shell.View().Content)
+}
+
+// The orders tab in colour (dark theme: the fake terminal never reports
+// its background): order statuses are coloured. The golden file holds the
+// raw styling sequences; a mismatch is shown with them quoted.
+func TestFlowOrdersInColour(t *testing.T) {
+	env := newSandbox(t, 60)
+	cust, _ := pickCustomer(t, env.DB)
+	tm, p := startConsoleColour(t, testConfig(), true, env, api.RoleAgent, env.URL, 120, 30)
+	p.waitFor(t, "page 1 of 2")
+	tm.Send(key("esc"))
+	tm.Type(":customer " + string(cust.id))
+	tm.Send(key("enter"))
+	p.waitFor(t, "Store metrics")
+	tm.Send(key("2"))
+	p.waitFor(t, "Fulfilment", "status: all (f)")
+	shell := finish(t, tm)
+	f := shell.View().Content
+	if !strings.Contains(f, "\x1b[") {
+		t.Fatal("the colour frame has no styling")
+	}
+	golden.RequireEqual(t, f)
 }
 
 // A viewer sees edit actions refused with the reason, and greyed with it
