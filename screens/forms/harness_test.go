@@ -69,14 +69,9 @@ func keys(names ...string) []tea.Msg {
 	return out
 }
 
-// clearField is enough backspaces to empty an input.
-func clearField() []tea.Msg {
-	out := make([]tea.Msg, 0, 60)
-	for range 60 {
-		out = append(out, key("backspace"))
-	}
-	return out
-}
+// clearField empties an input the way an agent would: ctrl+u deletes
+// everything before the cursor, which focus leaves at the end.
+func clearField() []tea.Msg { return keys("ctrl+u") }
 
 // send feeds msgs to s one by one and returns the last command.
 func send(t *testing.T, s tui.Screen, msgs ...tea.Msg) tea.Cmd {
@@ -295,19 +290,7 @@ func newHarness(c *tui.Common, s tui.Screen) *harness {
 func (h *harness) Init() tea.Cmd { return h.stack[len(h.stack)-1].Init() }
 
 func (h *harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := h.update(msg)
-	h.mu.Lock()
-	if len(h.stack) > 0 {
-		h.view = h.stack[len(h.stack)-1].View()
-	} else {
-		h.view = "(no screen)"
-	}
-	h.mu.Unlock()
-	select {
-	case h.changed <- struct{}{}:
-	default:
-	}
-	return h, cmd
+	return h, h.update(msg)
 }
 
 func (h *harness) update(msg tea.Msg) tea.Cmd {
@@ -360,12 +343,21 @@ func (h *harness) update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (h *harness) View() tea.View { return tea.NewView(h.snapshotView()) }
-
-func (h *harness) snapshotView() string {
+// View draws the top screen. The program calls it after every Update,
+// on the same goroutine, so this is where the snapshot is taken.
+func (h *harness) View() tea.View {
+	v := "(no screen)"
+	if n := len(h.stack); n > 0 {
+		v = h.stack[n-1].View()
+	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.view
+	h.view = v
+	h.mu.Unlock()
+	select {
+	case h.changed <- struct{}{}:
+	default:
+	}
+	return tea.NewView(v)
 }
 
 type snapshot struct {
