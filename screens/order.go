@@ -166,12 +166,16 @@ func (o *OrderDetail) lines() []string {
 		out = append(out, s, "")
 	}
 	status := st.OrderStatus(ord.Status)
-	head := st.Title.Render(sanitize.Truncate("Order #"+ord.Number, w/2)) + "  " + status.Render(sanitize.Truncate(ord.Status, 16))
 	when := o.env.dateTime(ord.CreatedAt)
-	out = append(out, padRight(head, max(0, w-len(when)))+st.Muted.Render(when))
+	room := max(0, w-len(when)-2)
+	number := sanitize.Truncate("Order #"+ord.Number, room/2)
+	state := sanitize.Truncate(ord.Status, max(0, room-sanitize.Width(number)-2))
+	head := st.Title.Render(number) + "  " + status.Render(state)
+	out = append(out, padRight(head, w-len(when))+st.Muted.Render(when))
+	pay := sanitize.Truncate(ord.PaymentStatus, max(0, (w-24)/2))
+	ful := sanitize.Truncate(ord.FulfillmentStatus, max(0, w-24-sanitize.Width(pay)))
 	out = append(out,
-		"  "+st.Label.Render("payment ")+st.Value.Render(sanitize.Truncate(ord.PaymentStatus, 20))+
-			st.Label.Render("   fulfilment ")+st.Value.Render(sanitize.Truncate(ord.FulfillmentStatus, 20)),
+		"  "+st.Label.Render("payment ")+st.Value.Render(pay)+st.Label.Render("   fulfilment ")+st.Value.Render(ful),
 		"")
 
 	out = append(out, st.Strong.Render("Items"))

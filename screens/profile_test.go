@@ -407,7 +407,13 @@ func TestProfileHostileRecords(t *testing.T) {
 			o := push.Screen.(*OrderDetail)
 			o.SetSize(80, 24)
 			settle(t, o, o.Init())
-			checkView(t, o.View(), 80, 24)
+			for _, size := range [][2]int{{60, 14}, {80, 24}, {200, 60}} {
+				o.SetSize(size[0], size[1])
+				checkView(t, o.View(), size[0], size[1])
+				press(t, o, "G")
+				checkView(t, o.View(), size[0], size[1])
+				press(t, o, "g")
+			}
 		})
 	}
 }

@@ -255,20 +255,19 @@ func (e *env) ago(t time.Time) string {
 	return itoa(int(d/(365*24*time.Hour))) + "y ago"
 }
 
-// fitLines makes a block exactly height lines, each cut to width cells:
-// a screen's View never draws outside its area.
+// fitLines makes a block of exactly height lines. Every line is built to
+// fit the width already (cells are truncated, labels padded), so nothing
+// is measured here: measuring every styled line by grapheme cluster would
+// be most of a frame's cost. The tests check the widths at several sizes.
 func fitLines(lines []string, width, height int) string {
 	var b strings.Builder
+	b.Grow(height * (width + 16))
 	for i := 0; i < height; i++ {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		if i < len(lines) {
-			l := lines[i]
-			if len(l) > width && ansi.StringWidth(l) > width {
-				l = ansi.Truncate(l, width, "")
-			}
-			b.WriteString(l)
+			b.WriteString(lines[i])
 		}
 	}
 	return b.String()
