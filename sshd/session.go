@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -65,6 +66,9 @@ type session struct {
 
 	lastInput atomic.Int64 // unix nanoseconds
 	idle      *time.Timer
+
+	// panicked is set when the console's model panicked (see guard).
+	panicked atomic.Bool
 
 	mu      sync.Mutex
 	program *tea.Program
@@ -216,6 +220,20 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			}
 			s.log.Info("ssh session", attrs...)
 		}()
+		// A panic ends this session only, with status 1; wish's recover
+		// middleware around this one is the backstop.
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("ssh session panicked", "agent", agent.ID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				st.mu.Lock()
+				if st.name == "" {
+					st.name = "-"
+				}
+				st.exit = exitError
+				st.mu.Unlock()
+				refuse(sess, exitError, "internal error; it has been logged")
+			}
+		}()
 		next(st)
 	}
 }
@@ -361,7 +379,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if noColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.NoTTY))
 	}
-	p := tea.NewProgram(model, opts...)
+	p := tea.NewProgram(&guard{m: model, st: st}, opts...)
 	st.mu.Lock()
 	st.program = p
 	st.mu.Unlock()
@@ -377,11 +395,16 @@ func (s *Server) afterConsole(_ ssh.Handler) ssh.Handler {
 		st.program = nil
 		code := st.exit
 		st.mu.Unlock()
-		if r := st.endReason(); r != nil {
-			fmt.Fprintf(sess.Stderr(), "\nfrontdesk: %s\n", r)
-			if code == 0 {
-				code = exitError
-			}
+		// On the PTY's output, not stderr: a terminal shows both, and
+		// this way the words come after the program has restored the
+		// screen rather than racing it.
+		switch r := st.endReason(); {
+		case r != nil:
+			fmt.Fprintf(sess, "\nfrontdesk: %s\n", r)
+			code = max(code, exitError)
+		case st.panicked.Load():
+			fmt.Fprintln(sess, "\nfrontdesk: the console hit an internal error and closed; it has been logged")
+			code = max(code, exitError)
 		}
 		st.setResult("console", code)
 		_ = sess.Exit(code)
@@ -404,4 +427,60 @@ func fingerprint(k gossh.PublicKey) string {
 		return ""
 	}
 	return gossh.FingerprintSHA256(k)
+}
+
+// guard runs the console's model and turns a panic in Init, Update or
+// View into the end of this session: logged with its stack, the program
+// quits, the agent is told. (A panic inside a command's goroutine is
+// caught by Bubble Tea itself, which also ends only this program.)
+type guard struct {
+	m  tea.Model
+	st *session
+}
+
+func (g *guard) caught(r any) {
+	if g.st.panicked.CompareAndSwap(false, true) {
+		g.st.srv.log.Error("ssh console panicked", "agent", g.st.agent.ID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
+}
+
+func (g *guard) Init() (cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.caught(r)
+			cmd = tea.Quit
+		}
+	}()
+	return g.m.Init()
+}
+
+func (g *guard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	if g.st.panicked.Load() {
+		return g, tea.Quit
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.caught(r)
+			cmd = tea.Quit
+		}
+	}()
+	next, cmd := g.m.Update(msg)
+	if next != nil {
+		g.m = next
+	}
+	return g, cmd
+}
+
+func (g *guard) View() (v tea.View) {
+	if g.st.panicked.Load() {
+		return tea.NewView("")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.caught(r)
+			v = tea.NewView("")
+			g.st.send(tea.QuitMsg{})
+		}
+	}()
+	return g.m.View()
 }
