@@ -215,7 +215,7 @@ func customerFields(d *customerDraft, keys []string, check func(key, v string) (
 			case keyPhone:
 				in.CharLimit(32).Placeholder("+254712345678 or 0712345678")
 			case keyCountry:
-				in.CharLimit(api.MaxAddressLineLen).Placeholder("KE")
+				in.CharLimit(api.MaxAddressLineLen).Placeholder("country code, e.g. KE")
 			default:
 				in.CharLimit(api.MaxAddressLineLen)
 			}

@@ -282,6 +282,11 @@ func (m *EditProfile) changeLines() []string {
 	var out []string
 	for _, k := range changedKeys(m.was, m.d) {
 		from, to := m.was.get(k), m.d.get(k)
+		if k == keyPhone {
+			if n, err := api.NormalizePhone(to); err == nil {
+				to = n
+			}
+		}
 		if from == "" {
 			from = "(empty)"
 		}
