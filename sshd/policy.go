@@ -73,19 +73,29 @@ func (a *Agent) CheckAdjust(points int64) error {
 }
 
 // lower applies the agents file to what the API says about the agent: the
-// weaker of the two roles, and the lower loyalty limit.
+// weaker of the two roles, and the lower of the two loyalty limits. The
+// API limits only the agent role (0 or more points per adjustment) and
+// lets supervisors adjust any amount; the file's limit applies to any
+// role. The answer keeps the API's meaning of LoyaltyLimit for the
+// console: an agent with no limit from either side gets api.MaxAbsPoints,
+// the most any adjustment may be.
 func (a *Agent) lower(me api.Me) api.Me {
+	apiRole := me.Role
 	if api.RoleRank(a.Role) < api.RoleRank(me.Role) {
 		me.Role = a.Role
 	}
-	if a.HasLoyaltyLimit {
-		switch {
-		case me.Role == api.RoleAgent && me.LoyaltyLimit > a.LoyaltyLimit:
-			me.LoyaltyLimit = a.LoyaltyLimit
-		case me.Role != api.RoleAgent:
-			// The API puts no limit on supervisors; the file does.
-			me.LoyaltyLimit = a.LoyaltyLimit
-		}
+	limit, limited := int64(0), false
+	if apiRole == api.RoleAgent {
+		limit, limited = me.LoyaltyLimit, true
+	}
+	if a.HasLoyaltyLimit && (!limited || a.LoyaltyLimit < limit) {
+		limit, limited = a.LoyaltyLimit, true
+	}
+	switch {
+	case limited:
+		me.LoyaltyLimit = limit
+	case me.Role == api.RoleAgent:
+		me.LoyaltyLimit = api.MaxAbsPoints
 	}
 	return me
 }
