@@ -97,6 +97,15 @@ const (
 	CodeIfMatchRequired      = "if_match_required"      // 428
 	CodeRateLimited          = "rate_limited"           // 429
 	CodeInternal             = "internal_error"         // 500
+
+	// On-behalf sessions and customer-scoped calls (X-Customer-Token).
+	CodeSessionRequired       = "session_required"        // 401 customer-scope call without X-Customer-Token
+	CodeSessionInvalid        = "session_invalid"         // 401 unknown customer token, or another agent's
+	CodeSessionExpired        = "session_expired"         // 401 the token's time is up
+	CodeSessionRevoked        = "session_revoked"         // 401 the session was ended
+	CodeTokenCustomerMismatch = "token_customer_mismatch" // 403 the token is for another customer than the path's
+	CodeSessionCapReached     = "session_cap_reached"     // 422 refresh past the absolute cap (8 h)
+	CodeSessionEnded          = "session_ended"           // 422 refresh of an expired or revoked session
 )
 
 // Me is the calling agent (GET /me).

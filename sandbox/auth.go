@@ -31,6 +31,10 @@ type caller struct {
 	// Via is where the request came from, api or ssh, kept for the audit
 	// log.
 	Via string
+	// Session is the on-behalf session whose X-Customer-Token the request
+	// carries, on the routes that accept one; nil when the agent acts as
+	// themselves.
+	Session *onBehalf
 }
 
 // rateKey is the rate-limit bucket: the key, and for gateway keys also the

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -54,7 +55,7 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 	})
 }
 
-func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, _ *caller) error {
+func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, c *caller) error {
 	var in api.CustomerCreate
 	if err := decodeBody(r, &in); err != nil {
 		return err
@@ -81,20 +82,26 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, _ *calle
 		if err := insertAddresses(ctx, tx, id, in.Addresses); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO loyalty_accounts (customer_id) VALUES (?)`, id)
-		return err
+		if _, err = tx.ExecContext(ctx, `INSERT INTO loyalty_accounts (customer_id) VALUES (?)`, id); err != nil {
+			return fmt.Errorf("open loyalty account %d: %w", id, err)
+		}
+		created, err := loadCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, c, api.ActionCustomerCreate, id, "", nil, auditFields(created))
 	})
 	if err != nil {
 		return err
 	}
 	s.ltv.invalidate()
-	c, err := s.customerDetail(ctx, id, allFields)
+	cust, err := s.customerDetail(ctx, id, allFields, false)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", api.Base+"/customers/"+strconv.FormatInt(id, 10))
-	w.Header().Set(api.HeaderETag, etag(c.Version))
-	return writeData(w, http.StatusCreated, api.CustomerEnvelope{Customer: c})
+	w.Header().Set(api.HeaderETag, etag(cust.Version))
+	return writeData(w, http.StatusCreated, api.CustomerEnvelope{Customer: cust})
 }
 
 // emailFree is a 409 if another customer than self already has email
@@ -115,7 +122,10 @@ func emailFree(ctx context.Context, q querier, email string, self int64) error {
 
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, _ *caller) error {
+// getCustomer answers GET /customers/{id}. With a customer token it is
+// the customer's own view: their profile and orders, without the store's
+// internal notes and analytics (store_metrics).
+func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, caller *caller) error {
 	id, err := pathID(r, "id", "customer")
 	if err != nil {
 		return err
@@ -124,7 +134,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, _ *caller) 
 	if err != nil {
 		return err
 	}
-	c, err := s.customerDetail(r.Context(), id, sel)
+	c, err := s.customerDetail(r.Context(), id, sel, caller.Session != nil)
 	if err != nil {
 		return err
 	}
@@ -141,20 +151,21 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, _ *caller) 
 
 // customerDetail loads the single-customer view: the customer, and as far
 // as sel wants them, store metrics, recent notes and recent orders, all
-// from one snapshot.
-func (s *Server) customerDetail(ctx context.Context, id int64, sel *fieldSet) (api.Customer, error) {
+// from one snapshot. asCustomer leaves out what only the store sees
+// (notes, store metrics).
+func (s *Server) customerDetail(ctx context.Context, id int64, sel *fieldSet, asCustomer bool) (api.Customer, error) {
 	var c api.Customer
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = loadCustomer(ctx, tx, id); err != nil {
 			return err
 		}
-		if sel.wants("store_metrics") {
+		if sel.wants("store_metrics") && !asCustomer {
 			if c.StoreMetrics, err = s.storeMetrics(ctx, tx, c); err != nil {
 				return err
 			}
 		}
-		if sel.wants("notes") {
+		if sel.wants("notes") && !asCustomer {
 			if c.Notes, err = recentNotes(ctx, tx, id, recentOnDetail, 0); err != nil {
 				return err
 			}
@@ -169,7 +180,11 @@ func (s *Server) customerDetail(ctx context.Context, id int64, sel *fieldSet) (a
 	return c, err
 }
 
-func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, _ *caller) error {
+// patchCustomer answers PATCH /customers/{id}. As the customer (with a
+// customer token) only the fields a customer edits in their own account
+// may change: names, phone, email and addresses; status is refused with a
+// 400 field error. A new email is unconfirmed (seed 002).
+func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id, err := pathID(r, "id", "customer")
 	if err != nil {
 		return err
@@ -190,22 +205,20 @@ func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, _ *caller
 	if p.Empty() {
 		return errf(http.StatusBadRequest, api.CodeBadRequest, "the patch changes nothing: send at least one of email, first_name, last_name, phone, status, addresses")
 	}
-	if f := api.ValidatePatch(&p); len(f) > 0 {
+	f := api.ValidatePatch(&p)
+	if c.Session != nil && p.Status != nil {
+		f["status"] = "a customer cannot change their own account status; end the on-behalf session and change it as an agent"
+	}
+	if len(f) > 0 {
 		return validationErr(f)
 	}
 	ctx := r.Context()
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		var (
-			version int64
-			email   string
-		)
-		err := tx.QueryRowContext(ctx, `SELECT version, email FROM customers WHERE id = ?`, id).Scan(&version, &email)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("customer", id)
-		}
+		before, err := loadCustomer(ctx, tx, id)
 		if err != nil {
-			return fmt.Errorf("load customer %d: %w", id, err)
+			return err
 		}
+		version, email := before.Version, before.Email
 		if version != want {
 			e := errf(http.StatusPreconditionFailed, api.CodeVersionMismatch,
 				"the customer changed since you loaded it (you sent version %d, it is at %d); reload and apply your change again", want, version)
@@ -247,17 +260,52 @@ func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, _ *caller
 				return err
 			}
 		}
-		return nil
+		after, err := loadCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		old, changed := changedFields(auditFields(before), auditFields(after))
+		return s.audit(ctx, tx, r, c, api.ActionCustomerUpdate, id, sessionOf(c), old, changed)
 	})
 	if err != nil {
 		return err
 	}
-	c, err := s.customerDetail(ctx, id, allFields)
+	cust, err := s.customerDetail(ctx, id, allFields, c.Session != nil)
 	if err != nil {
 		return err
 	}
-	w.Header().Set(api.HeaderETag, etag(c.Version))
-	return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: c})
+	w.Header().Set(api.HeaderETag, etag(cust.Version))
+	return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: cust})
+}
+
+// auditFields are a customer's editable fields as the audit trail records
+// them; addresses without their row ids, which a replace renumbers.
+func auditFields(c api.Customer) map[string]any {
+	addrs := make([]api.Address, len(c.Addresses))
+	for i, a := range c.Addresses {
+		a.ID = ""
+		addrs[i] = a
+	}
+	return map[string]any{
+		"email": c.Email, "email_confirmed": c.EmailConfirmed,
+		"first_name": c.FirstName, "last_name": c.LastName, "phone": c.Phone,
+		"status": c.Status, "addresses": addrs,
+	}
+}
+
+// changedFields keeps only the fields whose value differs between before
+// and after, on both sides.
+func changedFields(before, after map[string]any) (map[string]any, map[string]any) {
+	b, a := map[string]any{}, map[string]any{}
+	for k, av := range after {
+		bv := before[k]
+		bj, _ := json.Marshal(bv)
+		aj, _ := json.Marshal(av)
+		if string(bj) != string(aj) {
+			b[k], a[k] = bv, av
+		}
+	}
+	return b, a
 }
 
 // parseIfMatch reads a version from If-Match: "3", W/"3" or a bare 3.

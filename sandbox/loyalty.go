@@ -180,7 +180,7 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 	var answer []byte
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		var applyErr error
-		answer, refused, applyErr = s.applyAdjustment(ctx, tx, c, id, key, in)
+		answer, refused, applyErr = s.applyAdjustment(ctx, tx, r, c, id, key, in)
 		if applyErr != nil {
 			return applyErr
 		}
@@ -209,7 +209,7 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 
 // applyAdjustment writes the ledger row, the balance and the key's stored
 // answer in tx. refused is a business-rule answer (nothing written).
-func (s *Server) applyAdjustment(ctx context.Context, tx *sql.Tx, c *caller, id int64, key string, in api.AdjustmentRequest) (answer []byte, refused, err error) {
+func (s *Server) applyAdjustment(ctx context.Context, tx *sql.Tx, r *http.Request, c *caller, id int64, key string, in api.AdjustmentRequest) (answer []byte, refused, err error) {
 	var status string
 	err = tx.QueryRowContext(ctx, `SELECT status FROM customers WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -252,6 +252,11 @@ func (s *Server) applyAdjustment(ctx context.Context, tx *sql.Tx, c *caller, id 
 		UPDATE loyalty_accounts SET points_balance = ?, lifetime_earned = lifetime_earned + max(?, 0)
 		WHERE customer_id = ?`, after, in.Points, id); err != nil {
 		return nil, nil, fmt.Errorf("update balance: %w", err)
+	}
+	if err := s.audit(ctx, tx, r, c, api.ActionLoyaltyAdjust, id, "",
+		map[string]any{"points_balance": balance},
+		map[string]any{"points_balance": after, "ledger_entry_id": entryID, "points": in.Points, "reason": in.Reason, "note": in.Note}); err != nil {
+		return nil, nil, err
 	}
 	entry, err := scanLedger(tx.QueryRowContext(ctx, `
 		SELECT l.id, l.type, l.points, l.balance_after, l.order_id, l.reason, l.note,

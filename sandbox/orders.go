@@ -194,7 +194,10 @@ func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c *caller) e
 			return err
 		}
 		n, err = scanNote(tx.QueryRowContext(ctx, `SELECT id, customer_id, body, agent_id, agent_name, created_at FROM notes WHERE id = ?`, nid))
-		return err
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, c, api.ActionNoteCreate, id, "", nil, map[string]any{"note_id": nid, "body": in.Body})
 	})
 	if err != nil {
 		return err

@@ -102,8 +102,8 @@ func (s *Server) routes() {
 	s.handle("GET "+b+"/me", api.RoleViewer, s.getMe)
 	s.handle("GET "+b+"/customers", api.RoleViewer, s.listCustomers)
 	s.handle("POST "+b+"/customers", api.RoleSupervisor, s.createCustomer)
-	s.handle("GET "+b+"/customers/{id}", api.RoleViewer, s.getCustomer)
-	s.handle("PATCH "+b+"/customers/{id}", api.RoleAgent, s.patchCustomer)
+	s.handleScoped("GET "+b+"/customers/{id}", api.RoleViewer, tokenAccepted, s.getCustomer)
+	s.handleScoped("PATCH "+b+"/customers/{id}", api.RoleAgent, tokenAccepted, s.patchCustomer)
 	s.handle("GET "+b+"/customers/{id}/orders", api.RoleViewer, s.listOrders)
 	s.handle("GET "+b+"/customers/{id}/orders/{order_id}", api.RoleViewer, s.getOrder)
 	s.handle("GET "+b+"/customers/{id}/loyalty", api.RoleViewer, s.getLoyalty)
@@ -111,6 +111,15 @@ func (s *Server) routes() {
 	s.handle("POST "+b+"/customers/{id}/loyalty/adjustments", api.RoleAgent, s.postAdjustment)
 	s.handle("GET "+b+"/customers/{id}/notes", api.RoleViewer, s.listNotes)
 	s.handle("POST "+b+"/customers/{id}/notes", api.RoleAgent, s.createNote)
+
+	s.handle("POST "+b+"/customers/{id}/agent-sessions", api.RoleAgent, s.startSession)
+	s.handle("GET "+b+"/agent-sessions", api.RoleViewer, s.listSessions)
+	s.handle("POST "+b+"/agent-sessions/{sid}/refresh", api.RoleAgent, s.refreshSession)
+	s.handle("DELETE "+b+"/agent-sessions/{sid}", api.RoleAgent, s.endSession)
+	s.handleScoped("GET "+b+"/customers/{id}/coupons", api.RoleAgent, tokenRequired, s.listCoupons)
+	s.handleScoped("POST "+b+"/customers/{id}/password-reset", api.RoleAgent, tokenRequired, s.passwordReset)
+
+	s.handle("GET "+b+"/audit", api.RoleViewer, s.listAudit)
 }
 
 // handlerFunc is an endpoint: it writes a success itself and returns an
@@ -118,15 +127,19 @@ func (s *Server) routes() {
 // logged 500).
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c *caller) error
 
-// handle registers h for pattern, behind the role check.
+// handle registers h for pattern, behind the role check. The route
+// refuses X-Customer-Token: it never acts as a customer.
 func (s *Server) handle(pattern, minRole string, h handlerFunc) {
+	s.handleScoped(pattern, minRole, tokenRefused, h)
+}
+
+// handleScoped registers h for pattern, behind the customer-token check
+// (scope) and the role check.
+func (s *Server) handleScoped(pattern, minRole string, scope tokenScope, h handlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		var err error
-		if !api.RoleAtLeast(c.Role, minRole) {
-			err = errf(http.StatusForbidden, api.CodeForbidden,
-				"role %q cannot do this; it needs %s or stronger", c.Role, minRole)
-		} else {
+		err := s.authorize(r, c, minRole, scope)
+		if err == nil {
 			err = h(w, r, c)
 		}
 		if err != nil {
