@@ -51,6 +51,10 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"GET /customers/{id}/loyalty", "GET /customers/{id}/loyalty/ledger",
 		"POST /customers/{id}/loyalty/adjustments",
 		"GET /customers/{id}/notes", "POST /customers/{id}/notes",
+		"POST /customers/{id}/agent-sessions", "GET /agent-sessions",
+		"POST /agent-sessions/{sid}/refresh", "DELETE /agent-sessions/{sid}",
+		"GET /customers/{id}/coupons", "POST /customers/{id}/password-reset",
+		"GET /audit",
 	}
 	var got []string
 	for path, item := range doc.Paths.Map() {
@@ -248,6 +252,13 @@ func errorCases(t *testing.T) []respCase {
 		e(428, "PATCH", "/api/v1/customers/42", api.ErrorBody{Code: api.CodeIfMatchRequired, Message: "send If-Match"}),
 		e(429, "GET", "/api/v1/customers", api.ErrorBody{Code: api.CodeRateLimited, Message: "slow down"}, api.HeaderRetryAfter, "2"),
 		e(500, "GET", "/api/v1/customers/42/loyalty", api.ErrorBody{Code: api.CodeInternal, Message: "see log req_1"}),
+		e(401, "GET", "/api/v1/customers/42/coupons", api.ErrorBody{Code: api.CodeSessionRequired, Message: "send X-Customer-Token"}),
+		e(401, "GET", "/api/v1/customers/42", api.ErrorBody{Code: api.CodeSessionInvalid, Message: "unknown token"}),
+		e(401, "PATCH", "/api/v1/customers/42", api.ErrorBody{Code: api.CodeSessionExpired, Message: "expired"}),
+		e(401, "POST", "/api/v1/customers/42/password-reset", api.ErrorBody{Code: api.CodeSessionRevoked, Message: "ended"}),
+		e(403, "GET", "/api/v1/customers/43", api.ErrorBody{Code: api.CodeTokenCustomerMismatch, Message: "another customer"}),
+		e(422, "POST", "/api/v1/agent-sessions/ses_1/refresh", api.ErrorBody{Code: api.CodeSessionCapReached, Message: "8 h"}),
+		e(422, "POST", "/api/v1/agent-sessions/ses_1/refresh", api.ErrorBody{Code: api.CodeSessionEnded, Message: "ended"}),
 	}
 }
 
@@ -311,7 +322,7 @@ func TestCatchesDrift(t *testing.T) {
 		{respCase{"bad replay header", "POST", "/api/v1/customers/42/loyalty/adjustments", 201, hdr(api.HeaderReplayed, "yes"), success(t, api.AdjustmentResult{Entry: adjustEntry(), PointsBalance: 370})}, `Idempotent-Replayed`},
 		{respCase{"plain text body", "GET", "/api/v1/me", 200, http.Header{"Content-Type": {"text/plain"}, "X-Request-Id": {"r"}}, raw(`ok`)}, `text/plain`},
 		{respCase{"too many ledger entries", "GET", "/api/v1/customers/42/loyalty", 200, hdr(), success(t, api.Loyalty{CustomerID: "42", Ledger: slices.Repeat([]api.LedgerEntry{expireEntry()}, 51)})}, `/data/ledger`},
-		{respCase{"undocumented path answered", "GET", "/api/v1/customers/42/coupons", 200, hdr(), success(t, map[string]any{})}, `no path /api/v1/customers/42/coupons`},
+		{respCase{"undocumented path answered", "GET", "/api/v1/customers/42/wishlist", 200, hdr(), success(t, map[string]any{})}, `no path /api/v1/customers/42/wishlist`},
 		{respCase{"undocumented method answered", "DELETE", "/api/v1/customers/42", 204, hdr(), nil}, `documents no DELETE`},
 		{respCase{"404 for a known path", "PUT", "/api/v1/customers/42", 404, hdr(), failure(t, api.ErrorBody{Code: api.CodeNotFound, Message: "no"})}, `should be 405`},
 		{respCase{"405 with wrong code", "DELETE", "/api/v1/customers/42", 405, hdr(), failure(t, api.ErrorBody{Code: api.CodeBadRequest, Message: "no"})}, `method_not_allowed`},

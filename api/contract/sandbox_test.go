@@ -102,6 +102,37 @@ func TestSandboxConforms(t *testing.T) {
 	do("supervisor", "PATCH", "/customers/4", `{"status":"disabled"}`, 200, "", "If-Match", r.Header.Get("ETag"))
 	do("supervisor", "POST", "/customers/4/loyalty/adjustments", adj, 422, api.CodeCustomerDisabled, api.HeaderIdempotencyKey, "contract-k5")
 
+	// On-behalf sessions, the customer scope and the audit trail.
+	var active, other int
+	if err := env.DB.QueryRow(`SELECT min(id), max(id) FROM customers WHERE status = 'active'`).Scan(&active, &other); err != nil {
+		t.Fatal(err)
+	}
+	cp := fmt.Sprintf("/customers/%d", active)
+	r = do("agent", "POST", cp+"/agent-sessions", `{"reason":"customer on the phone","ticket":"T-1"}`, 201, "")
+	var sess api.AgentSession
+	r.Data(t, &sess)
+	sp := "/agent-sessions/" + sess.ID.String()
+	do("viewer", "GET", "/agent-sessions?customer_id="+fmt.Sprint(active), nil, 200, "")
+	r = do("agent", "GET", cp, nil, 200, "", api.HeaderCustomerToken, sess.Token)
+	do("agent", "PATCH", cp, `{"phone":"0711 222 333"}`, 200, "", api.HeaderCustomerToken, sess.Token, "If-Match", r.Header.Get("ETag"))
+	do("agent", "GET", cp+"/coupons", nil, 200, "", api.HeaderCustomerToken, sess.Token)
+	do("agent", "POST", cp+"/password-reset", nil, 202, "", api.HeaderCustomerToken, sess.Token)
+	do("agent", "POST", sp+"/refresh", nil, 200, "").Data(t, &sess)
+	do("agent", "GET", "/audit?customer_id="+fmt.Sprint(active), nil, 200, "")
+	do("supervisor", "GET", "/audit?action=session.start&limit=5", nil, 200, "")
+	do("agent", "GET", cp+"/coupons", nil, 401, api.CodeSessionRequired)
+	do("agent", "GET", cp, nil, 401, api.CodeSessionInvalid, api.HeaderCustomerToken, "cst_forged")
+	do("agent", "GET", fmt.Sprintf("/customers/%d", other), nil, 403, api.CodeTokenCustomerMismatch, api.HeaderCustomerToken, sess.Token)
+	do("agent", "POST", "/customers/4/agent-sessions", `{"reason":"disabled above"}`, 422, api.CodeCustomerDisabled)
+	// No clock to move here: age the session in the database.
+	env.DB.Exec(`UPDATE agent_session_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE session_id = ?`, sess.ID.String())
+	do("agent", "GET", cp, nil, 401, api.CodeSessionExpired, api.HeaderCustomerToken, sess.Token)
+	env.DB.Exec(`UPDATE agent_sessions SET max_expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ?`, sess.ID.String())
+	do("agent", "POST", sp+"/refresh", nil, 422, api.CodeSessionCapReached)
+	do("agent", "DELETE", sp, nil, 204, "")
+	do("agent", "GET", cp, nil, 401, api.CodeSessionRevoked, api.HeaderCustomerToken, sess.Token)
+	do("agent", "POST", sp+"/refresh", nil, 422, api.CodeSessionEnded)
+
 	// 429 from a sandbox with a tiny budget.
 	slow := sandboxtest.New(t, sandboxtest.Options{Customers: -1, RateLimit: 0.001, RateBurst: 1})
 	slow.Do(t, "viewer", "GET", "/me", nil)
