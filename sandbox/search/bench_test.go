@@ -51,12 +51,6 @@ func benchDB(b *testing.B) *sql.DB {
 		have = st.Customers
 	}
 	b.Logf("database %s: %d customers", path, have)
-	if v := os.Getenv("ZZ_CACHE"); v != "" {
-		db.SetMaxOpenConns(1)
-		if _, err := db.Exec("PRAGMA cache_size = " + v); err != nil {
-			b.Fatal(err)
-		}
-	}
 	return db
 }
 

@@ -11,18 +11,20 @@ import (
 
 // FuzzCustomersQuery feeds any query, sort and page to Customers: it must
 // not fail (other than for a cancelled context) nor panic, and must answer
-// what Naive answers, both with the real cap and with a low one that sends
-// broad queries down the estimate and index-walk paths.
+// what Naive answers, both with the real cap and with a low one and a
+// small walk budget that send broad queries down the estimate, index-walk
+// and fallback paths.
 func FuzzCustomersQuery(f *testing.F) {
-	for _, q := range queries {
-		f.Add(q, uint8(0), uint8(1))
+	for i, q := range someQueries {
+		f.Add(q, uint8(i), uint8(i))
 	}
-	db := seededDB(f, 300)
+	db := sharedDB(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, q string, sortIdx, pg uint8) {
 		p := Params{Query: q, Sort: api.Sorts[int(sortIdx)%len(api.Sorts)], Page: int(pg%5) + 1, Limit: 9}
-		for _, exactCap := range []int{api.TotalExactCap, 25} {
-			got, err := customers(ctx, db, p, exactCap)
+		for _, tune := range []tuning{{exactCap: api.TotalExactCap, walkMin: 2000, walkFactor: 4}, tight} {
+			exactCap := tune.exactCap
+			got, err := customersTuned(ctx, db, p, tune)
 			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Customers(%+v): %v", p, err)
 			}

@@ -267,7 +267,22 @@ func countCandidates(ctx context.Context, db *sql.DB, cand candidates, limit int
 	return n, nil
 }
 
+// tuning holds the knobs tests turn down to reach every path on a small
+// database.
+type tuning struct {
+	exactCap int
+	// The index walk reads at most max(walkMin, walkFactor·expected)
+	// rows, expected being what a page needs on average.
+	walkMin    int
+	walkFactor float64
+}
+
 func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, error) {
+	return customersTuned(ctx, db, p, tuning{exactCap: exactCap, walkMin: 2000, walkFactor: 4})
+}
+
+func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Result, error) {
+	exactCap := tune.exactCap
 	s, err := sortOf(p.Sort)
 	if err != nil {
 		return Result{}, err
@@ -323,7 +338,7 @@ func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result,
 			total, estimate = c, false
 		}
 	}
-	ids, ok, err := walk(ctx, db, s, m, limit, offset, exactCap)
+	ids, ok, err := walk(ctx, db, s, m, limit, offset, tune)
 	if err != nil {
 		return Result{}, err
 	}
@@ -453,14 +468,14 @@ func qualify(orderBy string) string {
 //
 // A broad query matches more than exactCap of the table's N rows, so on
 // average a page needs (offset+limit)·N/exactCap rows; the budget allows
-// four times that.
-func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offset, exactCap int) (ids []int64, ok bool, err error) {
+// four times that (at least 2000 rows).
+func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offset int, tune tuning) (ids []int64, ok bool, err error) {
 	var maxID int64
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM customers`).Scan(&maxID); err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
-	need := float64(offset+limit) * float64(maxID) / float64(exactCap) * 4
-	budget := int(min(max(need, 2000), 200000))
+	need := float64(offset+limit) * float64(maxID) / float64(tune.exactCap) * tune.walkFactor
+	budget := int(min(max(need, float64(tune.walkMin)), 200000))
 	q := `SELECT c.id FROM (SELECT id, email, first_name, last_name, phone, ` + s.keyCols + `
 			FROM customers ORDER BY ` + s.orderBy + ` LIMIT ?) AS c
 		WHERE ` + m.sql + ` ORDER BY ` + s.keyOrder + ` LIMIT ? OFFSET ?`
