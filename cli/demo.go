@@ -10,6 +10,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/money"
 	"frontdesk/sandbox"
 	"frontdesk/tui"
 )
@@ -63,6 +64,11 @@ func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err er
 	defer logs.Close()
 	defer a.sayWhereLogsWent(logs.path)
 
+	if a.Env.Stderr != nil {
+		// Seeding takes a second or two; say what is happening before
+		// the console takes the screen.
+		fmt.Fprintf(a.Env.Stderr, "frontdesk: starting the demo store (%s customers if it is new)…\n", money.Int(int64(customers)))
+	}
 	run, err := sandbox.Start(ctx, sandbox.StartOptions{
 		Addr:      "127.0.0.1:0",
 		DBPath:    dbPath,
@@ -81,10 +87,9 @@ func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err er
 		}
 	}()
 	key := run.Key
-	agent := api.Me{AgentID: sandbox.BootstrapAgentID, Name: sandbox.BootstrapAgentName, Role: api.RoleSupervisor}
 	if !run.KeyCreated {
-		agent = api.Me{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
-		if key, err = sandbox.CreateKey(ctx, run.DB, sandbox.KeySpec{AgentID: agent.AgentID, Name: agent.Name, Role: agent.Role}); err != nil {
+		spec := sandbox.KeySpec{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
+		if key, err = sandbox.CreateKey(ctx, run.DB, spec); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

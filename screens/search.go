@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
+	bkey "charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -109,7 +109,7 @@ func newSearch(c *tui.Common, e *env, query string) *Search {
 	in.SetVirtualCursor(false)
 	// ctrl+v would read the clipboard of the machine the console runs on,
 	// which over SSH is the server's; terminal paste still works.
-	in.KeyMap.Paste = key.NewBinding(key.WithDisabled())
+	in.KeyMap.Paste = bkey.NewBinding(bkey.WithDisabled())
 	in.SetValue(query)
 	in.CursorEnd()
 	in.Focus()
