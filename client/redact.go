@@ -33,6 +33,9 @@ var secretPatterns = []struct {
 	re   *regexp.Regexp
 	repl string
 }{
+	// On-behalf session tokens (X-Customer-Token values), wherever they
+	// end up; before cs_, which can occur inside one.
+	{regexp.MustCompile(`\bcst_[A-Za-z0-9_\-]{8,}`), "cst_" + Redacted},
 	{regexp.MustCompile(`cs_[A-Za-z0-9_\-]+`), "cs_" + Redacted},
 	{regexp.MustCompile(`\b(Basic|Bearer|Digest)\s+[A-Za-z0-9+/=._~\-]{8,}`), "$1 " + Redacted},
 	{regexp.MustCompile(`(?i)("(?:token|secret|password|api_secret|access_token|refresh_token)"\s*:\s*")[^"]*(")`), "${1}" + Redacted + "${2}"},
