@@ -159,9 +159,8 @@ func (a *App) sshServe(ctx context.Context, o sshServeOptions) error {
 	for {
 		select {
 		case <-hup:
-			if err := srv.Reload(); err != nil {
-				fmt.Fprintf(writerOrDiscard(a.Env.Stderr), "agents file not reloaded, the previous agents stay: %v\n", err)
-			}
+			// Reload logs its outcome, and on failure keeps the old set.
+			_ = srv.Reload()
 		case err := <-served:
 			srv.Close()
 			return err
