@@ -266,3 +266,69 @@ func TestFlowPaletteSearchResets(t *testing.T) {
 		t.Fatalf(":search left %d screens on the stack, want 1", shell.Depth())
 	}
 }
+
+// The issue's "done when", from the keyboard on the whole console: find a
+// customer by part of their email, edit their phone, give them 50 points
+// for a late delivery, read their last order. The profile shows each
+// change once its form has saved, and the store has exactly one new
+// ledger entry.
+func TestFlowDoneWhen(t *testing.T) {
+	env := newSandbox(t, 40)
+	cust, frag := pickCustomer(t, env.DB)
+	var entriesBefore int
+	if err := env.DB.QueryRow(`SELECT count(*) FROM loyalty_ledger WHERE customer_id = ?`, string(cust.id)).Scan(&entriesBefore); err != nil {
+		t.Fatal(err)
+	}
+	tm, p := startConsole(t, env, api.RoleAgent, env.URL, 120, 40)
+	p.waitFor(t, "page 1 of 1")
+	tm.Type(frag)
+	p.waitFor(t, `1 customer matching "`+frag+`"`)
+	tm.Send(key("enter"))
+	p.waitFor(t, "Store metrics", cust.email)
+
+	// Edit the phone: the third field of the edit form.
+	tm.Send(key("e"))
+	p.waitFor(t, "Edit profile")
+	for _, k := range []string{"tab", "tab", "tab", "ctrl+u"} {
+		tm.Send(key(k))
+	}
+	tm.Type("0711 222 333")
+	p.waitFor(t, "+254711222333")
+	tm.Send(key("ctrl+s"))
+	p.waitFrame(t, "the profile with the new phone", func(f string) bool {
+		return strings.Contains(f, "Store metrics") && strings.Contains(f, "Phone           +254711222333") && !strings.Contains(f, "Edit profile")
+	})
+
+	// 50 points of goodwill for a late delivery.
+	tm.Send(key("a"))
+	p.waitFor(t, "Adjust points")
+	tm.Type("50")
+	tm.Send(key("tab"))
+	tm.Send(key("tab"))
+	tm.Type("late delivery")
+	tm.Send(key("ctrl+s"))
+	p.waitFor(t, "the balance is now")
+	tm.Send(key("3"))
+	p.waitFor(t, "late delivery", "+50")
+	var entriesAfter int
+	if err := env.DB.QueryRow(`SELECT count(*) FROM loyalty_ledger WHERE customer_id = ?`, string(cust.id)).Scan(&entriesAfter); err != nil {
+		t.Fatal(err)
+	}
+	if entriesAfter != entriesBefore+1 {
+		t.Fatalf("the ledger has %d entries, want exactly one more than %d", entriesAfter, entriesBefore)
+	}
+
+	// The last order.
+	tm.Send(key("2"))
+	p.waitFor(t, "Fulfilment")
+	tm.Send(key("enter"))
+	p.waitFor(t, "Items", "Subtotal")
+	shell := finish(t, tm)
+	if shell.Depth() != 3 {
+		t.Fatalf("stack depth %d, want search › profile › order", shell.Depth())
+	}
+	var phone string
+	if err := env.DB.QueryRow(`SELECT phone FROM customers WHERE id = ?`, string(cust.id)).Scan(&phone); err != nil || phone != "+254711222333" {
+		t.Fatalf("the store has phone %q (%v)", phone, err)
+	}
+}
