@@ -81,6 +81,11 @@ func RunRemote(ctx context.Context, env Env, args []string) (exit int, name stri
 	root.AddCommand(newWhoamiCmd(env.Remote))
 	available := restrictRemote(root, env.Remote)
 	root.InitDefaultHelpCmd()
+	if args == nil {
+		// cobra reads the process's own os.Args when given nil: over SSH
+		// that would be the gateway's command line.
+		args = []string{}
+	}
 	root.SetArgs(args)
 
 	cmd, rest, err := root.Find(args)
