@@ -51,12 +51,12 @@ const (
 	history = 3 * year
 )
 
-// batch is the rows of a run of consecutive customers, flattened into
-// statement arguments so the inserter only binds them.
+// batch is the rows of a run of consecutive customers as INSERT
+// statements.
 type batch struct {
-	customers, addresses, orders, ledger, accounts, notes []any
-	nCustomers, nOrders, nLedger, nNotes                  int
-	hostileIDs                                            []int64
+	stmts                                []string
+	nCustomers, nOrders, nLedger, nNotes int
+	hostileIDs                           []int64
 }
 
 // gen produces customers in id order. It is used by one goroutine.
@@ -71,6 +71,8 @@ type gen struct {
 	cityWeights, domWeight []int
 	productJSON            [][]byte // `{"sku":…,"name":…,"quantity":` per product
 	buf                    []byte
+	// Rows being written, per table.
+	customersV, addressesV, ordersV, ledgerV, accountsV, notesV *values
 }
 
 func newGen(seed int64, now time.Time, customers int, ids [4]int64) *gen {
@@ -87,6 +89,12 @@ func newGen(seed int64, now time.Time, customers int, ids [4]int64) *gen {
 		emails:      make(map[string]struct{}, regular),
 		domWeight:   emailDomainWeights,
 		productJSON: make([][]byte, len(products)),
+		customersV:  newValues("customers", customerCols),
+		addressesV:  newValues("addresses", addressCols),
+		ordersV:     newValues("orders", orderCols),
+		ledgerV:     newValues("loyalty_ledger", ledgerCols),
+		accountsV:   newValues("loyalty_accounts", accountCols),
+		notesV:      newValues("notes", noteCols),
 	}
 	g.start = g.now - history
 	g.phoneOffset = g.rng.Uint64N(100_000_000)
@@ -119,6 +127,9 @@ func (g *gen) fill(b *batch, from, to int) {
 			b.hostileIDs = append(b.hostileIDs, int64(id))
 		}
 		g.customer(b, int64(id), h)
+	}
+	for _, v := range []*values{g.customersV, g.addressesV, g.ordersV, g.accountsV, g.ledgerV, g.notesV} {
+		b.stmts = append(b.stmts, v.take()...)
 	}
 }
 
@@ -274,12 +285,12 @@ func (g *gen) customer(b *batch, id int64, h *hostile) {
 	}
 	phone := g.phone(id)
 	ship := g.address("shipping", true, h)
-	b.addresses = append(b.addresses, g.nextAddr, id, ship.Type, ship.Address1, ship.Address2, ship.City, ship.State, ship.Zip, ship.Country, int64(1))
+	g.addressesV.add(g.nextAddr, id, ship.Type, ship.Address1, ship.Address2, ship.City, ship.State, ship.Zip, ship.Country, int64(1))
 	g.nextAddr++
 	var billJSON any
 	if g.rng.IntN(10) < 3 {
 		bill := g.address("billing", false, h)
-		b.addresses = append(b.addresses, g.nextAddr, id, bill.Type, bill.Address1, bill.Address2, bill.City, bill.State, bill.Zip, bill.Country, int64(0))
+		g.addressesV.add(g.nextAddr, id, bill.Type, bill.Address1, bill.Address2, bill.City, bill.State, bill.Zip, bill.Country, int64(0))
 		g.nextAddr++
 		billJSON = bill.json
 	}
@@ -324,7 +335,7 @@ func (g *gen) customer(b *batch, id int64, h *hostile) {
 	if h == nil && g.rng.IntN(1000) < 5 {
 		status = api.StatusDisabled
 	}
-	b.customers = append(b.customers, id, email, confirmed, first, last, phone, status, totalOrders, totalSpent, "KES", g.fmtTime(created), g.fmtTime(updated), version)
+	g.customersV.add(id, email, confirmed, first, last, phone, status, totalOrders, totalSpent, "KES", g.fmtTime(created), g.fmtTime(updated), version)
 	b.nCustomers++
 
 	g.ledger(b, id, created, orders, h)
@@ -341,7 +352,7 @@ func (g *gen) customer(b *batch, id int64, h *hostile) {
 			body = "Customer wrote: " + h.payload
 		}
 		at := created + g.rng.Int64N(max(g.now-created, 1))
-		b.notes = append(b.notes, g.nextNote, id, body, AgentID, AgentName, g.fmtTime(at))
+		g.notesV.add(g.nextNote, id, body, AgentID, AgentName, g.fmtTime(at))
 		g.nextNote++
 		b.nNotes++
 	}
@@ -439,7 +450,7 @@ func (g *gen) order(b *batch, customer, at, shipFee int64, shipJSON string, bill
 	}
 	total := subtotal + shipping + tax - discount
 	number := "FD-" + pad8(id)
-	b.orders = append(b.orders, id, number, customer, status, payment, fulfil, "KES", subtotal, shipping, tax, discount, total, int64(items), string(buf), shipJSON, billJSON, g.fmtTime(at))
+	g.ordersV.add(id, number, customer, status, payment, fulfil, "KES", subtotal, shipping, tax, discount, total, int64(items), string(buf), shipJSON, billJSON, g.fmtTime(at))
 	b.nOrders++
 	return orderRow{id: id, at: at, total: total, status: status, payment: payment}
 }
@@ -464,7 +475,7 @@ func (g *gen) ledger(b *batch, customer, created int64, orders []orderRow, h *ho
 		if points > 0 {
 			earned += points
 		}
-		b.ledger = append(b.ledger, g.nextLedger, customer, typ, points, balance, order, reason, note, agent, g.fmtTime(at))
+		g.ledgerV.add(g.nextLedger, customer, typ, points, balance, order, reason, note, agent, g.fmtTime(at))
 		g.nextLedger++
 		b.nLedger++
 		last = at
@@ -513,7 +524,7 @@ func (g *gen) ledger(b *batch, customer, created int64, orders []orderRow, h *ho
 	if balance > 0 && last+year < g.now && g.rng.IntN(10) < 6 {
 		entry("expire", -balance, last+year, nil, "", "Points expired after 12 months without activity.", nil)
 	}
-	b.accounts = append(b.accounts, customer, balance, earned)
+	g.accountsV.add(customer, balance, earned)
 }
 
 func sortInt64s(s []int64) {

@@ -46,9 +46,6 @@ type Stats struct {
 // time: big enough to amortise the channel, small enough to pipeline.
 const batchCustomers = 2000
 
-// maxParams bounds the parameters of one multi-row INSERT.
-const maxParams = 999
-
 // bulkTables are the tables Run fills; their secondary indexes are
 // dropped during the load and rebuilt once at the end, which sorts once
 // instead of updating the B-trees row by row.
@@ -68,7 +65,7 @@ var ftsTriggers = []string{"customers_fts_ai", "customers_fts_ad", "customers_ft
 // Run seeds db, which must have been opened with schema.Open and have no
 // customers. It holds one connection and one write transaction for the
 // whole load; cancelling ctx rolls everything back.
-func Run(ctx context.Context, db *sql.DB, opts Options) (Stats, error) {
+func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 	started := time.Now()
 	if opts.Customers < 0 {
 		return Stats{}, fmt.Errorf("seed: customers must not be negative, got %d", opts.Customers)
@@ -97,7 +94,11 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	defer restore()
+	defer func() {
+		if rerr := restore(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -127,8 +128,8 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (Stats, error) {
 // ROLLBACK still works. (A crash in the middle of a load can then corrupt
 // the file; the load only ever targets a new, empty database.) With other
 // connections open SQLite refuses the switch and the load stays in WAL.
-func bulkPragmas(ctx context.Context, conn *sql.Conn) (func(), error) {
-	names := []string{"synchronous", "cache_size", "temp_store", "foreign_keys"}
+func bulkPragmas(ctx context.Context, conn *sql.Conn) (restore func() error, err error) {
+	names := []string{"synchronous", "temp_store", "foreign_keys"}
 	old := make([]int64, len(names))
 	for i, n := range names {
 		if err := conn.QueryRowContext(ctx, "PRAGMA "+n).Scan(&old[i]); err != nil {
@@ -139,17 +140,22 @@ func bulkPragmas(ctx context.Context, conn *sql.Conn) (func(), error) {
 	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&oldJournal); err != nil {
 		return nil, fmt.Errorf("seed: read PRAGMA journal_mode: %w", err)
 	}
-	restore := func() {
+	restore = func() error {
 		c := context.WithoutCancel(ctx)
 		var mode string
-		conn.QueryRowContext(c, "PRAGMA journal_mode = "+oldJournal).Scan(&mode)
-		for i, n := range names {
-			conn.ExecContext(c, fmt.Sprintf("PRAGMA %s = %d", n, old[i]))
+		if err := conn.QueryRowContext(c, "PRAGMA journal_mode = "+oldJournal).Scan(&mode); err != nil || mode != oldJournal {
+			return fmt.Errorf("seed: restore journal_mode %s (got %q): %v", oldJournal, mode, err)
 		}
+		for i, n := range names {
+			if _, err := conn.ExecContext(c, fmt.Sprintf("PRAGMA %s = %d", n, old[i])); err != nil {
+				return fmt.Errorf("seed: restore PRAGMA %s: %w", n, err)
+			}
+		}
+		return nil
 	}
-	// A moderate cache: the load appends, so little is re-read, and a
-	// huge cache costs seconds to release afterwards.
-	for _, p := range []string{"synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY", "foreign_keys = OFF"} {
+	// The cache stays small: the load appends, so little is re-read,
+	// and releasing a big cache afterwards costs seconds.
+	for _, p := range []string{"synchronous = OFF", "temp_store = MEMORY", "foreign_keys = OFF"} {
 		if _, err := conn.ExecContext(ctx, "PRAGMA "+p); err != nil {
 			restore()
 			return nil, fmt.Errorf("seed: PRAGMA %s: %w", p, err)
@@ -202,19 +208,11 @@ func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, 
 		}
 	}()
 
-	ins := []*bulk{
-		newBulk("customers", customerCols),
-		newBulk("addresses", addressCols),
-		newBulk("orders", orderCols),
-		newBulk("loyalty_accounts", accountCols),
-		newBulk("loyalty_ledger", ledgerCols),
-		newBulk("notes", noteCols),
-	}
 	var st Stats
 	for b := range batches {
-		for i, rows := range [][]any{b.customers, b.addresses, b.orders, b.accounts, b.ledger, b.notes} {
-			if err := ins[i].add(ctx, tx, rows); err != nil {
-				return Stats{}, err
+		for _, q := range b.stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return Stats{}, fmt.Errorf("seed: insert: %w", err)
 			}
 		}
 		st.Customers += b.nCustomers
@@ -228,14 +226,6 @@ func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, 
 	}
 	if err := ctx.Err(); err != nil {
 		return Stats{}, fmt.Errorf("seed: %w", err)
-	}
-	for _, b := range ins {
-		if err := b.flush(ctx, tx); err != nil {
-			return Stats{}, err
-		}
-		if b.stmt != nil {
-			b.stmt.Close()
-		}
 	}
 	for _, d := range ddl {
 		if _, err := tx.ExecContext(ctx, d.sql); err != nil {
@@ -310,59 +300,4 @@ func dropForLoad(ctx context.Context, tx *sql.Tx) ([]ddlStmt, error) {
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
-// bulk inserts rows into one table with a prepared multi-row INSERT,
-// carrying rows over between batches so every statement is full.
-type bulk struct {
-	table   string
-	cols    []string
-	perStmt int
-	stmt    *sql.Stmt
-	pending []any
-}
-
-func newBulk(table string, cols []string) *bulk {
-	return &bulk{table: table, cols: cols, perStmt: max(1, maxParams/len(cols))}
-}
-
-func (b *bulk) insertSQL(rows int) string {
-	row := "(" + placeholders(len(b.cols)) + ")"
-	return "INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES " +
-		strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
-}
-
-func (b *bulk) add(ctx context.Context, tx *sql.Tx, rows []any) error {
-	b.pending = append(b.pending, rows...)
-	full := b.perStmt * len(b.cols)
-	if len(b.pending) < full {
-		return nil
-	}
-	if b.stmt == nil {
-		s, err := tx.PrepareContext(ctx, b.insertSQL(b.perStmt))
-		if err != nil {
-			return fmt.Errorf("seed: prepare insert into %s: %w", b.table, err)
-		}
-		b.stmt = s
-	}
-	done := 0
-	for len(b.pending)-done >= full {
-		if _, err := b.stmt.ExecContext(ctx, b.pending[done:done+full]...); err != nil {
-			return fmt.Errorf("seed: insert into %s: %w", b.table, err)
-		}
-		done += full
-	}
-	b.pending = append(b.pending[:0], b.pending[done:]...)
-	return nil
-}
-
-func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
-	if len(b.pending) == 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, b.insertSQL(len(b.pending)/len(b.cols)), b.pending...); err != nil {
-		return fmt.Errorf("seed: insert into %s: %w", b.table, err)
-	}
-	b.pending = b.pending[:0]
-	return nil
 }

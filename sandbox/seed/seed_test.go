@@ -248,6 +248,11 @@ func TestIndexesAndTriggersRestored(t *testing.T) {
 	if fk != 1 || sync != 1 {
 		t.Fatalf("foreign_keys=%d synchronous=%d after seeding, want 1 and 1 (NORMAL)", fk, sync)
 	}
+	var mode string
+	db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	if mode != "wal" {
+		t.Fatalf("journal_mode = %q after seeding, want wal", mode)
+	}
 }
 
 func TestHostileRecords(t *testing.T) {
@@ -402,4 +407,31 @@ func BenchmarkSeed(b *testing.B) {
 	b.ReportMetric(float64(n)/st.Duration.Seconds(), "customers/s")
 	b.ReportMetric(float64(st.Orders+st.LedgerEntries+st.Customers*3)/st.Duration.Seconds(), "rows/s")
 	b.Logf("%d customers, %d orders, %d ledger entries, %d notes in %s", st.Customers, st.Orders, st.LedgerEntries, st.Notes, st.Duration.Round(time.Millisecond))
+}
+
+func TestLiteralsRoundTrip(t *testing.T) {
+	db := openDB(t)
+	v := newValues("notes", noteCols)
+	bodies := []string{"plain", "it's", "''", "\x00nul\x00", "bad \xff\xfe utf8", "\x1b]52;c;SGVsbG8=\x07", "😀 \u202e", "a\nb\r\tc", ""}
+	for i, s := range bodies {
+		v.add(int64(i+1), int64(1), s, "seed", "x", nil)
+	}
+	if _, err := db.Exec(`PRAGMA foreign_keys = OFF`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range v.take() {
+		if _, err := db.Exec(strings.ReplaceAll(q, "NULL)", "'t')")); err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+	}
+	for i, want := range bodies {
+		var got string
+		var typ string
+		if err := db.QueryRow(`SELECT body, typeof(body) FROM notes WHERE id = ?`, i+1).Scan(&got, &typ); err != nil {
+			t.Fatal(err)
+		}
+		if got != want || typ != "text" {
+			t.Errorf("row %d: %q (%s), want %q", i+1, got, typ, want)
+		}
+	}
 }
