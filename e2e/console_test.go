@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bufio"
+	"context"
 	"database/sql"
 	"encoding/base64"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -298,4 +301,78 @@ func TestConsoleDemoFirstFrame(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestConsoleMemory browses 50 customers (every tab) in the console on a
+// separate sandbox process and reports the console's resident memory. It
+// takes a while, so it runs only with FRONTDESK_E2E_MEMORY=1.
+func TestConsoleMemory(t *testing.T) {
+	if os.Getenv("FRONTDESK_E2E_MEMORY") != "1" {
+		t.Skip("set FRONTDESK_E2E_MEMORY=1 to measure the console's memory after browsing 50 customers")
+	}
+	consoleNeedTmux(t)
+	bin := consoleBuild(t)
+	x := newConsoleTmux(t, bin, 160, 48)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := exec.CommandContext(ctx, bin, "sandbox", "serve", "--db", filepath.Join(x.dir, "store.db"), "--seed", "500", "--addr", "127.0.0.1:0")
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); srv.Wait() })
+	vals := map[string]string{}
+	sc := bufio.NewScanner(out)
+	for len(vals) < 3 && sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ": "); ok {
+			vals[k] = v
+		}
+	}
+	if len(vals) < 3 {
+		t.Fatalf("sandbox serve printed %v", vals)
+	}
+	x.run("export FRONTDESK_API_URL=" + vals["url"] + " FRONTDESK_API_KEY=" + vals["key"] + " FRONTDESK_API_SECRET=" + vals["secret"] + "; exec frontdesk")
+	x.waitFor(20*time.Second, "page 1 of 10 · 500 customers")
+	pid := x.display("#{pane_pid}")
+	rss := func() string {
+		status, err := os.ReadFile("/proc/" + pid + "/status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, l := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(l, "VmRSS:") || strings.HasPrefix(l, "VmHWM:") {
+				parts = append(parts, strings.Join(strings.Fields(l), " "))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	t.Logf("console at start: %s", rss())
+	x.keys("Escape")
+	// Out of the box (the sort key shows); waiting also keeps the next
+	// key from arriving glued to the ESC, which reads as alt+key.
+	x.waitFor(10*time.Second, "sort: newest (s)")
+	for id := 1; id <= 50; id++ {
+		x.typeText(":customer " + strconv.Itoa(id))
+		x.keys("Enter")
+		x.waitFor(10*time.Second, "id "+strconv.Itoa(id)+"\n", "Store metrics")
+		x.keys("2")
+		x.waitUntil(10*time.Second, "orders", func(s string) bool {
+			return strings.Contains(s, "status: all (f)") || strings.Contains(s, "No orders yet.")
+		})
+		x.keys("3")
+		x.waitFor(10*time.Second, "balance ")
+		x.keys("4")
+		x.waitFor(10*time.Second, "newest first")
+		x.keys("5")
+		x.waitFor(10*time.Second, "events: the newest")
+		x.keys("q")
+		x.waitUntil(10*time.Second, "the search", func(s string) bool { return !strings.Contains(s, "Store metrics") })
+	}
+	t.Logf("console after browsing 50 customers (every tab): %s", rss())
+	x.keys("C-c")
 }
