@@ -40,13 +40,18 @@ var remoteCommands = []string{
 	"whoami",
 }
 
-// remoteGates check the agent before a command that changes something
-// runs (after its flags are parsed, before any request).
-var remoteGates = map[string]func(r *Remote, cmd *cobra.Command) error{
-	"loyalty adjust": func(r *Remote, cmd *cobra.Command) error {
-		points, _ := cmd.Flags().GetInt64("points")
-		return r.Agent.CheckAdjust(points)
-	},
+// remoteGate is the check a command that changes something needs before
+// it runs over SSH (after its flags are parsed, before any request), or
+// nil.
+func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
+	switch path {
+	case "loyalty adjust":
+		return func(r *Remote, cmd *cobra.Command) error {
+			points, _ := cmd.Flags().GetInt64("points")
+			return r.Agent.CheckAdjust(points)
+		}
+	}
+	return nil
 }
 
 // Global flags that choose this machine's files or store; over SSH the
@@ -164,7 +169,7 @@ func gate(c *cobra.Command, r *Remote) {
 	if c.Parent() != nil && c.Parent().Parent() != nil {
 		path = c.Parent().Name() + " " + c.Name()
 	}
-	check := remoteGates[path]
+	check := remoteGate(path)
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		for _, f := range remoteRefusedFlags {
 			if fl := cmd.Flags().Lookup(f); fl != nil && fl.Changed {

@@ -97,6 +97,19 @@ func TestConsoleRendersAgentAndSearches(t *testing.T) {
 	g.waitLog(wait, "agent=test-agent", "command=console", "exit=0")
 }
 
+func TestConsoleTakesTheFilesWeakerRole(t *testing.T) {
+	// The API knows test-agent as an agent; the agents file says viewer.
+	// The console must act as a viewer: the header says so, and the
+	// role-gated keys are refused with the reason.
+	g := startGateway(t, gatewayOptions{demote: map[string]string{"agent": "viewer"}})
+	con := g.openConsole(g.keys["agent"], 120, 30)
+	con.waitFor(wait, "Amani Agent (viewer)")
+	con.send("\x1b") // leave the search box
+	con.waitGone(wait, "esc leave the box")
+	con.send("n") // new customer: supervisors only
+	con.waitFor(wait, "your role (viewer)")
+}
+
 func TestConsoleSizeAndResize(t *testing.T) {
 	g := startGateway(t, gatewayOptions{})
 	c := g.mustDial(g.keys["viewer"])

@@ -44,6 +44,9 @@ type gatewayOptions struct {
 	mutate func(*sshd.Config)
 	// limits adds loyalty_limit to agents by role.
 	limits map[string]int64
+	// demote lists the sandbox agent's role in the agents file as
+	// another, weaker one (sandbox role → file role).
+	demote map[string]string
 }
 
 // roles of the sandbox's test agents the agents file lists.
@@ -67,10 +70,16 @@ func authorizedLine(s gossh.Signer) string {
 }
 
 // agentsTOML writes an agents file for the given roles.
-func agentsTOML(env *sandboxtest.Env, keys map[string]gossh.Signer, roles []string, limits map[string]int64) string {
+func agentsTOML(env *sandboxtest.Env, keys map[string]gossh.Signer, roles []string, limits map[string]int64, demote ...map[string]string) string {
 	var b strings.Builder
 	for _, role := range roles {
-		fmt.Fprintf(&b, "[[agent]]\nid = %q\nname = %q\nrole = %q\nkeys = [%q]\n", env.Agents[role], "File "+role, role, authorizedLine(keys[role]))
+		fileRole := role
+		for _, d := range demote {
+			if r, ok := d[role]; ok {
+				fileRole = r
+			}
+		}
+		fmt.Fprintf(&b, "[[agent]]\nid = %q\nname = %q\nrole = %q\nkeys = [%q]\n", env.Agents[role], "File "+role, fileRole, authorizedLine(keys[role]))
 		if lim, ok := limits[role]; ok {
 			fmt.Fprintf(&b, "loyalty_limit = %d\n", lim)
 		}
@@ -94,7 +103,7 @@ func startGateway(t testing.TB, o gatewayOptions) *gateway {
 	for _, r := range append([]string{"stranger"}, fileRoles...) {
 		g.keys[r] = newSigner(t)
 	}
-	writeFile(t, g.agents, agentsTOML(env, g.keys, fileRoles, o.limits))
+	writeFile(t, g.agents, agentsTOML(env, g.keys, fileRoles, o.limits, o.demote))
 	gw := env.Keys["gateway"]
 	cfg := sshd.Config{
 		AgentsFile:  g.agents,
