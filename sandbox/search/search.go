@@ -10,16 +10,23 @@
 // indexes to find candidates and evaluates it only on them, so both give
 // the same IDs in the same order.
 //
-// How Customers stays fast (see customers):
-//   - selective queries (at most the cap of candidates): fetch the
-//     candidates, confirm, sort them, count them — one statement;
+// How Customers stays fast (see customersTuned):
+//   - candidates come from an index: the trigram index for words of three
+//     characters or more (for several words or a long one first a loose
+//     query of a few trigrams per word, see looseFTSQuery), else the NOCASE
+//     prefix indexes for one- and two-character words;
+//   - selective queries (at most the cap of candidates): keep the
+//     candidates, confirm them, sort and count them, in one statement;
 //   - broad queries (more candidates than the cap): the total is the cap,
 //     flagged as an estimate, and the page comes from walking the sort
 //     order's index and confirming rows until the page is full. Matches
 //     are then at least cap/N of the rows, so a page needs a few thousand
 //     rows at most; when the walk runs out of budget (matches clustered
-//     late in the sort order, deep pages) it falls back to sorting all
-//     candidates.
+//     late in the sort order, as a surname is under sort=name, or deep
+//     pages) it falls back to sorting all candidates.
+//
+// Counting stops at cap+1 rows (a union of prefix ranges whose parts are
+// each under the cap is counted whole: a few times the cap at most).
 package search
 
 import (
