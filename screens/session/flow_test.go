@@ -1,0 +1,419 @@
+package session_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"frontdesk/api"
+	"frontdesk/api/contract"
+	"frontdesk/client"
+	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/screens/session"
+	"frontdesk/tui"
+)
+
+// clock is the sandbox's and the console's clock: the countdown and the
+// refresh decision read it, so the test moves time instead of waiting.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// newAPIClient is an agent's client on the sandbox, every exchange held
+// against the contract.
+func newAPIClient(t *testing.T, env *sandboxtest.Env, role string) *client.Client {
+	t.Helper()
+	v, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := env.Keys[role]
+	cl, err := client.New(client.Config{
+		BaseURL: env.URL, KeyID: k.KeyID, Secret: k.Secret,
+		Transport: v.Transport(http.DefaultTransport.(*http.Transport).Clone(), func(err error) { t.Errorf("%v", err) }),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+// host stands in for the profile screen: it wires the pieces the way the
+// profile will (keys o, O, c, r; edits through Acting.Client; every
+// message forwarded to Acting).
+type host struct {
+	c      *tui.Common
+	a      *session.Acting
+	cl     *client.Client
+	id     api.ID
+	status string
+}
+
+type phoneSavedMsg struct {
+	c   api.Customer
+	err error
+}
+
+func (h *host) Init() tea.Cmd { return nil }
+
+func (h *host) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
+	if cmd, ok := h.a.Update(msg); ok {
+		return h, cmd
+	}
+	switch msg := msg.(type) {
+	case session.StartedMsg:
+		h.status = "started " + string(msg.CustomerID)
+	case session.EndedMsg:
+		h.status = "ended " + string(msg.CustomerID)
+		if msg.Err != nil {
+			h.status += ": " + msg.Err.Error()
+		}
+	case phoneSavedMsg:
+		if msg.err != nil {
+			h.status = "save failed: " + msg.err.Error()
+		} else {
+			h.status = "phone saved " + msg.c.Phone
+		}
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "o":
+			return h, tui.Push(h.a.StartForm(h.id, "Jane Wanjiru"))
+		case "O":
+			return h, h.a.End()
+		case "c":
+			return h, tui.Push(session.NewCoupons(h.c, h.a))
+		case "r":
+			return h, tui.Push(session.NewPasswordReset(h.c, h.a))
+		case "p":
+			// What the edit form does on save, with the client the profile
+			// hands it while acting.
+			cl, id, ctx := h.a.Client(h.cl), h.id, h.c.Context()
+			return h, h.c.Track(func() tea.Msg {
+				cur, err := cl.GetCustomer(ctx, id)
+				if err != nil {
+					return phoneSavedMsg{err: err}
+				}
+				phone := "+254711999888"
+				c, err := cl.PatchCustomer(ctx, id, cur.Version, api.CustomerPatch{Phone: &phone})
+				return phoneSavedMsg{c: c, err: err}
+			})
+		}
+	}
+	return h, nil
+}
+
+func (h *host) View() string              { return "host: " + h.status }
+func (h *host) SetSize(int, int)          {}
+func (h *host) Title() string             { return "Jane Wanjiru" }
+func (h *host) ShortHelp() []tui.Binding  { return nil }
+func (h *host) FullHelp() [][]tui.Binding { return nil }
+func (h *host) CapturesKeys() bool        { return false }
+
+// recorder keeps the last frame the program drew, so the test can wait
+// for what the agent would see.
+type recorder struct {
+	*tui.Shell
+	mu   sync.Mutex
+	last string
+}
+
+func (r *recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := r.Shell.Update(msg)
+	return r, cmd
+}
+
+func (r *recorder) View() tea.View {
+	v := r.Shell.View()
+	r.mu.Lock()
+	r.last = v.Content
+	r.mu.Unlock()
+	return v
+}
+
+func (r *recorder) frame() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
+
+// waitFrame polls the drawn frame until ok, failing after 20 s (the
+// machine may be busy; a pass takes milliseconds).
+func waitFrame(t *testing.T, r *recorder, what string, ok func(string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		f := r.frame()
+		if ok(f) {
+			return f
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s; the screen shows:\n%s", what, f)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func contains(s string) func(string) bool {
+	return func(f string) bool { return strings.Contains(f, s) }
+}
+
+// console starts the shell with the host on customer id and returns the
+// running program, its frame recorder and the Acting state.
+func console(t *testing.T, env *sandboxtest.Env, clk *clock, id api.ID) (*teatest.TestModel, *recorder, **session.Acting) {
+	t.Helper()
+	cl := newAPIClient(t, env, "agent")
+	me, err := cl.Me(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acting *session.Acting
+	shell, err := tui.New(context.Background(), tui.Options{
+		NoColor: true,
+		Agent:   &me,
+		Root: func(c *tui.Common) tui.Screen {
+			acting = session.NewActing(c, cl, session.Options{Now: clk.Now, Tick: 10 * time.Millisecond})
+			return &host{c: c, a: acting, cl: cl, id: id}
+		},
+		Banner: func() string {
+			if acting == nil {
+				return ""
+			}
+			return acting.Banner()
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{Shell: shell}
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	return tm, rec, &acting
+}
+
+func newJane(t *testing.T, env *sandboxtest.Env) api.ID {
+	t.Helper()
+	r := env.Do(t, "supervisor", "POST", "/customers", api.CustomerCreate{
+		Email: "jane.wanjiru@example.co.ke", FirstName: "Jane", LastName: "Wanjiru", Phone: "0712 345 678",
+	})
+	var out api.CustomerEnvelope
+	r.Data(t, &out)
+	return out.Customer.ID
+}
+
+func key(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// TestFlowActOnBehalf is the issue's flow: start a session, the banner
+// shows and counts down (and refreshes), edit the phone as the customer,
+// list coupons, send a password reset (after first declining: No is the
+// default), end the session; the audit shows every step attributed to the
+// agent acting as the customer.
+func TestFlowActOnBehalf(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now, RateLimit: -1})
+	id := newJane(t, env)
+	tm, rec, _ := console(t, env, clk, id)
+
+	// o: the form; the reason is required.
+	tm.Send(key("o"))
+	waitFrame(t, rec, "the start form", contains("Act on behalf of Jane Wanjiru"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the reason's error", contains("reason must be 3 to 300 characters"))
+	tm.Type("customer on the phone, can't log in")
+	tm.Send(key("enter"))
+	tm.Type("T-9")
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the banner", contains("Acting as Jane Wanjiru · 15:00 left"))
+	waitFrame(t, rec, "the profile again", contains("host: started "+string(id)))
+
+	// It counts down with the clock, every second.
+	clk.Advance(28 * time.Second)
+	waitFrame(t, rec, "14:32", contains("Acting as Jane Wanjiru · 14:32 left"))
+	clk.Advance(time.Second)
+	waitFrame(t, rec, "14:31", contains("Acting as Jane Wanjiru · 14:31 left"))
+
+	// Edit the phone as the customer.
+	tm.Send(key("p"))
+	waitFrame(t, rec, "the saved phone", contains("host: phone saved +254711999888"))
+
+	// Under 2 minutes left, the console refreshes the token by itself.
+	clk.Advance(12*time.Minute + 32*time.Second)
+	waitFrame(t, rec, "the refresh", contains("Acting as Jane Wanjiru · 15:00 left"))
+
+	// Coupons, as the customer sees them.
+	tm.Send(key("c"))
+	waitFrame(t, rec, "the coupons", contains("WELCOME10"))
+	tm.Send(key("esc"))
+	waitFrame(t, rec, "back on the profile", contains("host: "))
+
+	// Password reset: enter on the default answer (No) sends nothing.
+	tm.Send(key("r"))
+	waitFrame(t, rec, "the question", contains("password reset link?"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "back on the profile", func(f string) bool { return !strings.Contains(f, "password reset link?") })
+	var resets int
+	env.DB.QueryRow(`SELECT count(*) FROM password_resets`).Scan(&resets)
+	if resets != 0 {
+		t.Fatalf("No sent a password reset")
+	}
+	tm.Send(key("r"))
+	waitFrame(t, rec, "the question", contains("password reset link?"))
+	tm.Send(key("left"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the toast", contains("password reset sent to j•••@example.co.ke"))
+
+	// O: the banner goes, the token is revoked.
+	tm.Send(key("O"))
+	waitFrame(t, rec, "the end", contains("host: ended "+string(id)))
+	if f := rec.frame(); strings.Contains(f, "Acting as") {
+		t.Fatalf("the banner is still there:\n%s", f)
+	}
+	tm.Send(key("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+
+	// The audit: the agent, acting as the customer, through the session.
+	var sid string
+	var ended *string
+	if err := env.DB.QueryRow(`SELECT id, ended_at FROM agent_sessions`).Scan(&sid, &ended); err != nil || ended == nil {
+		t.Fatalf("session %s not ended (%v)", sid, err)
+	}
+	page, err := newAPIClient(t, env, "agent").ListAudit(t.Context(), client.AuditParams{CustomerID: id, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for i := len(page.Entries) - 1; i >= 0; i-- {
+		e := page.Entries[i]
+		if e.Action == api.ActionCustomerCreate {
+			continue
+		}
+		if e.SessionID != sid || e.AgentID != env.Agents["agent"] || e.CustomerID != id {
+			t.Errorf("row %d not the agent acting as the customer: %+v", e.Seq, e)
+		}
+		steps = append(steps, e.Action)
+		if e.Action == api.ActionCustomerUpdate {
+			if ch := e.Changes(); len(ch) != 1 || ch[0].Field != "phone" || ch[0].After != `"+254711999888"` {
+				t.Errorf("update changes: %+v", ch)
+			}
+		}
+	}
+	want := []string{api.ActionSessionStart, api.ActionCustomerUpdate, api.ActionSessionRefresh, api.ActionPasswordReset, api.ActionSessionEnd}
+	if strings.Join(steps, ",") != strings.Join(want, ",") {
+		t.Fatalf("audit steps %v, want %v", steps, want)
+	}
+}
+
+// TestFlowQuitRevokes: quitting with a session live leaves nothing
+// behind once the console calls Close.
+func TestFlowQuitRevokes(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now})
+	id := newJane(t, env)
+	tm, rec, acting := console(t, env, clk, id)
+	tm.Send(key("o"))
+	waitFrame(t, rec, "the start form", contains("Act on behalf of"))
+	tm.Type("customer on the phone")
+	tm.Send(key("enter"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the banner", contains("Acting as Jane Wanjiru"))
+	tm.Send(key("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	if err := (*acting).Close(); err != nil {
+		t.Fatal(err)
+	}
+	var ended *string
+	if err := env.DB.QueryRow(`SELECT ended_at FROM agent_sessions`).Scan(&ended); err != nil || ended == nil {
+		t.Fatalf("the session outlived the console (%v)", err)
+	}
+	if err := (*acting).Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// TestFlowLostSession: a supervisor ends the session elsewhere; at the
+// next refresh the console learns, drops the banner and says why.
+func TestFlowLostSession(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now})
+	id := newJane(t, env)
+	tm, rec, _ := console(t, env, clk, id)
+	tm.Send(key("o"))
+	waitFrame(t, rec, "the start form", contains("Act on behalf of"))
+	tm.Type("customer on the phone")
+	tm.Send(key("enter"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the banner", contains("Acting as Jane Wanjiru"))
+
+	var sid string
+	env.DB.QueryRow(`SELECT id FROM agent_sessions`).Scan(&sid)
+	if err := newAPIClient(t, env, "supervisor").EndSession(t.Context(), api.ID(sid)); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(14 * time.Minute)
+	f := waitFrame(t, rec, "the loss", contains("host: ended "+string(id)))
+	if strings.Contains(f, "Acting as") || !strings.Contains(f, "session_ended") && !strings.Contains(f, "was ended") {
+		t.Fatalf("after the loss:\n%s", f)
+	}
+	tm.Send(key("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// TestOthersAreShown: the start form says who else is acting.
+func TestOthersAreShown(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now})
+	id := newJane(t, env)
+	if _, err := newAPIClient(t, env, "supervisor").CreateSession(t.Context(), id, "looking into a fraud flag", ""); err != nil {
+		t.Fatal(err)
+	}
+	tm, rec, _ := console(t, env, clk, id)
+	tm.Send(key("o"))
+	waitFrame(t, rec, "the warning", contains("Sifa Supervisor is already acting for this customer"))
+	tm.Send(key("esc"))
+	waitFrame(t, rec, "the profile", contains("host: "))
+	tm.Send(key("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+func TestCountdown(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		15 * time.Minute: "15:00", 14*time.Minute + 32*time.Second + 999*time.Millisecond: "14:32",
+		59 * time.Second: "0:59", 0: "0:00", -time.Second: "0:00",
+	} {
+		if got := session.Countdown(d); got != want {
+			t.Errorf("Countdown(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
