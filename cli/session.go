@@ -96,7 +96,7 @@ func (a *App) sessionStart(cmd *cobra.Command, rawID string, o sessionStartOptio
 	}
 	info.printf("Acting as %s (customer %s).\n", info.bold(cell(s.CustomerName, widthName)), cell(s.CustomerID.String(), 40))
 	info.field("Session", cell(s.ID.String(), 60))
-	info.field("Expires", fmt.Sprintf("%s (refresh within %s; at most until %s)", datetime(s.ExpiresAt), api.SessionTTL, datetime(s.MaxExpiresAt)))
+	info.field("Expires", fmt.Sprintf("%s unless refreshed; %s at the latest", datetime(s.ExpiresAt), datetime(s.MaxExpiresAt)))
 	info.field("Reason", cell(s.Reason, widthLong))
 	if s.Ticket != "" {
 		info.field("Ticket", cell(s.Ticket, widthText))
