@@ -443,10 +443,13 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 		t.Fatalf("a panicking command exited %d, want 1 (stderr %q)", r.exit, r.stderr)
 	}
 	sup := g.openConsole(g.keys["supervisor"], 100, 30)
+	sup.waitFor(wait, "about to panic")
 	sup.send("x")
-	if _, err := sup.wait(wait); err != nil {
-		t.Fatal(err)
+	if code, err := sup.wait(wait); err != nil || code != 1 {
+		t.Fatalf("the panicking console: exit %d, %v; want 1", code, err)
 	}
+	sup.waitFor(wait, "internal error")
+	g.waitLog(wait, "ssh console panicked", "a screen bug", "ssh session panicked")
 	viewer.send("Wanj")
 	viewer.waitFor(wait, "Wanj")
 	if r := g.run(g.keys["agent"], "whoami"); r.exit != 0 {

@@ -72,9 +72,12 @@ type session struct {
 
 	mu      sync.Mutex
 	program *tea.Program
-	console bool
-	name    string // command name or "console", for the log
-	exit    int
+	// releaseProgram stops the program's quit and kill timers once it
+	// has ended.
+	releaseProgram func()
+	console        bool
+	name           string // command name or "console", for the log
+	exit           int
 }
 
 // Read records input for the idle timeout.
@@ -370,8 +373,12 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		fmt.Fprintf(sess.Stderr(), "frontdesk: the console could not start: %v\n", err)
 		return nil
 	}
+	// When the session ends (the gateway ends it, or the client goes
+	// away) the program is asked to quit, which restores the terminal;
+	// if it has not within programGrace, its context kills it.
+	hard, kill := context.WithCancel(context.Background())
 	opts := append(bm.MakeOptions(sess),
-		tea.WithContext(st.ctx),
+		tea.WithContext(hard),
 		// The gateway handles SIGINT and SIGTERM; a program must not
 		// quit on the server's signals.
 		tea.WithoutSignalHandler(),
@@ -380,11 +387,32 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		opts = append(opts, tea.WithColorProfile(colorprofile.NoTTY))
 	}
 	p := tea.NewProgram(&guard{m: model, st: st}, opts...)
+	ended := make(chan struct{})
+	go func() {
+		select {
+		case <-st.ctx.Done():
+			p.Quit() // returns once taken, or once the program has stopped
+			select {
+			case <-time.After(programGrace):
+				kill()
+			case <-ended:
+			}
+		case <-ended:
+		}
+	}()
 	st.mu.Lock()
 	st.program = p
+	st.releaseProgram = func() {
+		close(ended)
+		kill()
+	}
 	st.mu.Unlock()
 	return p
 }
+
+// programGrace is how long a console may take to quit once its session
+// has ended before it is killed.
+const programGrace = 2 * time.Second
 
 // afterConsole runs when the console has ended (or could not start): it
 // says why if the gateway ended it, and sends the exit status.
@@ -393,8 +421,12 @@ func (s *Server) afterConsole(_ ssh.Handler) ssh.Handler {
 		st := sess.(*session)
 		st.mu.Lock()
 		st.program = nil
+		release := st.releaseProgram
 		code := st.exit
 		st.mu.Unlock()
+		if release != nil {
+			release()
+		}
 		// On the PTY's output, not stderr: a terminal shows both, and
 		// this way the words come after the program has restored the
 		// screen rather than racing it.
@@ -454,14 +486,14 @@ func (g *guard) Init() (cmd tea.Cmd) {
 	return g.m.Init()
 }
 
-func (g *guard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	if g.st.panicked.Load() {
 		return g, tea.Quit
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			g.caught(r)
-			cmd = tea.Quit
+			m, cmd = g, tea.Quit
 		}
 	}()
 	next, cmd := g.m.Update(msg)
