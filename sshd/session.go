@@ -111,10 +111,11 @@ func (st *session) endReason() error {
 	return nil
 }
 
+// isConsole reports whether the session is (or is about to be) a console.
 func (st *session) isConsole() bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.console && st.program != nil
+	return st.console
 }
 
 // send delivers msg to the console program without blocking the caller.
