@@ -60,6 +60,8 @@ func TestRunRemote(t *testing.T) {
 		{"local command", viewer, []string{"auth", "status"}, 2, "unavailable", "", "`auth status` is not available over ssh"},
 		{"unknown subcommand", viewer, []string{"customers", "create"}, 2, "unavailable", "", "not available over ssh"},
 		{"console", viewer, []string{"demo"}, 2, "unavailable", "", "not available over ssh"},
+		{"a local file", viewer, []string{"audit", "verify", "--db", "/var/lib/store.db"}, 2, "unavailable", "", "`audit verify` is not available over ssh"},
+		{"on-behalf sessions", viewer, []string{"session", "start", "1"}, 2, "unavailable", "", "not available over ssh"},
 		{"local config", viewer, []string{"--config", "/etc/passwd", "customers", "show", id}, 2, "customers show", "", "--config is not available over ssh"},
 		{"local profile", viewer, []string{"customers", "show", id, "--profile=prod"}, 2, "customers show", "", "--profile is not available over ssh"},
 		{"viewer adjusts", viewer, adjust(5), 4, "loyalty adjust", "", "your role (viewer) cannot adjust loyalty points"},
