@@ -213,6 +213,11 @@ func BenchmarkKeypressToResults(b *testing.B) {
 	// Latencies by kind of query: even queries are email fragments, odd
 	// ones last names (which match far more customers).
 	lat := map[string][]time.Duration{}
+	type slowQuery struct {
+		q    string
+		took time.Duration
+	}
+	var slow []slowQuery
 	i := 0
 	for b.Loop() {
 		q := queries[i%len(queries)]
@@ -234,6 +239,7 @@ func BenchmarkKeypressToResults(b *testing.B) {
 		took := time.Since(t0)
 		lat[kind] = append(lat[kind], took)
 		lat["all"] = append(lat["all"], took)
+		slow = append(slow, slowQuery{q, took})
 		if s.err != nil || s.shown.query != q || !strings.Contains(v, "matching") {
 			b.Fatalf("query %q: err %v, shown %q", q, s.err, s.shown.query)
 		}
@@ -242,6 +248,11 @@ func BenchmarkKeypressToResults(b *testing.B) {
 		l := lat[kind]
 		slices.Sort(l)
 		return float64(l[min(len(l)-1, int(float64(len(l))*p))].Microseconds()) / 1000
+	}
+	// The slowest queries say where the time goes (the server's search).
+	slices.SortFunc(slow, func(a, b slowQuery) int { return int(b.took - a.took) })
+	for _, s := range slow[:min(5, len(slow))] {
+		b.Logf("slow: %q took %s", s.q, s.took.Round(time.Millisecond))
 	}
 	b.ReportMetric(pct("all", 0.50), "p50-ms")
 	b.ReportMetric(pct("all", 0.95), "p95-ms")
