@@ -124,9 +124,17 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, er
 		c.AgentID, c.Name, c.Role, c.LoyaltyLimit = a.AgentID, a.Name, a.Role, a.LoyaltyLimit
 	}
 	// Only a gateway can vouch that a request came over SSH; everyone
-	// else is recorded as the plain API.
-	if via := r.Header.Get(api.HeaderVia); c.Gateway && via == "ssh" {
-		c.Via = "ssh"
+	// else is recorded as the plain API. A value outside the contract's
+	// enum is a client bug worth hearing about, not something to guess at.
+	switch via := r.Header.Get(api.HeaderVia); via {
+	case "", "api":
+	case "ssh":
+		if c.Gateway {
+			c.Via = "ssh"
+		}
+	default:
+		return nil, errf(http.StatusBadRequest, api.CodeBadRequest,
+			"%s must be \"api\" or \"ssh\", not %q", api.HeaderVia, truncate(via, 32))
 	}
 	return &c, nil
 }

@@ -157,6 +157,11 @@ func TestGatewayHeader(t *testing.T) {
 	for _, role := range []string{"viewer", "agent", "supervisor", "admin"} {
 		wantError(t, env.Do(t, role, "GET", "/me", nil, api.HeaderAgent, env.Agents["admin"]), 403, api.CodeAgentHeaderForbidden)
 	}
+	// Via is an enum: a value outside it is refused, from any key.
+	for _, role := range []string{"agent", "gateway"} {
+		wantError(t, env.Do(t, role, "GET", "/me", nil, api.HeaderVia, "web"), 400, api.CodeBadRequest)
+	}
+	wantStatus(t, env.Do(t, "agent", "GET", "/me", nil, api.HeaderVia, "api"), 200)
 	// The note written through the gateway names the agent.
 	var author string
 	env.DB.QueryRow(`SELECT agent_id FROM notes WHERE customer_id = ?`, c.ID.String()).Scan(&author)
