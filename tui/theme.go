@@ -80,7 +80,10 @@ func NewStyles(isDark, noColor bool) Styles {
 	// colour, bold.
 	s.Production = base.Foreground(lipgloss.Color("#FFFFFF")).Background(ld(lipgloss.Color("#B3261E"), lipgloss.Color("#C62828"))).Bold(true).Padding(0, 1)
 	s.ReadOnly = base.Foreground(lipgloss.Color("#101014")).Background(ld(lipgloss.Color("#E0A800"), lipgloss.Color("#FFB454"))).Bold(true).Padding(0, 1)
-	s.Banner = base.Foreground(lipgloss.Color("#101014")).Background(ld(lipgloss.Color("#E0A800"), lipgloss.Color("#FFB454"))).Bold(true)
+	// The on-behalf banner is teal, a colour no other state uses (not
+	// read-only's amber): acting as a customer must not look like
+	// anything else. Same values as screens/session.BannerStyle.
+	s.Banner = base.Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#062B2B"))).Background(ld(lipgloss.Color("#00796B"), lipgloss.Color("#4FD1C5"))).Bold(true)
 	s.Breadcrumb = base.Foreground(c.Muted)
 	s.BreadcrumbCurrent = base.Foreground(c.Text).Bold(true)
 
