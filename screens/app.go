@@ -7,8 +7,8 @@
 // An App ties the screens to one API client and gives the tui shell what
 // it needs: the start screen (Root), the Router for navigation requests
 // (":customer 42", ":search jane") and the GET /me loader. One App serves
-// one session; it holds no mutable state, so the SSH gateway may build one
-// per connection.
+// one session and holds that session's on-behalf state (session.Acting),
+// so the SSH gateway builds one per connection.
 package screens
 
 import (
@@ -22,6 +22,7 @@ import (
 	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/screens/forms"
+	"frontdesk/screens/session"
 	"frontdesk/tui"
 )
 
@@ -40,6 +41,11 @@ type Client interface {
 
 	// The forms' writes: create, patch, adjust points, add a note.
 	forms.Client
+
+	// On-behalf sessions (o/O on a profile) and the audit trail (the
+	// Activity tab).
+	session.Client
+	ListAudit(ctx context.Context, p client.AuditParams) (api.AuditPage, error)
 }
 
 // The client the CLI builds is a Client.
@@ -60,6 +66,10 @@ type Config struct {
 	Location *time.Location
 	// Debounce is the search-as-you-type delay; default DefaultDebounce.
 	Debounce time.Duration
+	// SessionTick is how often the on-behalf banner counts down; default
+	// session.DefaultTick. Tests shorten it and move Now instead of
+	// waiting.
+	SessionTick time.Duration
 }
 
 // App builds the screens of one session around one API client.
@@ -68,17 +78,20 @@ type App struct {
 }
 
 // env is what every screen of a session shares besides tui.Common: the
-// client and the clock. It is never written after NewApp.
+// client, the clock and the on-behalf state. Only Root writes it (acting,
+// once the shell's Common exists), before any screen runs.
 type env struct {
-	cl       Client
-	now      func() time.Time
-	loc      *time.Location
-	debounce time.Duration
+	cl          Client
+	now         func() time.Time
+	loc         *time.Location
+	debounce    time.Duration
+	sessionTick time.Duration
+	acting      *session.Acting
 }
 
 // NewApp returns the screens of one session, calling the API with cl.
 func NewApp(cl Client, cfg Config) *App {
-	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, debounce: cfg.Debounce}
+	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, debounce: cfg.Debounce, sessionTick: cfg.SessionTick}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -97,8 +110,54 @@ func New(c *tui.Common, cl Client, cfg Config) tui.Screen {
 	return NewApp(cl, cfg).Root(c)
 }
 
-// Root is the start screen: customer search with an empty query.
-func (a *App) Root(c *tui.Common) tui.Screen { return newSearch(c, a.env, "") }
+// Root is the start screen: customer search with an empty query. It also
+// makes the session's on-behalf state on c (one per console session):
+// the shell calls Root once, when it is built.
+func (a *App) Root(c *tui.Common) tui.Screen {
+	a.env.actingOn(c)
+	return newSearch(c, a.env, "")
+}
+
+// actingOn makes the on-behalf state for the session of c, unless it
+// already has one.
+func (e *env) actingOn(c *tui.Common) *session.Acting {
+	if e.acting == nil {
+		e.acting = session.NewActing(c, e.cl, session.Options{Now: e.now, Tick: e.sessionTick})
+	}
+	return e.acting
+}
+
+// Acting is the session's on-behalf state; nil until Root has run.
+func (a *App) Acting() *session.Acting { return a.env.acting }
+
+// Banner is the header's on-behalf line ("Acting as Jane Wanjiru · 14:32
+// left"), "" when not acting: tui.Options.Banner.
+func (a *App) Banner() string {
+	if a.env.acting == nil {
+		return ""
+	}
+	return a.env.acting.Banner()
+}
+
+// Update feeds the on-behalf state every message of the program (its
+// countdown, refresh and loss); the Console does it before the shell.
+func (a *App) Update(msg tea.Msg) tea.Cmd {
+	if a.env.acting == nil {
+		return nil
+	}
+	cmd, _ := a.env.acting.Update(msg)
+	return cmd
+}
+
+// Close revokes a live on-behalf session (best effort, bounded by
+// session.DefaultEndTimeout): call it once the program has stopped —
+// quit, ctrl+c, a dropped SSH connection.
+func (a *App) Close() error {
+	if a.env.acting == nil {
+		return nil
+	}
+	return a.env.acting.Close()
+}
 
 // Search returns a search screen that starts with query.
 func (a *App) Search(c *tui.Common, query string) *Search { return newSearch(c, a.env, query) }
@@ -135,20 +194,52 @@ func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 func (a *App) ShellOptions(o tui.Options) tui.Options {
 	o.Root = a.Root
 	o.Router = a.Route
+	if o.Banner == nil {
+		o.Banner = a.Banner
+	}
 	if o.Agent == nil && o.LoadAgent == nil {
 		o.LoadAgent = a.LoadAgent
 	}
 	return o
 }
 
+// Console is the console of one session: the shell with this package's
+// screens, and the session's on-behalf state, which sees every message
+// before the shell does. Run it as the program's model and call Close
+// once the program has returned.
+type Console struct {
+	*tui.Shell
+	app *App
+}
+
 // NewShell builds the console for one session: the shell with this
 // package's screens on cl. ctx lives as long as the session.
-func NewShell(ctx context.Context, cl Client, cfg Config, o tui.Options) (*tui.Shell, error) {
+func NewShell(ctx context.Context, cl Client, cfg Config, o tui.Options) (*Console, error) {
 	if cl == nil {
 		return nil, errors.New("screens: no API client")
 	}
-	return tui.New(ctx, NewApp(cl, cfg).ShellOptions(o))
+	app := NewApp(cl, cfg)
+	shell, err := tui.New(ctx, app.ShellOptions(o))
+	if err != nil {
+		return nil, err
+	}
+	return &Console{Shell: shell, app: app}, nil
 }
+
+// Update hands msg to the on-behalf state (countdown, refresh, a lost
+// session) and then to the shell, which redraws the banner.
+func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := c.app.Update(msg)
+	_, shellCmd := c.Shell.Update(msg)
+	return c, tea.Batch(cmd, shellCmd)
+}
+
+// Acting is the session's on-behalf state.
+func (c *Console) Acting() *session.Acting { return c.app.Acting() }
+
+// Close revokes a live on-behalf session, best effort: call it after the
+// program has returned, however it ended.
+func (c *Console) Close() error { return c.app.Close() }
 
 // oneLine keeps a user-typed word on one line for a toast.
 func oneLine(s string) string {

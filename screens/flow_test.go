@@ -22,7 +22,7 @@ import (
 // where the test can read it: the raw output stream is a diff of frames,
 // in which text already on screen is not written again.
 type probe struct {
-	shell *tui.Shell
+	shell *Console
 	mu    sync.Mutex
 	frame string
 }
@@ -115,7 +115,7 @@ func startConsoleColour(t *testing.T, cfg Config, colour bool, env *sandboxtest.
 	return tm, p
 }
 
-func finish(t *testing.T, tm *teatest.TestModel) *tui.Shell {
+func finish(t *testing.T, tm *teatest.TestModel) *Console {
 	t.Helper()
 	tm.Send(key("ctrl+c"))
 	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*probe).shell

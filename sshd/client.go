@@ -112,3 +112,24 @@ func (c *Client) AddNote(ctx context.Context, id api.ID, body string) (api.Note,
 	}
 	return c.api.AddNote(ctx, id, body)
 }
+
+// StartSession is POST /customers/{id}/agent-sessions (act on behalf of
+// the customer), for agents and above. The session's own calls (as the
+// customer, refresh, end) go through the handle it returns.
+func (c *Client) StartSession(ctx context.Context, customerID api.ID, reason, ticket string, o client.SessionOptions) (*client.Session, error) {
+	if err := c.agent.CheckRole(api.RoleAgent, "act on behalf of customers"); err != nil {
+		return nil, err
+	}
+	return c.api.StartSession(ctx, customerID, reason, ticket, o)
+}
+
+// ListSessions is GET /agent-sessions?customer_id= (who is acting for a
+// customer): a read.
+func (c *Client) ListSessions(ctx context.Context, customerID api.ID) ([]api.AgentSession, error) {
+	return c.api.ListSessions(ctx, customerID)
+}
+
+// ListAudit is GET /audit: a read; the API limits what the agent sees.
+func (c *Client) ListAudit(ctx context.Context, p client.AuditParams) (api.AuditPage, error) {
+	return c.api.ListAudit(ctx, p)
+}

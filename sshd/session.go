@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -406,6 +407,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	st.releaseProgram = func() {
 		close(ended)
 		kill()
+		// The program has stopped (quit, ctrl+c, a dropped connection):
+		// a console that holds something live — an on-behalf session —
+		// gives it back now, best effort and bounded by its own timeout.
+		if c, ok := model.(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				s.log.Warn("ssh console: could not release on close", "agent", st.agent.ID, "err", err)
+			}
+		}
 	}
 	st.mu.Unlock()
 	return p
