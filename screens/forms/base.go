@@ -399,6 +399,92 @@ func (b *base) stop() {
 	}
 }
 
+// route sends msg where it belongs: the answer this form awaits to
+// onAnswer, any other answer nowhere (someone else's, or a superseded
+// one), a key to onKey, and everything else to rest (huh's internal
+// messages, for most forms the huh form itself).
+func (b *base) route(owner any, msg tea.Msg, onAnswer func(answerMsg) tea.Cmd, onKey func(tea.KeyPressMsg) tea.Cmd, rest func(tea.Msg) tea.Cmd) tea.Cmd {
+	if a, ok := b.answer(owner, msg); ok {
+		return onAnswer(a)
+	}
+	switch msg := msg.(type) {
+	case answerMsg:
+		return nil
+	case tea.KeyPressMsg:
+		return onKey(msg)
+	}
+	return rest(msg)
+}
+
+// busyKey handles a key while the draft is not the form's to edit: a
+// refused form only leaves on esc, an open question takes the key, and a
+// save in flight is cancelled by esc and otherwise ignores keys. It
+// reports false when the draft should handle the key.
+func (b *base) busyKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	if b.refused != "" {
+		if k.String() == "esc" {
+			return tui.Pop(), true
+		}
+		return nil, true
+	}
+	if b.ask != nil {
+		return b.answerQuestion(k), true
+	}
+	if b.saving {
+		if k.String() == "esc" {
+			b.stop()
+			b.setInfo("Cancelling…")
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// draftFlow is how one form's draft differs in the keys draftKey handles.
+type draftFlow struct {
+	dirty func() bool
+	// discard asks before a dirty draft is dropped; its Yes leaves.
+	discard func() tea.Cmd
+	save    func() tea.Cmd
+	// multiline is a form whose one field is a text: enter is a new line
+	// there, and tab has nowhere to go (huh would complete the form).
+	multiline bool
+}
+
+// draftKey handles a key on the draft: esc leaves (asking first if the
+// draft is dirty), ctrl+s saves, and so does enter on the last field
+// unless it is multiline; the other keys move between fields or go to
+// the huh form.
+func (b *base) draftKey(k tea.KeyPressMsg, d draftFlow) tea.Cmd {
+	switch k.String() {
+	case "esc":
+		if !d.dirty() {
+			return tui.Pop()
+		}
+		return d.discard()
+	case "ctrl+s":
+		return d.save()
+	case "enter":
+		if d.multiline {
+			break
+		}
+		if f := b.focused(); f != nil && b.index(f) == len(b.fields)-1 {
+			return d.save()
+		}
+	case "tab", "shift+tab":
+		if d.multiline {
+			return nil
+		}
+	}
+	if d.multiline {
+		return b.updateForm(k)
+	}
+	if cmd, ok := b.navigate(k); ok {
+		return cmd
+	}
+	return b.updateForm(k)
+}
+
 // gate says why a save may not happen now, or "".
 func (b *base) gate() string {
 	if r := b.c.Reason(b.binding); r != "" {

@@ -81,52 +81,20 @@ func (m *NewCustomerForm) Dirty() bool {
 
 // Update handles keys and answers.
 func (m *NewCustomerForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
-	if a, ok := m.answer(m, msg); ok {
-		return m, m.onAnswer(a)
-	}
-	switch msg := msg.(type) {
-	case answerMsg:
-		return m, nil
-	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
-	}
-	return m, m.updateForm(msg)
+	return m, m.route(m, msg, m.onAnswer, m.onKey, m.updateForm)
 }
 
 func (m *NewCustomerForm) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if m.refused != "" {
-		if k.String() == "esc" {
-			return tui.Pop()
-		}
-		return nil
-	}
-	if m.ask != nil {
-		return m.answerQuestion(k)
-	}
-	if m.saving {
-		if k.String() == "esc" {
-			m.stop()
-			m.setInfo("Cancelling…")
-		}
-		return nil
-	}
-	switch k.String() {
-	case "esc":
-		if !m.Dirty() {
-			return tui.Pop()
-		}
-		return m.confirm("Discard this new customer?", "Nothing has been created.", nil, func() tea.Cmd { return tui.Pop() }, nil)
-	case "ctrl+s":
-		return m.save()
-	case "enter":
-		if f := m.focused(); f != nil && m.index(f) == len(m.fields)-1 {
-			return m.save()
-		}
-	}
-	if cmd, ok := m.navigate(k); ok {
+	if cmd, busy := m.busyKey(k); busy {
 		return cmd
 	}
-	return m.updateForm(k)
+	return m.draftKey(k, draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard this new customer?", "Nothing has been created.", nil, tui.Pop, nil)
+		},
+		save: m.save,
+	})
 }
 
 // create is the body the save sends.

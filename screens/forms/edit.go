@@ -146,63 +146,38 @@ func (m *EditProfile) Dirty() bool { return len(changedKeys(m.was, m.d)) > 0 }
 
 // Update handles keys and answers.
 func (m *EditProfile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
-	if a, ok := m.answer(m, msg); ok {
-		return m, m.onAnswer(a)
-	}
-	if _, ok := msg.(answerMsg); ok {
-		return m, nil // someone else's, or a superseded one
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		return m, m.onKey(k)
-	}
+	return m, m.route(m, msg, m.onAnswer, m.onKey, m.updateOther)
+}
+
+// updateOther hands a message that is neither a key nor an answer to the
+// conflict choice while it is open (a paste there is dropped), else to
+// the huh form.
+func (m *EditProfile) updateOther(msg tea.Msg) tea.Cmd {
 	if m.conflict != nil {
 		if _, ok := msg.(tea.PasteMsg); ok {
-			return m, nil
+			return nil
 		}
 		f, cmd := m.conflict.form.Update(msg)
 		m.conflict.form = f.(*huh.Form)
-		return m, cmd
+		return cmd
 	}
-	return m, m.updateForm(msg)
+	return m.updateForm(msg)
 }
 
 func (m *EditProfile) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if m.refused != "" {
-		if k.String() == "esc" {
-			return tui.Pop()
-		}
-		return nil
-	}
-	if m.ask != nil {
-		return m.answerQuestion(k)
-	}
-	if m.saving {
-		if k.String() == "esc" {
-			m.stop()
-			m.setInfo("Cancelling…")
-		}
-		return nil
+	if cmd, busy := m.busyKey(k); busy {
+		return cmd
 	}
 	if m.conflict != nil {
 		return m.onConflictKey(k)
 	}
-	switch k.String() {
-	case "esc":
-		if !m.Dirty() {
-			return tui.Pop()
-		}
-		return m.confirm("Discard your changes?", "", m.changeLines(), func() tea.Cmd { return tui.Pop() }, nil)
-	case "ctrl+s":
-		return m.save()
-	case "enter":
-		if f := m.focused(); f != nil && m.index(f) == len(m.fields)-1 {
-			return m.save()
-		}
-	}
-	if cmd, ok := m.navigate(k); ok {
-		return cmd
-	}
-	return m.updateForm(k)
+	return m.draftKey(k, draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard your changes?", "", m.changeLines(), tui.Pop, nil)
+		},
+		save: m.save,
+	})
 }
 
 // patch is what the save sends: only the changed fields, the phone

@@ -83,47 +83,21 @@ func (m *Note) Dirty() bool { return strings.TrimSpace(m.body) != "" }
 
 // Update handles keys and answers.
 func (m *Note) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
-	if a, ok := m.answer(m, msg); ok {
-		return m, m.onAnswer(a)
-	}
-	switch msg := msg.(type) {
-	case answerMsg:
-		return m, nil
-	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
-	}
-	return m, m.updateForm(msg)
+	return m, m.route(m, msg, m.onAnswer, m.onKey, m.updateForm)
 }
 
 func (m *Note) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if m.refused != "" {
-		if k.String() == "esc" {
-			return tui.Pop()
-		}
-		return nil
+	if cmd, busy := m.busyKey(k); busy {
+		return cmd
 	}
-	if m.ask != nil {
-		return m.answerQuestion(k)
-	}
-	if m.saving {
-		if k.String() == "esc" {
-			m.stop()
-			m.setInfo("Cancelling…")
-		}
-		return nil
-	}
-	switch k.String() {
-	case "esc":
-		if !m.Dirty() {
-			return tui.Pop()
-		}
-		return m.confirm("Discard this note?", "Nothing has been saved.", nil, func() tea.Cmd { return tui.Pop() }, nil)
-	case "ctrl+s":
-		return m.save()
-	case "tab", "shift+tab":
-		return nil // one field: nowhere to go, and huh would complete the form
-	}
-	return m.updateForm(k)
+	return m.draftKey(k, draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard this note?", "Nothing has been saved.", nil, tui.Pop, nil)
+		},
+		save:      m.save,
+		multiline: true,
+	})
 }
 
 func (m *Note) save() tea.Cmd {
