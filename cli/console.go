@@ -79,6 +79,11 @@ func (a *App) runShell(ctx context.Context, cl screens.Client, profile tui.Profi
 	logger.Info("console started", "profile", profile.Label())
 	_, err = tea.NewProgram(shell, opts...).Run()
 	logger.Info("console stopped", "err", err)
+	// However the program ended (q, ctrl+c, SIGINT), a live on-behalf
+	// session is revoked now; its TTL covers a revocation that fails.
+	if cerr := shell.Close(); cerr != nil {
+		logger.Warn("could not end the on-behalf session; it expires on its own", "err", cerr)
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // the run was cancelled (SIGINT to the CLI): a normal end
 	}
