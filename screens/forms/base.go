@@ -493,6 +493,27 @@ func (b *base) gate() string {
 	return ""
 }
 
+// refuse reports whether a save may not happen now; if so the status
+// line says why, after what (the form's "Cannot …: ").
+func (b *base) refuse(what string) bool {
+	if r := b.gate(); r != "" {
+		b.setError(what + r + ".")
+		return true
+	}
+	return false
+}
+
+// flagProblems shows every field's problem and reports whether there is
+// any; if so the status line counts them and the first gets the focus.
+func (b *base) flagProblems() (tea.Cmd, bool) {
+	b.refreshTitles()
+	if bad := b.problems(); len(bad) > 0 {
+		b.setError(fmt.Sprintf("Fix the %s marked ✗ first.", plural(len(bad), "field")))
+		return b.focus(bad[0]), true
+	}
+	return nil, false
+}
+
 // fail puts err on the form: field errors on their fields (keys mapped
 // by fieldKey), everything else on the status line, always saying that
 // the draft is kept and how to try again. It returns the first field

@@ -116,15 +116,12 @@ func (m *NewCustomerForm) create() api.CustomerCreate {
 }
 
 func (m *NewCustomerForm) save() tea.Cmd {
-	if r := m.gate(); r != "" {
-		m.setError("Cannot create customers: " + r + ".")
+	if m.refuse("Cannot create customers: ") {
 		return nil
 	}
 	m.tried = true
-	m.refreshTitles()
-	if bad := m.problems(); len(bad) > 0 {
-		m.setError(fmt.Sprintf("Fix the %s marked ✗ first.", plural(len(bad), "field")))
-		return m.focus(bad[0])
+	if cmd, bad := m.flagProblems(); bad {
+		return cmd
 	}
 	in := m.create()
 	send := func() tea.Cmd {

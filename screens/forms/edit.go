@@ -276,15 +276,12 @@ func (m *EditProfile) changeLines() []string {
 // save checks the draft and sends the patch (after a confirmation on a
 // production profile).
 func (m *EditProfile) save() tea.Cmd {
-	if r := m.gate(); r != "" {
-		m.setError("Cannot save: " + r + ".")
+	if m.refuse("Cannot save: ") {
 		return nil
 	}
 	m.tried = true
-	m.refreshTitles()
-	if bad := m.problems(); len(bad) > 0 {
-		m.setError(fmt.Sprintf("Fix the %s marked ✗ first.", plural(len(bad), "field")))
-		return m.focus(bad[0])
+	if cmd, bad := m.flagProblems(); bad {
+		return cmd
 	}
 	p := m.patch()
 	if p.Empty() {

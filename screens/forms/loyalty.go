@@ -176,8 +176,7 @@ func (m *AdjustLoyalty) request() (api.AdjustmentRequest, error) {
 }
 
 func (m *AdjustLoyalty) save() tea.Cmd {
-	if r := m.gate(); r != "" {
-		m.setError("Cannot adjust points: " + r + ".")
+	if m.refuse("Cannot adjust points: ") {
 		return nil
 	}
 	// Empty required fields are only flagged once the agent tries to
@@ -188,10 +187,8 @@ func (m *AdjustLoyalty) save() tea.Cmd {
 	if strings.TrimSpace(m.note) == "" {
 		m.serverErr[keyNote] = rejected{value: m.note, msg: "a note is required: say why, for the next agent"}
 	}
-	m.refreshTitles()
-	if bad := m.problems(); len(bad) > 0 {
-		m.setError(fmt.Sprintf("Fix the %s marked ✗ first.", plural(len(bad), "field")))
-		return m.focus(bad[0])
+	if cmd, bad := m.flagProblems(); bad {
+		return cmd
 	}
 	req, err := m.request()
 	if err != nil {

@@ -101,8 +101,7 @@ func (m *Note) onKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Note) save() tea.Cmd {
-	if r := m.gate(); r != "" {
-		m.setError("Cannot add the note: " + r + ".")
+	if m.refuse("Cannot add the note: ") {
 		return nil
 	}
 	m.tried = true
