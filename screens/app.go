@@ -70,11 +70,17 @@ type Config struct {
 	// session.DefaultTick. Tests shorten it and move Now instead of
 	// waiting.
 	SessionTick time.Duration
+	// SwitchProfile, if set, resolves a profile's credentials and checks
+	// them with GET /me, for ":profile NAME". Nil refuses the switch: over
+	// SSH the gateway has one identity.
+	SwitchProfile func(ctx context.Context, name string) (Connection, error)
 }
 
 // App builds the screens of one session around one API client.
 type App struct {
 	env *env
+	// switchTo is Config.SwitchProfile.
+	switchTo func(ctx context.Context, name string) (Connection, error)
 }
 
 // env is what every screen of a session shares besides tui.Common: the
@@ -101,7 +107,7 @@ func NewApp(cl Client, cfg Config) *App {
 	if e.debounce <= 0 {
 		e.debounce = DefaultDebounce
 	}
-	return &App{env: e}
+	return &App{env: e, switchTo: cfg.SwitchProfile}
 }
 
 // New returns the start screen (an empty search, which lists the newest
@@ -170,9 +176,12 @@ func (a *App) Profile(c *tui.Common, id api.ID) *Profile { return newProfile(c, 
 func (a *App) LoadAgent(ctx context.Context) (api.Me, error) { return a.env.cl.Me(ctx) }
 
 // Route is the shell's Router: it opens a customer's profile, starts a new
-// search from anywhere (the stack is reset to it), and explains that
-// profiles cannot be switched from inside the console yet.
+// search from anywhere (the stack is reset to it), and switches profiles
+// (routeProfile).
 func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
+	if cmd, ok := a.routeProfile(c, msg); ok {
+		return cmd, true
+	}
 	switch msg := msg.(type) {
 	case tui.OpenCustomerMsg:
 		id := api.ID(strings.TrimSpace(string(msg.ID)))
@@ -182,9 +191,6 @@ func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 		return tui.Push(newProfile(c, a.env, id)), true
 	case tui.SearchMsg:
 		return tui.ResetTo(newSearch(c, a.env, msg.Query)), true
-	case tui.SwitchProfileMsg:
-		return tui.Error("switching profiles inside the console is not available yet: quit (ctrl+c) and run `frontdesk --profile " +
-			oneLine(msg.Name) + "`"), true
 	}
 	return nil, false
 }

@@ -1,0 +1,376 @@
+package screens
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+
+	"frontdesk/api"
+	"frontdesk/config"
+	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
+)
+
+// Login is what the onboarding screen asks for: a profile to create and
+// the key to verify. Secret is held only in memory, never drawn.
+type Login struct {
+	Profile    string
+	URL, KeyID string
+	Secret     string
+	Production bool
+	ReadOnly   bool
+}
+
+// Connection is a verified way to a store: the client, the profile for
+// the header and gating, and who GET /me said the key acts as.
+type Connection struct {
+	Client  Client
+	Profile tui.Profile
+	Agent   api.Me
+}
+
+// Onboarding configures the first-run screen, shown when there is no
+// usable profile. The functions run in commands, never in Update; the CLI
+// provides them (it owns the config file, the keyring and the sandbox).
+type Onboarding struct {
+	// Prefill starts the form: a profile whose secret is missing gives its
+	// name, URL and key id. Its Secret is ignored.
+	Prefill Login
+	// Note says why the screen is shown ("no secret stored for profile
+	// x"); optional.
+	Note string
+	// Connect verifies l with GET /me and only then saves the profile and
+	// the secret; a failure must have written nothing.
+	Connect func(ctx context.Context, l Login) (Connection, error)
+	// Sandbox starts a demo store; nil hides the choice.
+	Sandbox func(ctx context.Context) (Connection, error)
+}
+
+// Onboarding's choices on its last field.
+const (
+	choiceConnect = "Connect"
+	choiceSandbox = "or try the sandbox"
+)
+
+var (
+	onbConnectKey = tui.Binding{Keys: []string{"ctrl+s"}, Help: "connect"}
+	onbNextKey    = tui.Binding{Keys: []string{"tab"}, HelpKey: "tab/↓", Help: "next field"}
+	onbPrevKey    = tui.Binding{Keys: []string{"shift+tab"}, HelpKey: "shift+tab/↑", Help: "previous field"}
+	onbEnterKey   = tui.Binding{Keys: []string{"enter"}, Help: "next / choose"}
+)
+
+// onbField is one line of the onboarding form.
+type onbField struct {
+	label string
+	f     huh.Field
+	check func() string // what is wrong now ("" if nothing)
+	input bool
+}
+
+// onboardingScreen is the first-run form: URL, key id, masked secret,
+// profile name, production and read-only, then Connect or the sandbox.
+type onboardingScreen struct {
+	c   *tui.Common
+	cfg Onboarding
+
+	draft  Login
+	choice string
+
+	form   *huh.Form
+	fields []*onbField
+
+	width, height int
+
+	busy   bool
+	seq    int
+	cancel context.CancelFunc
+	tried  bool // a connect was attempted: flag empty fields too
+	status string
+	isErr  bool
+}
+
+// onboardedMsg is the answer of Connect or Sandbox for the screen.
+type onboardedMsg struct {
+	seq     int
+	conn    Connection
+	err     error
+	sandbox bool
+}
+
+// connectedMsg asks the Router to continue on a new connection.
+type connectedMsg struct {
+	conn Connection
+	note string
+}
+
+// NewOnboarding returns the first-run screen.
+func NewOnboarding(c *tui.Common, cfg Onboarding) tui.Screen {
+	s := &onboardingScreen{c: c, cfg: cfg, draft: cfg.Prefill, choice: choiceConnect}
+	s.draft.Secret = ""
+	if s.draft.Profile == "" {
+		s.draft.Profile = "default"
+	}
+	s.build()
+	return s
+}
+
+func (s *onboardingScreen) build() {
+	d := &s.draft
+	url := &onbField{label: "Store URL", input: true,
+		f: huh.NewInput().Value(&d.URL).Placeholder("https://support.example.com"),
+		check: func() string {
+			u := strings.TrimSpace(d.URL)
+			if u == "" && !s.tried {
+				return ""
+			}
+			return errText(config.ValidateURL(u))
+		}}
+	key := &onbField{label: "Key ID", input: true,
+		f: huh.NewInput().Value(&d.KeyID).Placeholder("ck_…"),
+		check: func() string {
+			k := strings.TrimSpace(d.KeyID)
+			if k == "" && !s.tried {
+				return ""
+			}
+			if strings.HasPrefix(k, "cs_") {
+				return "that is a secret (cs_…): put the key id (ck_…) here"
+			}
+			return errText(config.ValidateKeyID(k))
+		}}
+	secret := &onbField{label: "Secret", input: true,
+		f: huh.NewInput().Value(&d.Secret).EchoMode(huh.EchoModePassword).Placeholder("cs_… (hidden)"),
+		check: func() string {
+			if d.Secret == "" && s.tried {
+				return "paste the key's secret"
+			}
+			return ""
+		}}
+	name := &onbField{label: "Profile name", input: true,
+		f:     huh.NewInput().Value(&d.Profile),
+		check: func() string { return errText(config.ValidateProfileName(strings.TrimSpace(d.Profile))) }}
+	prod := &onbField{label: "Production store (confirm every change)",
+		f: huh.NewConfirm().Value(&d.Production).Affirmative("Yes").Negative("No").Inline(true)}
+	ro := &onbField{label: "Read-only (no changes at all)",
+		f: huh.NewConfirm().Value(&d.ReadOnly).Affirmative("Yes").Negative("No").Inline(true)}
+	opts := []string{choiceConnect}
+	if s.cfg.Sandbox != nil {
+		opts = append(opts, choiceSandbox)
+	}
+	act := &onbField{label: "",
+		f: huh.NewSelect[string]().Options(huh.NewOptions(opts...)...).Value(&s.choice).Inline(true)}
+	s.fields = []*onbField{url, key, secret, name, prod, ro, act}
+	hf := make([]huh.Field, len(s.fields))
+	for i, f := range s.fields {
+		hf[i] = f.f
+	}
+	s.form = huh.NewForm(huh.NewGroup(hf...)).WithShowHelp(false).WithShowErrors(false)
+	s.resize()
+	s.titles()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// titles puts each field's problem in its title, so it sits on the field
+// and changes as the agent types.
+func (s *onboardingScreen) titles() {
+	for _, f := range s.fields {
+		t := f.label
+		if f.check != nil {
+			if p := f.check(); p != "" {
+				t += s.c.Styles.Error.Render("  ✗ " + sanitize.Line(p))
+			}
+		}
+		switch x := f.f.(type) {
+		case *huh.Input:
+			x.Title(t)
+		case *huh.Confirm:
+			x.Title(t)
+		case *huh.Select[string]:
+			x.Title(t)
+		}
+	}
+}
+
+func (s *onboardingScreen) resize() {
+	if s.width <= 0 {
+		return
+	}
+	s.form.WithWidth(min(s.width, 76))
+	s.form.WithHeight(max(s.height-4, 3))
+}
+
+func (s *onboardingScreen) Init() tea.Cmd { return s.form.Init() }
+
+func (s *onboardingScreen) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.resize()
+}
+
+func (s *onboardingScreen) Title() string      { return "Welcome" }
+func (s *onboardingScreen) CapturesKeys() bool { return true }
+func (s *onboardingScreen) ShortHelp() []tui.Binding {
+	return []tui.Binding{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey}
+}
+func (s *onboardingScreen) FullHelp() [][]tui.Binding { return [][]tui.Binding{s.ShortHelp()} }
+
+// Close cancels a connection attempt in flight.
+func (s *onboardingScreen) Close() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+}
+
+func (s *onboardingScreen) focused() int {
+	ff := s.form.GetFocusedField()
+	for i, f := range s.fields {
+		if f.f == ff {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *onboardingScreen) focus(to int) tea.Cmd {
+	cur := s.focused()
+	var cmds []tea.Cmd
+	for ; cur >= 0 && cur < to; cur++ {
+		cmds = append(cmds, s.form.NextField())
+	}
+	for ; cur > to; cur-- {
+		cmds = append(cmds, s.form.PrevField())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case onboardedMsg:
+		if msg.seq != s.seq {
+			return s, nil
+		}
+		s.busy, s.cancel = false, nil
+		if msg.err != nil {
+			// The draft stays as typed: fix one field and connect again.
+			s.status, s.isErr = msg.err.Error(), true
+			return s, nil
+		}
+		note := "connected as " + msg.conn.Agent.Name
+		if msg.sandbox {
+			note = "sandbox store started: you are " + msg.conn.Agent.Name
+		}
+		return s, tui.Navigate(connectedMsg{conn: msg.conn, note: sanitize.Line(note)})
+	case tea.KeyPressMsg:
+		if s.busy {
+			return s, nil // ctrl+c still quits: the shell takes it
+		}
+		i, last := s.focused(), len(s.fields)-1
+		switch k := msg.String(); {
+		case k == "ctrl+s":
+			return s, s.connect()
+		case k == "esc":
+			return s, tui.Pop()
+		case k == "tab" || k == "down" && i < last || k == "enter" && i < last:
+			if i >= last {
+				return s, nil // huh would complete the form past the last field
+			}
+			cmd := s.form.NextField()
+			s.titles()
+			return s, cmd
+		case k == "shift+tab" || k == "up" && i < last:
+			if i <= 0 {
+				return s, nil
+			}
+			cmd := s.form.PrevField()
+			s.titles()
+			return s, cmd
+		case k == "enter":
+			if s.choice == choiceSandbox {
+				return s, s.sandbox()
+			}
+			return s, s.connect()
+		}
+	}
+	m, cmd := s.form.Update(msg)
+	s.form = m.(*huh.Form)
+	s.titles()
+	return s, cmd
+}
+
+// connect checks the draft and, when it is complete, verifies and saves
+// it in a command.
+func (s *onboardingScreen) connect() tea.Cmd {
+	s.tried = true
+	s.titles()
+	for i, f := range s.fields {
+		if f.check != nil && f.check() != "" {
+			s.status, s.isErr = "fix the marked field first", true
+			return s.focus(i)
+		}
+	}
+	if s.cfg.Connect == nil {
+		s.status, s.isErr = "connecting is not available here", true
+		return nil
+	}
+	l := s.draft
+	l.URL = strings.TrimRight(strings.TrimSpace(l.URL), "/")
+	l.KeyID = strings.TrimSpace(l.KeyID)
+	l.Profile = strings.TrimSpace(l.Profile)
+	s.status, s.isErr = "checking the key with "+sanitize.Line(l.URL)+"…", false
+	connect := s.cfg.Connect
+	return s.start(false, func(ctx context.Context) (Connection, error) { return connect(ctx, l) })
+}
+
+func (s *onboardingScreen) sandbox() tea.Cmd {
+	if s.cfg.Sandbox == nil {
+		return nil
+	}
+	s.status, s.isErr = "starting the sandbox store (a few seconds)…", false
+	return s.start(true, s.cfg.Sandbox)
+}
+
+func (s *onboardingScreen) start(sandbox bool, fn func(ctx context.Context) (Connection, error)) tea.Cmd {
+	s.busy = true
+	s.seq++
+	seq := s.seq
+	ctx, cancel := context.WithCancel(s.c.Context())
+	s.cancel = cancel
+	return s.c.Track(func() tea.Msg {
+		defer cancel()
+		conn, err := fn(ctx)
+		if err == nil && conn.Client == nil {
+			err = errors.New("no client came back: this is a bug")
+		}
+		return onboardedMsg{seq: seq, conn: conn, err: err, sandbox: sandbox}
+	})
+}
+
+func (s *onboardingScreen) View() string {
+	st := s.c.Styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Connect frontdesk to your store") + "\n")
+	intro := "The key id and URL go in a profile; the secret goes in the OS keyring, never in a file."
+	if s.cfg.Note != "" {
+		intro = sanitize.Line(s.cfg.Note)
+	}
+	b.WriteString(st.Muted.Render(sanitize.Truncate(intro, max(s.width, 20))) + "\n\n")
+	b.WriteString(s.form.View())
+	b.WriteString("\n\n")
+	if s.status != "" {
+		line := sanitize.Line(s.status)
+		if s.isErr {
+			b.WriteString(lipgloss.NewStyle().Width(max(s.width, 20)).Render(st.Error.Render(line)))
+		} else {
+			b.WriteString(st.Muted.Render(line))
+		}
+	}
+	return b.String()
+}
