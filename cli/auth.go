@@ -124,45 +124,11 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 		return err
 	}
 
-	// Verify before saving anything: a wrong secret must leave no trace.
-	me, err := a.verify(ctx, Credentials{Profile: name, URL: o.URL, KeyID: o.KeyID, Secret: secret}, 0)
+	me, err := a.saveLogin(ctx, cfg, store, name, o, secret, explicit, func(msg string) {
+		fmt.Fprintln(a.Env.Stderr, "warning: "+msg)
+	})
 	if err != nil {
-		if client.IsPermission(err) {
-			return &codedError{code: ExitPermission, err: fmt.Errorf("the store at %s refused key %s: check the key id and secret (nothing was saved): %w", o.URL, o.KeyID, err)}
-		}
-		return fmt.Errorf("could not verify key %s with the store at %s (nothing was saved): %w", o.KeyID, o.URL, err)
-	}
-
-	prev, hadPrev := cfg.Profile(name)
-	p := config.Profile{URL: o.URL, KeyID: o.KeyID, Production: o.Production, ReadOnly: o.ReadOnly}
-	if hadPrev {
-		// Keep settings login has no flags for.
-		p.Agent, p.Timeout = prev.Agent, prev.Timeout
-	}
-	first := len(cfg.Profiles) == 0
-	if err := cfg.SetProfile(name, p); err != nil {
 		return err
-	}
-	if first || explicit {
-		cfg.CurrentProfile = name
-	}
-
-	// The keyring first: when it fails, nothing is written.
-	if err := store.Set(ctx, name, o.KeyID, secret); err != nil {
-		return err
-	}
-	if err := cfg.Save(); err != nil {
-		// Do not leave a secret behind that no profile points to.
-		if !hadPrev || prev.KeyID != o.KeyID {
-			_ = store.Delete(context.WithoutCancel(ctx), name, o.KeyID)
-		}
-		return err
-	}
-	if hadPrev && prev.KeyID != o.KeyID {
-		// The profile moved to a new key; the old secret is now orphaned.
-		if err := store.Delete(ctx, name, prev.KeyID); err != nil && !errors.Is(err, config.ErrSecretNotFound) {
-			fmt.Fprintf(a.Env.Stderr, "warning: could not remove the old secret for key %s: %v\n", prev.KeyID, err)
-		}
 	}
 
 	w := a.Env.Stdout
@@ -180,6 +146,57 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 		fmt.Fprintf(a.Env.Stderr, "note: %s is set, and overrides the keyring while it is.\n", EnvAPISecret)
 	}
 	return nil
+}
+
+// saveLogin verifies the key with GET /me and only when the store accepts
+// it writes profile name (current when it is the first, or makeCurrent)
+// and stores the secret: a wrong secret, a missing keyring or a failed
+// write leave nothing behind. `auth login` and the console's onboarding
+// share it. warn receives what went wrong but does not fail the login.
+func (a *App) saveLogin(ctx context.Context, cfg *config.Config, store *config.SecretStore, name string, o loginOptions, secret string,
+	makeCurrent bool, warn func(string)) (api.Me, error) {
+	// Verify before saving anything: a wrong secret must leave no trace.
+	me, err := a.verify(ctx, Credentials{Profile: name, URL: o.URL, KeyID: o.KeyID, Secret: secret}, 0)
+	if err != nil {
+		if client.IsPermission(err) {
+			return api.Me{}, &codedError{code: ExitPermission, err: fmt.Errorf("the store at %s refused key %s: check the key id and secret (nothing was saved): %w", o.URL, o.KeyID, err)}
+		}
+		return api.Me{}, fmt.Errorf("could not verify key %s with the store at %s (nothing was saved): %w", o.KeyID, o.URL, err)
+	}
+
+	prev, hadPrev := cfg.Profile(name)
+	p := config.Profile{URL: o.URL, KeyID: o.KeyID, Production: o.Production, ReadOnly: o.ReadOnly}
+	if hadPrev {
+		// Keep settings login has no flags for.
+		p.Agent, p.Timeout = prev.Agent, prev.Timeout
+	}
+	first := len(cfg.Profiles) == 0
+	if err := cfg.SetProfile(name, p); err != nil {
+		return api.Me{}, err
+	}
+	if first || makeCurrent {
+		cfg.CurrentProfile = name
+	}
+
+	// The keyring first: when it fails, nothing is written.
+	if err := store.Set(ctx, name, o.KeyID, secret); err != nil {
+		return api.Me{}, err
+	}
+	if err := cfg.Save(); err != nil {
+		// Do not leave a secret behind that no profile points to.
+		if !hadPrev || prev.KeyID != o.KeyID {
+			_ = store.Delete(context.WithoutCancel(ctx), name, o.KeyID)
+		}
+		return api.Me{}, err
+	}
+	if hadPrev && prev.KeyID != o.KeyID {
+		// The profile moved to a new key; the old secret is now orphaned.
+		if err := store.Delete(ctx, name, prev.KeyID); err != nil && !errors.Is(err, config.ErrSecretNotFound) {
+			warn(fmt.Sprintf("could not remove the old secret for key %s: %v", prev.KeyID, err))
+		}
+	}
+
+	return me, nil
 }
 
 // readSecret reads the API secret: at a hidden prompt when stdin is a

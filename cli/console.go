@@ -24,9 +24,12 @@ import (
 // keyring or FRONTDESK_API_*).
 func (a *App) runConsole(ctx context.Context) error {
 	creds, err := a.Credentials(ctx)
+	if nc := (*NoCredentialsError)(nil); errors.As(err, &nc) {
+		// Nothing set up yet: the console asks for it (or starts the
+		// sandbox) rather than exiting.
+		return a.runOnboarding(ctx, nc)
+	}
 	if err != nil {
-		// ErrNoCredentials says what to run (auth login, or demo); the
-		// onboarding screen comes with profiles in the console.
 		return asUsage(err)
 	}
 	logs, err := a.openConsoleLog()
@@ -60,7 +63,7 @@ func (a *App) runConsole(ctx context.Context) error {
 // terminal is the run's own streams; the program restores it on exit,
 // also after a panic in a screen.
 func (a *App) runShell(ctx context.Context, cl screens.Client, profile tui.Profile, logger *log.Logger, agent *api.Me) error {
-	shell, err := screens.NewShell(ctx, cl, screens.Config{}, tui.Options{
+	shell, err := screens.NewShell(ctx, cl, a.consoleConfig(logger), tui.Options{
 		Profile: profile,
 		NoColor: a.NoColor(),
 		Logger:  logger,

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
 	"frontdesk/api"
@@ -69,40 +70,16 @@ func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err er
 		// the console takes the screen.
 		fmt.Fprintf(a.Env.Stderr, "frontdesk: starting the demo store (%s customers if it is new)…\n", money.Int(int64(customers)))
 	}
-	run, err := sandbox.Start(ctx, sandbox.StartOptions{
-		Addr:      "127.0.0.1:0",
-		DBPath:    dbPath,
-		Customers: customers,
-		Seed:      sandboxSeedValue,
-		Logger:    slog.New(logs.logger.WithPrefix("sandbox")),
-	})
+	demo, err := a.startDemoStore(ctx, customers, dbPath, logs.logger)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if cerr := run.Close(closeCtx); cerr != nil && err == nil {
-			err = fmt.Errorf("stop the demo store: %w", cerr)
+		if cerr := demo.Close(ctx); cerr != nil && err == nil {
+			err = cerr
 		}
 	}()
-	key := run.Key
-	if !run.KeyCreated {
-		spec := sandbox.KeySpec{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
-		if key, err = sandbox.CreateKey(ctx, run.DB, spec); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
-	}
-	cl, err := client.New(client.Config{
-		BaseURL:   run.URL,
-		KeyID:     key.KeyID,
-		Secret:    key.Secret,
-		UserAgent: "frontdesk/" + Version,
-		Logger:    slog.New(logs.logger.WithPrefix("client")),
-	})
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
+	cl, run := demo.Client, demo.Run
 	logs.logger.Info("demo store ready", "url", run.URL, "db", run.DBPath, "seeded", run.Seeded,
 		"customers", run.SeedStats.Customers, "took", time.Since(started).Round(time.Millisecond))
 	profile := tui.Profile{Name: "demo", Host: hostOf(run.URL)}
@@ -113,6 +90,61 @@ func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err er
 	}
 	if dbPath != "" && a.Env.Stderr != nil {
 		fmt.Fprintf(a.Env.Stderr, "frontdesk: the demo store is kept in %s\n", dbPath)
+	}
+	return nil
+}
+
+// demoStore is a sandbox store running in this process and a client on
+// it as a supervisor: `demo`, and the onboarding screen's "or try the
+// sandbox".
+type demoStore struct {
+	Run    *sandbox.Running
+	Client *client.Client
+}
+
+// startDemoStore starts the sandbox on 127.0.0.1 (a free port), seeded
+// with customers when new, kept in dbPath ("" for a temporary file), and
+// a client on it. Close stops it.
+func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, logger *log.Logger) (*demoStore, error) {
+	run, err := sandbox.Start(ctx, sandbox.StartOptions{
+		Addr:      "127.0.0.1:0",
+		DBPath:    dbPath,
+		Customers: customers,
+		Seed:      sandboxSeedValue,
+		Logger:    slog.New(logger.WithPrefix("sandbox")),
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := &demoStore{Run: run}
+	key := run.Key
+	if !run.KeyCreated {
+		spec := sandbox.KeySpec{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
+		if key, err = sandbox.CreateKey(ctx, run.DB, spec); err != nil {
+			_ = d.Close(ctx)
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	d.Client, err = client.New(client.Config{
+		BaseURL:   run.URL,
+		KeyID:     key.KeyID,
+		Secret:    key.Secret,
+		UserAgent: "frontdesk/" + Version,
+		Logger:    slog.New(logger.WithPrefix("client")),
+	})
+	if err != nil {
+		_ = d.Close(ctx)
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return d, nil
+}
+
+// Close stops the store, waiting at most 5 s, also when ctx has ended.
+func (d *demoStore) Close(ctx context.Context) error {
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.Run.Close(closeCtx); err != nil {
+		return fmt.Errorf("stop the demo store: %w", err)
 	}
 	return nil
 }
