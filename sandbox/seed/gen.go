@@ -54,7 +54,7 @@ const (
 // batch is the rows of a run of consecutive customers as INSERT
 // statements.
 type batch struct {
-	stmts                                []string
+	stmts, ftsStmts                      []string
 	nCustomers, nOrders, nLedger, nNotes int
 	hostileIDs                           []int64
 }
@@ -73,9 +73,12 @@ type gen struct {
 	buf                    []byte
 	// Rows being written, per table.
 	customersV, addressesV, ordersV, ledgerV, accountsV, notesV *values
+	// ftsV, when set, gets the searchable columns for a separate build of
+	// the search index.
+	ftsV *values
 }
 
-func newGen(seed int64, now time.Time, customers int, ids [4]int64) *gen {
+func newGen(seed int64, now time.Time, customers int, ids [4]int64, fts bool) *gen {
 	regular := max(customers-len(hostiles), 0)
 	g := &gen{
 		rng:         rand.New(rand.NewPCG(uint64(seed), 0x5eed_f00d_cafe_b0a7)),
@@ -95,6 +98,9 @@ func newGen(seed int64, now time.Time, customers int, ids [4]int64) *gen {
 		ledgerV:     newValues("loyalty_ledger", ledgerCols),
 		accountsV:   newValues("loyalty_accounts", accountCols),
 		notesV:      newValues("notes", noteCols),
+	}
+	if fts {
+		g.ftsV = newValues("customers_fts", []string{"rowid", "email", "first_name", "last_name", "phone"})
 	}
 	g.start = g.now - history
 	g.phoneOffset = g.rng.Uint64N(100_000_000)
@@ -130,6 +136,9 @@ func (g *gen) fill(b *batch, from, to int) {
 	}
 	for _, v := range []*values{g.customersV, g.addressesV, g.ordersV, g.accountsV, g.ledgerV, g.notesV} {
 		b.stmts = append(b.stmts, v.take()...)
+	}
+	if g.ftsV != nil {
+		b.ftsStmts = g.ftsV.take()
 	}
 }
 
@@ -337,6 +346,9 @@ func (g *gen) customer(b *batch, id int64, h *hostile) {
 	}
 	g.customersV.add(id, email, confirmed, first, last, phone, status, totalOrders, totalSpent, "KES", g.fmtTime(created), g.fmtTime(updated), version)
 	b.nCustomers++
+	if g.ftsV != nil {
+		g.ftsV.add(id, email, first, last, phone)
+	}
 
 	g.ledger(b, id, created, orders, h)
 

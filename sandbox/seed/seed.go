@@ -11,6 +11,7 @@ package seed
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,7 +65,8 @@ var ftsTriggers = []string{"customers_fts_ai", "customers_fts_ad", "customers_ft
 
 // Run seeds db, which must have been opened with schema.Open and have no
 // customers. It holds one connection and one write transaction for the
-// whole load; cancelling ctx rolls everything back.
+// whole load; cancelling ctx rolls everything back. The connection is
+// closed afterwards rather than returned to db's pool.
 func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 	started := time.Now()
 	if opts.Customers < 0 {
@@ -81,6 +83,10 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 		return Stats{}, fmt.Errorf("seed: get a connection: %w", err)
 	}
 	defer conn.Close()
+	// Retire the connection afterwards: it had its pragmas changed and a
+	// scratch database attached, and its FTS5 table object may cache the
+	// index's structure from before the shadow tables were copied in.
+	defer conn.Raw(func(any) error { return driver.ErrBadConn })
 
 	var nonEmpty bool
 	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM customers)`).Scan(&nonEmpty); err != nil {
@@ -100,19 +106,42 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 		}
 	}()
 
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
+	// The search index is built beside the load when a scratch database
+	// can be made, else rebuilt at the end.
+	var fts *ftsBuild
+	var createFTS string
+	if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'customers_fts'`).Scan(&createFTS); err != nil {
+		return Stats{}, fmt.Errorf("seed: read the search index's schema: %w", err)
+	}
+	if b, err := startFTSBuild(ctx, createFTS); err == nil {
+		if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS `+ftsScratchSchema, b.path); err == nil {
+			fts = b
+			defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE `+ftsScratchSchema)
+		}
+		defer b.close()
+	}
+
+	// A DEFERRED transaction (not BeginTx, which the DSN makes IMMEDIATE):
+	// IMMEDIATE would lock the attached scratch database too, which the
+	// builder writes to until the end.
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		return Stats{}, fmt.Errorf("seed: begin: %w", err)
 	}
-	defer tx.Rollback() // no-op after Commit
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
 
-	st, err := load(ctx, tx, opts, now)
+	st, err := load(ctx, conn, opts, now, fts)
 	if err != nil {
 		return Stats{}, err
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return Stats{}, fmt.Errorf("seed: commit: %w", err)
 	}
+	committed = true
 	st.Duration = time.Since(started)
 	return st, nil
 }
@@ -169,7 +198,7 @@ func bulkPragmas(ctx context.Context, conn *sql.Conn) (restore func() error, err
 	return restore, nil
 }
 
-func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, error) {
+func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time, fts *ftsBuild) (Stats, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agents (id, name, role, loyalty_limit, created_at) VALUES (?, ?, 'viewer', 0, ?)`,
 		AgentID, AgentName, now.Format(TimeLayout)); err != nil {
 		return Stats{}, fmt.Errorf("seed: create agent %q: %w", AgentID, err)
@@ -185,7 +214,7 @@ func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, 
 		return Stats{}, err
 	}
 
-	g := newGen(opts.Seed, now, opts.Customers, ids)
+	g := newGen(opts.Seed, now, opts.Customers, ids, fts != nil)
 	genCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	batches := make(chan *batch, 4)
@@ -210,6 +239,11 @@ func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, 
 
 	var st Stats
 	for b := range batches {
+		if fts != nil {
+			if err := fts.send(ctx, b.ftsStmts); err != nil {
+				return Stats{}, fmt.Errorf("seed: %w", err)
+			}
+		}
 		for _, q := range b.stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return Stats{}, fmt.Errorf("seed: insert: %w", err)
@@ -232,17 +266,8 @@ func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, 
 			return Stats{}, fmt.Errorf("seed: recreate %s %s: %w", d.typ, d.name, err)
 		}
 	}
-	// A big in-memory hash for the rebuild: fewer, larger segments and
-	// so less merging; then the default again for the triggers' small
-	// writes.
-	for _, q := range []string{
-		`INSERT INTO customers_fts (customers_fts, rank) VALUES ('hashsize', 67108864)`,
-		`INSERT INTO customers_fts (customers_fts) VALUES ('rebuild')`,
-		`INSERT INTO customers_fts (customers_fts, rank) VALUES ('hashsize', 1048576)`,
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return Stats{}, fmt.Errorf("seed: rebuild the search index: %w", err)
-		}
+	if err := fillFTS(ctx, tx, fts); err != nil {
+		return Stats{}, err
 	}
 	// A bounded ANALYZE: enough statistics for the planner at a fraction
 	// of a full scan's cost.
@@ -252,13 +277,47 @@ func load(ctx context.Context, tx *sql.Tx, opts Options, now time.Time) (Stats, 
 	return st, nil
 }
 
+// fillFTS fills customers_fts's index: a copy of the scratch build's
+// shadow tables, or a rebuild from the customers table.
+func fillFTS(ctx context.Context, tx *sql.Conn, fts *ftsBuild) error {
+	if fts != nil {
+		if err := fts.wait(); err != nil {
+			return fmt.Errorf("seed: build the search index: %w", err)
+		}
+		for _, t := range fts.shadow {
+			for _, q := range []string{
+				`DELETE FROM main."` + t + `"`,
+				`INSERT INTO main."` + t + `" SELECT * FROM ` + ftsScratchSchema + `."` + t + `"`,
+			} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("seed: copy the search index (%s): %w", t, err)
+				}
+			}
+		}
+		return nil
+	}
+	// A big in-memory hash for the rebuild: fewer, larger segments and
+	// so less merging; then the default again for the triggers' small
+	// writes.
+	for _, q := range []string{
+		`INSERT INTO customers_fts (customers_fts, rank) VALUES ('hashsize', 67108864)`,
+		`INSERT INTO customers_fts (customers_fts) VALUES ('rebuild')`,
+		`INSERT INTO customers_fts (customers_fts, rank) VALUES ('hashsize', 1048576)`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("seed: rebuild the search index: %w", err)
+		}
+	}
+	return nil
+}
+
 type ddlStmt struct{ typ, name, sql string }
 
 // dropForLoad drops the secondary indexes of the bulk tables and the FTS
 // triggers, and returns their exact CREATE statements (as the schema
 // stores them) to run after the load, so whatever the migrations define
 // comes back unchanged.
-func dropForLoad(ctx context.Context, tx *sql.Tx) ([]ddlStmt, error) {
+func dropForLoad(ctx context.Context, tx *sql.Conn) ([]ddlStmt, error) {
 	q := `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (
 		(type = 'index' AND tbl_name IN (` + placeholders(len(bulkTables)) + `) AND name NOT IN (` + placeholders(len(appendIndexes)) + `)) OR
 		(type = 'trigger' AND name IN (` + placeholders(len(ftsTriggers)) + `)))

@@ -144,6 +144,11 @@ func TestInvariants(t *testing.T) {
 			t.Errorf("%s: got %d, want %d", c.name, got, c.want)
 		}
 	}
+	// The search index (built beside the load and copied in) agrees with
+	// the customers table.
+	if _, err := db.Exec(`INSERT INTO customers_fts (customers_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("search index integrity: %v", err)
+	}
 	// Realism: a few disabled customers, some unconfirmed emails, a mean
 	// order count that keeps big seeds fast, every ledger entry type.
 	if d := queryInt(t, db, `SELECT count(*) FROM customers WHERE status = 'disabled'`); d < 1 || d > n/50 {
