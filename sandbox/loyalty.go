@@ -52,31 +52,11 @@ func (s *Server) getLoyalty(w http.ResponseWriter, r *http.Request, _ *caller) e
 }
 
 func (s *Server) getLedger(w http.ResponseWriter, r *http.Request, _ *caller) error {
-	id, err := pathID(r, "id", "customer")
+	p, err := readCustomerPage(s, r, "loyalty_ledger", "ledger", ledgerEntries)
 	if err != nil {
 		return err
 	}
-	f := api.FieldErrors{}
-	page, limit := pageParams(r.URL.Query(), f)
-	if len(f) > 0 {
-		return validationErr(f)
-	}
-	ctx := r.Context()
-	out := api.LedgerPage{Page: page, Limit: limit}
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := customerExists(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM loyalty_ledger WHERE customer_id = ?`, id).Scan(&out.Total); err != nil {
-			return fmt.Errorf("count ledger: %w", err)
-		}
-		out.Ledger, err = ledgerEntries(ctx, tx, id, limit, (page-1)*limit)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return writeData(w, http.StatusOK, out)
+	return writeData(w, http.StatusOK, api.LedgerPage{Ledger: p.rows, Total: p.total, Page: p.page, Limit: p.limit})
 }
 
 // postAdjustment applies a loyalty adjustment exactly once per

@@ -139,31 +139,11 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) err
 }
 
 func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, _ *caller) error {
-	id, err := pathID(r, "id", "customer")
+	p, err := readCustomerPage(s, r, "notes", "notes", recentNotes)
 	if err != nil {
 		return err
 	}
-	f := api.FieldErrors{}
-	page, limit := pageParams(r.URL.Query(), f)
-	if len(f) > 0 {
-		return validationErr(f)
-	}
-	ctx := r.Context()
-	out := api.NoteList{Page: page, Limit: limit}
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := customerExists(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notes WHERE customer_id = ?`, id).Scan(&out.Total); err != nil {
-			return fmt.Errorf("count notes: %w", err)
-		}
-		out.Notes, err = recentNotes(ctx, tx, id, limit, (page-1)*limit)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return writeData(w, http.StatusOK, out)
+	return writeData(w, http.StatusOK, api.NoteList{Notes: p.rows, Total: p.total, Page: p.page, Limit: p.limit})
 }
 
 func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c *caller) error {
