@@ -11,10 +11,6 @@ import (
 // The forms live in package screens/forms; these build them for the
 // profile and the search, and read what they send after a save.
 
-func editForm(c *tui.Common, e *env, cust api.Customer) tui.Screen {
-	return forms.NewEditProfile(c, e.cl, cust)
-}
-
 func adjustForm(c *tui.Common, e *env, cust api.Customer, balance int64) tui.Screen {
 	return forms.NewAdjustLoyalty(c, e.cl, cust, balance)
 }

@@ -10,6 +10,8 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/screens/forms"
+	"frontdesk/screens/session"
 	"frontdesk/tui"
 )
 
@@ -78,6 +80,9 @@ type (
 		seq   int
 		items []activity
 		err   error
+		// auditErr: the audit trail could not be read; the rest of the
+		// timeline is shown without it.
+		auditErr error
 	}
 )
 
@@ -114,26 +119,68 @@ type Profile struct {
 	activity    []activity
 	activityL   load
 	activityCur cursor
+	auditErr    error
+
+	// acting is the session's on-behalf state; others are the live
+	// sessions other agents hold on this customer.
+	acting *session.Acting
+	others []api.AgentSession
 
 	// scroll is the first line shown of the text tabs (overview, notes).
 	scroll [numTabs]int
 
-	bFilter, bCopyID Binding
+	bFilter, bCopyID                     Binding
+	bStart, bEnd, bCoupons, bResetPasswd Binding
 }
 
 func newProfile(c *tui.Common, e *env, id api.ID) *Profile {
 	p := &Profile{c: c, env: e, id: id, ordersPg: 1, ledgerPg: 1, notesPg: 1}
 	p.bFilter = Binding{Keys: []string{"f"}, Help: "filter status", Disabled: p.onTab(tabOrders)}
 	p.bCopyID = Binding{Keys: []string{"Y"}, Help: "copy id"}
+	p.acting = e.actingOn(c)
+	k := c.Keys
+	p.bStart = k.StartSession.With(p.canStart)
+	p.bEnd = k.EndSession.With(p.needActing)
+	p.bCoupons = Binding{Keys: []string{"c"}, Help: "coupons (as the customer)",
+		MinRole: api.RoleAgent, Action: "act on behalf of customers", Disabled: p.needActing}
+	p.bResetPasswd = Binding{Keys: []string{"R"}, Help: "send password reset", Dangerous: true, Mutates: true,
+		MinRole: api.RoleAgent, Action: "act on behalf of customers", Disabled: p.needActing}
 	return p
 }
+
+// Acting reports whether the agent acts as this customer right now.
+func (p *Profile) Acting() bool { return p.acting.ActiveFor(p.id) }
+
+func (p *Profile) canStart() string {
+	if r := p.needCustomer(); r != "" {
+		return r
+	}
+	if p.Acting() {
+		return "already acting for this customer: O ends it"
+	}
+	return ""
+}
+
+func (p *Profile) needActing() string {
+	if !p.Acting() {
+		return "only while acting for this customer (o starts it)"
+	}
+	return ""
+}
+
+// customerClient reads the customer: while acting for them, as the
+// customer (their token, their own view); otherwise as the agent.
+func (p *Profile) customerClient() forms.Client { return p.acting.Client(p.env.cl) }
 
 // ID is the customer's id.
 func (p *Profile) ID() api.ID { return p.id }
 
 // Init loads the customer and the points balance: the overview shows
 // both, and the adjust form needs the balance.
-func (p *Profile) Init() tea.Cmd { return tea.Batch(p.fetchCustomer(), p.fetchLoyalty()) }
+// It also asks whether another agent is acting for the customer.
+func (p *Profile) Init() tea.Cmd {
+	return tea.Batch(p.fetchCustomer(), p.fetchLoyalty(), p.acting.CheckOthers(p.id))
+}
 
 // Close cancels every request in flight.
 func (p *Profile) Close() {
@@ -217,7 +264,13 @@ func (p *Profile) ShortHelp() []Binding {
 	case tabNotes:
 		b = append(b, k.Note.With(p.needCustomer))
 	}
-	return append(b, k.Edit.With(p.needCustomer), k.Copy.WithHelp("copy email"), k.Refresh)
+	b = append(b, k.Edit.With(p.needCustomer), k.Copy.WithHelp("copy email"), k.Refresh)
+	// Last, so a narrow footer drops them first: the line under the tabs
+	// repeats them while acting, and ? lists them always.
+	if p.Acting() {
+		return append(b, p.bEnd, p.bCoupons, p.bResetPasswd)
+	}
+	return append(b, p.bStart)
 }
 
 // FullHelp is every binding; the shell refuses disabled ones with their
@@ -231,6 +284,7 @@ func (p *Profile) FullHelp() [][]Binding {
 			k.Edit.With(p.needCustomer), k.Adjust.With(p.needLoyalty), k.Note.With(p.needCustomer), k.New,
 			k.Copy.WithHelp("copy email").With(p.needCustomer), p.bCopyID, k.Refresh,
 		},
+		{p.bStart, p.bEnd, p.bCoupons, p.bResetPasswd},
 	}
 }
 
@@ -300,8 +354,35 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return p, p.failed("load activity", msg.err)
 		}
-		p.activity = msg.items
+		p.activity, p.auditErr = msg.items, msg.auditErr
 		p.activityCur.clamp(len(p.activity), p.tableRows())
+		if msg.auditErr != nil && !errors.Is(msg.auditErr, context.Canceled) {
+			p.c.Logger.Warn("load audit trail", "customer", p.id, "err", msg.auditErr)
+		}
+
+	case session.OthersMsg:
+		if msg.CustomerID != p.id {
+			return p, nil
+		}
+		if msg.Err != nil {
+			// Only a hint: the profile works without it.
+			p.c.Logger.Warn("list agent sessions", "customer", p.id, "err", msg.Err)
+			return p, nil
+		}
+		p.others = msg.Sessions
+	case session.StartedMsg, session.EndedMsg:
+		// Read the customer again as whom the agent now is (the
+		// customer, or the agent again), and the trail that recorded it.
+		if sessionCustomer(msg) != p.id {
+			return p, nil
+		}
+		p.activityL.stale()
+		return p, tea.Batch(p.fetchCustomer(), p.ensure(p.tab))
+	case session.PasswordResetSentMsg:
+		if msg.CustomerID == p.id {
+			p.activityL.stale()
+			return p, p.ensure(p.tab)
+		}
 	default:
 		return p, p.saved(msg)
 	}
@@ -378,8 +459,17 @@ func (p *Profile) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(p.fetchOrders(), tui.Info("orders: "+name))
 	case c.Fires(msg, k.Refresh):
 		return p.refresh()
+	case c.Fires(msg, p.bStart):
+		return tui.Push(p.acting.StartForm(p.id, p.cust.Name()))
+	case c.Fires(msg, p.bEnd):
+		return p.acting.End()
+	case c.Fires(msg, p.bCoupons):
+		return tui.Push(session.NewCoupons(p.c, p.acting))
+	case c.Fires(msg, p.bResetPasswd):
+		return tui.Push(session.NewPasswordReset(p.c, p.acting))
 	case c.Fires(msg, k.Edit.With(p.needCustomer)):
-		return tui.Push(editForm(p.c, p.env, p.cust))
+		// While acting, the form saves through the customer scope.
+		return tui.Push(forms.NewEditProfile(p.c, p.customerClient(), p.cust))
 	case c.Fires(msg, k.Adjust.With(p.needLoyalty)):
 		return tui.Push(adjustForm(p.c, p.env, p.cust, p.loyalty.PointsBalance))
 	case c.Fires(msg, k.Note.With(p.needCustomer)):
@@ -582,7 +672,7 @@ func (p *Profile) click(msg tea.MouseClickMsg) tea.Cmd {
 // the screen and a sequence number.
 
 func (p *Profile) fetchCustomer() tea.Cmd {
-	cl, id := p.env.cl, p.id
+	cl, id := p.customerClient(), p.id
 	return p.custL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
 		cust, err := cl.GetCustomer(ctx, id)
 		return customerLoadedMsg{p: p, seq: seq, cust: cust, err: err}
@@ -622,28 +712,45 @@ func (p *Profile) fetchNotes() tea.Cmd {
 	})
 }
 
-// fetchActivity asks for the newest orders, ledger entries and notes at
-// once and merges them into one timeline.
+// fetchActivity asks for the newest orders, ledger entries, notes and
+// audit rows at once and merges them into one timeline. The audit trail
+// is not essential: if it cannot be read, the rest is shown and the tab
+// says so.
 func (p *Profile) fetchActivity() tea.Cmd {
-	cl, id := p.env.cl, p.id
+	cl, id, name := p.env.cl, p.id, p.cust.Name()
 	return p.activityL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
 		var (
 			wg      sync.WaitGroup
 			orders  api.OrderList
 			ledger  api.LedgerPage
 			notes   api.NoteList
+			audit   api.AuditPage
 			errs    [3]error
+			auditE  error
 			perKind = activityPerKind
 		)
 		wg.Go(func() { orders, errs[0] = cl.ListOrders(ctx, id, client.OrderParams{Page: 1, Limit: perKind}) })
 		wg.Go(func() { ledger, errs[1] = cl.ListLedger(ctx, id, 1, perKind) })
 		wg.Go(func() { notes, errs[2] = cl.ListNotes(ctx, id, 1, perKind) })
+		wg.Go(func() { audit, auditE = cl.ListAudit(ctx, client.AuditParams{CustomerID: id, Limit: perKind}) })
 		wg.Wait()
 		for _, err := range errs {
 			if err != nil {
 				return activityLoadedMsg{p: p, seq: seq, err: err}
 			}
 		}
-		return activityLoadedMsg{p: p, seq: seq, items: mergeActivity(orders.Orders, ledger.Ledger, notes.Notes)}
+		items := withAudit(mergeActivity(orders.Orders, ledger.Ledger, notes.Notes), audit.Entries, name)
+		return activityLoadedMsg{p: p, seq: seq, items: items, auditErr: auditE}
 	})
+}
+
+// sessionCustomer is the customer a StartedMsg or EndedMsg is about.
+func sessionCustomer(msg tea.Msg) api.ID {
+	switch m := msg.(type) {
+	case session.StartedMsg:
+		return m.CustomerID
+	case session.EndedMsg:
+		return m.CustomerID
+	}
+	return ""
 }

@@ -44,7 +44,7 @@ var activityColumns = []column{
 	{title: "When", min: 16},
 	{title: "Kind", min: 6},
 	{title: "What", min: 20, weight: 5},
-	{title: "By", min: 10, max: 24, weight: 1, drop: 1},
+	{title: "By", min: 10, max: 40, weight: 2, drop: 1},
 }
 
 func (p *Profile) bodyHeight() int { return max(0, p.height-profileHeadLines) }
@@ -56,7 +56,7 @@ func (p *Profile) View() string {
 		return ""
 	}
 	lines := make([]string, 0, p.height)
-	lines = append(lines, p.headLine(), p.tabsLine(), "")
+	lines = append(lines, p.headLine(), p.tabsLine(), p.sessionLine())
 	switch p.tab {
 	case tabOrders:
 		lines = p.ordersView(lines)
@@ -99,6 +99,31 @@ func (p *Profile) headLine() string {
 	left += st.Muted.Render(rest)
 	used += sanitize.Width(rest)
 	return left + strings.Repeat(" ", max(1, p.width-used-rightW)) + st.Muted.Render(sanitize.Truncate(right, p.width))
+}
+
+// sessionLine is the line under the tabs: who else is acting for this
+// customer (their session is live; two agents acting at once confuse the
+// customer), or that this view is the customer's own while acting.
+// Empty otherwise.
+func (p *Profile) sessionLine() string {
+	st := p.c.Styles
+	var text string
+	switch {
+	case len(p.others) > 0:
+		o := p.others[0]
+		text = "⚠ " + agentName(o.AgentName, o.AgentID) + " (agent " + o.AgentID + ") is already acting for this customer"
+		if n := len(p.others) - 1; n > 0 {
+			text += " (and " + itoa(n) + " more)"
+		}
+		if p.Acting() {
+			text += " · you too"
+		}
+		return st.Warning.Render(sanitize.Truncate(text, p.width))
+	case p.Acting():
+		text = "You see what the customer sees · c coupons · R password reset · O stops acting"
+		return st.Muted.Render(sanitize.Truncate(text, p.width))
+	}
+	return ""
 }
 
 // tabLabel is how tab t is labelled: its number key and name.
@@ -255,7 +280,10 @@ func (p *Profile) activityView(lines []string) []string {
 			return lines
 		}
 	} else {
-		left := money.Int(int64(len(p.activity))) + " events: the newest orders, points and notes"
+		left := money.Int(int64(len(p.activity))) + " events: the newest orders, points, notes and audit trail"
+		if p.auditErr != nil {
+			left = money.Int(int64(len(p.activity))) + " events: orders, points, notes (audit trail unavailable: " + p.auditErr.Error() + ")"
+		}
 		lines = append(lines, statusLine(st, left, "enter opens an order", p.width))
 	}
 	if len(p.activity) == 0 {
