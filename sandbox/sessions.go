@@ -237,9 +237,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, c *caller)
 			sid, id, c.AgentID, c.KeyID, in.Reason, in.Ticket, formatTime(now), formatTime(exp), formatTime(maxExp)); err != nil {
 			return fmt.Errorf("save agent session: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_session_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
-			hashSecret(token), sid, formatTime(now), formatTime(exp)); err != nil {
-			return fmt.Errorf("save session token: %w", err)
+		if err := issueToken(ctx, tx, sid, token, now, exp); err != nil {
+			return err
 		}
 		after := map[string]any{"session_id": sid, "reason": in.Reason, "expires_at": formatTime(exp)}
 		if in.Ticket != "" {
@@ -267,29 +266,20 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 	token := newSessionToken()
 	var out api.AgentSession
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var (
-			agentID, expires, maxExp string
-			customerID               int64
-			endedAt                  sql.NullString
-		)
-		err := tx.QueryRowContext(ctx, `SELECT agent_id, customer_id, expires_at, max_expires_at, ended_at FROM agent_sessions WHERE id = ?`, sid).
-			Scan(&agentID, &customerID, &expires, &maxExp, &endedAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("agent session", strconv.Quote(truncate(sid, 40)))
-		}
+		st, err := loadSessionState(ctx, tx, sid)
 		if err != nil {
-			return fmt.Errorf("load agent session: %w", err)
+			return err
 		}
-		if agentID != c.AgentID {
+		if st.agentID != c.AgentID {
 			return errf(http.StatusForbidden, api.CodeForbidden,
 				"session %s belongs to another agent; only the agent who started it can refresh it", sid)
 		}
-		if endedAt.Valid {
+		if st.endedAt.Valid {
 			return errf(http.StatusUnprocessableEntity, api.CodeSessionEnded,
 				"session %s was ended and cannot be refreshed; start a new one", sid)
 		}
 		now := s.now()
-		capAt, err := parseTime(maxExp)
+		capAt, err := parseTime(st.maxExpires)
 		if err != nil {
 			return err
 		}
@@ -298,7 +288,7 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 				"session %s has reached its %s limit (it started at %s); start a new one with a fresh reason",
 				sid, api.SessionMaxAge, capAt.Add(-api.SessionMaxAge).Format(time.RFC3339))
 		}
-		exp, err := parseTime(expires)
+		exp, err := parseTime(st.expires)
 		if err != nil {
 			return err
 		}
@@ -311,15 +301,14 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 		if _, err := tx.ExecContext(ctx, `UPDATE agent_session_tokens SET expires_at = min(expires_at, ?) WHERE session_id = ?`, grace, sid); err != nil {
 			return fmt.Errorf("retire old session tokens: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_session_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
-			hashSecret(token), sid, formatTime(now), formatTime(newExp)); err != nil {
-			return fmt.Errorf("save session token: %w", err)
+		if err := issueToken(ctx, tx, sid, token, now, newExp); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE agent_sessions SET expires_at = ? WHERE id = ?`, formatTime(newExp), sid); err != nil {
 			return fmt.Errorf("extend agent session: %w", err)
 		}
-		if err := s.audit(ctx, tx, r, c, api.ActionSessionRefresh, customerID, sid,
-			map[string]any{"expires_at": expires}, map[string]any{"expires_at": formatTime(newExp)}); err != nil {
+		if err := s.audit(ctx, tx, r, c, api.ActionSessionRefresh, st.customerID, sid,
+			map[string]any{"expires_at": st.expires}, map[string]any{"expires_at": formatTime(newExp)}); err != nil {
 			return err
 		}
 		out, err = loadSession(ctx, tx, sid)
@@ -339,43 +328,66 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) e
 	sid := r.PathValue("sid")
 	ctx := r.Context()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var (
-			agentID, expires string
-			customerID       int64
-			endedAt          sql.NullString
-		)
-		err := tx.QueryRowContext(ctx, `SELECT agent_id, customer_id, expires_at, ended_at FROM agent_sessions WHERE id = ?`, sid).
-			Scan(&agentID, &customerID, &expires, &endedAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("agent session", strconv.Quote(truncate(sid, 40)))
-		}
+		st, err := loadSessionState(ctx, tx, sid)
 		if err != nil {
-			return fmt.Errorf("load agent session: %w", err)
+			return err
 		}
-		if agentID != c.AgentID && !api.RoleAtLeast(c.Role, api.RoleSupervisor) {
+		if st.agentID != c.AgentID && !api.RoleAtLeast(c.Role, api.RoleSupervisor) {
 			return errf(http.StatusForbidden, api.CodeForbidden,
 				"session %s belongs to another agent; only they or a supervisor can end it", sid)
 		}
 		now := s.now()
-		exp, err := parseTime(expires)
+		exp, err := parseTime(st.expires)
 		if err != nil {
 			return err
 		}
-		if endedAt.Valid || !now.Before(exp) {
+		if st.endedAt.Valid || !now.Before(exp) {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE agent_sessions SET ended_at = ?, ended_by = ? WHERE id = ?`,
 			formatTime(now), c.AgentID, sid); err != nil {
 			return fmt.Errorf("end agent session: %w", err)
 		}
-		return s.audit(ctx, tx, r, c, api.ActionSessionEnd, customerID, sid,
-			map[string]any{"expires_at": expires},
+		return s.audit(ctx, tx, r, c, api.ActionSessionEnd, st.customerID, sid,
+			map[string]any{"expires_at": st.expires},
 			map[string]any{"ended_at": formatTime(now), "ended_by": c.AgentID})
 	})
 	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// sessionState is what refreshing or ending a session decides on.
+type sessionState struct {
+	agentID, expires, maxExpires string
+	customerID                   int64
+	endedAt                      sql.NullString
+}
+
+// loadSessionState reads session sid for a refresh or an end: a 404
+// names the session when there is none.
+func loadSessionState(ctx context.Context, q querier, sid string) (sessionState, error) {
+	var st sessionState
+	err := q.QueryRowContext(ctx, `SELECT agent_id, customer_id, expires_at, max_expires_at, ended_at FROM agent_sessions WHERE id = ?`, sid).
+		Scan(&st.agentID, &st.customerID, &st.expires, &st.maxExpires, &st.endedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, notFound("agent session", strconv.Quote(truncate(sid, 40)))
+	}
+	if err != nil {
+		return st, fmt.Errorf("load agent session: %w", err)
+	}
+	return st, nil
+}
+
+// issueToken stores token (hashed) for session sid, issued now and
+// valid until exp.
+func issueToken(ctx context.Context, q querier, sid, token string, now, exp time.Time) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO agent_session_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
+		hashSecret(token), sid, formatTime(now), formatTime(exp)); err != nil {
+		return fmt.Errorf("save session token: %w", err)
+	}
 	return nil
 }
 
