@@ -214,8 +214,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, c *caller)
 	ctx := r.Context()
 	token := newSessionToken()
 	sid := newSessionID()
-	var out api.AgentSession
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeSession(ctx, w, http.StatusCreated, sid, token, func(tx *sql.Tx) error {
 		var status string
 		err := tx.QueryRowContext(ctx, `SELECT status FROM customers WHERE id = ?`, id).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -244,17 +243,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, c *caller)
 		if in.Ticket != "" {
 			after["ticket"] = in.Ticket
 		}
-		if err := s.audit(ctx, tx, r, c, api.ActionSessionStart, id, sid, nil, after); err != nil {
-			return err
-		}
-		out, err = loadSession(ctx, tx, sid)
-		return err
+		return s.audit(ctx, tx, r, c, api.ActionSessionStart, id, sid, nil, after)
 	})
-	if err != nil {
-		return err
-	}
-	out.Token = token
-	return writeData(w, http.StatusCreated, out)
 }
 
 // refreshSession answers POST /agent-sessions/{sid}/refresh: a new token
@@ -264,8 +254,7 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 	sid := r.PathValue("sid")
 	ctx := r.Context()
 	token := newSessionToken()
-	var out api.AgentSession
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeSession(ctx, w, http.StatusOK, sid, token, func(tx *sql.Tx) error {
 		st, err := loadSessionState(ctx, tx, sid)
 		if err != nil {
 			return err
@@ -307,18 +296,9 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 		if _, err := tx.ExecContext(ctx, `UPDATE agent_sessions SET expires_at = ? WHERE id = ?`, formatTime(newExp), sid); err != nil {
 			return fmt.Errorf("extend agent session: %w", err)
 		}
-		if err := s.audit(ctx, tx, r, c, api.ActionSessionRefresh, st.customerID, sid,
-			map[string]any{"expires_at": st.expires}, map[string]any{"expires_at": formatTime(newExp)}); err != nil {
-			return err
-		}
-		out, err = loadSession(ctx, tx, sid)
-		return err
+		return s.audit(ctx, tx, r, c, api.ActionSessionRefresh, st.customerID, sid,
+			map[string]any{"expires_at": st.expires}, map[string]any{"expires_at": formatTime(newExp)})
 	})
-	if err != nil {
-		return err
-	}
-	out.Token = token
-	return writeData(w, http.StatusOK, out)
 }
 
 // endSession answers DELETE /agent-sessions/{sid}: revoke, idempotently.
@@ -357,6 +337,26 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) e
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// writeSession runs fn, which issues token for session sid, in a write
+// transaction that then loads the session as stored, and answers with
+// it and the token: the only answer that ever carries a token.
+func (s *Server) writeSession(ctx context.Context, w http.ResponseWriter, status int, sid, token string, fn func(tx *sql.Tx) error) error {
+	var out api.AgentSession
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var err error
+		out, err = loadSession(ctx, tx, sid)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	out.Token = token
+	return writeData(w, status, out)
 }
 
 // sessionState is what refreshing or ending a session decides on.
