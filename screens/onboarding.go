@@ -66,6 +66,7 @@ var (
 // onbField is one line of the onboarding form.
 type onbField struct {
 	label string
+	title string // the title last given to the huh field
 	f     huh.Field
 	check func() string // what is wrong now ("" if nothing)
 	input bool
@@ -160,7 +161,11 @@ func (s *onboardingScreen) build() {
 	if s.cfg.Sandbox != nil {
 		opts = append(opts, choiceSandbox)
 	}
-	act := &onbField{label: "",
+	actLabel := "Connect (enter)"
+	if s.cfg.Sandbox != nil {
+		actLabel = "Connect, or try the sandbox (←/→ choose, enter)"
+	}
+	act := &onbField{label: actLabel,
 		f: huh.NewSelect[string]().Options(huh.NewOptions(opts...)...).Value(&s.choice).Inline(true)}
 	s.fields = []*onbField{url, key, secret, name, prod, ro, act}
 	hf := make([]huh.Field, len(s.fields))
@@ -182,6 +187,7 @@ func errText(err error) string {
 // titles puts each field's problem in its title, so it sits on the field
 // and changes as the agent types.
 func (s *onboardingScreen) titles() {
+	changed := false
 	for _, f := range s.fields {
 		t := f.label
 		if f.check != nil {
@@ -189,6 +195,10 @@ func (s *onboardingScreen) titles() {
 				t += s.c.Styles.Error.Render("  ✗ " + sanitize.Line(p))
 			}
 		}
+		if t == f.title {
+			continue
+		}
+		f.title, changed = t, true
 		switch x := f.f.(type) {
 		case *huh.Input:
 			x.Title(t)
@@ -198,7 +208,14 @@ func (s *onboardingScreen) titles() {
 			x.Title(t)
 		}
 	}
+	if changed {
+		// huh builds its view in Update: a changed title needs one.
+		s.form.Update(onbRepaintMsg{})
+	}
 }
+
+// onbRepaintMsg makes huh rebuild its view; no field reacts to it.
+type onbRepaintMsg struct{}
 
 func (s *onboardingScreen) resize() {
 	if s.width <= 0 {
