@@ -22,7 +22,7 @@ func FuzzCustomersQuery(f *testing.F) {
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, q string, sortIdx, pg uint8) {
 		p := Params{Query: q, Sort: api.Sorts[int(sortIdx)%len(api.Sorts)], Page: int(pg%5) + 1, Limit: 9}
-		for _, tune := range []tuning{{exactCap: api.TotalExactCap, walkMin: 2000, walkFactor: 4}, tight} {
+		for _, tune := range []tuning{{exactCap: api.TotalExactCap, walkMin: 2000, walkFactor: 4}, tight, shortWalk} {
 			exactCap := tune.exactCap
 			got, err := customersTuned(ctx, db, p, tune)
 			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {

@@ -156,27 +156,47 @@ func match(tokens []token) predicate {
 }
 
 // ftsQuery is the FTS5 MATCH expression for the long tokens: the AND of
-// one phrase per token. The trigram index matches a
-// superset of what LIKE matches (it folds case beyond ASCII), so its rows
-// are candidates that match() then confirms; for ASCII words they are
-// exactly the matches.
+// one phrase per token. The trigram index matches a superset of what LIKE
+// matches (it folds case beyond ASCII), so its rows are candidates that
+// match() then confirms; for ASCII words they are exactly the matches.
 func ftsQuery(tokens []token) string {
-	return ftsExpr(tokens, false)
+	var parts []string
+	for _, t := range tokens {
+		if !t.long {
+			continue
+		}
+		base, ok := ftsBase(t)
+		if !ok {
+			parts = append(parts, "("+ftsString(t.text)+" OR "+ftsString(t.phoneAlts[0])+")")
+			continue
+		}
+		parts = append(parts, ftsString(base))
+	}
+	return strings.Join(parts, " AND ")
 }
 
-// looseFTSQuery is a cheaper superset of ftsQuery: a word longer than
-// looseMinRunes becomes the AND of a few of its trigrams instead of the
-// phrase of all of them. A phrase of a long word makes FTS5 step through
-// the doclists and positions of every trigram, common ones such as
-// "ail" and ".co" of an email included, which costs tens of milliseconds
-// over a million rows; four trigrams from the front of the word find a
-// handful of candidates in about a millisecond.
-//
-// It is worth it for queries that are likely selective — several words (a
-// full name) or a long word (an email) — and skipped for one short word
-// (a surname, a fragment), which is likely broad: its loose form would
-// just add a second trip through the same common trigrams.
-func looseFTSQuery(tokens []token) string {
+// ftsBase is the text to look up for a long word. A long word with phone
+// forms is a local number "0712…", whose form "+254712…" shares every
+// trigram but the first with it: the word without its 0 finds both,
+// without walking the doclists of "+25" and "254" that every phone has.
+// ok is false for a word too short for that.
+func ftsBase(t token) (base string, ok bool) {
+	if len(t.phoneAlts) == 0 {
+		return t.text, true
+	}
+	if len(t.text) < 4 {
+		return "", false
+	}
+	return t.text[1:], true
+}
+
+// wantsLoose reports whether a loose query (see looseTrigrams) is worth
+// trying first: for several words (a full name) or a long word (an email,
+// a phone number) the answer is likely selective and the phrase query
+// slow, because FTS5 steps through the doclists and positions of every
+// trigram, common ones such as "ien" or ".co" included. One short word (a
+// surname, a fragment) is likely broad and keeps its exact phrase.
+func wantsLoose(tokens []token) bool {
 	long, longest := 0, 0
 	for _, t := range tokens {
 		if t.long {
@@ -184,58 +204,54 @@ func looseFTSQuery(tokens []token) string {
 			longest = max(longest, utf8.RuneCountInString(t.text))
 		}
 	}
-	if long < 2 && longest <= looseSingleMaxRunes {
-		return ftsQuery(tokens)
-	}
-	return ftsExpr(tokens, true)
+	return long >= 2 || longest > looseSingleMaxRunes
 }
 
 // looseSingleMaxRunes: a query with one long word up to this length keeps
 // its phrase.
 const looseSingleMaxRunes = 8
 
-// looseMinRunes: words up to this length keep their phrase (at most three
-// trigrams).
-const looseMinRunes = 5
-
-// maxLooseTrigrams bounds the trigrams a loose word contributes.
-const maxLooseTrigrams = 4
-
-func ftsExpr(tokens []token, loose bool) string {
-	var parts []string
+// looseTrigrams lists the trigrams a loose query picks from: for each long
+// word its non-overlapping trigrams from the start and its last one,
+// without repeats (ignoring ASCII case, as the index does). Any of them
+// ANDed together match a superset of the phrases.
+func looseTrigrams(tokens []token) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(r []rune) {
+		t := string(r)
+		if k := asciiLower(t); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
 	for _, t := range tokens {
 		if !t.long {
 			continue
 		}
-		base := t.text
-		if len(t.phoneAlts) > 0 {
-			// A long word with phone forms is a local number "0712…",
-			// whose form "+254712…" shares every trigram but the first
-			// with it: the word without its 0 finds both, without
-			// walking the doclists of "+25" and "254" that every phone
-			// has.
-			if len(base) < 4 {
-				parts = append(parts, "("+ftsString(base)+" OR "+ftsString(t.phoneAlts[0])+")")
-				continue
-			}
-			base = base[1:]
-		}
-		if r := []rune(base); loose && len(r) > looseMinRunes {
-			// Non-overlapping trigrams from the start, then the last one
-			// if the front ones did not reach the end.
-			var tri []string
-			for i := 0; i+3 <= len(r) && len(tri) < maxLooseTrigrams; i += 3 {
-				tri = append(tri, ftsString(string(r[i:i+3])))
-			}
-			if covered := 3 * len(tri); covered < len(r) && len(tri) < maxLooseTrigrams {
-				tri = append(tri, ftsString(string(r[len(r)-3:])))
-			}
-			parts = append(parts, tri...)
+		base, ok := ftsBase(t)
+		if !ok {
 			continue
 		}
-		parts = append(parts, ftsString(base))
+		r := []rune(base)
+		for i := 0; i+3 <= len(r); i += 3 {
+			add(r[i : i+3])
+		}
+		if len(r)%3 != 0 {
+			add(r[len(r)-3:])
+		}
 	}
-	return strings.Join(parts, " AND ")
+	return out
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // prefixRange returns [lo, hi) such that, under SQLite's NOCASE collation

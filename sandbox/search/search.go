@@ -30,10 +30,12 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"frontdesk/api"
@@ -183,9 +185,8 @@ type candidates struct {
 }
 
 // candidatesFor picks the index: the trigram index when a word has three
-// characters or more, else the prefix indexes on one short word. It
-// returns the statements to try, cheapest (loosest) first.
-func candidatesFor(tokens []token) []candidates {
+// characters or more, else the prefix indexes on one short word.
+func candidatesFor(tokens []token) candidates {
 	if q := ftsQuery(tokens); q != "" {
 		exact := true
 		for _, t := range tokens {
@@ -193,12 +194,7 @@ func candidatesFor(tokens []token) []candidates {
 				exact = false
 			}
 		}
-		const fts = `SELECT rowid AS id FROM customers_fts WHERE customers_fts MATCH ?`
-		strict := candidates{sql: fts, args: []any{q}, exact: exact}
-		if loose := looseFTSQuery(tokens); loose != q {
-			return []candidates{{sql: fts, args: []any{loose}}, strict}
-		}
-		return []candidates{strict}
+		return ftsCandidates(q, exact)
 	}
 	// Only short words: the longest one's prefix on each column's index.
 	t := tokens[0]
@@ -237,7 +233,15 @@ func candidatesFor(tokens []token) []candidates {
 		u.args = append(u.args, p.args...)
 	}
 	u.sql = strings.Join(sqls, " UNION ")
-	return []candidates{u}
+	return u
+}
+
+func ftsCandidates(expr string, exact bool) candidates {
+	return candidates{
+		sql:   `SELECT rowid AS id FROM customers_fts WHERE customers_fts MATCH ?`,
+		args:  []any{expr},
+		exact: exact,
+	}
 }
 
 // countCandidates counts cand's rows, no further than limit. A union is
@@ -313,22 +317,61 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 
 	// Selective: some candidate set within the cap. Sort it, count it.
 	m := match(tokens)
-	var cand candidates
-	for _, cand = range candidatesFor(tokens) {
-		if len(cand.parts) == 0 {
-			res, ok, err := selective(ctx, db, s, cand, m, limit, offset, exactCap)
-			if err != nil || ok {
-				return res, err
-			}
-			continue
-		}
-		n, err := countCandidates(ctx, db, cand, exactCap+1)
+	cand := candidatesFor(tokens)
+	var maxID int64
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM customers`).Scan(&maxID); err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	likelyBroad := true
+	switch {
+	case len(cand.parts) > 0:
+		// Prefix ranges: count each index range, cheap.
+	case wantsLoose(tokens):
+		loose, expected, err := looseQuery(ctx, db, tokens, maxID)
 		if err != nil {
 			return Result{}, err
 		}
-		if n <= exactCap {
+		if loose != "" && expected <= float64(exactCap) {
+			res, ok, err := selective(ctx, db, s, ftsCandidates(loose, false), m, limit, offset, exactCap)
+			if err != nil || ok {
+				return res, err
+			}
+		}
+	default:
+		est, err := probe(ctx, db, cand.args[0].(string), maxID)
+		if err != nil {
+			return Result{}, err
+		}
+		likelyBroad = est > 2*float64(exactCap) || cand.exact && walkCheaper(est, limit, offset, maxID)
+	}
+	if !likelyBroad {
+		res, ok, err := selective(ctx, db, s, cand, m, limit, offset, exactCap)
+		if err != nil || ok {
+			return res, err
+		}
+	}
+	n, err := countCandidates(ctx, db, cand, exactCap+1)
+	if err != nil {
+		return Result{}, err
+	}
+	if n <= exactCap {
+		if !cand.exact || !walkCheaper(float64(n), limit, offset, maxID) {
 			return sortCandidates(ctx, db, s, cand, m, limit, offset, true)
 		}
+		// Thousands of exact candidates: their count is the total, and
+		// walking the sort index finds the page sooner than sorting them.
+		ids, ok, err := walk(ctx, db, s, m, limit, offset, maxID, float64(n), tune)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			r, err := sortCandidates(ctx, db, s, cand, m, limit, offset, false)
+			if err != nil {
+				return Result{}, err
+			}
+			ids = r.IDs
+		}
+		return Result{IDs: ids, Total: n}, nil
 	}
 
 	// Broad. The total: the candidates' count when it is exact, else the
@@ -345,7 +388,7 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 			total, estimate = c, false
 		}
 	}
-	ids, ok, err := walk(ctx, db, s, m, limit, offset, tune)
+	ids, ok, err := walk(ctx, db, s, m, limit, offset, maxID, float64(exactCap+1), tune)
 	if err != nil {
 		return Result{}, err
 	}
@@ -460,6 +503,72 @@ func sortCandidates(ctx context.Context, db *sql.DB, s sortSpec, cand candidates
 	return res, nil
 }
 
+// probeDepth is how many matches probe reads.
+const probeDepth = 64
+
+// probe estimates how many rows the FTS expression matches from where its
+// probeDepth-th match lies: the index returns matches in rowid order and
+// customer ids are dense, so k matches among the first r ids suggest
+// k·maxID/r in all. Fewer than probeDepth matches are counted exactly.
+// It reads at most probeDepth matches.
+func probe(ctx context.Context, db *sql.DB, expr string, maxID int64) (float64, error) {
+	var n int
+	var last int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(rowid), 0) FROM
+		(SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?)`, expr, probeDepth).Scan(&n, &last); err != nil {
+		return 0, fmt.Errorf("search: probe: %w", err)
+	}
+	if n < probeDepth || last <= 0 {
+		return float64(n), nil
+	}
+	return float64(n) * float64(max(maxID, last)) / float64(last), nil
+}
+
+// Bounds of a loose query.
+const (
+	maxProbes         = 12
+	maxLooseTrigrams  = 3
+	commonTrigramRate = 0.1 // a trigram in more rows than this adds little
+)
+
+// looseQuery builds the loose FTS query: the AND of the rarest few of the
+// words' trigrams (see looseTrigrams), their rarity probed. expected is
+// the number of candidates it would yield if the trigrams were
+// independent. A handful of probes costs well under a millisecond; a
+// phrase over a million rows that includes common trigrams costs tens.
+func looseQuery(ctx context.Context, db *sql.DB, tokens []token, maxID int64) (expr string, expected float64, err error) {
+	tris := looseTrigrams(tokens)
+	if len(tris) > maxProbes {
+		tris = tris[:maxProbes]
+	}
+	if len(tris) == 0 || maxID <= 0 {
+		return "", 0, nil
+	}
+	type rated struct {
+		tri string
+		n   float64
+	}
+	rs := make([]rated, len(tris))
+	for i, t := range tris {
+		n, err := probe(ctx, db, ftsString(t), maxID)
+		if err != nil {
+			return "", 0, err
+		}
+		rs[i] = rated{t, n}
+	}
+	slices.SortStableFunc(rs, func(a, b rated) int { return cmp.Compare(a.n, b.n) })
+	parts := []string{ftsString(rs[0].tri)}
+	expected = rs[0].n
+	for _, r := range rs[1:] {
+		if len(parts) == maxLooseTrigrams || r.n > commonTrigramRate*float64(maxID) {
+			break
+		}
+		parts = append(parts, ftsString(r.tri))
+		expected *= r.n / float64(maxID)
+	}
+	return strings.Join(parts, " AND "), expected, nil
+}
+
 // qualify prefixes the sort columns with the customers alias c.
 func qualify(orderBy string) string {
 	parts := strings.Split(orderBy, ", ")
@@ -469,19 +578,22 @@ func qualify(orderBy string) string {
 	return strings.Join(parts, ", ")
 }
 
+// walkCheaper reports whether, for n matches among maxID rows, walking
+// the sort index to the page ((offset+limit)·maxID/n rows on average)
+// reads fewer rows than sorting all n matches.
+func walkCheaper(n float64, limit, offset int, maxID int64) bool {
+	return n*n > float64(offset+limit)*float64(maxID)
+}
+
 // walk reads customers in sort order through the sort's index, confirms
 // each, and stops when the page is full or after a budget of rows. ok is
 // false when the budget ran out first.
 //
-// A broad query matches more than exactCap of the table's N rows, so on
-// average a page needs (offset+limit)·N/exactCap rows; the budget allows
-// four times that (at least 2000 rows).
-func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offset int, tune tuning) (ids []int64, ok bool, err error) {
-	var maxID int64
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM customers`).Scan(&maxID); err != nil {
-		return nil, false, fmt.Errorf("search: %w", err)
-	}
-	need := float64(offset+limit) * float64(maxID) / float64(tune.exactCap) * tune.walkFactor
+// With matches matches among the table's N rows, a page needs
+// (offset+limit)·N/matches rows on average; the budget allows
+// tune.walkFactor times that (at least tune.walkMin rows).
+func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offset int, maxID int64, matches float64, tune tuning) (ids []int64, ok bool, err error) {
+	need := float64(offset+limit) * float64(maxID) / max(matches, 1) * tune.walkFactor
 	budget := int(min(max(need, float64(tune.walkMin)), 200000))
 	q := `SELECT c.id FROM (SELECT id, email, first_name, last_name, phone, ` + s.keyCols + `
 			FROM customers ORDER BY ` + s.orderBy + ` LIMIT ?) AS c

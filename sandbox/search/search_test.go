@@ -85,6 +85,10 @@ var queries = []string{
 // estimate, an index walk that runs out of budget, the fallback sort.
 var tight = tuning{exactCap: 12, walkMin: 20, walkFactor: 0.3}
 
+// shortWalk keeps the real cap but a small walk budget, so the walk over
+// thousands of exact candidates runs out and falls back too.
+var shortWalk = tuning{exactCap: api.TotalExactCap, walkMin: 20, walkFactor: 0.3}
+
 func compare(t *testing.T, db *sql.DB, p Params, exactCap int) {
 	t.Helper()
 	compareTuned(t, db, p, tuning{exactCap: exactCap, walkMin: 2000, walkFactor: 4})
@@ -129,6 +133,7 @@ func TestMatchesNaive(t *testing.T) {
 			compare(t, db, Params{Query: q, Sort: sort, Page: 1, Limit: 7}, 12)
 			compare(t, db, Params{Query: q, Sort: sort, Page: 60, Limit: 7}, 12)
 			compareTuned(t, db, Params{Query: q, Sort: sort, Page: 2, Limit: 7}, tight)
+			compareTuned(t, db, Params{Query: q, Sort: sort, Page: 2, Limit: 7}, shortWalk)
 		}
 	}
 }
