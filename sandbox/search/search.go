@@ -12,11 +12,17 @@
 //
 // How Customers stays fast (see customersTuned):
 //   - candidates come from an index: the trigram index for words of three
-//     characters or more (for several words or a long one first a loose
-//     query of a few trigrams per word, see looseFTSQuery), else the NOCASE
-//     prefix indexes for one- and two-character words;
+//     characters or more, else the NOCASE prefix indexes for one- and
+//     two-character words;
+//   - several words or a long one (names, emails, phones) first try a
+//     loose trigram query: the AND of the rarest few of the words'
+//     trigrams, rarity probed by where each trigram's 64th match lies
+//     (see looseQuery). Phrases over common trigrams cost tens of
+//     milliseconds over a million rows; the loose query about one;
 //   - selective queries (at most the cap of candidates): keep the
 //     candidates, confirm them, sort and count them, in one statement;
+//   - thousands of exact candidates (one ASCII word): count them in the
+//     index, and walk the sort order's index for the page;
 //   - broad queries (more candidates than the cap): the total is the cap,
 //     flagged as an estimate, and the page comes from walking the sort
 //     order's index and confirming rows until the page is full. Matches
@@ -24,6 +30,11 @@
 //     rows at most; when the walk runs out of budget (matches clustered
 //     late in the sort order, as a surname is under sort=name, or deep
 //     pages) it falls back to sorting all candidates.
+//
+// "Exact" candidates (the phrases of ASCII words) are taken as the
+// matches when counting: the index folds the case of a few non-ASCII
+// letters to ASCII ones (the Kelvin sign to k), so a name spelt with such
+// a letter would be counted where LIKE would not count it.
 //
 // Counting stops at cap+1 rows (a union of prefix ranges whose parts are
 // each under the cap is counted whole: a few times the cap at most).
