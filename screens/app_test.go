@@ -40,7 +40,7 @@ func TestRouter(t *testing.T) {
 		if !ok || len(ts) != 1 {
 			t.Fatalf("%#v: ok=%v toasts %q", msg, ok, ts)
 		}
-		if _, isSwitch := msg.(tui.SwitchProfileMsg); isSwitch && !strings.Contains(ts[0], "frontdesk --profile prod") {
+		if _, isSwitch := msg.(tui.SwitchProfileMsg); isSwitch && !strings.Contains(ts[0], "not available over ssh") {
 			t.Errorf("switch profile said %q", ts[0])
 		}
 	}
