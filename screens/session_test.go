@@ -59,7 +59,7 @@ func onBehalfConsole(t *testing.T, env *sandboxtest.Env, clk *movingClock) (*tea
 	tm.Type("wanjiru")
 	p.waitFor(t, `1 customer matching "wanjiru"`)
 	tm.Send(key("enter"))
-	p.waitFor(t, "Jane Wanjiru", "1 Overview")
+	p.waitFor(t, "Jane Wanjiru", "1 Overview", "Customer since")
 	return tm, p
 }
 
