@@ -231,3 +231,43 @@ func TestProfileSessionKeys(t *testing.T) {
 	}
 
 }
+
+// TestActivityMergesAudit: audit rows join the timeline newest first with
+// who, as whom, via and before → after; adjustments and notes are not
+// shown twice; hostile text is drawn inert.
+func TestActivityMergesAudit(t *testing.T) {
+	at := testNow.Add(-time.Hour)
+	entries := []api.AuditEntry{
+		{At: at, AgentID: "a-17", AgentName: "Jane\x1b[31m Evil\x1b]52;c;aGk=\a", Via: "ssh", SessionID: "ses_1",
+			Action: api.ActionCustomerUpdate, Before: []byte(`{"phone":"0712 345 678"}`), After: []byte(`{"phone":"+254711999888"}`)},
+		{At: at.Add(time.Minute), AgentID: "a-2", AgentName: "Amani Agent", Via: "api", Action: api.ActionLoyaltyAdjust,
+			Before: []byte(`{"points_balance":10}`), After: []byte(`{"points_balance":60}`)},
+		{At: at.Add(-time.Minute), AgentID: "a-2", Via: "api", Action: api.ActionSessionStart, SessionID: "ses_1",
+			After: []byte(`{"reason":"customer on the phone"}`)},
+	}
+	items := withAudit(nil, entries, "Jane Wanjiru")
+	if len(items) != 2 {
+		t.Fatalf("%d audit items, want 2 (the adjustment is the ledger's): %+v", len(items), items)
+	}
+	if items[0].kind != kindAudit || !strings.Contains(items[0].what, `phone "0712 345 678" → "+254711999888"`) ||
+		!strings.Contains(items[0].what, "via ssh") || !strings.HasSuffix(items[0].by, " as Jane Wanjiru") {
+		t.Errorf("the update reads %+v", items[0])
+	}
+	if items[1].by != "a-2 as Jane Wanjiru" || !strings.HasPrefix(items[1].what, "started acting on behalf") {
+		t.Errorf("the start reads %+v", items[1])
+	}
+
+	c := testCommon(api.RoleAgent, 160, 20)
+	p := newProfile(c, testEnv(nil), "42")
+	p.SetSize(160, 20)
+	p.tab = tabActivity
+	p.activity, p.activityL.loaded = items, true
+	v := p.View()
+	checkView(t, v, 160, 20)
+	if strings.ContainsAny(v, "\x1b\a") {
+		t.Errorf("the timeline draws control characters:\n%q", v)
+	}
+	if !strings.Contains(v, "profile changed") || !strings.Contains(v, "as Jane Wanjiru") {
+		t.Errorf("the timeline lacks the audit rows:\n%s", v)
+	}
+}
