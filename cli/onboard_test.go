@@ -212,3 +212,30 @@ func TestSwitchProfileRefusedUnderEnvCredentials(t *testing.T) {
 		t.Fatalf("switch under env credentials: %v", err)
 	}
 }
+
+// A profile whose secret is missing prefills the form and says why.
+func TestOnboardingPrefillsFromTheProfile(t *testing.T) {
+	e := newCredEnv(t)
+	e.writeConfig("shop", map[string]config.Profile{"shop": {URL: "https://shop.example.com", KeyID: "ck_shop"}})
+	a := e.app("")
+	_, err := a.Credentials(context.Background())
+	nc, ok := err.(*NoCredentialsError)
+	if !ok {
+		t.Fatalf("a profile without a stored secret: %v", err)
+	}
+	ob := a.onboarding(nc, discard, &demoStores{})
+	if ob.Prefill != (screens.Login{Profile: "shop", URL: "https://shop.example.com", KeyID: "ck_shop"}) || !strings.Contains(ob.Note, `profile "shop"`) {
+		t.Fatalf("prefill %+v, note %q", ob.Prefill, ob.Note)
+	}
+	console, err := screens.NewOnboardingShell(context.Background(), a.consoleConfig(discard), ob, tui.Options{NoColor: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, f := runConsoleModel(t, console)
+	f.waitFor(t, `No secret is stored for profile "shop"`, "https://shop.example.com", "ck_shop", "> shop")
+	tm.Send(keyMsg("esc")) // does not quit and lose the form
+	tm.Type("x")
+	f.waitFor(t, "https://shop.example.comx")
+	tm.Send(keyMsg("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}

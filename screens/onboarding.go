@@ -294,7 +294,9 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		case k == "ctrl+s":
 			return s, s.connect()
 		case k == "esc":
-			return s, tui.Pop()
+			// Not a way out: at the root it would quit and lose the
+			// draft. ctrl+c quits.
+			return s, nil
 		case k == "tab" || k == "down" && i < last || k == "enter" && i < last:
 			if i >= last {
 				return s, nil // huh would complete the form past the last field
