@@ -80,6 +80,10 @@ func (a *App) connectProfile(ctx context.Context, name string, logger *log.Logge
 // demoStores holds the sandbox stores the onboarding screen started, so
 // they are stopped when the console ends, also one still starting then.
 type demoStores struct {
+	// customers seeds a new store; 0 means defaultDemoCustomers, as
+	// `demo` does. Tests seed fewer.
+	customers int
+
 	mu     sync.Mutex
 	closed bool
 	stores []*demoStore
@@ -120,7 +124,11 @@ func (a *App) onboarding(nc *NoCredentialsError, logger *log.Logger, demos *demo
 			return a.onboardConnect(ctx, l, logger)
 		},
 		Sandbox: func(ctx context.Context) (screens.Connection, error) {
-			d, err := a.startDemoStore(ctx, defaultDemoCustomers, "", logger)
+			n := demos.customers
+			if n <= 0 {
+				n = defaultDemoCustomers
+			}
+			d, err := a.startDemoStore(ctx, n, "", logger)
 			if err != nil {
 				return screens.Connection{}, err
 			}

@@ -239,3 +239,29 @@ func TestOnboardingPrefillsFromTheProfile(t *testing.T) {
 	tm.Send(keyMsg("ctrl+c"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
+
+// "or try the sandbox" starts the demo store in this process, as a
+// supervisor; it is stopped when the console ends.
+func TestOnboardingSandbox(t *testing.T) {
+	e := newCredEnv(t)
+	demos := &demoStores{customers: 20}
+	ob := e.app("").onboarding(&NoCredentialsError{}, discard, demos)
+	ctx := context.Background()
+	conn, err := ob.Sandbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = demos.Close(ctx) })
+	if conn.Agent.Role != "supervisor" || conn.Profile.Name != "demo" {
+		t.Fatalf("sandbox connection: %+v %+v", conn.Agent, conn.Profile)
+	}
+	if err := demos.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Client.Me(ctx); err == nil {
+		t.Fatal("the sandbox still answers after the console ended")
+	}
+	if _, err := os.Stat(e.configPath()); !os.IsNotExist(err) {
+		t.Fatalf("the sandbox wrote a profile: %v", err)
+	}
+}
