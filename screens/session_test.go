@@ -103,6 +103,19 @@ func TestFlowOnBehalfDoneWhen(t *testing.T) {
 	tm.Send(key("esc"))
 	p.waitFor(t, "You see what the customer sees")
 
+	// e: the phone, edited as the customer (the customer scope).
+	tm.Send(key("e"))
+	p.waitFor(t, "Edit profile")
+	for _, k := range []string{"tab", "tab", "tab", "ctrl+u"} {
+		tm.Send(key(k))
+	}
+	tm.Type("0711 999 888")
+	p.waitFor(t, "+254711999888")
+	tm.Send(key("ctrl+s"))
+	p.waitFrame(t, "the profile with the new phone", func(f string) bool {
+		return strings.Contains(f, "+254711999888") && !strings.Contains(f, "Edit profile") && strings.Contains(f, "You see what the customer sees")
+	})
+
 	// R: the question defaults to No; ← Send, enter.
 	tm.Send(key("R"))
 	p.waitFor(t, "password reset link?")
@@ -118,7 +131,7 @@ func TestFlowOnBehalfDoneWhen(t *testing.T) {
 
 	// The Activity tab: every step, by the agent as the customer.
 	tm.Send(key("5"))
-	labels := []string{"started acting on behalf", "on-behalf session refreshed", "password reset sent", "stopped acting on behalf"}
+	labels := []string{"started acting on behalf", "on-behalf session refreshed", `phone "+254712345678" → "+254711999888"`, "password reset sent", "stopped acting on behalf"}
 	f := p.waitFor(t, append([]string{"[5 Activity]"}, labels...)...)
 	steps := 0
 	for _, line := range strings.Split(f, "\n") {
@@ -144,10 +157,10 @@ func TestFlowOnBehalfDoneWhen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("audit verify: %v", err)
 	}
-	// customer.create, session.start, .refresh, password_reset.request,
-	// session.end
-	if res.Rows != 5 {
-		t.Errorf("the chain has %d rows, want 5", res.Rows)
+	// customer.create, session.start, .refresh, customer.update,
+	// password_reset.request, session.end
+	if res.Rows != 6 {
+		t.Errorf("the chain has %d rows, want 6", res.Rows)
 	}
 }
 
@@ -249,7 +262,7 @@ func TestActivityMergesAudit(t *testing.T) {
 	if len(items) != 2 {
 		t.Fatalf("%d audit items, want 2 (the adjustment is the ledger's): %+v", len(items), items)
 	}
-	if items[0].kind != kindAudit || !strings.Contains(items[0].what, `phone "0712 345 678" → "+254711999888"`) ||
+	if items[0].kind != kindAudit || !strings.Contains(items[0].what, `phone "+254712345678" → "+254711999888"`) ||
 		!strings.Contains(items[0].what, "via ssh") || !strings.HasSuffix(items[0].by, " as Jane Wanjiru") {
 		t.Errorf("the update reads %+v", items[0])
 	}
