@@ -262,7 +262,7 @@ func TestActivityMergesAudit(t *testing.T) {
 	if len(items) != 2 {
 		t.Fatalf("%d audit items, want 2 (the adjustment is the ledger's): %+v", len(items), items)
 	}
-	if items[0].kind != kindAudit || !strings.Contains(items[0].what, `phone "+254712345678" → "+254711999888"`) ||
+	if items[0].kind != kindAudit || !strings.Contains(items[0].what, `phone "0712 345 678" → "+254711999888"`) ||
 		!strings.Contains(items[0].what, "via ssh") || !strings.HasSuffix(items[0].by, " as Jane Wanjiru") {
 		t.Errorf("the update reads %+v", items[0])
 	}
