@@ -304,7 +304,7 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			cmd := s.form.NextField()
 			s.titles()
 			return s, cmd
-		case k == "shift+tab" || k == "up" && i < last:
+		case k == "shift+tab" || k == "up":
 			if i <= 0 {
 				return s, nil
 			}
