@@ -339,6 +339,37 @@ func TestHostileRecords(t *testing.T) {
 	}
 }
 
+// A server may already hold other connections to the file: the load then
+// cannot leave WAL, and must still work.
+func TestOtherConnectionsOpen(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	other, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var n int
+	if err := other.QueryRowContext(ctx, `SELECT count(*) FROM agents`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Run(ctx, db, Options{Customers: 300, Seed: 5})
+	if err != nil {
+		t.Fatalf("seed with another connection open: %v", err)
+	}
+	if got := queryInt(t, db, `SELECT count(*) FROM customers`); got != int64(st.Customers) {
+		t.Fatalf("customers = %d, want %d", got, st.Customers)
+	}
+	if _, err := db.Exec(`INSERT INTO customers_fts (customers_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("search index integrity: %v", err)
+	}
+	var mode string
+	other.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
+	if mode != "wal" {
+		t.Fatalf("journal_mode = %q, want wal", mode)
+	}
+}
+
 func TestRefusesNonEmpty(t *testing.T) {
 	db, _ := seeded(t, 20, 1)
 	if _, err := Run(context.Background(), db, Options{Customers: 20}); err == nil {
