@@ -73,8 +73,8 @@ type gen struct {
 	buf                    []byte
 	// Rows being written, per table.
 	customersV, addressesV, ordersV, ledgerV, accountsV, notesV *values
-	// ftsV, when set, gets the searchable columns for a separate build of
-	// the search index.
+	// ftsV, when set, gets the searchable columns for the separate build
+	// of the search index (see ftsBuild).
 	ftsV *values
 }
 
@@ -100,7 +100,7 @@ func newGen(seed int64, now time.Time, customers int, ids [4]int64, fts bool) *g
 		notesV:      newValues("notes", noteCols),
 	}
 	if fts {
-		g.ftsV = newValues("customers_fts", []string{"rowid", "email", "first_name", "last_name", "phone"})
+		g.ftsV = newValues("customers", []string{"id", "email", "first_name", "last_name", "phone"})
 	}
 	g.start = g.now - history
 	g.phoneOffset = g.rng.Uint64N(100_000_000)
