@@ -376,12 +376,10 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		if sessionCustomer(msg) != p.id {
 			return p, nil
 		}
-		p.activityL.stale()
-		return p, tea.Batch(p.fetchCustomer(), p.ensure(p.tab))
+		return p, tea.Batch(p.fetchCustomer(), p.auditChanged())
 	case session.PasswordResetSentMsg:
 		if msg.CustomerID == p.id {
-			p.activityL.stale()
-			return p, p.ensure(p.tab)
+			return p, p.auditChanged()
 		}
 	default:
 		return p, p.saved(msg)
@@ -753,4 +751,16 @@ func sessionCustomer(msg tea.Msg) api.ID {
 		return m.CustomerID
 	}
 	return ""
+}
+
+// auditChanged reloads the timeline after something wrote to the audit
+// trail: at once when it is shown — also when a load is in flight, which
+// may have read the trail before the write — otherwise when next looked
+// at.
+func (p *Profile) auditChanged() tea.Cmd {
+	p.activityL.stale()
+	if p.tab == tabActivity {
+		return p.fetchActivity()
+	}
+	return nil
 }
