@@ -66,7 +66,7 @@ func TestAuthLoginHiddenPrompt(t *testing.T) {
 
 	// Type the secret only once echo is off: typed earlier, the terminal
 	// would echo it whatever the program does next.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 		if err != nil {

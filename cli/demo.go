@@ -139,9 +139,11 @@ func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, 
 	return d, nil
 }
 
-// Close stops the store, waiting at most 5 s, also when ctx has ended.
+// Close stops the store, waiting at most 15 s (a loaded machine can take
+// seconds to finish a request and checkpoint the WAL), also when ctx has
+// ended.
 func (d *demoStore) Close(ctx context.Context) error {
-	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	if err := d.Run.Close(closeCtx); err != nil {
 		return fmt.Errorf("stop the demo store: %w", err)

@@ -46,7 +46,7 @@ func (f *frames) snap() {
 // waitFor polls the latest frame until it holds every text (10 s).
 func (f *frames) waitFor(t *testing.T, texts ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		f.mu.Lock()
 		fr := f.frame
@@ -196,7 +196,7 @@ func TestFlowOnboardingThenSwitchProfile(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	f.waitFor(t, "frontdesk · other", "READ-ONLY", "Sifa Supervisor (supervisor)")
 	tm.Send(keyMsg("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	if hits := grepTree(t, e.home, k.Secret); len(hits) > 0 {
 		t.Fatalf("the secret is on disk: %v", hits)
 	}
@@ -237,7 +237,7 @@ func TestOnboardingPrefillsFromTheProfile(t *testing.T) {
 	tm.Type("x")
 	f.waitFor(t, "https://shop.example.comx")
 	tm.Send(keyMsg("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }
 
 // "or try the sandbox" starts the demo store in this process, as a

@@ -57,7 +57,7 @@ func (p *probe) Frame() string {
 // with the frame it saw last.
 func (p *probe) waitFrame(t *testing.T, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		f := ansi.Strip(p.Frame())
 		if ok(f) {
@@ -118,7 +118,7 @@ func startConsoleColour(t *testing.T, cfg Config, colour bool, env *sandboxtest.
 func finish(t *testing.T, tm *teatest.TestModel) *Console {
 	t.Helper()
 	tm.Send(key("ctrl+c"))
-	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*probe).shell
+	return tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*probe).shell
 }
 
 // Search by part of an email, open the customer, walk the tabs; the last

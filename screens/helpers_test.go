@@ -92,7 +92,7 @@ func run(t testing.TB, cmd tea.Cmd) []tea.Msg {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("a command did not return within 10s")
 	}
 	switch m := msg.(type) {

@@ -83,9 +83,9 @@ func TestFlowPaletteOpensCustomer(t *testing.T) {
 			tm.Send(keyEnter)
 			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 				return bytes.Contains(b, []byte("customer-42-loaded"))
-			}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+			}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 			tm.Send(keyCtrlC)
-			final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Shell)
+			final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Shell)
 			if !ok {
 				t.Fatal("final model is not the shell")
 			}

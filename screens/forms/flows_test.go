@@ -33,7 +33,7 @@ func start(t *testing.T, c *tui.Common, s tui.Screen) (*teatest.TestModel, *harn
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
 	t.Cleanup(func() {
 		tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		tm.WaitFinished(t, teatest.WithFinalTimeout(20*time.Second))
 	})
 	// The form is live once its first field has focus (the left bar).
 	h.waitFor(t, "the form", func(s snapshot) bool { return strings.Contains(s.view, "│") || strings.Contains(s.view, "┃") })
@@ -477,6 +477,6 @@ func TestEditFormGolden(t *testing.T) {
 		return strings.Contains(s.view, "saved as +254722333444") && strings.Contains(s.view, "is not an email address")
 	})
 	tm.Quit()
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*harness)
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*harness)
 	golden.RequireEqual(t, final.stack[len(final.stack)-1].View())
 }

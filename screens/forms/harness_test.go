@@ -378,7 +378,7 @@ func (h *harness) snapshot() snapshot {
 // sleeping.
 func (h *harness) waitFor(t *testing.T, what string, cond func(s snapshot) bool) snapshot {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for {
 		s := h.snapshot()
 		if cond(s) {

@@ -160,7 +160,7 @@ func (r *recorder) frame() string {
 // machine may be busy; a pass takes milliseconds).
 func waitFrame(t *testing.T, r *recorder, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(45 * time.Second)
 	for {
 		f := r.frame()
 		if ok(f) {
@@ -301,7 +301,7 @@ func TestFlowActOnBehalf(t *testing.T) {
 		t.Fatalf("the banner is still there:\n%s", f)
 	}
 	tm.Send(key("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 
 	// The audit: the agent, acting as the customer, through the session.
 	var sid string
@@ -349,7 +349,7 @@ func TestFlowQuitRevokes(t *testing.T) {
 	tm.Send(key("enter"))
 	waitFrame(t, rec, "the banner", contains("Acting as Jane Wanjiru"))
 	tm.Send(key("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	if err := (*acting).Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestFlowLostSession(t *testing.T) {
 		t.Fatalf("after the loss:\n%s", f)
 	}
 	tm.Send(key("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }
 
 // TestOthersAreShown: the start form says who else is acting.
@@ -404,7 +404,7 @@ func TestOthersAreShown(t *testing.T) {
 	tm.Send(key("esc"))
 	waitFrame(t, rec, "the profile", contains("host: "))
 	tm.Send(key("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }
 
 func TestCountdown(t *testing.T) {
