@@ -199,6 +199,13 @@ func (a *App) saveLogin(ctx context.Context, cfg *config.Config, store *config.S
 	return me, nil
 }
 
+// stdinTerminal returns stdin as a file when it is a terminal: someone is
+// there to answer a prompt or drive a form.
+func (a *App) stdinTerminal() (*os.File, bool) {
+	f, ok := a.Env.Stdin.(*os.File)
+	return f, ok && term.IsTerminal(f.Fd())
+}
+
 // readSecret reads the API secret: at a hidden prompt when stdin is a
 // terminal, else one line from stdin. Never from argv or the environment.
 func (a *App) readSecret(keyID string) (string, error) {
@@ -206,7 +213,7 @@ func (a *App) readSecret(keyID string) (string, error) {
 	if in == nil {
 		return "", errors.New("no secret: pipe it on stdin (e.g. `pass show … | frontdesk auth login …`) or run in a terminal to be asked")
 	}
-	if f, ok := in.(*os.File); ok && term.IsTerminal(f.Fd()) {
+	if f, ok := a.stdinTerminal(); ok {
 		fmt.Fprintf(a.Env.Stderr, "API secret for %s (input hidden): ", keyID)
 		b, err := term.ReadPassword(f.Fd())
 		fmt.Fprintln(a.Env.Stderr)

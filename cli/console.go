@@ -25,9 +25,13 @@ import (
 func (a *App) runConsole(ctx context.Context) error {
 	creds, err := a.Credentials(ctx)
 	if nc := (*NoCredentialsError)(nil); errors.As(err, &nc) {
-		// Nothing set up yet: the console asks for it (or starts the
-		// sandbox) rather than exiting.
-		return a.runOnboarding(ctx, nc)
+		// Nothing set up yet: at a terminal the console asks for it (or
+		// starts the sandbox) rather than exiting. With nobody at a
+		// terminal (a script, a pipe) a form would wait for ever, so say
+		// what to set up and exit.
+		if _, ok := a.stdinTerminal(); ok {
+			return a.runOnboarding(ctx, nc)
+		}
 	}
 	if err != nil {
 		return asUsage(err)
