@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 
 	"frontdesk/api"
@@ -76,28 +75,7 @@ func (a *App) runShell(ctx context.Context, cl screens.Client, profile tui.Profi
 	if err != nil {
 		return err
 	}
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if a.Env.Stdin != nil {
-		opts = append(opts, tea.WithInput(a.Env.Stdin))
-	}
-	if a.Env.Stdout != nil {
-		opts = append(opts, tea.WithOutput(a.Env.Stdout))
-	}
-	logger.Info("console started", "profile", profile.Label())
-	_, err = tea.NewProgram(shell, opts...).Run()
-	logger.Info("console stopped", "err", err)
-	// However the program ended (q, ctrl+c, SIGINT), a live on-behalf
-	// session is revoked now; its TTL covers a revocation that fails.
-	if cerr := shell.Close(); cerr != nil {
-		logger.Warn("could not end the on-behalf session; it expires on its own", "err", cerr)
-	}
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return nil // the run was cancelled (SIGINT to the CLI): a normal end
-	}
-	if err != nil {
-		return fmt.Errorf("console: %w", err)
-	}
-	return nil
+	return a.runProgram(ctx, shell, logger, profile.Label())
 }
 
 // consoleLog is the console's log file: the console owns the terminal,

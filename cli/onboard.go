@@ -227,8 +227,10 @@ func (a *App) runProgram(ctx context.Context, console *screens.Console, logger *
 	logger.Info("console started", "on", what)
 	_, err := tea.NewProgram(console, opts...).Run()
 	logger.Info("console stopped", "err", err)
+	// However the program ended (q, ctrl+c, SIGINT), a live on-behalf
+	// session is revoked now; its TTL covers a revocation that fails.
 	if cerr := console.Close(); cerr != nil {
-		logger.Warn("end the on-behalf session", "err", cerr)
+		logger.Warn("could not end the on-behalf session; it expires on its own", "err", cerr)
 	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // the run was cancelled (SIGINT to the CLI): a normal end
