@@ -91,7 +91,7 @@ func consolePickCustomer(t *testing.T, dbPath string) consoleCustomer {
 // OSC 52 would land) and the screen's content.
 func TestConsoleDemo(t *testing.T) {
 	consoleNeedTmux(t)
-	bin := consoleBuild(t)
+	bin := buildFrontdesk(t)
 	x := newConsoleTmux(t, bin, 160, 48)
 	dbPath := filepath.Join(x.dir, "demo.db")
 	const header = "frontdesk · demo"
@@ -261,7 +261,7 @@ func consoleHostile(t *testing.T, x *consoleTmux, dbPath string) {
 // screen, and checks the temporary store is removed on exit.
 func TestConsoleDemoFirstFrame(t *testing.T) {
 	consoleNeedTmux(t)
-	bin := consoleBuild(t)
+	bin := buildFrontdesk(t)
 	x := newConsoleTmux(t, bin, 160, 48)
 	started := time.Now()
 	x.run(`frontdesk demo; echo "EXIT:$?"`)
@@ -311,7 +311,7 @@ func TestConsoleMemory(t *testing.T) {
 		t.Skip("set FRONTDESK_E2E_MEMORY=1 to measure the console's memory after browsing 50 customers")
 	}
 	consoleNeedTmux(t)
-	bin := consoleBuild(t)
+	bin := buildFrontdesk(t)
 	x := newConsoleTmux(t, bin, 160, 48)
 
 	ctx, cancel := context.WithCancel(context.Background())

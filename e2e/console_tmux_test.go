@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
@@ -24,29 +23,10 @@ type consoleTmux struct {
 	state  string // XDG_STATE_HOME of the session
 }
 
-// consoleNeedTmux skips without tmux, or fails with
-// FRONTDESK_E2E_REQUIRED=1 (CI installs it).
+// consoleNeedTmux skips (or fails when required) without tmux.
 func consoleNeedTmux(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		msg := "tmux is not installed: the console end-to-end tests drive the real binary in tmux (apt-get install -y tmux)"
-		if os.Getenv("FRONTDESK_E2E_REQUIRED") == "1" {
-			t.Fatal(msg + " (FRONTDESK_E2E_REQUIRED=1)")
-		}
-		t.Skip(msg)
-	}
-}
-
-// consoleBuild builds frontdesk into a temp dir.
-func consoleBuild(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "frontdesk").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	needTools(t, "apt-get install -y tmux", "tmux")
 }
 
 // newConsoleTmux starts a w×h session whose PATH starts with bin's

@@ -19,47 +19,13 @@ import (
 	"frontdesk/sandbox/sandboxtest"
 )
 
-// requiredEnv makes missing tools a failure instead of a skip (CI sets it).
-const requiredEnv = "FRONTDESK_E2E_REQUIRED"
-
-// needTools skips (or, with FRONTDESK_E2E_REQUIRED=1, fails) when a tool
-// the test drives is not installed.
-func needTools(t *testing.T, tools ...string) {
+// needKeyringTools checks for a Linux Secret Service and its tools.
+func needKeyringTools(t *testing.T, tools ...string) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		skipOrFail(t, "the Secret Service keyring tests run on Linux only")
 	}
-	var missing []string
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	if len(missing) > 0 {
-		skipOrFail(t, "missing "+strings.Join(missing, ", ")+
-			": install them with `apt-get install -y gnome-keyring libsecret-tools dbus-x11`")
-	}
-}
-
-func skipOrFail(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv(requiredEnv) == "1" {
-		t.Fatal(msg + " (" + requiredEnv + "=1)")
-	}
-	t.Skip(msg)
-}
-
-// buildFrontdesk builds the binary into a temp dir.
-func buildFrontdesk(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "frontdesk").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	needTools(t, "apt-get install -y gnome-keyring libsecret-tools dbus-x11", tools...)
 }
 
 // home is an isolated user: its own HOME and XDG directories, and an
@@ -159,7 +125,7 @@ export GNOME_KEYRING_CONTROL 2>/dev/null || true
 // the secret, commands find it with no secret in the environment,
 // secret-tool sees it, and `auth logout` removes it.
 func TestKeyringRoundTrip(t *testing.T) {
-	needTools(t, "dbus-run-session", "gnome-keyring-daemon", "secret-tool")
+	needKeyringTools(t, "dbus-run-session", "gnome-keyring-daemon", "secret-tool")
 	bin := buildFrontdesk(t)
 	sb := sandboxtest.New(t, sandboxtest.Options{Customers: 20})
 	key := sb.Keys["agent"]
@@ -256,7 +222,7 @@ func TestNoKeyringNoDBus(t *testing.T) {
 // with debug logging to a file leaves the secret in no file under the
 // config and state dirs, not in the log, and not in anything printed.
 func TestNoSecretLeaks(t *testing.T) {
-	needTools(t, "dbus-run-session", "gnome-keyring-daemon")
+	needKeyringTools(t, "dbus-run-session", "gnome-keyring-daemon")
 	bin := buildFrontdesk(t)
 	sb := sandboxtest.New(t, sandboxtest.Options{Customers: 20})
 	key := sb.Keys["agent"]

@@ -27,31 +27,7 @@ const gwWait = 20 * time.Second
 // gwNeed skips (or with FRONTDESK_E2E_REQUIRED=1 fails) without the tools.
 func gwNeed(t *testing.T, tools ...string) {
 	t.Helper()
-	var missing []string
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "the SSH gateway tests need " + strings.Join(missing, ", ") + ": install them with `apt-get install -y openssh-client tmux`"
-	if os.Getenv("FRONTDESK_E2E_REQUIRED") == "1" {
-		t.Fatal(msg + " (FRONTDESK_E2E_REQUIRED=1)")
-	}
-	t.Skip(msg)
-}
-
-func gwBuild(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "frontdesk").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	needTools(t, "apt-get install -y openssh-client tmux", tools...)
 }
 
 // gwKey makes an OpenSSH key pair; it returns the private key's path.
@@ -363,7 +339,7 @@ func gwLedger(t *testing.T, env *sandboxtest.Env, id int64) (rows, balance int64
 func TestSSHGateway(t *testing.T) {
 	gwNeed(t, "ssh", "ssh-keygen", "tmux")
 	env := sandboxtest.New(t, sandboxtest.Options{RateLimit: -1})
-	bin := gwBuild(t)
+	bin := buildFrontdesk(t)
 	dir := t.TempDir()
 	keys := map[string]string{}
 	for _, role := range []string{"viewer", "agent", "supervisor", "stranger"} {
