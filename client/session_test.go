@@ -16,26 +16,9 @@ import (
 	"frontdesk/sandbox/sandboxtest"
 )
 
-// testClock is a settable clock shared by the sandbox and the Session.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// newTestClock is the clock shared by the sandbox and the Session.
+func newTestClock() *sandboxtest.Clock {
+	return sandboxtest.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 }
 
 // manualAfter is a SessionOptions.After the test fires by hand; each call

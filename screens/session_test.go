@@ -2,7 +2,6 @@ package screens
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,29 +14,9 @@ import (
 	"frontdesk/tui"
 )
 
-// movingClock is the sandbox's and the console's clock in the on-behalf
-// tests: the countdown and the token's expiry read it, so a test moves
-// time instead of waiting for it.
-type movingClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movingClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *movingClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // onBehalfSandbox is an empty sandbox on clk with one customer, Jane
 // Wanjiru, whose id it returns.
-func onBehalfSandbox(t *testing.T, clk *movingClock) (*sandboxtest.Env, api.ID) {
+func onBehalfSandbox(t *testing.T, clk *sandboxtest.Clock) (*sandboxtest.Env, api.ID) {
 	t.Helper()
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now, RateLimit: -1})
 	r := env.Do(t, "supervisor", "POST", "/customers", api.CustomerCreate{
@@ -51,7 +30,7 @@ func onBehalfSandbox(t *testing.T, clk *movingClock) (*sandboxtest.Env, api.ID) 
 // onBehalfConsole runs the whole console as the agent on clk, with the
 // banner ticking every 10 ms of real time, and opens Jane's profile by
 // searching for her.
-func onBehalfConsole(t *testing.T, env *sandboxtest.Env, clk *movingClock) (*teatest.TestModel, *probe) {
+func onBehalfConsole(t *testing.T, env *sandboxtest.Env, clk *sandboxtest.Clock) (*teatest.TestModel, *probe) {
 	t.Helper()
 	cfg := Config{Now: clk.Now, Location: time.UTC, Debounce: time.Millisecond, SessionTick: 10 * time.Millisecond}
 	tm, p := startConsoleWith(t, cfg, env, api.RoleAgent, env.URL, 140, 36)
@@ -80,7 +59,7 @@ func startActing(t *testing.T, tm *teatest.TestModel, p *probe, reason string) {
 // step as the agent acting as the customer, and the audit chain is
 // intact.
 func TestFlowOnBehalfDoneWhen(t *testing.T) {
-	clk := &movingClock{t: testNow}
+	clk := sandboxtest.NewClock(testNow)
 	env, id := onBehalfSandbox(t, clk)
 	tm, p := onBehalfConsole(t, env, clk)
 
@@ -168,7 +147,7 @@ func TestFlowOnBehalfDoneWhen(t *testing.T) {
 // session live, then Close as the CLI and the gateway do, leaves no live
 // session in the store.
 func TestFlowQuitRevokesSession(t *testing.T) {
-	clk := &movingClock{t: testNow}
+	clk := sandboxtest.NewClock(testNow)
 	env, id := onBehalfSandbox(t, clk)
 	tm, p := onBehalfConsole(t, env, clk)
 	startActing(t, tm, p, "checking the delivery address")
@@ -192,7 +171,7 @@ func TestFlowQuitRevokesSession(t *testing.T) {
 // TestFlowOtherAgentActing: a live session of another agent on the
 // customer is shown on the profile.
 func TestFlowOtherAgentActing(t *testing.T) {
-	clk := &movingClock{t: testNow}
+	clk := sandboxtest.NewClock(testNow)
 	env, id := onBehalfSandbox(t, clk)
 	if _, err := newClient(t, env, api.RoleSupervisor, env.URL).CreateSession(t.Context(), id, "looking into a fraud flag", ""); err != nil {
 		t.Fatal(err)
@@ -207,7 +186,7 @@ func TestFlowOtherAgentActing(t *testing.T) {
 // viewer and a read-only profile are refused with their reasons. (What
 // they do while acting is in TestFlowOnBehalfDoneWhen.)
 func TestProfileSessionKeys(t *testing.T) {
-	clk := &movingClock{t: testNow}
+	clk := sandboxtest.NewClock(testNow)
 	env, id := onBehalfSandbox(t, clk)
 
 	agent := newTestProfile(t, env, api.RoleAgent, env.URL, id, 120, 30)

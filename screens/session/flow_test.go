@@ -20,25 +20,6 @@ import (
 	"frontdesk/tui"
 )
 
-// clock is the sandbox's and the console's clock: the countdown and the
-// refresh decision read it, so the test moves time instead of waiting.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // newAPIClient is an agent's client on the sandbox, every exchange held
 // against the contract.
 func newAPIClient(t *testing.T, env *sandboxtest.Env, role string) *client.Client {
@@ -179,7 +160,7 @@ func contains(s string) func(string) bool {
 
 // console starts the shell with the host on customer id and returns the
 // running program, its frame recorder and the Acting state.
-func console(t *testing.T, env *sandboxtest.Env, clk *clock, id api.ID) (*teatest.TestModel, *recorder, **session.Acting) {
+func console(t *testing.T, env *sandboxtest.Env, clk *sandboxtest.Clock, id api.ID) (*teatest.TestModel, *recorder, **session.Acting) {
 	t.Helper()
 	cl := newAPIClient(t, env, "agent")
 	me, err := cl.Me(t.Context())
@@ -241,7 +222,7 @@ func key(s string) tea.KeyPressMsg {
 // default), end the session; the audit shows every step attributed to the
 // agent acting as the customer.
 func TestFlowActOnBehalf(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	clk := sandboxtest.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now, RateLimit: -1})
 	id := newJane(t, env)
 	tm, rec, _ := console(t, env, clk, id)
@@ -338,7 +319,7 @@ func TestFlowActOnBehalf(t *testing.T) {
 // TestFlowQuitRevokes: quitting with a session live leaves nothing
 // behind once the console calls Close.
 func TestFlowQuitRevokes(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	clk := sandboxtest.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now})
 	id := newJane(t, env)
 	tm, rec, acting := console(t, env, clk, id)
@@ -365,7 +346,7 @@ func TestFlowQuitRevokes(t *testing.T) {
 // TestFlowLostSession: a supervisor ends the session elsewhere; at the
 // next refresh the console learns, drops the banner and says why.
 func TestFlowLostSession(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	clk := sandboxtest.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now})
 	id := newJane(t, env)
 	tm, rec, _ := console(t, env, clk, id)
@@ -392,7 +373,7 @@ func TestFlowLostSession(t *testing.T) {
 
 // TestOthersAreShown: the start form says who else is acting.
 func TestOthersAreShown(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	clk := sandboxtest.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now})
 	id := newJane(t, env)
 	if _, err := newAPIClient(t, env, "supervisor").CreateSession(t.Context(), id, "looking into a fraud flag", ""); err != nil {
