@@ -20,6 +20,7 @@ import (
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens"
 	"frontdesk/tui"
+	"frontdesk/tui/tuitest"
 )
 
 // frames wraps a console and keeps its latest frame for the test.
@@ -74,21 +75,8 @@ func runConsoleModel(t *testing.T, c *screens.Console) (*teatest.TestModel, *fra
 	return tm, f
 }
 
-func keyMsg(s string) tea.KeyPressMsg {
-	switch s {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "ctrl+s":
-		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
+// keyMsg is the press of a key as the key map spells it.
+var keyMsg = tuitest.Key
 
 var discard = log.New(io.Discard)
 

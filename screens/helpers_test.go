@@ -18,6 +18,7 @@ import (
 	"frontdesk/client"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
+	"frontdesk/tui/tuitest"
 )
 
 // testNow is the clock of every test: the seed data is generated relative
@@ -58,26 +59,8 @@ func testCommon(role string, w, h int) *tui.Common {
 	return c
 }
 
-// key builds the tea.KeyPressMsg a terminal sends for a key as the key
-// map spells it: "j", "G", "enter", "shift+tab", "ctrl+r", "pgdown".
-func key(s string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"backspace": tea.KeyBackspace, "space": tea.KeySpace, "left": tea.KeyLeft, "right": tea.KeyRight,
-	}
-	if s == "shift+tab" {
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	}
-	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok && len(rest) == 1 {
-		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
-	}
-	if r, ok := special[s]; ok {
-		return tea.KeyPressMsg{Code: r}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
+// key is the press of a key as the key map spells it.
+var key = tuitest.Key
 
 // run executes cmd and returns the messages it produces: batches are
 // flattened and tracked commands unwrapped, as the shell would deliver

@@ -16,40 +16,11 @@ import (
 	"frontdesk/client"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
+	"frontdesk/tui/tuitest"
 )
 
 // key builds the KeyPressMsg a terminal sends for a key name.
-func key(name string) tea.KeyPressMsg {
-	switch name {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "ctrl+s":
-		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
-	case "ctrl+u":
-		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
-	}
-	r := []rune(name)
-	if len(r) != 1 {
-		panic("key: unknown key " + name)
-	}
-	return tea.KeyPressMsg{Code: r[0], Text: name}
-}
+var key = tuitest.Key
 
 // typeText is the key presses of typing s.
 func typeText(s string) []tea.Msg {

@@ -18,6 +18,7 @@ import (
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens/session"
 	"frontdesk/tui"
+	"frontdesk/tui/tuitest"
 )
 
 // newAPIClient is an agent's client on the sandbox, every exchange held
@@ -201,20 +202,8 @@ func newJane(t *testing.T, env *sandboxtest.Env) api.ID {
 	return out.Customer.ID
 }
 
-func key(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
+// key is the press of a key as the key map spells it.
+var key = tuitest.Key
 
 // TestFlowActOnBehalf is the flow: start a session, the banner
 // shows and counts down (and refreshes), edit the phone as the customer,
