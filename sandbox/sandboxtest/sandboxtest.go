@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,11 @@ import (
 	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
 )
+
+// loadContract loads api/openapi.yaml once per test binary. The validator
+// is immutable and safe for concurrent use, and loading it costs about
+// 150 ms under -race: once per sandbox, that added up across the suite.
+var loadContract = sync.OnceValues(contract.New)
 
 // Options configure New. The zero value gives 50 seeded customers.
 type Options struct {
@@ -103,7 +109,7 @@ func New(t testing.TB, o Options) *Env {
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.
-	v, err := contract.New()
+	v, err := loadContract()
 	if err != nil {
 		t.Fatalf("sandboxtest: load the contract: %v", err)
 	}
