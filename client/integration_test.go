@@ -355,6 +355,26 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 	}
 }
 
+// A console call marked NoRateLimitWait gets the 429 back at once, with
+// the store's Retry-After, so the screen can say why it waits.
+func TestNoRateLimitWaitReturnsThe429(t *testing.T) {
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: 20})
+	p := newFaultProxy(t, env.URL, func(*http.Request, int) fault { return fail429 })
+	p.setRetryAfter("7")
+	c := newClient(t, env, p.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 10 * time.Second })
+	_, err := c.Me(client.NoRateLimitWait(t.Context()))
+	wait, ok := client.RateLimited(err)
+	if !ok || wait != 7*time.Second {
+		t.Fatalf("RateLimited(%v) = %v, %v; want 7s, true", err, wait, ok)
+	}
+	if n := p.count(http.MethodGet, "/me"); n != 1 {
+		t.Fatalf("attempts = %d, want 1", n)
+	}
+	if _, ok := client.RateLimited(errors.New("other")); ok {
+		t.Fatal("RateLimited took an error that is not a 429")
+	}
+}
+
 func TestNeverRetriesPatchOrKeylessPost(t *testing.T) {
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: 20})
 	ctx := t.Context()
