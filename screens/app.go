@@ -51,11 +51,6 @@ type Client interface {
 // The client the CLI builds is a Client.
 var _ Client = (*client.Client)(nil)
 
-// DefaultDebounce is how long search waits after the last keystroke
-// before it asks the API: long enough that typing a word sends one
-// request, short enough that the results feel immediate.
-const DefaultDebounce = 150 * time.Millisecond
-
 // Config tunes the screens of one session. The zero value is right for a
 // real terminal; tests pin the clock and the time zone so golden files do
 // not change with the day they run.
@@ -64,8 +59,6 @@ type Config struct {
 	Now func() time.Time
 	// Location is the time zone dates are shown in; default time.Local.
 	Location *time.Location
-	// Debounce is the search-as-you-type delay; default DefaultDebounce.
-	Debounce time.Duration
 	// SessionTick is how often the on-behalf banner counts down; default
 	// session.DefaultTick. Tests shorten it and move Now instead of
 	// waiting.
@@ -90,22 +83,18 @@ type env struct {
 	cl          Client
 	now         func() time.Time
 	loc         *time.Location
-	debounce    time.Duration
 	sessionTick time.Duration
 	acting      *session.Acting
 }
 
 // NewApp returns the screens of one session, calling the API with cl.
 func NewApp(cl Client, cfg Config) *App {
-	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, debounce: cfg.Debounce, sessionTick: cfg.SessionTick}
+	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, sessionTick: cfg.SessionTick}
 	if e.now == nil {
 		e.now = time.Now
 	}
 	if e.loc == nil {
 		e.loc = time.Local
-	}
-	if e.debounce <= 0 {
-		e.debounce = DefaultDebounce
 	}
 	return &App{env: e, switchTo: cfg.SwitchProfile}
 }

@@ -208,7 +208,7 @@ func BenchmarkKeypressToResults(b *testing.B) {
 	}
 	rows.Close()
 
-	e := NewApp(cl, Config{Now: time.Now, Location: time.UTC, Debounce: time.Nanosecond}).env
+	e := NewApp(cl, Config{Now: time.Now, Location: time.UTC}).env
 	c := benchCommon()
 	// Latencies by kind of query: even queries are email fragments, odd
 	// ones last names (which match far more customers).

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -229,22 +230,41 @@ func TestFlowAPIStoppedMidSession(t *testing.T) {
 	finish(t, tm)
 }
 
-// Typing a 12-character query fast sends at most three search requests
-// with the real debounce (usually one), besides the first listing.
-func TestFlowTypingSendsFewRequests(t *testing.T) {
+// Typing fast against a slow store (90–240 ms an answer, 40 ms a key)
+// never has more than one search in flight, coalesces the keys into a few
+// requests, and ends showing the results of the final text.
+func TestFlowTypingAgainstASlowStore(t *testing.T) {
 	env := newSandbox(t, 20)
 	sw := newSwitchable(t, env.URL)
-	cfg := testConfig()
-	cfg.Debounce = DefaultDebounce
-	tm, p := startConsoleWith(t, cfg, env, api.RoleAgent, sw.URL, 120, 36)
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(1, 2))
+	sw.setDelay(func() time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return 90*time.Millisecond + time.Duration(rng.Int64N(int64(150*time.Millisecond)))
+	})
+	tm, p := startConsoleWith(t, testConfig(), env, api.RoleAgent, sw.URL, 120, 36)
 	p.waitFor(t, "page 1 of 1")
 	start := sw.searches.Load()
 	query := "hostile-emoj"
-	tm.Type(query)
-	p.waitFor(t, `1 customer matching "`+query+`"`)
-	if n := sw.searches.Load() - start; n > 3 || n < 1 {
-		t.Fatalf("typing %d characters sent %d search requests, want 1 to 3", len(query), n)
+	for _, r := range query {
+		tm.Send(key(string(r)))
+		time.Sleep(40 * time.Millisecond) // a typist's pace, not synchronisation
 	}
+	f := p.waitFrame(t, "the final text's results", func(f string) bool {
+		return strings.Contains(f, `1 customer matching "`+query+`"`) && !strings.Contains(f, "searching")
+	})
+	if !strings.Contains(f, "hostile-emoji") {
+		t.Fatalf("the final results do not show the customer:\n%s", f)
+	}
+	n := sw.searches.Load() - start
+	if n < 1 || n > 4 {
+		t.Fatalf("typing %d characters sent %d search requests, want 1 to 4", len(query), n)
+	}
+	if m := sw.maxInFlight.Load(); m != 1 {
+		t.Fatalf("%d searches were in flight at once, want never more than 1", m)
+	}
+	t.Logf("%d keys, %d requests", len(query), n)
 	finish(t, tm)
 }
 

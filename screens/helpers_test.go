@@ -26,7 +26,7 @@ import (
 var testNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
 func testConfig() Config {
-	return Config{Now: func() time.Time { return testNow }, Location: time.UTC, Debounce: time.Millisecond}
+	return Config{Now: func() time.Time { return testNow }, Location: time.UTC}
 }
 
 // testEnv is the screens' environment on cl with the test clock.
@@ -120,7 +120,7 @@ func settle(t testing.TB, s tui.Screen, cmd tea.Cmd) []tea.Msg {
 // settle hands back to the screen.
 func ownMsg(msg tea.Msg) bool {
 	switch msg.(type) {
-	case searchTickMsg, searchDoneMsg, customerLoadedMsg, loyaltyLoadedMsg, ledgerLoadedMsg,
+	case searchDoneMsg, customerLoadedMsg, loyaltyLoadedMsg, ledgerLoadedMsg,
 		ordersLoadedMsg, notesLoadedMsg, activityLoadedMsg, orderLoadedMsg:
 		return true
 	}
@@ -222,12 +222,20 @@ func pickCustomer(t testing.TB, db *sql.DB) (customerRow, string) {
 
 // switchable is a reverse proxy in front of the sandbox that can play
 // dead: while down, every connection is closed without an answer, as if
-// the API had stopped.
+// the API had stopped. It counts searches, the most it saw in flight at
+// once, and can make every answer slow (setDelay).
 type switchable struct {
 	URL      string
 	down     atomic.Bool
 	searches atomic.Int64
+	// inFlight and maxInFlight count searches between arrival and answer.
+	inFlight, maxInFlight atomic.Int64
+	delay                 atomic.Pointer[func() time.Duration]
 }
+
+// setDelay makes the proxy hold every request for d() before passing it
+// on (d is called once per request, from the request's goroutine).
+func (sw *switchable) setDelay(d func() time.Duration) { sw.delay.Store(&d) }
 
 func newSwitchable(t testing.TB, target string) *switchable {
 	t.Helper()
@@ -249,6 +257,17 @@ func newSwitchable(t testing.TB, target string) *switchable {
 		}
 		if r.URL.Path == api.Base+"/customers" && r.Method == http.MethodGet {
 			sw.searches.Add(1)
+			n := sw.inFlight.Add(1)
+			defer sw.inFlight.Add(-1)
+			for m := sw.maxInFlight.Load(); n > m && !sw.maxInFlight.CompareAndSwap(m, n); m = sw.maxInFlight.Load() {
+			}
+		}
+		if d := sw.delay.Load(); d != nil {
+			select {
+			case <-time.After((*d)()):
+			case <-r.Context().Done():
+				return
+			}
 		}
 		proxy.ServeHTTP(w, r)
 	})

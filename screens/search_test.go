@@ -3,8 +3,10 @@ package screens
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -73,43 +75,67 @@ func TestSearchListsNewestCustomersFirst(t *testing.T) {
 	}
 }
 
-func TestSearchDebouncesTypingAndOpensTheMatch(t *testing.T) {
+// deliver hands msg to s (even one settle leaves to the test, such as a
+// timer's) and settles what it starts.
+func deliver(t testing.TB, s tui.Screen, msg tea.Msg) []tea.Msg {
+	t.Helper()
+	_, cmd := s.Update(msg)
+	return settle(t, s, cmd)
+}
+
+// searches returns the search answers among msgs.
+func searches(msgs []tea.Msg) []searchDoneMsg {
+	var out []searchDoneMsg
+	for _, m := range msgs {
+		if d, ok := m.(searchDoneMsg); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// The first key searches at once; keys typed while it is in flight send
+// nothing, and its answer sends the newest text. Enter on the final list
+// opens the match.
+func TestSearchSendsAtOnceAndCoalesces(t *testing.T) {
 	s, env := newTestSearch(t, api.RoleAgent, 60)
 	want, frag := pickCustomer(t, env.DB)
 	if !s.CapturesKeys() {
 		t.Fatal("the search box should have the keys at start")
 	}
-	// Type the whole fragment before any debounce tick fires: only the
-	// last keystroke's tick may send a request.
-	var cmds []tea.Cmd
-	for _, r := range frag {
+	_, cmd := s.Update(key(string(frag[0])))
+	first := searches(run(t, cmd))
+	if len(first) != 1 || first[0].key.query != frag[:1] {
+		t.Fatalf("the first key sent %v, want one search for %q", first, frag[:1])
+	}
+	for _, r := range frag[1:] {
 		_, cmd := s.Update(key(string(r)))
-		cmds = append(cmds, cmd)
-	}
-	if s.Query() != frag {
-		t.Fatalf("box holds %q, want %q", s.Query(), frag)
-	}
-	requests, from := 0, -1
-	for i, cmd := range cmds {
-		for _, msg := range run(t, cmd) {
-			if _, ok := msg.(searchTickMsg); !ok {
-				continue
-			}
-			_, next := s.Update(msg)
-			if next != nil {
-				requests, from = requests+1, i
-				settle(t, s, next)
-			}
+		if got := searches(run(t, cmd)); len(got) != 0 {
+			t.Fatalf("a key typed while a search was in flight sent %d more", len(got))
 		}
 	}
-	if requests != 1 || from != len(cmds)-1 {
-		t.Fatalf("typing %d characters sent %d requests (from keystroke %d), want 1 from the last", len(frag), requests, from)
+	if v := s.View(); !strings.Contains(v, "searching") {
+		t.Fatalf("the status line does not say a search is under way:\n%s", v)
 	}
-	if s.shown.query != frag || s.list.Total != 1 {
-		t.Fatalf("shown %q with %d results, want %q with 1", s.shown.query, s.list.Total, frag)
+	// The first answer is shown (for the first letter), and asks for the
+	// whole fragment: one more request.
+	_, cmd = s.Update(first[0])
+	next := searches(run(t, cmd))
+	if len(next) != 1 || next[0].key.query != frag {
+		t.Fatalf("the first answer sent %v, want one search for %q", next, frag)
 	}
-	if v := s.View(); !strings.Contains(v, want.email) || !strings.Contains(v, "1 customer") {
-		t.Fatalf("view does not show %s:\n%s", want.email, v)
+	if s.shown.query != frag[:1] || !s.stale() {
+		t.Fatalf("showing %q (stale %v) between answers, want the first letter's list, stale", s.shown.query, s.stale())
+	}
+	if v := s.View(); !strings.Contains(v, "searching "+strconv.Quote(frag)+"…") {
+		t.Fatalf("the status line does not say which text is coming:\n%s", v)
+	}
+	settle(t, s, func() tea.Msg { return next[0] })
+	if s.shown.query != frag || s.list.Total != 1 || s.stale() {
+		t.Fatalf("shown %q with %d results (stale %v), want %q with 1", s.shown.query, s.list.Total, s.stale(), frag)
+	}
+	if v := s.View(); !strings.Contains(v, want.email) || !strings.Contains(v, "1 customer") || strings.Contains(v, "searching") {
+		t.Fatalf("view does not show %s, done:\n%s", want.email, v)
 	}
 	msgs := press(t, s, "enter")
 	open, ok := findMsg[tui.OpenCustomerMsg](msgs)
@@ -121,57 +147,156 @@ func TestSearchDebouncesTypingAndOpensTheMatch(t *testing.T) {
 	}
 }
 
+// Enter pressed before the answer to the text in the box has arrived
+// never opens a row of the list on screen: it waits, then opens the one
+// customer the answer names, or only shows the answer.
+func TestSearchEnterWaitsForTheTextInTheBox(t *testing.T) {
+	s, env := newTestSearch(t, api.RoleAgent, 60)
+	want, frag := pickCustomer(t, env.DB)
+	shownBefore := s.list.Customers[0]
+
+	// Paste the fragment and press enter at once: the list on screen is
+	// still the newest customers.
+	_, cmd := s.Update(tea.PasteMsg{Content: frag})
+	pending := searches(run(t, cmd))
+	if len(pending) != 1 {
+		t.Fatalf("the paste sent %d searches, want 1", len(pending))
+	}
+	msgs := press(t, s, "enter")
+	if open, ok := findMsg[tui.OpenCustomerMsg](msgs); ok {
+		t.Fatalf("enter on a stale list opened %s (the list showed %s first)", open.ID, shownBefore.ID)
+	}
+	v := s.View()
+	if !strings.Contains(v, "opening when "+strconv.Quote(frag)+" answers") {
+		t.Fatalf("the screen does not say enter is waiting:\n%s", v)
+	}
+	if strings.Contains(v, s.c.Styles.SelectedMarker) {
+		t.Fatalf("a stale list shows a highlighted row:\n%s", v)
+	}
+	// y and Y say why they do nothing.
+	for _, k := range []string{"y", "Y"} {
+		if reason := s.noSelection(); !strings.Contains(reason, "not yet for") {
+			t.Fatalf("%s on a stale list: reason %q", k, reason)
+		}
+	}
+	msgs = settle(t, s, func() tea.Msg { return pending[0] })
+	open, ok := findMsg[tui.OpenCustomerMsg](msgs)
+	if !ok || open.ID != want.id {
+		t.Fatalf("when the answer came, enter opened %v, want %s", msgs, want.id)
+	}
+
+	// A broad text: the answer names nobody, so nothing opens; the list
+	// is shown and the agent is told to pick.
+	s.focus()
+	s.input.SetValue("")
+	_, cmd = s.Update(tea.PasteMsg{Content: "hostile-"})
+	pending = searches(run(t, cmd))
+	msgs = press(t, s, "enter")
+	msgs = append(msgs, settle(t, s, func() tea.Msg { return pending[0] })...)
+	if open, ok := findMsg[tui.OpenCustomerMsg](msgs); ok {
+		t.Fatalf("enter on a broad text opened %s", open.ID)
+	}
+	if ts := toasts(msgs); len(ts) != 1 || !strings.Contains(ts[0], "highlight one and press enter") {
+		t.Fatalf("after a broad answer the toast said %q", ts)
+	}
+	// Now the list answers the text: enter opens the highlighted row.
+	open, ok = findMsg[tui.OpenCustomerMsg](press(t, s, "enter"))
+	if !ok || open.ID != s.list.Customers[0].ID {
+		t.Fatalf("enter on a fresh list opened %v, want the first row %s", open, s.list.Customers[0].ID)
+	}
+}
+
+// The exact email among several results is the one enter opens.
+func TestNamedCustomer(t *testing.T) {
+	list := api.CustomerList{Total: 3, Customers: []api.Customer{
+		{ID: "1", Email: "jane@x.test", Phone: "+254711000001"},
+		{ID: "2", Email: "jane.k@x.test", Phone: "+254711000002"},
+		{ID: "3", Email: "janet@x.test", Phone: "+254722000003"},
+	}}
+	for _, tc := range []struct {
+		query, want string
+	}{
+		{"JANE@x.test", "1"},
+		{"0711 000 002", "2"},
+		{"+254722000003", "3"},
+		{"3", "3"},
+		{"jane", ""},
+		{"0711", ""},
+	} {
+		c, ok := namedCustomer(list, tc.query)
+		if got := string(c.ID); (tc.want == "") == ok || got != tc.want {
+			t.Errorf("namedCustomer(%q) = %q, %v; want %q", tc.query, got, ok, tc.want)
+		}
+	}
+	one := api.CustomerList{Total: 1, Customers: list.Customers[:1]}
+	if c, ok := namedCustomer(one, "jan"); !ok || c.ID != "1" {
+		t.Errorf("a single result is not named: %v %v", c, ok)
+	}
+}
+
+// A late answer is dropped: only the request in flight is answered, and
+// a closed screen takes nothing.
 func TestSearchIgnoresALateAnswer(t *testing.T) {
 	s, _ := newTestSearch(t, api.RoleAgent, 20)
 	older := api.CustomerList{Customers: []api.Customer{{ID: "1", Email: "jan@old.test"}}, Total: 1, Page: 1, Limit: 50}
 	newer := api.CustomerList{Customers: []api.Customer{{ID: "2", Email: "jane@new.test"}}, Total: 1, Page: 1, Limit: 50}
 
-	s.input.SetValue("jan")
-	first := s.fetch()
 	s.input.SetValue("jane")
-	second := s.fetch()
-	seqJan, seqJane := s.seq-1, s.seq
-
-	// The answer to "jane" comes first, then the late answer to "jan".
+	s.sync()
+	seqJane := s.seq
+	// An answer with an older number (a request that was cancelled) is
+	// not the one in flight.
+	s.Update(searchDoneMsg{s: s, seq: seqJane - 1, key: searchKey{query: "jan", sort: api.SortNewest, page: 1}, list: older})
+	if s.shown.query == "jan" || !s.flying {
+		t.Fatalf("a stale answer was taken: showing %q, flying %v", s.shown.query, s.flying)
+	}
 	s.Update(searchDoneMsg{s: s, seq: seqJane, key: searchKey{query: "jane", sort: api.SortNewest, page: 1}, list: newer})
-	s.Update(searchDoneMsg{s: s, seq: seqJan, key: searchKey{query: "jan", sort: api.SortNewest, page: 1}, list: older})
 	if s.shown.query != "jane" || s.list.Customers[0].Email != "jane@new.test" {
-		t.Fatalf("showing %q %v after a late answer, want jane's", s.shown.query, s.list.Customers)
+		t.Fatalf("showing %q %v, want jane's", s.shown.query, s.list.Customers)
 	}
+	// The same answer delivered twice is not taken twice.
+	s.Update(searchDoneMsg{s: s, seq: seqJane, key: searchKey{query: "jan", sort: api.SortNewest, page: 1}, list: older})
 	if v := s.View(); strings.Contains(v, "jan@old.test") {
-		t.Fatalf("the late answer reached the view:\n%s", v)
-	}
-
-	// Out of order the other way: the superseded answer arrives while the
-	// newer request is still out, and is dropped too.
-	s.input.SetValue("ja")
-	s.fetch()
-	s.input.SetValue("j")
-	s.fetch()
-	s.Update(searchDoneMsg{s: s, seq: s.seq - 1, key: searchKey{query: "ja", sort: api.SortNewest, page: 1}, list: older})
-	if s.shown.query != "jane" || !s.loading {
-		t.Fatalf("a superseded answer was taken: showing %q, loading %v", s.shown.query, s.loading)
-	}
-
-	// The real superseded requests were cancelled: their error answers are
-	// dropped as well.
-	for _, cmd := range []tea.Cmd{first, second} {
-		for _, msg := range run(t, cmd) {
-			d := msg.(searchDoneMsg)
-			if d.err != nil && !errors.Is(d.err, context.Canceled) {
-				t.Errorf("a superseded request failed with %v, want context.Canceled", d.err)
-			}
-			s.Update(msg)
-		}
-	}
-	if s.err != nil {
-		t.Fatalf("a cancelled request's error reached the screen: %v", s.err)
+		t.Fatalf("a repeated answer reached the view:\n%s", v)
 	}
 	// An answer meant for another search screen is not this one's.
 	other := newSearch(s.c, s.env, "")
 	s.Update(searchDoneMsg{s: other, seq: s.seq, key: searchKey{query: "x"}, list: older})
 	if s.shown.query == "x" {
 		t.Fatal("took an answer addressed to another screen")
+	}
+	// Close cancels the request in flight; its answer is dropped.
+	s.input.SetValue("j")
+	cmd := s.sync()
+	s.Close()
+	for _, msg := range run(t, cmd) {
+		d := msg.(searchDoneMsg)
+		if d.err == nil || !errors.Is(d.err, context.Canceled) {
+			t.Errorf("a closed screen's request ended with %v, want context.Canceled", d.err)
+		}
+		s.Update(msg)
+	}
+	if s.err != nil || s.shown.query != "jane" {
+		t.Fatalf("a cancelled request reached the screen: err %v, showing %q", s.err, s.shown.query)
+	}
+}
+
+// With nothing typed, ? and : are the shell's (help, palette), as the
+// footer says; with text in the box they are text.
+func TestSearchHelpAndPaletteFromTheEmptyBox(t *testing.T) {
+	s, _ := newTestSearch(t, api.RoleAgent, 10)
+	if !s.GlobalKeysLive() {
+		t.Fatal("an empty box should let ? and : through")
+	}
+	if _, ok := findMsg[tui.ShowHelpMsg](press(t, s, "?")); !ok || s.Query() != "" {
+		t.Fatalf("? in the empty box: query %q, no help", s.Query())
+	}
+	if _, ok := findMsg[tui.OpenPaletteMsg](press(t, s, ":")); !ok || s.Query() != "" {
+		t.Fatalf(": in the empty box: query %q, no palette", s.Query())
+	}
+	press(t, s, "a", "?", ":")
+	if s.Query() != "a?:" || s.GlobalKeysLive() {
+		t.Fatalf("with text in the box, ? and : should be typed: %q (live %v)", s.Query(), s.GlobalKeysLive())
 	}
 }
 
@@ -324,20 +449,97 @@ func TestSearchEmptyErrorAndRetry(t *testing.T) {
 
 	sw.down.Store(true)
 	msgs := press(t, s, "backspace")
-	ts := toasts(msgs)
-	if len(ts) != 1 || !strings.Contains(ts[0], "cannot reach the store") {
-		t.Fatalf("a dead API toasted %q", ts)
-	}
 	v = s.View()
-	if !strings.Contains(v, "Could not load customers.") || !strings.Contains(v, "Press ctrl+r to retry.") {
+	if !strings.Contains(v, "Could not load customers.") || !strings.Contains(v, "cannot reach the store") ||
+		!strings.Contains(v, "Retrying by itself in 2 s; ctrl+r retries now.") {
 		t.Fatalf("no error state:\n%s", v)
 	}
 	checkView(t, v, 100, 20)
+	tick, ok := findMsg[searchRetryMsg](msgs)
+	if !ok {
+		t.Fatalf("a dead store scheduled no retry: %v", msgs)
+	}
 
+	// The store comes back: the countdown retries by itself, no ctrl+r.
+	sw.down.Store(false)
+	msgs = deliver(t, s, tick)
+	if !strings.Contains(s.View(), "Retrying by itself in 1 s") {
+		t.Fatalf("the countdown did not count:\n%s", s.View())
+	}
+	tick, _ = findMsg[searchRetryMsg](msgs)
+	deliver(t, s, tick)
+	if s.err != nil || s.shown.query != "zzqqx" {
+		t.Fatalf("the retry did not recover: err %v, query %q", s.err, s.shown.query)
+	}
+
+	// Down again; ctrl+r retries at once, and a tick of the cut-short
+	// wait does nothing.
+	sw.down.Store(true)
+	msgs = press(t, s, "ctrl+r")
+	tick, _ = findMsg[searchRetryMsg](msgs)
+	if s.err == nil {
+		t.Fatal("a dead store on ctrl+r showed no error")
+	}
 	sw.down.Store(false)
 	press(t, s, "ctrl+r")
-	if s.err != nil || s.shown.query != "zzqqx" {
-		t.Fatalf("ctrl+r did not recover: err %v, query %q", s.err, s.shown.query)
+	if s.err != nil || s.waiting != 0 {
+		t.Fatalf("ctrl+r did not recover: err %v, waiting %d", s.err, s.waiting)
+	}
+	if _, cmd := s.Update(tick); cmd != nil {
+		t.Fatal("the tick of a wait that ctrl+r cut short still acted")
+	}
+
+	// An error still on screen when the agent comes back to the search
+	// (a profile above it was popped) is reloaded.
+	sw.down.Store(true)
+	press(t, s, "ctrl+r")
+	sw.down.Store(false)
+	settle(t, s, s.Refocus())
+	if s.err != nil {
+		t.Fatalf("coming back to the search did not reload the error: %v", s.err)
+	}
+}
+
+// A 429 says so, counts down the store's Retry-After, and searches again
+// by itself; the list on screen stays.
+func TestSearchRateLimited(t *testing.T) {
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: 20, Now: func() time.Time { return testNow }, RateLimit: 0.5, RateBurst: 2})
+	c := testCommon(api.RoleAgent, 100, 20)
+	s := newSearch(c, testEnv(newClient(t, env, api.RoleAgent, env.URL)), "")
+	s.SetSize(100, 20)
+	settle(t, s, s.Init())
+	if !s.hasList {
+		t.Fatalf("no first list: %v", s.err)
+	}
+	var msgs []tea.Msg
+	for _, r := range "hostile" {
+		msgs = append(msgs, press(t, s, string(r))...)
+		if s.waiting > 0 {
+			break
+		}
+	}
+	tick, ok := findMsg[searchRetryMsg](msgs)
+	if !ok || !s.limited {
+		t.Fatalf("no 429 after a burst of searches (waiting %d, err %v)", s.waiting, s.err)
+	}
+	v := s.View()
+	if !strings.Contains(v, "rate limited by the store, retrying in "+strconv.Itoa(s.waiting)+" s") || s.err != nil || !s.showsTable() {
+		t.Fatalf("a 429 should keep the list and say it waits:\n%s", v)
+	}
+	// Keys typed during the wait send nothing; the countdown's end sends
+	// the newest text.
+	_, cmd := s.Update(key("-"))
+	if got := searches(run(t, cmd)); len(got) != 0 {
+		t.Fatalf("a key during the wait sent %d searches", len(got))
+	}
+	for s.waiting > 0 {
+		// The limiter refills at 0.5/s: wait for it as the console would.
+		time.Sleep(time.Second) // the countdown's own second, not synchronisation
+		msgs = deliver(t, s, tick)
+		tick, _ = findMsg[searchRetryMsg](msgs)
+	}
+	if s.shown.query != s.Query() || s.stale() || s.limited {
+		t.Fatalf("after the wait showing %q (stale %v, limited %v), want %q", s.shown.query, s.stale(), s.limited, s.Query())
 	}
 }
 

@@ -32,7 +32,7 @@ func onBehalfSandbox(t *testing.T, clk *sandboxtest.Clock) (*sandboxtest.Env, ap
 // searching for her.
 func onBehalfConsole(t *testing.T, env *sandboxtest.Env, clk *sandboxtest.Clock) (*teatest.TestModel, *probe) {
 	t.Helper()
-	cfg := Config{Now: clk.Now, Location: time.UTC, Debounce: time.Millisecond, SessionTick: 10 * time.Millisecond}
+	cfg := Config{Now: clk.Now, Location: time.UTC, SessionTick: 10 * time.Millisecond}
 	tm, p := startConsoleWith(t, cfg, env, api.RoleAgent, env.URL, 140, 36)
 	p.waitFor(t, "Amani Agent (agent)")
 	tm.Type("wanjiru")

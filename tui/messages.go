@@ -141,3 +141,18 @@ func (c *Common) Track(cmd tea.Cmd) tea.Cmd {
 
 // InFlight is the number of tracked commands not yet answered.
 func (c *Common) InFlight() int { return c.inFlight }
+
+// Overlays a screen can open for a key it took as text (the search box
+// passes ? and : through when it is empty).
+
+// ShowHelpMsg opens the ? overlay.
+type ShowHelpMsg struct{}
+
+// OpenPaletteMsg opens the : command line.
+type OpenPaletteMsg struct{}
+
+// ShowHelp returns a command that opens the ? overlay.
+func ShowHelp() tea.Cmd { return func() tea.Msg { return ShowHelpMsg{} } }
+
+// OpenPalette returns a command that opens the : command line.
+func OpenPalette() tea.Cmd { return func() tea.Msg { return OpenPaletteMsg{} } }

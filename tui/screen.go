@@ -48,6 +48,21 @@ type Closer interface {
 	Close()
 }
 
+// Refocuser is implemented by screens that want to know when they are on
+// top again (the screen above them was popped): a screen showing an error
+// from an earlier load reloads then, since the store may be back.
+type Refocuser interface {
+	Refocus() tea.Cmd
+}
+
+// GlobalKeysHinter is implemented by screens that capture keys but let
+// the shell's ? and : through in some states (the search box, while
+// empty). The footer advertises ? and : only while GlobalKeysLive is true,
+// and otherwise says how to reach them.
+type GlobalKeysHinter interface {
+	GlobalKeysLive() bool
+}
+
 // Router turns a navigation request into a command: OpenCustomerMsg,
 // SearchMsg, SwitchProfileMsg (from the palette or any screen), or a
 // message type of the screens' own. It usually answers Push(screen), but

@@ -244,9 +244,11 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		m.spinner, cmd = m.spinner.Update(msg)
 		return cmd
 
-	case showHelpMsg:
+	case showHelpMsg, ShowHelpMsg:
 		m.showHelp = true
 		return nil
+	case OpenPaletteMsg:
+		return m.openPalette()
 	case quitMsg:
 		return m.quit()
 	}
@@ -420,6 +422,9 @@ func (m *Shell) pop() tea.Cmd {
 	closeScreen(m.Top())
 	m.stack[len(m.stack)-1] = nil
 	m.stack = m.stack[:len(m.stack)-1]
+	if r, ok := m.Top().(Refocuser); ok {
+		return r.Refocus()
+	}
 	return nil
 }
 
@@ -660,6 +665,10 @@ func (m *Shell) footerView() string {
 	} else {
 		hint := st.HelpKey.Render("?") + " " + st.HelpDesc.Render("help") + st.HelpSep.Render(" • ") +
 			st.HelpKey.Render(":") + " " + st.HelpDesc.Render("command")
+		if h, ok := m.Top().(GlobalKeysHinter); ok && !m.showHelp && !h.GlobalKeysLive() {
+			// The screen is taking ? and : as text right now.
+			hint = st.HelpKey.Render("esc") + " " + st.HelpDesc.Render("then ? help • : command")
+		}
 		hintW := lipgloss.Width(hint)
 		var help []Binding
 		if m.showHelp {
