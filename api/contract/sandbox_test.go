@@ -54,6 +54,11 @@ func TestSandboxConforms(t *testing.T) {
 	o := order.Orders[0]
 	do("viewer", "GET", fmt.Sprintf("/customers/%s/orders/%s", o.CustomerID, o.ID), nil, 200, "")
 	do("viewer", "GET", fmt.Sprintf("/customers/%s/orders?status=%s&from=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z", o.CustomerID, o.Status), nil, 200, "")
+	// Every form of time bound the contract's TimeBound allows is
+	// accepted (and the handler holds each accepted request to it).
+	for _, q := range []string{"from=2000-01-01", "until=2100-01-01", "from=2000-01-01%2000:00:00Z", "until=2100-01-01t00:00:00.5%2B03:00"} {
+		do("viewer", "GET", fmt.Sprintf("/customers/%s/orders?%s", o.CustomerID, q), nil, 200, "")
+	}
 
 	do("viewer", "GET", "/me", nil, 200, "")
 	do("gateway", "GET", "/me", nil, 200, "", api.HeaderAgent, env.Agents["agent"], api.HeaderVia, "ssh")
