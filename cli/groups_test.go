@@ -106,3 +106,35 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("__complete '': completion and man are not offered:\n%s", r.stdout)
 	}
 }
+
+// Flags with a fixed set of values complete to that set.
+func TestCompletionOfFlagValues(t *testing.T) {
+	r := runPlain(t, "__complete", "orders", "list", "42", "--status", "")
+	for _, want := range []string{"delivered", "cancelled"} {
+		if !strings.Contains(r.stdout, want+"\n") {
+			t.Errorf("--status does not complete to %q:\n%s", want, r.stdout)
+		}
+	}
+	r = runPlain(t, "__complete", "loyalty", "adjust", "42", "--reason", "good")
+	if !strings.HasPrefix(r.stdout, "goodwill\n") {
+		t.Errorf("--reason good: %q", r.stdout)
+	}
+}
+
+// Every entry of flagValues names a command and flag that exist, so a
+// renamed flag cannot silently lose its completion.
+func TestFlagValuesNameRealFlags(t *testing.T) {
+	root := NewRoot(Env{})
+	for path, flags := range flagValues {
+		cmd, rest, err := root.Find(strings.Fields(path))
+		if err != nil || len(rest) > 0 || cmd == root {
+			t.Errorf("%q is not a command", path)
+			continue
+		}
+		for flag := range flags {
+			if cmd.Flags().Lookup(flag) == nil {
+				t.Errorf("%s has no --%s", path, flag)
+			}
+		}
+	}
+}

@@ -108,6 +108,7 @@ func NewRoot(env Env) *cobra.Command {
 	// the tree runs; adding it now puts it under the same unknown-command
 	// check as every other group. Its scripts go to env.Stdout (set above).
 	root.InitDefaultCompletionCmd()
+	completeFlagValues(root)
 	refuseUnknownSubcommands(root)
 	guardHelpTopics(root)
 	return root
