@@ -88,6 +88,7 @@ const (
 	CodeOverLimit            = "over_limit"             // 403 adjustment over the agent's limit
 	CodeNotFound             = "not_found"              // 404
 	CodeMethodNotAllowed     = "method_not_allowed"     // 405 known path, other method
+	CodeUnsupportedMediaType = "unsupported_media_type" // 415 a body without Content-Type: application/json
 	CodeDuplicateEmail       = "duplicate_email"        // 409
 	CodeIdempotencyInFlight  = "idempotency_in_flight"  // 409
 	CodeVersionMismatch      = "version_mismatch"       // 412

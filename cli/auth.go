@@ -115,7 +115,7 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 	// Without a keyring there is nowhere to put the secret: say so before
 	// asking for it, not after.
 	store := a.SecretStore()
-	if err := store.Probe(ctx); err != nil {
+	if err := store.ProbeStore(ctx); err != nil {
 		return err
 	}
 

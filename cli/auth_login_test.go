@@ -114,10 +114,15 @@ func TestAuthLoginFailuresSaveNothing(t *testing.T) {
 		if r.code != ExitError {
 			t.Errorf("exit %d: %+v", r.code, r)
 		}
-		for _, w := range []string{"no keyring here", "gnome-keyring", EnvAPISecret} {
+		// It says what login was doing (storing the secret) and the way
+		// forward without a keyring: the environment, or the docs.
+		for _, w := range []string{"no keyring here to store the API secret", "gnome-keyring", EnvAPIURL, EnvAPIKey, EnvAPISecret, "docs/credentials.md"} {
 			if !strings.Contains(r.stderr, w) {
 				t.Errorf("stderr lacks %q: %s", w, r.stderr)
 			}
+		}
+		if strings.Contains(r.stderr, "read") {
+			t.Errorf("login stores a secret, yet the message speaks of reading: %s", r.stderr)
 		}
 		keyring.MockInit()
 		assertNothingWritten(t, e, r, key.KeyID)

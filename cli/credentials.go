@@ -12,8 +12,8 @@ import (
 
 // Environment variables that configure credentials for one run.
 const (
-	EnvAPIURL    = "FRONTDESK_API_URL"
-	EnvAPIKey    = "FRONTDESK_API_KEY"
+	EnvAPIURL    = config.EnvAPIURL
+	EnvAPIKey    = config.EnvAPIKey
 	EnvAPISecret = config.EnvSecret
 	EnvProfile   = "FRONTDESK_PROFILE"
 	EnvConfig    = config.EnvConfig

@@ -168,7 +168,7 @@ func (a *App) onboardConnect(ctx context.Context, l screens.Login, logger *log.L
 		return screens.Connection{}, err
 	}
 	store := a.SecretStore()
-	if err := store.Probe(ctx); err != nil {
+	if err := store.ProbeStore(ctx); err != nil {
 		return screens.Connection{}, err
 	}
 	me, err := a.saveLogin(ctx, cfg, store, name, o, l.Secret, true, func(msg string) { logger.Warn(msg) })

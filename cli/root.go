@@ -71,7 +71,7 @@ func NewRoot(env Env) *cobra.Command {
 			"a seeded sandbox store with no setup.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          subcommandArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runConsole(cmd.Context())
 		},
@@ -98,11 +98,19 @@ func NewRoot(env Env) *cobra.Command {
 		newSessionCmd,
 		newAuditCmd,
 		newSSHCmd,
+		newManCmd,
 	} {
 		if c := build(a); c != nil {
 			root.AddCommand(c)
 		}
 	}
+	// cobra would add `completion` (bash, zsh, fish, powershell) only when
+	// the tree runs; adding it now puts it under the same unknown-command
+	// check as every other group. Its scripts go to env.Stdout (set above).
+	root.InitDefaultCompletionCmd()
+	completeFlagValues(root)
+	refuseUnknownSubcommands(root)
+	guardHelpTopics(root)
 	return root
 }
 

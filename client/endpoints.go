@@ -138,11 +138,14 @@ func (c *Client) ListOrders(ctx context.Context, id api.ID, p OrderParams) (api.
 	if p.Status != "" {
 		q.Set("status", p.Status)
 	}
+	// Bounds go out at full precision: cut to the second, "before Until"
+	// would drop the orders of Until's last second and "from From" add
+	// those of From's first.
 	if !p.From.IsZero() {
-		q.Set("from", p.From.UTC().Format(time.RFC3339))
+		q.Set("from", p.From.UTC().Format(time.RFC3339Nano))
 	}
 	if !p.Until.IsZero() {
-		q.Set("until", p.Until.UTC().Format(time.RFC3339))
+		q.Set("until", p.Until.UTC().Format(time.RFC3339Nano))
 	}
 	var out api.OrderList
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/orders", query: q}, &out); err != nil {

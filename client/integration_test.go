@@ -114,6 +114,13 @@ func TestEveryMethodAgainstSandbox(t *testing.T) {
 	if err != nil || ranged.Total != orders.Total-countAt(orders.Orders, orders.Orders[0].CreatedAt) {
 		t.Fatalf("until filter: total %d of %d (%v)", ranged.Total, orders.Total, err)
 	}
+	// Half a millisecond after the newest order: the bound is sent whole
+	// (the store rounds it up to the next millisecond), not cut to the
+	// second, which would bring the newest order back in.
+	later, err := agent.ListOrders(ctx, withOrders, client.OrderParams{From: orders.Orders[0].CreatedAt.Add(500 * time.Microsecond)})
+	if err != nil || later.Total != 0 {
+		t.Fatalf("from just after the newest order: total %d (%v), want 0", later.Total, err)
+	}
 	o, err := agent.GetOrder(ctx, withOrders, orders.Orders[0].ID)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,14 @@ const Service = AppName
 // EnvSecret overrides the keyring: when set, it is the secret for this run.
 const EnvSecret = "FRONTDESK_API_SECRET"
 
+// EnvAPIURL and EnvAPIKey, set together with EnvSecret, give a run its
+// store and key without any profile or keyring (the cli package reads
+// them; they are named here for the keyring's error message).
+const (
+	EnvAPIURL = "FRONTDESK_API_URL"
+	EnvAPIKey = "FRONTDESK_API_KEY"
+)
+
 // Keyring is the part of an OS keyring the secret store uses.
 type Keyring interface {
 	Get(service, user string) (string, error)
@@ -68,10 +76,19 @@ type KeyringUnavailableError struct {
 }
 
 func (e *KeyringUnavailableError) Error() string {
-	return fmt.Sprintf("no keyring here: the %s is not available to %s secrets (%v). Either start a keyring service "+
-		"(on Linux a Secret Service such as gnome-keyring or KWallet, e.g. `dbus-run-session -- sh` and then "+
-		"`gnome-keyring-daemon --unlock`), or set FRONTDESK_API_SECRET in the environment instead",
-		e.Backend, e.Op, e.Err)
+	const start = "start a keyring service (on Linux a Secret Service such as gnome-keyring or KWallet, " +
+		"e.g. `dbus-run-session -- sh` and then `gnome-keyring-daemon --unlock`)"
+	if e.Op == "store" {
+		// Storing is what `auth login` and onboarding do: without a
+		// keyring the way forward is not to store the secret at all.
+		return fmt.Sprintf("no keyring here to store the API secret in: the %s is not available (%v). Either %s "+
+			"and log in again, or skip the login and give this machine its credentials in the environment: "+
+			"%s, %s and %s (see docs/credentials.md, \"Headless Linux servers\")",
+			e.Backend, e.Err, start, EnvAPIURL, EnvAPIKey, EnvSecret)
+	}
+	return fmt.Sprintf("no keyring here: the %s is not available to %s secrets (%v). Either %s, "+
+		"or set %s in the environment instead (see docs/credentials.md)",
+		e.Backend, e.Op, e.Err, start, EnvSecret)
 }
 
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
@@ -151,6 +168,18 @@ func (s *SecretStore) Probe(ctx context.Context) error {
 	_, err := s.Get(ctx, "frontdesk-probe", "none")
 	if errors.Is(err, ErrSecretNotFound) {
 		return nil
+	}
+	return err
+}
+
+// ProbeStore is Probe before storing a secret (login, onboarding): the
+// check is the same lookup, but a missing keyring is reported as one that
+// cannot store the secret, with what to do instead.
+func (s *SecretStore) ProbeStore(ctx context.Context) error {
+	err := s.Probe(ctx)
+	var ku *KeyringUnavailableError
+	if errors.As(err, &ku) {
+		ku.Op = "store"
 	}
 	return err
 }

@@ -74,10 +74,11 @@ func TestSecretStoreUnavailable(t *testing.T) {
 	s := NewSecretStore(nil)
 
 	for name, call := range map[string]func() error{
-		"get":    func() error { _, err := s.Get(ctx, "a", "ck"); return err },
-		"set":    func() error { return s.Set(ctx, "a", "ck", "cs_x") },
-		"delete": func() error { return s.Delete(ctx, "a", "ck") },
-		"probe":  func() error { return s.Probe(ctx) },
+		"get":                  func() error { _, err := s.Get(ctx, "a", "ck"); return err },
+		"set":                  func() error { return s.Set(ctx, "a", "ck", "cs_x") },
+		"delete":               func() error { return s.Delete(ctx, "a", "ck") },
+		"probe":                func() error { return s.Probe(ctx) },
+		"probe before storing": func() error { return s.ProbeStore(ctx) },
 	} {
 		err := call()
 		var ku *KeyringUnavailableError
@@ -96,6 +97,12 @@ func TestSecretStoreUnavailable(t *testing.T) {
 			if !strings.Contains(msg, w) {
 				t.Errorf("%s: message %q lacks %q", name, msg, w)
 			}
+		}
+		// Storing says so, and that the environment replaces the login;
+		// reading and deleting say what they were doing.
+		storing := name == "set" || name == "probe before storing"
+		if got := strings.Contains(msg, "to store the API secret") && strings.Contains(msg, EnvAPIURL) && strings.Contains(msg, "docs/credentials.md"); got != storing {
+			t.Errorf("%s: message %q: speaks of storing with the env vars = %v, want %v", name, msg, got, storing)
 		}
 		if strings.Contains(msg, "cs_x") {
 			t.Errorf("%s: message holds the secret", name)

@@ -65,7 +65,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, c *caller) er
 	var where []string
 	var args []any
 	var customerID int64
-	if raw := q.Get("customer_id"); raw != "" {
+	if raw := filterParam(q, "customer_id", f); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
 			f["customer_id"] = "customer_id must be a customer's id (a positive whole number)"
@@ -74,19 +74,19 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, c *caller) er
 		where = append(where, "customer_id = ?")
 		args = append(args, id)
 	}
-	agent := q.Get("agent_id")
+	agent := filterParam(q, "agent_id", f)
 	if agent != "" {
 		where = append(where, "agent_id = ?")
 		args = append(args, agent)
 	}
-	if action := q.Get("action"); action != "" {
+	if action := filterParam(q, "action", f); action != "" {
 		if !slices.Contains(api.AuditActions, action) {
 			f["action"] = "action must be one of " + strings.Join(api.AuditActions, ", ")
 		}
 		where = append(where, "action = ?")
 		args = append(args, action)
 	}
-	if sid := q.Get("session_id"); sid != "" {
+	if sid := filterParam(q, "session_id", f); sid != "" {
 		where = append(where, "session_id = ?")
 		args = append(args, sid)
 	}

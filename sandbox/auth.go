@@ -106,7 +106,11 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, er
 	c.Gateway = gateway != 0
 	c.Via = "api"
 
-	if named := r.Header.Get(api.HeaderAgent); named != "" {
+	named, sent := headerValue(r, api.HeaderAgent)
+	if sent && named == "" {
+		return nil, emptyHeader(api.HeaderAgent)
+	}
+	if named != "" {
 		if !c.Gateway {
 			return nil, errf(http.StatusForbidden, api.CodeAgentHeaderForbidden,
 				"only gateway keys may send %s; drop the header or use a gateway key", api.HeaderAgent)
@@ -126,9 +130,10 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, er
 	// Only a gateway can vouch that a request came over SSH; everyone
 	// else is recorded as the plain API. A value outside the contract's
 	// enum is a client bug worth hearing about, not something to guess at.
-	switch via := r.Header.Get(api.HeaderVia); via {
-	case "", "api":
-	case "ssh":
+	via, sent := headerValue(r, api.HeaderVia)
+	switch {
+	case !sent || via == "api":
+	case via == "ssh":
 		if c.Gateway {
 			c.Via = "ssh"
 		}
@@ -137,6 +142,24 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, er
 			"%s must be \"api\" or \"ssh\", not %q", api.HeaderVia, truncate(via, 32))
 	}
 	return &c, nil
+}
+
+// headerValue is a request header's first value and whether it was sent
+// at all: an empty header is not the same as none.
+func headerValue(r *http.Request, name string) (string, bool) {
+	vals, sent := r.Header[http.CanonicalHeaderKey(name)]
+	if !sent || len(vals) == 0 {
+		return "", false
+	}
+	return vals[0], true
+}
+
+// emptyHeader refuses a header sent with no value: the contract gives it
+// minLength 1, and reading it as absent would silently run the request
+// as someone else (the gateway itself, or the agent instead of the
+// customer).
+func emptyHeader(name string) *apiError {
+	return validationErr(api.FieldErrors{name: name + " is empty: send a value, or leave the header out"})
 }
 
 func truncate(s string, n int) string {

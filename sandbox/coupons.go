@@ -3,7 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -125,27 +124,23 @@ func (s *Server) passwordReset(w http.ResponseWriter, r *http.Request, c *caller
 	return writeData(w, http.StatusAccepted, out)
 }
 
-// emptyBody accepts no body, an empty one or {}: the request has no
-// parameters, and anything else is a mistake worth saying.
+// emptyBody accepts no body, an empty one (with or without a
+// Content-Type) or {} sent as application/json: the request has no
+// parameters. null, any other value, or a body not declared JSON is a
+// mistake worth saying.
 func emptyBody(r *http.Request) error {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return bodyErr(err)
 	}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
+	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil
 	}
+	if err := jsonContentType(r); err != nil {
+		return err
+	}
 	var v struct{}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return bodyErr(err)
-	}
-	if dec.More() {
-		return errf(http.StatusBadRequest, api.CodeBadRequest, "the body must be empty or {}")
-	}
-	return nil
+	return decodeObject(raw, &v)
 }
 
 // maskEmail keeps the first character of the local part and the domain:

@@ -24,15 +24,18 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) e
 	page, limit := pageParams(q, f)
 	where := []string{"customer_id = ?"}
 	args := []any{id}
-	if st := q.Get("status"); st != "" {
+	if st := filterParam(q, "status", f); st != "" {
 		if !slices.Contains(api.OrderStatuses, st) {
 			f["status"] = "status must be one of " + strings.Join(api.OrderStatuses, ", ")
 		}
 		where = append(where, "status = ?")
 		args = append(args, st)
 	}
-	from, okFrom := timeParam(q, "from", false, f)
-	until, okUntil := timeParam(q, "until", true, f)
+	// from is inclusive and until exclusive, exactly: stored times and
+	// both bounds are milliseconds in one fixed-width layout, so the text
+	// comparison is the time comparison.
+	from, okFrom := timeParam(q, "from", f)
+	until, okUntil := timeParam(q, "until", f)
 	if okFrom {
 		where = append(where, "created_at >= ?")
 		args = append(args, formatTime(from))
@@ -42,7 +45,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) e
 		args = append(args, formatTime(until))
 	}
 	if okFrom && okUntil && !from.Before(until) {
-		f["until"] = "until must be after from"
+		f["until"] = "until must be later than from (from is inclusive, until exclusive)"
 	}
 	if len(f) > 0 {
 		return validationErr(f)
@@ -66,29 +69,33 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) e
 	return writeData(w, http.StatusOK, out)
 }
 
-// timeParam reads from/until: an RFC 3339 time or a YYYY-MM-DD date (UTC).
-// A date as the end of a range includes that whole day, so the returned
-// bound is exclusive; an RFC 3339 end is taken as inclusive to the
-// millisecond.
-func timeParam(q url.Values, name string, end bool, f api.FieldErrors) (time.Time, bool) {
-	raw := q.Get(name)
+// timeParam reads from or until (api/openapi.yaml, listOrders): a date
+// (2026-03-14), which stands for midnight UTC at its start, or an RFC 3339
+// date-time with "T" or, as RFC 3339 §5.6 allows, a space between date
+// and time ("2026-03-14 15:09:26Z"). Times are stored to the millisecond,
+// so a finer bound is rounded up to the next millisecond: "at or after
+// from" and "before until" then pick exactly the stored times they
+// describe, and nothing is added to an exact bound.
+func timeParam(q url.Values, name string, f api.FieldErrors) (time.Time, bool) {
+	raw := filterParam(q, name, f)
 	if raw == "" {
 		return time.Time{}, false
 	}
 	if d, err := time.Parse(time.DateOnly, raw); err == nil {
-		if end {
-			d = d.AddDate(0, 0, 1)
-		}
 		return d, true
 	}
-	t, err := time.Parse(time.RFC3339Nano, raw)
+	norm := strings.ToUpper(raw) // RFC 3339 allows t and z in lower case
+	if len(norm) > len(time.DateOnly) && norm[len(time.DateOnly)] == ' ' {
+		norm = norm[:len(time.DateOnly)] + "T" + norm[len(time.DateOnly)+1:]
+	}
+	t, err := time.Parse(time.RFC3339Nano, norm)
 	if err != nil {
-		f[name] = name + " must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T12:00:00Z)"
+		f[name] = name + " must be a date (2026-01-31) or an RFC 3339 date-time (2026-01-31T12:00:00Z)"
 		return time.Time{}, false
 	}
-	t = t.UTC().Truncate(time.Millisecond)
-	if end {
-		t = t.Add(time.Millisecond)
+	t = t.UTC()
+	if ms := t.Truncate(time.Millisecond); ms.Before(t) {
+		return ms.Add(time.Millisecond), true
 	}
 	return t, true
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,13 +90,50 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Write([]byte{'\n'})
 }
 
-// decodeBody reads one JSON object into v, refusing unknown fields,
-// trailing data and bodies over MaxBodyBytes.
+// decodeBody reads one JSON object into v, refusing a body that is not
+// declared JSON (415), anything but an object (null, an array, a
+// string), unknown fields, trailing data and bodies over MaxBodyBytes.
 func decodeBody(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-		return errf(http.StatusBadRequest, api.CodeBadRequest, "the body must be JSON (Content-Type: application/json), not %q", ct)
+	if err := jsonContentType(r); err != nil {
+		return err
 	}
-	dec := json.NewDecoder(r.Body)
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyErr(err)
+	}
+	return decodeObject(raw, v)
+}
+
+// jsonContentType refuses a request body not sent as application/json
+// (the contract: 415 unsupported_media_type). A body is never guessed to
+// be JSON, so a form post or a forgotten header gets a clear answer.
+func jsonContentType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	switch {
+	case ct == "":
+		return errf(http.StatusUnsupportedMediaType, api.CodeUnsupportedMediaType,
+			"the body has no Content-Type: send it as JSON with Content-Type: application/json")
+	case err != nil || mt != "application/json":
+		return errf(http.StatusUnsupportedMediaType, api.CodeUnsupportedMediaType,
+			"the body must be JSON (Content-Type: application/json), not %q", truncate(ct, 64))
+	}
+	return nil
+}
+
+// decodeObject decodes raw, which must be exactly one JSON object, into v.
+// encoding/json reads null into a struct as "nothing", so without the
+// first check a null body would pass as an empty object.
+func decodeObject(raw []byte, v any) error {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
+		return bodyErr(io.EOF)
+	}
+	if trimmed[0] != '{' {
+		what := "a JSON " + jsonValueKind(trimmed)
+		return errf(http.StatusBadRequest, api.CodeBadRequest, "the body must be a JSON object, not %s", what)
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bodyErr(err)
@@ -103,6 +142,23 @@ func decodeBody(r *http.Request, v any) error {
 		return errf(http.StatusBadRequest, api.CodeBadRequest, "the body must hold exactly one JSON object; found more after it")
 	}
 	return nil
+}
+
+// jsonValueKind names the JSON value raw starts with, for messages.
+func jsonValueKind(raw []byte) string {
+	switch {
+	case bytes.HasPrefix(raw, []byte("null")):
+		return "null"
+	case raw[0] == '[':
+		return "array"
+	case raw[0] == '"':
+		return "string"
+	case bytes.HasPrefix(raw, []byte("true")), bytes.HasPrefix(raw, []byte("false")):
+		return "boolean"
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
+		return "number"
+	}
+	return "value (it is not valid JSON)"
 }
 
 func bodyErr(err error) error {

@@ -71,7 +71,10 @@ func newSessionID() string { return "ses_" + randomHex(12) }
 // for one request; on success c.Session is set when the request acts as
 // a customer.
 func (s *Server) authorize(r *http.Request, c *caller, minRole string, scope tokenScope) error {
-	token := r.Header.Get(api.HeaderCustomerToken)
+	token, sent := headerValue(r, api.HeaderCustomerToken)
+	if sent && token == "" {
+		return emptyHeader(api.HeaderCustomerToken)
+	}
 	if token == "" {
 		if scope == tokenRequired {
 			return errf(http.StatusUnauthorized, api.CodeSessionRequired,
@@ -401,17 +404,21 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, _ *caller)
 	q := r.URL.Query()
 	where := []string{"s.ended_at IS NULL", "s.expires_at > ?"}
 	args := []any{formatTime(s.now())}
-	if raw := q.Get("customer_id"); raw != "" {
+	f := api.FieldErrors{}
+	if raw := filterParam(q, "customer_id", f); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
-			return validationErr(api.FieldErrors{"customer_id": "customer_id must be a customer's id (a positive whole number)"})
+			f["customer_id"] = "customer_id must be a customer's id (a positive whole number)"
 		}
 		where = append(where, "s.customer_id = ?")
 		args = append(args, id)
 	}
-	if agent := q.Get("agent_id"); agent != "" {
+	if agent := filterParam(q, "agent_id", f); agent != "" {
 		where = append(where, "s.agent_id = ?")
 		args = append(args, agent)
+	}
+	if len(f) > 0 {
+		return validationErr(f)
 	}
 	ctx := r.Context()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+sessionCols+sessionFrom+`WHERE `+strings.Join(where, " AND ")+

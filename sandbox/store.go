@@ -80,6 +80,22 @@ func intParam(q url.Values, name string, def, min, max int, f api.FieldErrors) i
 	return n
 }
 
+// filterParam reads an optional filter parameter. A filter left out is
+// "", while one sent empty (agent_id=) is refused in f: the contract gives
+// every filter minLength 1 (or a pattern or enum an empty value fails),
+// and reading an empty filter as absent would widen the query the caller
+// meant to narrow.
+func filterParam(q url.Values, name string, f api.FieldErrors) string {
+	vals, sent := q[name]
+	if !sent {
+		return ""
+	}
+	if vals[0] == "" {
+		f[name] = name + " is empty: give a value, or leave the parameter out to not filter on it"
+	}
+	return vals[0]
+}
+
 // pageParams reads page and limit.
 func pageParams(q url.Values, f api.FieldErrors) (page, limit int) {
 	page = intParam(q, "page", 1, 1, maxPage, f)

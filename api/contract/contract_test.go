@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -239,6 +240,7 @@ func errorCases(t *testing.T) []respCase {
 		e(404, "GET", "/api/v1/customers/999", api.ErrorBody{Code: api.CodeNotFound, Message: "customer 999 not found"}),
 		e(404, "GET", "/api/v1/customers/42/orders/5", api.ErrorBody{Code: api.CodeNotFound, Message: "order 5 not found"}),
 		e(405, "DELETE", "/api/v1/customers/42", api.ErrorBody{Code: api.CodeMethodNotAllowed, Message: "DELETE not allowed"}),
+		e(415, "POST", "/api/v1/customers/42/notes", api.ErrorBody{Code: api.CodeUnsupportedMediaType, Message: "send Content-Type: application/json"}),
 		e(404, "GET", "/api/v1/nowhere", api.ErrorBody{Code: api.CodeNotFound, Message: "no such endpoint"}),
 		e(404, "GET", "/healthz", api.ErrorBody{Code: api.CodeNotFound, Message: "the API lives under /api/v1"}),
 		e(401, "GET", "/api/v1/nowhere", api.ErrorBody{Code: api.CodeUnauthorized, Message: "auth comes before routing"}),
@@ -284,6 +286,14 @@ func TestCatchesDrift(t *testing.T) {
 	v := newValidator(t)
 	raw := func(s string) []byte { return []byte(s) }
 	meJSON := `{"agent_id":"ag_1","name":"A","role":"agent","loyalty_limit":500,"key_id":"ck_1","gateway":false`
+	// A loyalty answer whose one ledger entry has order_id set to v.
+	loyaltyWithOrderID := func(v any) []byte {
+		b, _ := json.Marshal(earnEntry())
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		m["order_id"] = v
+		return success(t, map[string]any{"customer_id": 42, "points_balance": 320, "lifetime_earned": 320, "ledger": []any{m}})
+	}
 	customer := func(mut func(m map[string]any)) []byte {
 		b, _ := json.Marshal(fullCustomer())
 		var m map[string]any
@@ -315,12 +325,17 @@ func TestCatchesDrift(t *testing.T) {
 		{respCase{"success status on error", "GET", "/api/v1/me", 401, hdr(), raw(`{"status":"success","error":{"code":"unauthorized","message":"x"}}`)}, `/status`},
 		{respCase{"undocumented status", "GET", "/api/v1/me", 404, hdr(), failure(t, api.ErrorBody{Code: api.CodeNotFound, Message: "no"})}, `documents no 404 answer for GET /me`},
 		{respCase{"422 on notes", "POST", "/api/v1/customers/42/notes", 422, hdr(), failure(t, api.ErrorBody{Code: api.CodeCustomerDisabled, Message: "no"})}, `documents no 422`},
+		{respCase{"415 on a GET", "GET", "/api/v1/me", 415, hdr(), failure(t, api.ErrorBody{Code: api.CodeUnsupportedMediaType, Message: "no"})}, `documents no 415`},
 		{respCase{"no request id", "GET", "/api/v1/me", 200, http.Header{"Content-Type": {"application/json"}}, success(t, me())}, `X-Request-Id`},
 		{respCase{"no ETag", "GET", "/api/v1/customers/42", 200, hdr(), success(t, api.CustomerEnvelope{Customer: fullCustomer()})}, `ETag`},
 		{respCase{"unquoted ETag", "PATCH", "/api/v1/customers/42", 200, hdr("ETag", "3"), success(t, api.CustomerEnvelope{Customer: fullCustomer()})}, `ETag`},
 		{respCase{"429 without Retry-After", "GET", "/api/v1/customers", 429, hdr(), failure(t, api.ErrorBody{Code: api.CodeRateLimited, Message: "slow"})}, `Retry-After`},
 		{respCase{"bad replay header", "POST", "/api/v1/customers/42/loyalty/adjustments", 201, hdr(api.HeaderReplayed, "yes"), success(t, api.AdjustmentResult{Entry: adjustEntry(), PointsBalance: 370})}, `Idempotent-Replayed`},
 		{respCase{"plain text body", "GET", "/api/v1/me", 200, http.Header{"Content-Type": {"text/plain"}, "X-Request-Id": {"r"}}, raw(`ok`)}, `text/plain`},
+		{respCase{"order_id of the wrong type", "GET", "/api/v1/customers/42/loyalty", 200, hdr(), loyaltyWithOrderID(true)}, `/data/ledger/0/order_id`},
+		{respCase{"order_id an object", "GET", "/api/v1/customers/42/loyalty", 200, hdr(), loyaltyWithOrderID(map[string]any{"id": 1001})}, `/data/ledger/0/order_id`},
+		{respCase{"order_id empty", "GET", "/api/v1/customers/42/loyalty", 200, hdr(), loyaltyWithOrderID("")}, `/data/ledger/0/order_id`},
+		{respCase{"order_id a fraction", "GET", "/api/v1/customers/42/loyalty", 200, hdr(), loyaltyWithOrderID(1001.5)}, `/data/ledger/0/order_id`},
 		{respCase{"too many ledger entries", "GET", "/api/v1/customers/42/loyalty", 200, hdr(), success(t, api.Loyalty{CustomerID: "42", Ledger: slices.Repeat([]api.LedgerEntry{expireEntry()}, 51)})}, `/data/ledger`},
 		{respCase{"undocumented path answered", "GET", "/api/v1/customers/42/wishlist", 200, hdr(), success(t, map[string]any{})}, `no path /api/v1/customers/42/wishlist`},
 		{respCase{"undocumented method answered", "DELETE", "/api/v1/customers/42", 204, hdr(), nil}, `documents no DELETE`},
@@ -345,5 +360,65 @@ func TestCatchesDrift(t *testing.T) {
 		if !regexp.MustCompile(`→ \d{3} `).MatchString(msg) {
 			t.Errorf("%s: report does not name the status:\n%s", c.name, msg)
 		}
+	}
+}
+
+// order_id is read by every OpenAPI 3.0 tool: each form the contract
+// allows passes (an integer, a string, null, left out), so the drift
+// cases above fail for their type and not because the field is
+// unreadable.
+func TestLedgerOrderIDForms(t *testing.T) {
+	v := newValidator(t)
+	for _, id := range []any{1001, "ORD-1001", nil, "(absent)"} {
+		b, _ := json.Marshal(earnEntry())
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		m["order_id"] = id
+		if id == "(absent)" {
+			delete(m, "order_id")
+		}
+		body := success(t, map[string]any{"customer_id": 42, "points_balance": 320, "lifetime_earned": 320, "ledger": []any{m}})
+		if err := v.ValidateResponse("GET", "/api/v1/customers/42/loyalty", 200, hdr(), body); err != nil {
+			t.Errorf("order_id %#v: %v", id, err)
+		}
+	}
+}
+
+// TestNullableHasAType holds the contract to OpenAPI 3.0.3's rule that
+// nullable only takes effect beside a type in the same schema object
+// (§4.7.24, "nullable"). A nullable schema with no type of its own is
+// read correctly only when what it wraps says the type (allOf: [$ref]
+// to a typed schema); one over an untyped schema, as order_id over ID
+// was, is skipped or misread by validators that follow the rule.
+func TestNullableHasAType(t *testing.T) {
+	doc := loadDoc(t)
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(where string, ref *openapi3.SchemaRef)
+	walk = func(where string, ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if s.Nullable && s.Type == nil {
+			typed := len(s.AllOf) == 1 && s.AllOf[0].Value != nil && s.AllOf[0].Value.Type != nil
+			if !typed {
+				t.Errorf("%s: nullable without a type (nor a single typed allOf): OpenAPI 3.0 tools ignore or misread it", where)
+			}
+		}
+		for name, p := range s.Properties {
+			walk(where+"."+name, p)
+		}
+		for i, list := range [][]*openapi3.SchemaRef{s.AllOf, s.AnyOf, s.OneOf} {
+			for j, sub := range list {
+				walk(fmt.Sprintf("%s.%s[%d]", where, []string{"allOf", "anyOf", "oneOf"}[i], j), sub)
+			}
+		}
+		if s.Items != nil {
+			walk(where+"[]", s.Items)
+		}
+	}
+	for name, ref := range doc.Components.Schemas {
+		walk(name, ref)
 	}
 }

@@ -110,7 +110,46 @@ func TestSchemasMirrorGoTypes(t *testing.T) {
 	}
 }
 
-func nullable(s *openapi3.Schema) bool { return s.Nullable }
+// nullable reports whether null is allowed: the schema says so itself,
+// or (the form order_id uses) every branch of its anyOf does.
+func nullable(s *openapi3.Schema) bool {
+	if s.Nullable {
+		return true
+	}
+	if len(s.AnyOf) == 0 {
+		return false
+	}
+	for _, b := range s.AnyOf {
+		if b.Value == nil || !b.Value.Nullable {
+			return false
+		}
+	}
+	return true
+}
+
+// isInlineID reports whether s is an ID spelled out rather than a $ref:
+// a choice of exactly an integer and a non-empty string.
+func isInlineID(s *openapi3.Schema) bool {
+	branches := s.AnyOf
+	if len(branches) == 0 {
+		branches = s.OneOf
+	}
+	if len(branches) != 2 {
+		return false
+	}
+	var integer, str bool
+	for _, b := range branches {
+		switch v := b.Value; {
+		case v == nil || v.Type == nil:
+			return false
+		case v.Type.Is("integer"):
+			integer = true
+		case v.Type.Is("string") && v.MinLength == 1:
+			str = true
+		}
+	}
+	return integer && str
+}
 
 // goSchemaType names the contract type a Go field's type should have.
 func goSchemaType(t reflect.Type) string {
@@ -145,6 +184,9 @@ func schemaType(ref *openapi3.SchemaRef) string {
 		return "ID"
 	}
 	s := ref.Value
+	if s.Type == nil && isInlineID(s) {
+		return "ID"
+	}
 	if s.Type == nil && len(s.AllOf) > 0 {
 		return schemaType(s.AllOf[0])
 	}

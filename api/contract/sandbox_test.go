@@ -54,6 +54,11 @@ func TestSandboxConforms(t *testing.T) {
 	o := order.Orders[0]
 	do("viewer", "GET", fmt.Sprintf("/customers/%s/orders/%s", o.CustomerID, o.ID), nil, 200, "")
 	do("viewer", "GET", fmt.Sprintf("/customers/%s/orders?status=%s&from=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z", o.CustomerID, o.Status), nil, 200, "")
+	// Every form of time bound the contract's TimeBound allows is
+	// accepted (and the handler holds each accepted request to it).
+	for _, q := range []string{"from=2000-01-01", "until=2100-01-01", "from=2000-01-01%2000:00:00Z", "until=2100-01-01t00:00:00.5%2B03:00"} {
+		do("viewer", "GET", fmt.Sprintf("/customers/%s/orders?%s", o.CustomerID, q), nil, 200, "")
+	}
 
 	do("viewer", "GET", "/me", nil, 200, "")
 	do("gateway", "GET", "/me", nil, 200, "", api.HeaderAgent, env.Agents["agent"], api.HeaderVia, "ssh")
@@ -91,6 +96,10 @@ func TestSandboxConforms(t *testing.T) {
 	do("agent", "PATCH", "/customers/2", `{"nick":"x"}`, 400, api.CodeBadRequest, "If-Match", `"2"`)
 	do("agent", "PATCH", "/customers/2", `{}`, 400, api.CodeBadRequest, "If-Match", `"2"`)
 	do("agent", "POST", "/customers/3/notes", `not json`, 400, api.CodeBadRequest)
+	do("agent", "POST", "/customers/3/notes", `null`, 400, api.CodeBadRequest)
+	do("agent", "POST", "/customers/3/notes", `{"body":"Called back."}`, 415, api.CodeUnsupportedMediaType, "Content-Type", "text/plain")
+	do("gateway", "GET", "/me", nil, 400, api.CodeValidation, api.HeaderAgent, "")
+	do("supervisor", "GET", "/audit?agent_id=", nil, 400, api.CodeValidation)
 	do("agent", "POST", "/customers/3/loyalty/adjustments", adj, 400, api.CodeBadRequest)
 	do("agent", "POST", "/customers/3/loyalty/adjustments", `{"points":0,"reason":"x","note":"l"}`, 400, api.CodeValidation, api.HeaderIdempotencyKey, "contract-k3")
 	do("supervisor", "POST", "/customers", `{"email":"amani.contract@example.com","first_name":"A","last_name":"B"}`, 409, api.CodeDuplicateEmail)
