@@ -80,7 +80,10 @@ func (p *Profile) headLine() string {
 	right := "id " + string(p.id)
 	if !p.custL.loaded {
 		left := "Loading customer " + string(p.id) + "…"
-		if p.custL.err != nil {
+		switch {
+		case p.custL.waiting():
+			left = "Customer " + string(p.id) + ": " + rateLimitText(&p.custL)
+		case p.custL.err != nil:
 			left = "Customer " + string(p.id) + " could not be loaded"
 		}
 		return st.Title.Render(sanitize.Truncate(left, p.width))
@@ -156,6 +159,9 @@ func (p *Profile) tabRanges() [numTabs][2]int {
 // it loads or after it failed.
 func loadState(st tui.Styles, l *load, what string, width int) (string, bool) {
 	switch {
+	case l.waiting():
+		msg := "Loading " + what + ": " + rateLimitText(l)
+		return st.Warning.Render(sanitize.Truncate(msg, width)), true
 	case l.err != nil && !l.loading:
 		// The retry key first: a long error is cut at the end.
 		msg := "Could not load " + what + " (press ctrl+r to retry): " + errorText(l.err)
@@ -164,6 +170,11 @@ func loadState(st tui.Styles, l *load, what string, width int) (string, bool) {
 		return st.Muted.Render("Loading " + what + "…"), true
 	}
 	return "", false
+}
+
+// rateLimitText is what a rate-limited load says while it counts down.
+func rateLimitText(l *load) string {
+	return "rate limited by the store, retrying in " + itoa(l.waitLeft) + " s"
 }
 
 // statusLine puts left and right on one line of width cells.
@@ -359,6 +370,8 @@ func (p *Profile) overviewLines() []string {
 	switch {
 	case p.loyL.loaded:
 		points = money.Int(p.loyalty.PointsBalance) + " points · lifetime earned " + money.Int(p.loyalty.LifetimeEarned)
+	case p.loyL.waiting():
+		points = rateLimitText(&p.loyL)
 	case p.loyL.err != nil:
 		points = "could not load (ctrl+r retries)"
 	}
