@@ -13,6 +13,7 @@ import (
 	"frontdesk/screens/forms"
 	"frontdesk/screens/session"
 	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
 )
 
 // tab is one of the profile's tabs.
@@ -191,6 +192,9 @@ func (p *Profile) Close() {
 
 // Title is the customer's name once it is known.
 func (p *Profile) Title() string {
+	if p.missing() {
+		return p.missingText()
+	}
 	if p.custL.loaded {
 		if n := p.cust.Name(); n != "" {
 			return n
@@ -227,11 +231,25 @@ func (p *Profile) onTab(t ...tab) func() string {
 }
 
 func (p *Profile) needCustomer() string {
-	if !p.custL.loaded {
+	switch {
+	case p.missing():
+		return "no such customer"
+	case !p.custL.loaded && p.custL.err != nil && !p.custL.loading:
+		return "the customer could not be loaded"
+	case !p.custL.loaded:
 		return "the customer is still loading"
 	}
 	return ""
 }
+
+// missing reports whether the store said there is no such customer.
+func (p *Profile) missing() bool {
+	return !p.custL.loading && client.IsNotFound(p.custL.err)
+}
+
+// missingText is what the profile of a customer the store does not know
+// says, instead of an error with a retry.
+func (p *Profile) missingText() string { return "No customer " + sanitize.Line(string(p.id)) }
 
 func (p *Profile) needLoyalty() string {
 	if r := p.needCustomer(); r != "" {
@@ -306,6 +324,7 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return p, p.click(msg)
 
 	case customerLoadedMsg:
+		wasMissing := client.IsNotFound(p.custL.err)
 		if msg.p != p || !p.custL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
@@ -313,6 +332,10 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return p, p.failed(&p.custL, "load customer", msg.err)
 		}
 		p.cust = msg.cust
+		if wasMissing {
+			// A customer that was missing exists now (ctrl+r): load the tab.
+			return p, tea.Batch(p.retryFailed(), p.ensure(p.tab))
+		}
 		return p, p.retryFailed()
 	case loyaltyLoadedMsg:
 		if msg.p != p || !p.loyL.accept(msg.seq, msg.err) {
@@ -408,6 +431,15 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 // counts down to the store's Retry-After and the load starts again.
 func (p *Profile) failed(l *load, what string, err error) tea.Cmd {
 	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	if client.IsNotFound(err) {
+		// No such customer: the profile says so in place of every tab; one
+		// toast for the customer, none for its tabs.
+		p.c.Logger.Info(what+": not found", "customer", p.id)
+		if l == &p.custL {
+			return tui.Error("no customer " + sanitize.Line(string(p.id)))
+		}
 		return nil
 	}
 	if tick := l.limited(); tick != nil {
@@ -549,6 +581,9 @@ func (p *Profile) show(t tab) tea.Cmd {
 // ensure starts the load of tab t's data if it was never loaded (or was
 // made stale by a save).
 func (p *Profile) ensure(t tab) tea.Cmd {
+	if p.missing() {
+		return nil
+	}
 	switch t {
 	case tabOverview:
 		var cmds []tea.Cmd
@@ -587,6 +622,11 @@ func (p *Profile) ensure(t tab) tea.Cmd {
 // refresh fetches the current tab again (ctrl+r); the header's customer
 // comes along, so a rename shows too.
 func (p *Profile) refresh() tea.Cmd {
+	if p.missing() {
+		// Ask again whether the customer exists (an id that was just
+		// created); the tabs load once it does.
+		return p.fetchCustomer()
+	}
 	cmds := []tea.Cmd{p.fetchCustomer()}
 	switch p.tab {
 	case tabOverview:

@@ -167,3 +167,40 @@ func TestProfileReloadsFailedPanes(t *testing.T) {
 		t.Fatalf("a save that worked did not reload the failed panes: %v, %v", p.ledgerL.err, p.loyL.err)
 	}
 }
+
+func TestProfileMissingCustomer(t *testing.T) {
+	env := newSandbox(t, 20)
+	for _, size := range [][2]int{{80, 24}, {160, 45}} {
+		w, h := size[0], size[1]
+		c := testCommon(api.RoleAgent, w, h)
+		p := newProfile(c, testEnv(newClient(t, env, api.RoleAgent, env.URL)), "99999")
+		p.SetSize(w, h)
+		if ts := toasts(settle(t, p, p.Init())); len(ts) != 1 || ts[0] != "no customer 99999" {
+			t.Errorf("opening a customer that does not exist said %q", ts)
+		}
+		for _, tb := range []string{"1", "2", "3", "4", "5"} {
+			if msgs := press(t, p, tb); len(msgs) != 0 {
+				t.Errorf("tab %s of a missing customer did %v", tb, msgs)
+			}
+			v := p.View()
+			checkView(t, v, w, h)
+			if !strings.Contains(v, "No customer 99999") || strings.Contains(v, "ctrl+r") || strings.Contains(v, "could not") {
+				t.Fatalf("%dx%d tab %s of a missing customer:\n%s", w, h, tb, v)
+			}
+		}
+		if p.ordersL.seq != 0 || p.notesL.seq != 0 || p.activityL.seq != 0 {
+			t.Error("the tabs of a missing customer asked the store for their data")
+		}
+		if p.Title() != "No customer 99999" {
+			t.Errorf("title %q", p.Title())
+		}
+		for _, k := range []string{"e", "a", "N", "o"} {
+			if got := helpReason(p, k); got != "no such customer" {
+				t.Errorf("%s on a missing customer: reason %q", k, got)
+			}
+			if msgs := press(t, p, k); len(msgs) != 0 {
+				t.Errorf("%s on a missing customer did %v", k, msgs)
+			}
+		}
+	}
+}

@@ -55,8 +55,15 @@ func (p *Profile) View() string {
 	if p.width <= 0 || p.height <= 0 {
 		return ""
 	}
+	st := p.c.Styles
 	lines := make([]string, 0, p.height)
 	lines = append(lines, p.headLine(), p.tabsLine(), p.sessionLine())
+	if p.missing() {
+		// No tab has anything to show, and no retry would help.
+		lines = append(lines, st.Error.Render(sanitize.Truncate(p.missingText()+".", p.width)),
+			"", st.Muted.Render(sanitize.Truncate("Check the id, or find the customer with / (search).", p.width)))
+		return fitLines(lines, p.width, p.height)
+	}
 	switch p.tab {
 	case tabOrders:
 		lines = p.ordersView(lines)
@@ -81,6 +88,8 @@ func (p *Profile) headLine() string {
 	if !p.custL.loaded {
 		left := "Loading customer " + string(p.id) + "…"
 		switch {
+		case p.missing():
+			return st.Error.Render(sanitize.Truncate(p.missingText(), p.width))
 		case p.custL.waiting():
 			left = "Customer " + string(p.id) + ": " + rateLimitText(&p.custL)
 		case p.custL.err != nil:
