@@ -177,20 +177,24 @@ func consoleHostile(t *testing.T, x *consoleTmux, dbPath string) {
 		"ctrl":      "Bell␇Back␈space Carriage␍Return",
 	}
 	emailRe := regexp.MustCompile(`hostile-[a-z0-9]+@frontdesk\.test`)
+	idAtEnd := regexp.MustCompile(`id [0-9]+\s*$`)
 	for i := range 12 {
 		if i > 0 {
 			x.keys("j")
 		}
 		x.keys("Enter")
 		s := x.waitFor(10*time.Second, "1 Overview", "Store metrics")
-		// The email names the record; the id at the end of the line may
-		// be pushed off it by emoji a terminal draws wider than Unicode
-		// says.
+		// The email names the record. The id ends the profile's line
+		// even when tmux draws the name's emoji sequences wider than
+		// Unicode says.
 		m := emailRe.FindStringSubmatch(s)
 		if m == nil {
 			t.Fatalf("record %d: no hostile email on the profile:\n%s", i, s)
 		}
 		id := m[0]
+		if lines := strings.Split(s, "\n"); len(lines) < 3 || !idAtEnd.MatchString(lines[2]) {
+			t.Errorf("%s: the id is not at the end of the profile's line:\n%s", id, s)
+		}
 		// The sanitizer shows what the record holds, inert: the profile's
 		// own line (under the header and the breadcrumbs) must carry it.
 		// Without it the renderer would drop most sequences silently, and
@@ -220,7 +224,9 @@ func consoleHostile(t *testing.T, x *consoleTmux, dbPath string) {
 			x.waitFor(10*time.Second, "status: all (f)")
 		}
 		x.keys("3")
-		x.waitFor(10*time.Second, "balance ", "entries")
+		x.waitUntil(10*time.Second, "the balance and the ledger", func(s string) bool {
+			return strings.Contains(s, "balance ") && (strings.Contains(s, " entries") || strings.Contains(s, " 1 entry"))
+		})
 		untouched(where + " loyalty")
 		x.keys("4")
 		x.waitFor(10*time.Second, "newest first")

@@ -59,12 +59,7 @@ func mergeActivity(orders []api.Order, ledger []api.LedgerEntry, notes []api.Not
 	return out
 }
 
-func itemCount(n int) string {
-	if n == 1 {
-		return "1 item"
-	}
-	return money.Int(int64(n)) + " items"
-}
+func itemCount(n int) string { return count(int64(n), "item", "items") }
 
 // signed formats points with their sign: "+50", "-120".
 func signed(n int64) string {

@@ -31,6 +31,12 @@ type formSave struct {
 	note       *api.Note
 }
 
+// about reports whether the save was to customer id.
+func (s formSave) about(id api.ID) bool {
+	return (s.customer != nil && s.customer.ID == id) || (s.loyaltyFor != "" && s.loyaltyFor == id) ||
+		(s.note != nil && s.note.CustomerID == id)
+}
+
 // savedByForm reads a form's after-save message; the zero formSave for
 // any other message.
 func savedByForm(msg tea.Msg) formSave {

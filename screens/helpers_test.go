@@ -3,10 +3,12 @@ package screens
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -222,12 +224,16 @@ func pickCustomer(t testing.TB, db *sql.DB) (customerRow, string) {
 
 // switchable is a reverse proxy in front of the sandbox that can play
 // dead: while down, every connection is closed without an answer, as if
-// the API had stopped. It counts searches, the most it saw in flight at
-// once, and can make every answer slow (setDelay).
+// the API had stopped. While limit is above zero it answers every call
+// 429 with Retry-After: limit seconds, and counts those answers. It counts
+// searches, the most it saw in flight at once, and can make every answer
+// slow (setDelay).
 type switchable struct {
 	URL      string
 	down     atomic.Bool
 	searches atomic.Int64
+	limit    atomic.Int64
+	limited  atomic.Int64
 	// inFlight and maxInFlight count searches between arrival and answer.
 	inFlight, maxInFlight atomic.Int64
 	delay                 atomic.Pointer[func() time.Duration]
@@ -254,6 +260,14 @@ func newSwitchable(t testing.TB, target string) *switchable {
 				}
 			}
 			panic(http.ErrAbortHandler)
+		}
+		if n := sw.limit.Load(); n > 0 {
+			sw.limited.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set(api.HeaderRetryAfter, strconv.FormatInt(n, 10))
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprintf(w, `{"status":"error","error":{"code":%q,"message":"too many requests for this key; retry after %d seconds"}}`, api.CodeRateLimited, n)
+			return
 		}
 		if r.URL.Path == api.Base+"/customers" && r.Method == http.MethodGet {
 			sw.searches.Add(1)

@@ -97,10 +97,20 @@ func (o *OrderDetail) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return o, nil
 		}
 		if msg.err != nil {
+			if tick := o.l.limited(); tick != nil {
+				o.c.Logger.Warn("load order: rate limited", "customer", o.customerID, "order", o.orderID, "retry_in_s", o.l.waitLeft)
+				return o, tick
+			}
 			o.c.Logger.Error("load order", "customer", o.customerID, "order", o.orderID, "err", msg.err)
 			return o, tui.ErrorFrom(msg.err)
 		}
 		o.order = msg.order
+	case loadTickMsg:
+		due, next := o.l.tick(msg)
+		if due {
+			return o, o.fetch()
+		}
+		return o, next
 	case tea.KeyPressMsg:
 		switch {
 		case o.c.Fires(msg, k.Up):
@@ -138,7 +148,7 @@ func (o *OrderDetail) scrollBy(d int) {
 
 func (o *OrderDetail) fetch() tea.Cmd {
 	cl, cid, oid := o.env.cl, o.customerID, o.orderID
-	return o.l.start(o.c, func(ctx context.Context, seq int) tea.Msg {
+	return o.l.startPaced(o.c, func(ctx context.Context, seq int) tea.Msg {
 		order, err := cl.GetOrder(ctx, cid, oid)
 		return orderLoadedMsg{o: o, seq: seq, order: order, err: err}
 	})

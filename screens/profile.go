@@ -13,6 +13,7 @@ import (
 	"frontdesk/screens/forms"
 	"frontdesk/screens/session"
 	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
 )
 
 // tab is one of the profile's tabs.
@@ -184,13 +185,16 @@ func (p *Profile) Init() tea.Cmd {
 
 // Close cancels every request in flight.
 func (p *Profile) Close() {
-	for _, l := range []*load{&p.custL, &p.loyL, &p.ledgerL, &p.ordersL, &p.notesL, &p.activityL} {
-		l.stop()
+	for _, r := range p.loads() {
+		r.l.stop()
 	}
 }
 
 // Title is the customer's name once it is known.
 func (p *Profile) Title() string {
+	if p.missing() {
+		return p.missingText()
+	}
 	if p.custL.loaded {
 		if n := p.cust.Name(); n != "" {
 			return n
@@ -227,11 +231,25 @@ func (p *Profile) onTab(t ...tab) func() string {
 }
 
 func (p *Profile) needCustomer() string {
-	if !p.custL.loaded {
+	switch {
+	case p.missing():
+		return "no such customer"
+	case !p.custL.loaded && p.custL.err != nil && !p.custL.loading:
+		return "the customer could not be loaded"
+	case !p.custL.loaded:
 		return "the customer is still loading"
 	}
 	return ""
 }
+
+// missing reports whether the store said there is no such customer.
+func (p *Profile) missing() bool {
+	return !p.custL.loading && client.IsNotFound(p.custL.err)
+}
+
+// missingText is what the profile of a customer the store does not know
+// says, instead of an error with a retry.
+func (p *Profile) missingText() string { return "No customer " + sanitize.Line(string(p.id)) }
 
 func (p *Profile) needLoyalty() string {
 	if r := p.needCustomer(); r != "" {
@@ -306,58 +324,79 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return p, p.click(msg)
 
 	case customerLoadedMsg:
+		wasMissing := client.IsNotFound(p.custL.err)
 		if msg.p != p || !p.custL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
 		if msg.err != nil {
-			return p, p.failed("load customer", msg.err)
+			return p, p.failed(&p.custL, "load customer", msg.err)
 		}
 		p.cust = msg.cust
+		if wasMissing {
+			// A customer that was missing exists now (ctrl+r): load the tab.
+			return p, tea.Batch(p.retryFailed(), p.ensure(p.tab))
+		}
+		return p, p.retryFailed()
 	case loyaltyLoadedMsg:
 		if msg.p != p || !p.loyL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
 		if msg.err != nil {
-			return p, p.failed("load loyalty", msg.err)
+			return p, p.failed(&p.loyL, "load loyalty", msg.err)
 		}
 		p.loyalty = msg.loyalty
+		return p, p.retryFailed()
 	case ledgerLoadedMsg:
 		if msg.p != p || !p.ledgerL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
 		if msg.err != nil {
-			return p, p.failed("load loyalty ledger", msg.err)
+			return p, p.failed(&p.ledgerL, "load loyalty ledger", msg.err)
 		}
 		p.ledger = msg.page
 		p.ledgerCur.clamp(len(p.ledger.Ledger), p.tableRows())
+		return p, p.retryFailed()
 	case ordersLoadedMsg:
 		if msg.p != p || !p.ordersL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
 		if msg.err != nil {
-			return p, p.failed("load orders", msg.err)
+			return p, p.failed(&p.ordersL, "load orders", msg.err)
 		}
 		p.orders = msg.list
 		p.ordersCur.clamp(len(p.orders.Orders), p.tableRows())
+		return p, p.retryFailed()
 	case notesLoadedMsg:
 		if msg.p != p || !p.notesL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
 		if msg.err != nil {
-			return p, p.failed("load notes", msg.err)
+			return p, p.failed(&p.notesL, "load notes", msg.err)
 		}
 		p.notes = msg.list
+		return p, p.retryFailed()
 	case activityLoadedMsg:
 		if msg.p != p || !p.activityL.accept(msg.seq, msg.err) {
 			return p, nil
 		}
 		if msg.err != nil {
-			return p, p.failed("load activity", msg.err)
+			return p, p.failed(&p.activityL, "load activity", msg.err)
 		}
 		p.activity, p.auditErr = msg.items, msg.auditErr
 		p.activityCur.clamp(len(p.activity), p.tableRows())
 		if msg.auditErr != nil && !errors.Is(msg.auditErr, context.Canceled) {
 			p.c.Logger.Warn("load audit trail", "customer", p.id, "err", msg.auditErr)
+		}
+		return p, p.retryFailed()
+	case loadTickMsg:
+		for _, r := range p.loads() {
+			if r.l == msg.l {
+				due, next := r.l.tick(msg)
+				if due {
+					return p, r.fetch()
+				}
+				return p, next
+			}
 		}
 
 	case session.OthersMsg:
@@ -388,18 +427,69 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 }
 
 // failed logs a load error and shows it in the footer; the tab shows it
-// too, with the retry key.
-func (p *Profile) failed(what string, err error) tea.Cmd {
+// too, with the retry key. A 429 is no failure to report: the pane
+// counts down to the store's Retry-After and the load starts again.
+func (p *Profile) failed(l *load, what string, err error) tea.Cmd {
 	if errors.Is(err, context.Canceled) {
 		return nil
+	}
+	if client.IsNotFound(err) {
+		// No such customer: the profile says so in place of every tab; one
+		// toast for the customer, none for its tabs.
+		p.c.Logger.Info(what+": not found", "customer", p.id)
+		if l == &p.custL {
+			return tui.Error("no customer " + sanitize.Line(string(p.id)))
+		}
+		return nil
+	}
+	if tick := l.limited(); tick != nil {
+		p.c.Logger.Warn(what+": rate limited", "customer", p.id, "retry_in_s", l.waitLeft)
+		return tick
 	}
 	p.c.Logger.Error(what, "customer", p.id, "err", err)
 	return tui.ErrorFrom(err)
 }
 
-// saved refreshes what a form changed, once the form says it saved.
+// paneLoad is one of the profile's loads and how to start it again.
+type paneLoad struct {
+	l     *load
+	fetch func() tea.Cmd
+}
+
+func (p *Profile) loads() []paneLoad {
+	return []paneLoad{
+		{&p.custL, p.fetchCustomer}, {&p.loyL, p.fetchLoyalty}, {&p.ledgerL, p.fetchLedger},
+		{&p.ordersL, p.fetchOrders}, {&p.notesL, p.fetchNotes}, {&p.activityL, p.fetchActivity},
+	}
+}
+
+// retryFailed starts again every load whose last try failed in a way
+// another try may cure: something just succeeded, so the store is back,
+// and a pane must not keep an old error until ctrl+r. Rate-limited loads
+// keep their countdown.
+func (p *Profile) retryFailed() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range p.loads() {
+		if r.l.retryable() && !r.l.waiting() {
+			cmds = append(cmds, r.fetch())
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// saved refreshes what a form changed, once the form says it saved; a
+// save that worked also means the store is back, so panes still showing
+// an error load again.
 func (p *Profile) saved(msg tea.Msg) tea.Cmd {
-	switch s := savedByForm(msg); {
+	s := savedByForm(msg)
+	if !s.about(p.id) {
+		return nil
+	}
+	return tea.Batch(p.refreshSaved(s), p.retryFailed())
+}
+
+func (p *Profile) refreshSaved(s formSave) tea.Cmd {
+	switch {
 	case s.customer != nil && s.customer.ID == p.id:
 		p.cust = *s.customer
 		// The PATCH answer may leave out the store metrics: fetch the
@@ -491,6 +581,9 @@ func (p *Profile) show(t tab) tea.Cmd {
 // ensure starts the load of tab t's data if it was never loaded (or was
 // made stale by a save).
 func (p *Profile) ensure(t tab) tea.Cmd {
+	if p.missing() {
+		return nil
+	}
 	switch t {
 	case tabOverview:
 		var cmds []tea.Cmd
@@ -529,6 +622,11 @@ func (p *Profile) ensure(t tab) tea.Cmd {
 // refresh fetches the current tab again (ctrl+r); the header's customer
 // comes along, so a rename shows too.
 func (p *Profile) refresh() tea.Cmd {
+	if p.missing() {
+		// Ask again whether the customer exists (an id that was just
+		// created); the tabs load once it does.
+		return p.fetchCustomer()
+	}
 	cmds := []tea.Cmd{p.fetchCustomer()}
 	switch p.tab {
 	case tabOverview:
@@ -671,7 +769,7 @@ func (p *Profile) click(msg tea.MouseClickMsg) tea.Cmd {
 
 func (p *Profile) fetchCustomer() tea.Cmd {
 	cl, id := p.customerClient(), p.id
-	return p.custL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+	return p.custL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		cust, err := cl.GetCustomer(ctx, id)
 		return customerLoadedMsg{p: p, seq: seq, cust: cust, err: err}
 	})
@@ -679,7 +777,7 @@ func (p *Profile) fetchCustomer() tea.Cmd {
 
 func (p *Profile) fetchLoyalty() tea.Cmd {
 	cl, id := p.env.cl, p.id
-	return p.loyL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+	return p.loyL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		l, err := cl.GetLoyalty(ctx, id)
 		return loyaltyLoadedMsg{p: p, seq: seq, loyalty: l, err: err}
 	})
@@ -687,7 +785,7 @@ func (p *Profile) fetchLoyalty() tea.Cmd {
 
 func (p *Profile) fetchLedger() tea.Cmd {
 	cl, id, page := p.env.cl, p.id, p.ledgerPg
-	return p.ledgerL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+	return p.ledgerL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		l, err := cl.ListLedger(ctx, id, page, ledgerPageSize)
 		return ledgerLoadedMsg{p: p, seq: seq, page: l, err: err}
 	})
@@ -696,7 +794,7 @@ func (p *Profile) fetchLedger() tea.Cmd {
 func (p *Profile) fetchOrders() tea.Cmd {
 	cl, id := p.env.cl, p.id
 	params := client.OrderParams{Page: p.ordersPg, Limit: ordersPageSize, Status: statusFilters[p.filter]}
-	return p.ordersL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+	return p.ordersL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		l, err := cl.ListOrders(ctx, id, params)
 		return ordersLoadedMsg{p: p, seq: seq, list: l, err: err}
 	})
@@ -704,7 +802,7 @@ func (p *Profile) fetchOrders() tea.Cmd {
 
 func (p *Profile) fetchNotes() tea.Cmd {
 	cl, id, page := p.env.cl, p.id, p.notesPg
-	return p.notesL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+	return p.notesL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		l, err := cl.ListNotes(ctx, id, page, notesPageSize)
 		return notesLoadedMsg{p: p, seq: seq, list: l, err: err}
 	})
@@ -716,7 +814,7 @@ func (p *Profile) fetchNotes() tea.Cmd {
 // says so.
 func (p *Profile) fetchActivity() tea.Cmd {
 	cl, id, name := p.env.cl, p.id, p.cust.Name()
-	return p.activityL.start(p.c, func(ctx context.Context, seq int) tea.Msg {
+	return p.activityL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		var (
 			wg      sync.WaitGroup
 			orders  api.OrderList

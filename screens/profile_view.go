@@ -55,8 +55,15 @@ func (p *Profile) View() string {
 	if p.width <= 0 || p.height <= 0 {
 		return ""
 	}
+	st := p.c.Styles
 	lines := make([]string, 0, p.height)
 	lines = append(lines, p.headLine(), p.tabsLine(), p.sessionLine())
+	if p.missing() {
+		// No tab has anything to show, and no retry would help.
+		lines = append(lines, st.Error.Render(sanitize.Truncate(p.missingText()+".", p.width)),
+			"", st.Muted.Render(sanitize.Truncate("Check the id, or find the customer with / (search).", p.width)))
+		return fitLines(lines, p.width, p.height)
+	}
 	switch p.tab {
 	case tabOrders:
 		lines = p.ordersView(lines)
@@ -80,7 +87,12 @@ func (p *Profile) headLine() string {
 	right := "id " + string(p.id)
 	if !p.custL.loaded {
 		left := "Loading customer " + string(p.id) + "…"
-		if p.custL.err != nil {
+		switch {
+		case p.missing():
+			return st.Error.Render(sanitize.Truncate(p.missingText(), p.width))
+		case p.custL.waiting():
+			left = "Customer " + string(p.id) + ": " + rateLimitText(&p.custL)
+		case p.custL.err != nil:
 			left = "Customer " + string(p.id) + " could not be loaded"
 		}
 		return st.Title.Render(sanitize.Truncate(left, p.width))
@@ -88,17 +100,49 @@ func (p *Profile) headLine() string {
 	c := &p.cust
 	rightW := sanitize.Width(right)
 	room := max(0, p.width-rightW-2)
-	name := sanitize.Truncate(c.Name(), min(room, max(room/2, 20)))
+	// Measured as the widest terminal draws them: the id stays on the
+	// line even where emoji sequences are drawn glyph by glyph.
+	name := truncateAnyTerminal(c.Name(), min(room, max(room/2, 20)))
 	left := st.Title.Render(name)
-	used := sanitize.Width(name)
+	used := widthAnyTerminal(name)
 	rest := " · " + c.Email
 	if c.Status != "" && c.Status != api.StatusActive {
 		rest += " · " + strings.ToUpper(c.Status)
 	}
-	rest = sanitize.Truncate(rest, room-used)
+	rest = truncateAnyTerminal(rest, room-used)
 	left += st.Muted.Render(rest)
-	used += sanitize.Width(rest)
+	used += widthAnyTerminal(rest)
 	return left + strings.Repeat(" ", max(1, p.width-used-rightW)) + st.Muted.Render(sanitize.Truncate(right, p.width))
+}
+
+// widthAnyTerminal is the width of sanitized text s in the terminal that
+// draws it widest. Terminals disagree on emoji sequences: one that does
+// not join them (tmux among them) draws 👩‍💻 as two glyphs, four cells,
+// and a selector (U+FE0F) may widen the glyph before it. Laying a line out
+// by this width keeps what follows the text on the screen everywhere.
+func widthAnyTerminal(s string) int {
+	w := 0
+	for _, r := range s {
+		switch {
+		case r == '\ufe0f':
+			w++
+		case r == '\u200d':
+		default:
+			w += ansi.StringWidth(string(r))
+		}
+	}
+	return max(w, sanitize.Width(s))
+}
+
+// truncateAnyTerminal sanitizes s and cuts it so that it fits width cells
+// by widthAnyTerminal.
+func truncateAnyTerminal(s string, width int) string {
+	for n := width; n > 0; n-- {
+		if t := sanitize.Truncate(s, n); widthAnyTerminal(t) <= width {
+			return t
+		}
+	}
+	return ""
 }
 
 // sessionLine is the line under the tabs: who else is acting for this
@@ -156,6 +200,9 @@ func (p *Profile) tabRanges() [numTabs][2]int {
 // it loads or after it failed.
 func loadState(st tui.Styles, l *load, what string, width int) (string, bool) {
 	switch {
+	case l.waiting():
+		msg := "Loading " + what + ": " + rateLimitText(l)
+		return st.Warning.Render(sanitize.Truncate(msg, width)), true
 	case l.err != nil && !l.loading:
 		// The retry key first: a long error is cut at the end.
 		msg := "Could not load " + what + " (press ctrl+r to retry): " + errorText(l.err)
@@ -166,6 +213,26 @@ func loadState(st tui.Styles, l *load, what string, width int) (string, bool) {
 	return "", false
 }
 
+// rateLimitText is what a rate-limited load says while it counts down.
+func rateLimitText(l *load) string {
+	return "rate limited by the store, retrying in " + itoa(l.waitLeft) + " s"
+}
+
+// uncounted says, on the Orders tab listing every status, how many of
+// the orders the store metrics (the Overview, the search list) leave out:
+// total_orders counts neither cancelled nor refunded orders.
+func (p *Profile) uncounted() string {
+	m := p.cust.StoreMetrics
+	if statusFilters[p.filter] != "" || m == nil || !p.custL.loaded {
+		return ""
+	}
+	n := p.orders.Total - m.TotalOrders
+	if n <= 0 {
+		return ""
+	}
+	return " · " + money.Int(int64(n)) + " cancelled or refunded (the overview counts " + money.Int(int64(m.TotalOrders)) + ")"
+}
+
 // statusLine puts left and right on one line of width cells.
 func statusLine(st tui.Styles, left, right string, width int) string {
 	room := width - sanitize.Width(right) - 2
@@ -174,9 +241,9 @@ func statusLine(st tui.Styles, left, right string, width int) string {
 	return st.Muted.Render(left) + strings.Repeat(" ", max(1, gap)) + st.Muted.Render(right)
 }
 
-func pageOf(page, total, size int, noun string) string {
+func pageOf(page, total, size int, one, many string) string {
 	pages := max(1, (total+size-1)/size)
-	s := money.Int(int64(total)) + " " + noun
+	s := count(int64(total), one, many)
 	if pages > 1 {
 		s = "page " + itoa(page) + " of " + itoa(pages) + " · " + s
 	}
@@ -196,7 +263,7 @@ func (p *Profile) ordersView(lines []string) []string {
 			return lines
 		}
 	} else {
-		left := pageOf(p.ordersPg, p.orders.Total, ordersPageSize, "orders")
+		left := pageOf(p.ordersPg, p.orders.Total, ordersPageSize, "order", "orders") + p.uncounted()
 		if p.ordersL.loading {
 			left += " · loading…"
 		}
@@ -231,7 +298,7 @@ func (p *Profile) loyaltyView(lines []string) []string {
 	st := p.c.Styles
 	var left string
 	if p.loyL.loaded {
-		left = "balance " + money.Int(p.loyalty.PointsBalance) + " points · lifetime earned " + money.Int(p.loyalty.LifetimeEarned)
+		left = "balance " + count(p.loyalty.PointsBalance, "point", "points") + " · lifetime earned " + money.Int(p.loyalty.LifetimeEarned)
 	} else if s, ok := loadState(st, &p.loyL, "the points balance", p.width); ok {
 		lines = append(lines, s)
 	}
@@ -244,7 +311,7 @@ func (p *Profile) loyaltyView(lines []string) []string {
 			return lines
 		}
 	} else if left != "" || p.ledgerL.loaded {
-		right := pageOf(p.ledgerPg, p.ledger.Total, ledgerPageSize, "entries")
+		right := pageOf(p.ledgerPg, p.ledger.Total, ledgerPageSize, "entry", "entries")
 		lines = append(lines, statusLine(st, left, right, p.width))
 	}
 	if len(p.ledger.Ledger) == 0 {
@@ -280,9 +347,10 @@ func (p *Profile) activityView(lines []string) []string {
 			return lines
 		}
 	} else {
-		left := money.Int(int64(len(p.activity))) + " events: the newest orders, points, notes and audit trail"
+		events := count(int64(len(p.activity)), "event", "events")
+		left := events + ": the newest orders, points, notes and audit trail"
 		if p.auditErr != nil {
-			left = money.Int(int64(len(p.activity))) + " events: orders, points, notes (audit trail unavailable: " + p.auditErr.Error() + ")"
+			left = events + ": orders, points, notes (audit trail unavailable: " + p.auditErr.Error() + ")"
 		}
 		lines = append(lines, statusLine(st, left, "enter opens an order", p.width))
 	}
@@ -307,6 +375,24 @@ func (p *Profile) activityView(lines []string) []string {
 		lines = append(lines, tableRow(st, activityColumns, widths, cells, i == p.activityCur.pos, p.width))
 	}
 	return lines
+}
+
+// The overview's store metrics: a value gets at least metricValueWidth
+// cells ("KES 1,234,567.00"), and metricGap cells part it from the next
+// column's label.
+const (
+	metricValueWidth = 16
+	metricGap        = 2
+)
+
+// ordersCounted is the store metrics' order count; once the Orders tab
+// has listed every status, also out of how many: "36 of 39".
+func (p *Profile) ordersCounted(n int) string {
+	s := money.Int(int64(n))
+	if statusFilters[p.filter] == "" && p.ordersL.loaded && p.orders.Total > n {
+		s += " of " + money.Int(int64(p.orders.Total))
+	}
+	return s
 }
 
 // textLines are the lines of a text tab (overview, notes), for drawing
@@ -358,7 +444,9 @@ func (p *Profile) overviewLines() []string {
 	points := "…"
 	switch {
 	case p.loyL.loaded:
-		points = money.Int(p.loyalty.PointsBalance) + " points · lifetime earned " + money.Int(p.loyalty.LifetimeEarned)
+		points = count(p.loyalty.PointsBalance, "point", "points") + " · lifetime earned " + money.Int(p.loyalty.LifetimeEarned)
+	case p.loyL.waiting():
+		points = rateLimitText(&p.loyL)
 	case p.loyL.err != nil:
 		points = "could not load (ctrl+r retries)"
 	}
@@ -376,25 +464,41 @@ func (p *Profile) overviewLines() []string {
 		out = append(out, p.field(label, st.Value.Render(sanitize.Truncate(addressLine(a), valW))))
 	}
 
-	out = append(out, "", st.Strong.Render("Store metrics"))
+	// The store's order count leaves out cancelled and refunded orders,
+	// which the Orders tab lists: say so where the numbers are.
+	out = append(out, "", st.Strong.Render("Store metrics")+
+		st.Muted.Render(sanitize.Truncate("  · cancelled and refunded orders not counted", max(0, w-13))))
 	if m := c.StoreMetrics; m != nil {
 		cur := m.Currency
 		if cur == "" {
 			cur = c.Currency
 		}
-		half := max(labelWidth+4, (w-2)/2)
-		pair := func(l1, v1, l2, v2 string) string {
-			left := p.field(l1, st.Value.Render(sanitize.Truncate(v1, max(1, half-2-labelWidth))))
-			left = padRight(left, half)
-			return left + st.Label.Render(sanitize.Pad(l2, labelWidth)) + st.Value.Render(sanitize.Truncate(v2, max(1, w-half-labelWidth)))
+		metrics := [][2]string{
+			{"Orders", p.ordersCounted(m.TotalOrders)},
+			{"Average order", money.Format(m.AverageOrderValue, cur)},
+			{"Total spent", money.Format(m.TotalSpent, cur)},
+			{"LTV percentile", percentile(m.LTVPercentile, m.TotalOrders)},
+			{"First order", p.optDate(m.FirstOrderAt)},
+			{"Last order", p.optDate(m.LastOrderAt)},
 		}
-		out = append(out,
-			pair("Orders", money.Int(int64(m.TotalOrders)), "Average order", money.Format(m.AverageOrderValue, cur)),
-			pair("Total spent", money.Format(m.TotalSpent, cur), "LTV percentile", percentile(m.LTVPercentile, m.TotalOrders)),
-			pair("First order", p.optDate(m.FirstOrderAt), "Last order", p.optDate(m.LastOrderAt)),
-		)
+		// Two columns when each value gets its room and a gap; one
+		// column otherwise, so a value never runs into the next label.
+		half := (w - 2) / 2
+		if half-2-labelWidth-metricGap >= metricValueWidth {
+			valW := half - 2 - labelWidth - metricGap
+			for i := 0; i < len(metrics); i += 2 {
+				a, b := metrics[i], metrics[i+1]
+				left := padRight(p.field(a[0], st.Value.Render(sanitize.Truncate(a[1], valW))), half)
+				out = append(out, left+st.Label.Render(sanitize.Pad(b[0], labelWidth))+
+					st.Value.Render(sanitize.Truncate(b[1], max(1, w-half-labelWidth))))
+			}
+		} else {
+			for _, f := range metrics {
+				out = append(out, p.field(f[0], st.Value.Render(sanitize.Truncate(f[1], valW))))
+			}
+		}
 		out = append(out, "")
-		out = append(out, spendChart(st, m.MonthlySpend, cur, w)...)
+		out = append(out, spendChart(st, m.MonthlySpend, cur, w, p.bodyHeight()-len(out))...)
 	} else {
 		out = append(out, "  "+st.Muted.Render("not available"))
 	}
@@ -448,7 +552,7 @@ func (p *Profile) notesLines() []string {
 			return out
 		}
 	} else {
-		out = append(out, statusLine(st, pageOf(p.notesPg, p.notes.Total, notesPageSize, "notes")+", newest first", "N adds a note", w))
+		out = append(out, statusLine(st, pageOf(p.notesPg, p.notes.Total, notesPageSize, "note", "notes")+", newest first", "N adds a note", w))
 	}
 	if len(p.notes.Notes) == 0 {
 		return append(out, "", st.Muted.Render("No notes yet."))
@@ -468,8 +572,12 @@ func (p *Profile) notesLines() []string {
 
 // spendChart draws monthly spend as vertical bars, one per month, with
 // the peak month named in the title.
-func spendChart(st tui.Styles, months []api.MonthSpend, currency string, width int) []string {
-	const rows = 6
+//
+// room is the lines left on the screen: the bars shrink (from six rows to
+// two) so that the month labels stay in view; with less room than that,
+// each month is one eighth-block beside its label, on one line.
+func spendChart(st tui.Styles, months []api.MonthSpend, currency string, width, room int) []string {
+	rows := min(6, room-2)
 	out := []string{st.Strong.Render("Spend, last 12 months")}
 	if len(months) == 0 {
 		return append(out, "  "+st.Muted.Render("no orders in the last 12 months"))
@@ -487,12 +595,28 @@ func spendChart(st tui.Styles, months []api.MonthSpend, currency string, width i
 	out[0] += st.Muted.Render(sanitize.Truncate("  · peak "+money.Format(peak, currency)+" in "+monthName(months[peakAt].Month, true), max(0, width-21)))
 	barW := min(5, max(1, (width-2)/len(months)-1))
 	eighths := []string{" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
+	if rows < 2 {
+		rows = 1
+	}
 	level := make([]int, len(months))
 	for i, m := range months {
-		level[i] = int(max(0, m.Amount) * rows * 8 / peak)
+		level[i] = int(max(0, m.Amount) * int64(rows) * 8 / peak)
 		if m.Amount > 0 && level[i] == 0 {
 			level[i] = 1 // a month with any spend shows
 		}
+	}
+	if rows == 1 {
+		// "Apr▃ May█ Jun  …": the label beside its bar.
+		var b strings.Builder
+		b.WriteString("  ")
+		for i, m := range months {
+			b.WriteString(st.Muted.Render(monthName(m.Month, false)))
+			b.WriteString(st.Accent.Render(eighths[min(8, level[i])]))
+			if width-2 >= len(months)*5 {
+				b.WriteByte(' ')
+			}
+		}
+		return append(out, b.String())
 	}
 	for r := rows - 1; r >= 0; r-- {
 		var b strings.Builder

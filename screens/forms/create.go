@@ -15,7 +15,7 @@ import (
 
 // createKeys is the new-customer form's fields: no status (new customers
 // are active).
-var createKeys = []string{keyEmail, keyFirstName, keyLastName, keyPhone, keyAddress1, keyAddress2, keyCity, keyZip, keyCountry}
+var createKeys = []string{keyEmail, keyFirstName, keyLastName, keyPhone, keyAddress1, keyAddress2, keyCity, keyState, keyZip, keyCountry}
 
 // NewCustomerForm is the new-customer form (n, supervisors): email,
 // names, phone and an optional address, with the same validation as the
@@ -30,13 +30,14 @@ type NewCustomerForm struct {
 func NewCustomer(c *tui.Common, cl Client) tui.Screen {
 	m := &NewCustomerForm{base: newBase(c, c.Keys.New, "New customer"), cl: cl}
 	m.d.Status = api.StatusActive
+	m.d.Addresses = []addressDraft{{Type: "shipping", Default: true}}
 	m.build(customerFields(&m.d, createKeys, func(k, v string) (string, string) {
 		if k == keyPhone && strings.TrimSpace(v) == "" {
 			return "", "optional"
 		}
-		if strings.HasPrefix(k, "address.") {
+		if _, _, ok := parseAddrKey(k); ok {
 			// The address is optional: only checked once any of it is typed.
-			return checkField(k, v, m.d, m.tried && draftAddress(m.d) != api.Address{Type: "shipping"})
+			return checkField(k, v, m.d, m.tried && !emptyAddress(draftAddress(m.d, 0)))
 		}
 		return checkField(k, v, m.d, m.tried)
 	})...)
@@ -108,7 +109,7 @@ func (m *NewCustomerForm) create() api.CustomerCreate {
 	if n, err := api.NormalizePhone(in.Phone); err == nil {
 		in.Phone = n
 	}
-	if a := draftAddress(m.d); a != (api.Address{Type: a.Type}) {
+	if a := draftAddress(m.d, 0); !emptyAddress(a) {
 		a.Default = true
 		in.Addresses = []api.Address{a}
 	}
@@ -156,7 +157,7 @@ func (m *NewCustomerForm) onAnswer(a answerMsg) tea.Cmd {
 		m.setError(explain(err) + " The customer may or may not have been created: search for the email before trying again. What you typed is kept.")
 		return nil
 	}
-	if f := m.fail(err, nil, apiFieldKey); f != nil {
+	if f := m.fail(err, nil, nil); f != nil {
 		m.refreshTitles()
 		return m.focus(f)
 	}

@@ -1,6 +1,9 @@
 package forms
 
 import (
+	"cmp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -9,19 +12,59 @@ import (
 	"frontdesk/tui/sanitize"
 )
 
-// Field keys: the API's names (error.fields uses them), and "address.*"
-// for the default address, whose errors the API names "addresses[i].*".
+// Field keys: the API's names (error.fields uses them). An address field
+// is keyed as the API names it in the list the form sends:
+// "addresses[1].city".
 const (
 	keyFirstName = "first_name"
 	keyLastName  = "last_name"
 	keyEmail     = "email"
 	keyPhone     = "phone"
 	keyStatus    = "status"
-	keyAddress1  = "address.address1"
-	keyAddress2  = "address.address2"
-	keyCity      = "address.city"
-	keyZip       = "address.zip"
-	keyCountry   = "address.country"
+)
+
+// The fields of an address, in form order, and their labels. "state" is
+// the county (Kenya) or region.
+var (
+	addressFields      = []string{"address1", "address2", "city", "state", "zip", "country"}
+	addressFieldLabels = map[string]string{
+		"address1": "Address",
+		"address2": "Address line 2",
+		"city":     "City",
+		"state":    "County / region",
+		"zip":      "Postal code",
+		"country":  "Country",
+	}
+)
+
+// addrKey is the key of field f of the i-th address.
+func addrKey(i int, f string) string { return "addresses[" + strconv.Itoa(i) + "]." + f }
+
+// parseAddrKey splits "addresses[1].city" into 1 and "city".
+func parseAddrKey(k string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(k, "addresses[")
+	if !ok {
+		return 0, "", false
+	}
+	n, f, ok := strings.Cut(rest, "].")
+	if !ok {
+		return 0, "", false
+	}
+	i, err := strconv.Atoi(n)
+	if err != nil || i < 0 {
+		return 0, "", false
+	}
+	return i, f, true
+}
+
+// The first address's keys, for the new-customer form (one address).
+var (
+	keyAddress1 = addrKey(0, "address1")
+	keyAddress2 = addrKey(0, "address2")
+	keyCity     = addrKey(0, "city")
+	keyState    = addrKey(0, "state")
+	keyZip      = addrKey(0, "zip")
+	keyCountry  = addrKey(0, "country")
 )
 
 // customerDraft is what the agent edits: every value as text, API values
@@ -29,13 +72,74 @@ const (
 // agent changes it).
 type customerDraft struct {
 	FirstName, LastName, Email, Phone, Status string
-	Address1, Address2, City, Zip, Country    string
+	Addresses                                 []addressDraft
 }
 
-// draftKeys is the order fields appear in.
-var draftKeys = []string{keyFirstName, keyLastName, keyEmail, keyPhone, keyStatus, keyAddress1, keyAddress2, keyCity, keyZip, keyCountry}
+// addressDraft is one address of the draft; Type and Default are kept
+// from the customer's address, not edited.
+type addressDraft struct {
+	Type                                          string
+	Default                                       bool
+	Address1, Address2, City, State, Zip, Country string
+}
 
-var addressKeys = []string{keyAddress1, keyAddress2, keyCity, keyZip, keyCountry}
+// personKeys are the fields before the addresses, in form order.
+var personKeys = []string{keyFirstName, keyLastName, keyEmail, keyPhone, keyStatus}
+
+// clone is a deep copy: the form's fields point into the copy.
+func (d customerDraft) clone() customerDraft {
+	d.Addresses = slices.Clone(d.Addresses)
+	return d
+}
+
+// keys are the draft's fields in form order: the person, then each
+// address.
+func (d customerDraft) keys() []string {
+	out := slices.Clone(personKeys)
+	for i := range d.Addresses {
+		for _, f := range addressFields {
+			out = append(out, addrKey(i, f))
+		}
+	}
+	return out
+}
+
+// label is how field key is named on the form and in its confirmations;
+// with several addresses each says whose it is: "City (billing)".
+func (d customerDraft) label(key string) string {
+	i, f, ok := parseAddrKey(key)
+	if !ok {
+		return fieldLabels[key]
+	}
+	l := addressFieldLabels[f]
+	if len(d.Addresses) > 1 && i < len(d.Addresses) {
+		l += " (" + d.addressName(i) + ")"
+	}
+	return l
+}
+
+// addressName tells the i-th address apart: its type, ★ for the
+// default, and a number when the type repeats.
+func (d customerDraft) addressName(i int) string {
+	a := d.Addresses[i]
+	name := cmp.Or(sanitize.Line(a.Type), "address")
+	n, nth := 0, 0
+	for j, b := range d.Addresses {
+		if b.Type == a.Type {
+			n++
+			if j <= i {
+				nth++
+			}
+		}
+	}
+	if n > 1 {
+		name += " " + strconv.Itoa(nth)
+	}
+	if a.Default {
+		name += " ★"
+	}
+	return name
+}
 
 var fieldLabels = map[string]string{
 	keyFirstName: "First name",
@@ -43,11 +147,6 @@ var fieldLabels = map[string]string{
 	keyEmail:     "Email",
 	keyPhone:     "Phone",
 	keyStatus:    "Status",
-	keyAddress1:  "Address",
-	keyAddress2:  "Address line 2",
-	keyCity:      "City",
-	keyZip:       "Postal code",
-	keyCountry:   "Country",
 }
 
 func (d *customerDraft) ptr(key string) *string {
@@ -62,21 +161,35 @@ func (d *customerDraft) ptr(key string) *string {
 		return &d.Phone
 	case keyStatus:
 		return &d.Status
-	case keyAddress1:
-		return &d.Address1
-	case keyAddress2:
-		return &d.Address2
-	case keyCity:
-		return &d.City
-	case keyZip:
-		return &d.Zip
-	case keyCountry:
-		return &d.Country
+	}
+	if i, f, ok := parseAddrKey(key); ok && i < len(d.Addresses) {
+		a := &d.Addresses[i]
+		switch f {
+		case "address1":
+			return &a.Address1
+		case "address2":
+			return &a.Address2
+		case "city":
+			return &a.City
+		case "state":
+			return &a.State
+		case "zip":
+			return &a.Zip
+		case "country":
+			return &a.Country
+		}
 	}
 	panic("forms: unknown field " + key)
 }
 
-func (d customerDraft) get(key string) string { return *d.ptr(key) }
+// get is the value of field key; "" for an address the draft does not
+// have.
+func (d customerDraft) get(key string) string {
+	if i, _, ok := parseAddrKey(key); ok && i >= len(d.Addresses) {
+		return ""
+	}
+	return *d.ptr(key)
+}
 
 // defaultAddress is the index of the customer's default address (the
 // first if none is marked), or -1.
@@ -92,7 +205,9 @@ func defaultAddress(c api.Customer) int {
 	return -1
 }
 
-// draftOf is the draft of a customer as the server holds it.
+// draftOf is the draft of a customer as the server holds it: every
+// address they have, or one empty shipping address to fill in when they
+// have none.
 func draftOf(c api.Customer) customerDraft {
 	d := customerDraft{
 		FirstName: sanitize.Line(c.FirstName),
@@ -104,13 +219,20 @@ func draftOf(c api.Customer) customerDraft {
 	if d.Status != api.StatusDisabled {
 		d.Status = api.StatusActive
 	}
-	if i := defaultAddress(c); i >= 0 {
-		a := c.Addresses[i]
-		d.Address1 = sanitize.Line(a.Address1)
-		d.Address2 = sanitize.Line(a.Address2)
-		d.City = sanitize.Line(a.City)
-		d.Zip = sanitize.Line(a.Zip)
-		d.Country = sanitize.Line(a.Country)
+	for _, a := range c.Addresses {
+		d.Addresses = append(d.Addresses, addressDraft{
+			Type:     a.Type,
+			Default:  a.Default,
+			Address1: sanitize.Line(a.Address1),
+			Address2: sanitize.Line(a.Address2),
+			City:     sanitize.Line(a.City),
+			State:    sanitize.Line(a.State),
+			Zip:      sanitize.Line(a.Zip),
+			Country:  sanitize.Line(a.Country),
+		})
+	}
+	if len(d.Addresses) == 0 {
+		d.Addresses = []addressDraft{{Type: "shipping", Default: true}}
 	}
 	return d
 }
@@ -118,7 +240,7 @@ func draftOf(c api.Customer) customerDraft {
 // changedKeys lists the fields where d differs from was, in form order.
 func changedKeys(was, d customerDraft) []string {
 	var out []string
-	for _, k := range draftKeys {
+	for _, k := range d.keys() {
 		if was.get(k) != d.get(k) {
 			out = append(out, k)
 		}
@@ -126,9 +248,20 @@ func changedKeys(was, d customerDraft) []string {
 	return out
 }
 
-func addressChanged(was, d customerDraft) bool {
-	for _, k := range addressKeys {
-		if was.get(k) != d.get(k) {
+// addressChanged reports whether the agent changed the i-th address.
+func addressChanged(was, d customerDraft, i int) bool {
+	for _, f := range addressFields {
+		if was.get(addrKey(i, f)) != d.get(addrKey(i, f)) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyAddressChanged reports whether the agent changed any address.
+func anyAddressChanged(was, d customerDraft) bool {
+	for i := range d.Addresses {
+		if addressChanged(was, d, i) {
 			return true
 		}
 	}
@@ -168,27 +301,42 @@ func checkField(key string, v string, d customerDraft, strict bool) (problem, hi
 			return sanitize.Line(err.Error()), ""
 		}
 	default:
-		a := draftAddress(d)
-		if a == (api.Address{Type: a.Type}) {
-			return "", "" // no address at all is fine
+		i, f, ok := parseAddrKey(key)
+		if !ok {
+			return "", ""
 		}
-		if msg := api.ValidateAddress(a)[strings.TrimPrefix(key, "address.")]; msg != "" {
+		a := draftAddress(d, i)
+		if emptyAddress(a) {
+			return "", "" // no address at all is fine: it is left out
+		}
+		if msg := api.ValidateAddress(a)[f]; msg != "" {
 			return sanitize.Line(msg), ""
 		}
 	}
 	return "", ""
 }
 
-// draftAddress is the draft's address fields as an address (trimmed).
-func draftAddress(d customerDraft) api.Address {
-	return api.Address{
-		Type:     "shipping",
-		Address1: strings.TrimSpace(d.Address1),
-		Address2: strings.TrimSpace(d.Address2),
-		City:     strings.TrimSpace(d.City),
-		Zip:      strings.TrimSpace(d.Zip),
-		Country:  strings.TrimSpace(d.Country),
+// draftAddress is the draft's i-th address as an address (trimmed).
+func draftAddress(d customerDraft, i int) api.Address {
+	if i < 0 || i >= len(d.Addresses) {
+		return api.Address{Type: "shipping"}
 	}
+	a := d.Addresses[i]
+	return api.Address{
+		Type:     cmp.Or(a.Type, "shipping"),
+		Default:  a.Default,
+		Address1: strings.TrimSpace(a.Address1),
+		Address2: strings.TrimSpace(a.Address2),
+		City:     strings.TrimSpace(a.City),
+		State:    strings.TrimSpace(a.State),
+		Zip:      strings.TrimSpace(a.Zip),
+		Country:  strings.TrimSpace(a.Country),
+	}
+}
+
+// emptyAddress reports whether every field the agent types is empty.
+func emptyAddress(a api.Address) bool {
+	return a.Address1 == "" && a.Address2 == "" && a.City == "" && a.State == "" && a.Zip == "" && a.Country == ""
 }
 
 // customerFields makes fresh huh fields over d. check decides, per
@@ -196,7 +344,7 @@ func draftAddress(d customerDraft) api.Address {
 func customerFields(d *customerDraft, keys []string, check func(key, v string) (string, string)) []*field {
 	out := make([]*field, 0, len(keys))
 	for _, k := range keys {
-		f := &field{key: k, label: fieldLabels[k], value: d.ptr(k)}
+		f := &field{key: k, label: d.label(k), value: d.ptr(k)}
 		k := k
 		f.check = func(v string) (string, string) { return check(k, v) }
 		switch k {
@@ -214,10 +362,16 @@ func customerFields(d *customerDraft, keys []string, check func(key, v string) (
 				in.CharLimit(api.MaxEmailLen).Placeholder("name@example.com")
 			case keyPhone:
 				in.CharLimit(32).Placeholder("+254712345678 or 0712345678")
-			case keyCountry:
-				in.CharLimit(api.MaxAddressLineLen).Placeholder("country code, e.g. KE")
 			default:
 				in.CharLimit(api.MaxAddressLineLen)
+				if _, af, ok := parseAddrKey(k); ok {
+					switch af {
+					case "country":
+						in.Placeholder("country code, e.g. KE")
+					case "state":
+						in.Placeholder("e.g. Nairobi, Mombasa, Kiambu")
+					}
+				}
 			}
 			f.input = in
 		}

@@ -3,7 +3,6 @@ package forms
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -27,6 +26,10 @@ type EditProfile struct {
 	orig api.Customer  // the version the draft is based on
 	was  customerDraft // draftOf(orig)
 	d    customerDraft // what the agent typed
+	// sent maps the addresses of the last patch to the draft's: an
+	// emptied address is left out, so the store's "addresses[1]" may be
+	// the draft's third.
+	sent []int
 
 	conflict *conflict
 }
@@ -77,26 +80,35 @@ func displayName(c api.Customer) string {
 // rebase makes cust the version the draft is based on. With keep, the
 // agent's changes (fields that differ from the old base) stay and every
 // other field takes the server's value; without, the draft is cust.
-func (m *EditProfile) rebase(cust api.Customer, keep bool) {
+// dropped reports that the agent's address changes could not be kept:
+// the server's customer has a different number of addresses now.
+func (m *EditProfile) rebase(cust api.Customer, keep bool) (dropped bool) {
 	now := draftOf(cust)
+	next := now.clone()
 	if keep {
-		for _, k := range draftKeys {
+		sameAddrs := len(now.Addresses) == len(m.was.Addresses) && len(m.d.Addresses) == len(m.was.Addresses)
+		for _, k := range m.d.keys() {
 			if m.d.get(k) == m.was.get(k) {
-				*m.d.ptr(k) = now.get(k)
+				continue
 			}
+			if _, _, addr := parseAddrKey(k); addr && !sameAddrs {
+				dropped = true
+				continue
+			}
+			*next.ptr(k) = m.d.get(k)
 		}
-	} else {
-		m.d = now
 	}
+	m.d = next
 	m.orig, m.was = cust, now
-	m.build(customerFields(&m.d, draftKeys, m.check)...)
+	m.build(customerFields(&m.d, m.d.keys(), m.check)...)
+	return dropped
 }
 
 // check validates only what the agent changed: an untouched value is
 // never sent, so it never blocks a save.
 func (m *EditProfile) check(key, v string) (string, string) {
-	if strings.HasPrefix(key, "address.") {
-		if !addressChanged(m.was, m.d) {
+	if i, _, ok := parseAddrKey(key); ok {
+		if !addressChanged(m.was, m.d, i) {
 			return "", ""
 		}
 	} else if v == m.was.get(key) {
@@ -181,7 +193,8 @@ func (m *EditProfile) onKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // patch is what the save sends: only the changed fields, the phone
-// normalised, the default address merged into the customer's list.
+// normalised, and when any address changed, the whole address list with
+// the agent's changes in it.
 func (m *EditProfile) patch() api.CustomerPatch {
 	var p api.CustomerPatch
 	str := func(k string, trim bool) *string {
@@ -204,51 +217,59 @@ func (m *EditProfile) patch() api.CustomerPatch {
 		}
 		p.Phone = v
 	}
-	if addressChanged(m.was, m.d) {
+	if anyAddressChanged(m.was, m.d) {
 		addrs := m.addresses()
 		p.Addresses = &addrs
 	}
 	return p
 }
 
-// addresses is the customer's address list with the agent's changes to
-// the default address; clearing every field removes it.
+// addresses is the customer's address list with the agent's changes:
+// only the fields the agent changed take the draft's value (the rest
+// stay as the store has them); an address whose every field was cleared
+// is removed; a customer without addresses gets the one typed in as the
+// default.
 func (m *EditProfile) addresses() []api.Address {
-	idx := defaultAddress(m.orig)
-	addrs := slices.Clone(m.orig.Addresses)
-	if addrs == nil {
-		addrs = []api.Address{}
-	}
-	for i := range addrs {
-		addrs[i].ID = "" // the server assigns ids
-	}
-	d := draftAddress(m.d)
-	if d == (api.Address{Type: d.Type}) {
-		if idx >= 0 {
-			addrs = slices.Delete(addrs, idx, idx+1)
+	out := []api.Address{}
+	m.sent = m.sent[:0]
+	for i := range m.d.Addresses {
+		a := api.Address{Type: "shipping", Default: len(m.orig.Addresses) == 0}
+		if i < len(m.orig.Addresses) {
+			a = m.orig.Addresses[i]
 		}
-		return addrs
-	}
-	a := api.Address{Type: "shipping", Default: true}
-	if idx >= 0 {
-		a = addrs[idx]
-	}
-	set := func(k string, dst *string, v string) {
-		if m.d.get(k) != m.was.get(k) {
-			*dst = v
+		a.ID = "" // the server assigns ids
+		d := draftAddress(m.d, i)
+		if emptyAddress(d) {
+			continue
 		}
+		for _, f := range addressFields {
+			if k := addrKey(i, f); m.d.get(k) != m.was.get(k) {
+				*addressField(&a, f) = *addressField(&d, f)
+			}
+		}
+		m.sent = append(m.sent, i)
+		out = append(out, a)
 	}
-	set(keyAddress1, &a.Address1, d.Address1)
-	set(keyAddress2, &a.Address2, d.Address2)
-	set(keyCity, &a.City, d.City)
-	set(keyZip, &a.Zip, d.Zip)
-	set(keyCountry, &a.Country, d.Country)
-	if idx >= 0 {
-		addrs[idx] = a
-	} else {
-		addrs = append(addrs, a)
+	return out
+}
+
+// addressField points at field f of a.
+func addressField(a *api.Address, f string) *string {
+	switch f {
+	case "address1":
+		return &a.Address1
+	case "address2":
+		return &a.Address2
+	case "city":
+		return &a.City
+	case "state":
+		return &a.State
+	case "zip":
+		return &a.Zip
+	case "country":
+		return &a.Country
 	}
-	return addrs
+	panic("forms: unknown address field " + f)
 }
 
 // changeLines lists the changes for a confirmation: "Phone: a → b".
@@ -268,7 +289,7 @@ func (m *EditProfile) changeLines() []string {
 		if to == "" {
 			to = "(empty)"
 		}
-		out = append(out, s.Label.Render(fieldLabels[k]+": ")+sanitize.Truncate(from, 30)+" → "+s.Strong.Render(sanitize.Truncate(to, 30)))
+		out = append(out, s.Label.Render(m.d.label(k)+": ")+sanitize.Truncate(from, 30)+" → "+s.Strong.Render(sanitize.Truncate(to, 30)))
 	}
 	return out
 }
@@ -342,20 +363,19 @@ func (m *EditProfile) onAnswer(a answerMsg) tea.Cmd {
 		m.refreshTitles()
 		return m.focus(m.fieldByKey(keyEmail))
 	}
-	if f := m.fail(err, nil, apiFieldKey); f != nil {
+	if f := m.fail(err, nil, m.fieldKey); f != nil {
 		m.refreshTitles()
 		return m.focus(f)
 	}
 	return nil
 }
 
-// apiFieldKey maps error.fields names to the form's keys:
-// "addresses[0].city" is the default address's city.
-func apiFieldKey(k string) string {
-	if strings.HasPrefix(k, "addresses[") {
-		if i := strings.Index(k, "]."); i >= 0 {
-			return "address." + k[i+2:]
-		}
+// fieldKey maps error.fields names to the form's keys: "addresses[1]"
+// is the second address the patch sent, which is the draft's third when
+// the agent cleared one before it.
+func (m *EditProfile) fieldKey(k string) string {
+	if i, f, ok := parseAddrKey(k); ok && i < len(m.sent) {
+		return addrKey(m.sent[i], f)
 	}
 	return k
 }
@@ -374,12 +394,16 @@ func plural(n int, word string) string {
 func (m *EditProfile) showConflict(server api.Customer) tea.Cmd {
 	now := draftOf(server)
 	var rows []diffRow
-	for _, k := range draftKeys {
+	keys, names := m.d.keys(), m.d
+	if len(now.Addresses) > len(m.d.Addresses) {
+		keys, names = now.keys(), now
+	}
+	for _, k := range keys {
 		sv, yv, wv := now.get(k), m.d.get(k), m.was.get(k)
 		if sv == yv || (sv == wv && yv == wv) {
 			continue
 		}
-		rows = append(rows, diffRow{key: k, label: fieldLabels[k], server: sv, yours: yv, was: wv, serverChanged: sv != wv})
+		rows = append(rows, diffRow{key: k, label: names.label(k), server: sv, yours: yv, was: wv, serverChanged: sv != wv})
 	}
 	cf := &conflict{server: server, from: m.orig.Version, rows: rows, choice: choiceReapply}
 	cf.form = huh.NewForm(huh.NewGroup(
@@ -426,11 +450,19 @@ func (m *EditProfile) resolve(choice string) tea.Cmd {
 			tea.Sequence(tui.Pop(), emit(CustomerSavedMsg{Customer: server})),
 		)
 	case choiceEdit:
-		m.rebase(server, true)
-		m.setInfo(fmt.Sprintf("Now editing on version %d: the other changes are in the form, yours are kept. ctrl+s saves.", server.Version))
+		msg := fmt.Sprintf("Now editing on version %d: the other changes are in the form, yours are kept. ctrl+s saves.", server.Version)
+		if m.rebase(server, true) {
+			msg = fmt.Sprintf("Now editing on version %d. Its addresses changed too: your address changes were not kept, enter them again. ctrl+s saves.", server.Version)
+		}
+		m.setInfo(msg)
 		return m.initForm()
 	}
-	m.rebase(server, true)
+	if m.rebase(server, true) {
+		// Re-applying would silently lose the address changes: let the
+		// agent see the new addresses and enter them again.
+		m.setInfo(fmt.Sprintf("Now editing on version %d. Its addresses changed too: your address changes were not kept, enter them again. ctrl+s saves.", server.Version))
+		return m.initForm()
+	}
 	if m.patch().Empty() {
 		return tea.Batch(
 			tui.Info("Nothing to re-apply: the store already has your values."),
@@ -487,7 +519,7 @@ func (m *EditProfile) conflictView() string {
 	if mine := changedKeys(m.was, m.d); len(mine) > 0 {
 		names := make([]string, len(mine))
 		for i, k := range mine {
-			names[i] = strings.ToLower(fieldLabels[k])
+			names[i] = strings.ToLower(m.d.label(k))
 		}
 		sb.WriteString(s.Muted.Render(wrapText("Re-applying sends only your changes ("+strings.Join(names, ", ")+") on top of the new version.", m.width)))
 		sb.WriteString("\n")

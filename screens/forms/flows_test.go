@@ -423,6 +423,8 @@ func TestFlowNewCustomerCreated(t *testing.T) {
 	typeInto(tm, "Kenyatta Avenue 5")
 	press(tm, "tab", "tab")
 	typeInto(tm, "Nairobi")
+	press(tm, "tab")
+	typeInto(tm, "Nairobi County")
 	press(tm, "tab", "tab")
 	typeInto(tm, "KE")
 	press(tm, "enter")
@@ -435,7 +437,8 @@ func TestFlowNewCustomerCreated(t *testing.T) {
 		t.Fatalf("popped %d times", s.popped)
 	}
 	got := e.customer(t, cr.Customer.ID)
-	if got.Name() != "Achieng Otieno" || len(got.Addresses) != 1 || got.Addresses[0].City != "Nairobi" || !got.Addresses[0].Default {
+	if got.Name() != "Achieng Otieno" || len(got.Addresses) != 1 || got.Addresses[0].City != "Nairobi" ||
+		got.Addresses[0].State != "Nairobi County" || !got.Addresses[0].Default {
 		t.Fatalf("stored: %+v", got)
 	}
 

@@ -414,3 +414,74 @@ func TestNoteEnterIsANewLine(t *testing.T) {
 		t.Fatalf("body = %q", got)
 	}
 }
+
+// Every address the customer has is on the form, each with its county:
+// the agent can fix the billing address and the county of the shipping
+// one, and the store keeps both.
+func TestEditEveryAddressAndCounty(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust, err := e.client(t, "supervisor").CreateCustomer(context.Background(), api.CustomerCreate{
+		Email: "two.addresses@example.co.ke", FirstName: "Baraka", LastName: "Mwangi", Phone: "+254711000333",
+		Addresses: []api.Address{
+			{Type: "shipping", Address1: "12 Moi Avenue", City: "Nairobi", Zip: "00100", Country: "KE", Default: true},
+			{Type: "billing", Address1: "PO Box 1", City: "Mombasa", Country: "KE"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust))
+	const perAddress = 6               // address, line 2, city, county, postal code, country
+	send(t, s, tabs(posAddress1+3)...) // the shipping address's county
+	send(t, s, typeText("Nairobi County")...)
+	send(t, s, tabs(perAddress-1)...) // the billing address's city
+	if f := s.(*EditProfile).focused(); f == nil || f.key != "addresses[1].city" || f.label != "City (billing)" {
+		t.Fatalf("focus on %+v, want the billing address's city", f)
+	}
+	send(t, s, clearField()...)
+	send(t, s, typeText("Kilifi")...)
+	if v := plain(s.View()); !strings.Contains(v, "City (billing)") {
+		t.Fatalf("the billing address's fields do not say whose they are:\n%s", v)
+	}
+	msgs := run(send(t, s, key("ctrl+s")))
+	a, ok := find[answerMsg](msgs)
+	if !ok || a.err != nil {
+		t.Fatalf("the save did not go through: %+v", msgs)
+	}
+	send(t, s, a)
+	got := e.customer(t, cust.ID)
+	if len(got.Addresses) != 2 {
+		t.Fatalf("addresses after the save: %+v", got.Addresses)
+	}
+	ship, bill := got.Addresses[0], got.Addresses[1]
+	if ship.State != "Nairobi County" || ship.City != "Nairobi" || !ship.Default || ship.Type != "shipping" {
+		t.Errorf("shipping address: %+v", ship)
+	}
+	if bill.City != "Kilifi" || bill.Address1 != "PO Box 1" || bill.Type != "billing" || bill.Default {
+		t.Errorf("billing address: %+v", bill)
+	}
+}
+
+// The store's "addresses[1]" is the second address the patch sent: with
+// the first one cleared, that is the form's third.
+func TestEditAddressErrorsLandOnTheirField(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.common(t, "agent", tui.Profile{Name: "test"})
+	cust := e.firstCustomer(t)
+	cust.Addresses = []api.Address{
+		{Type: "shipping", Address1: "1 A Road", City: "Nairobi", Country: "KE", Default: true},
+		{Type: "billing", Address1: "2 B Road", City: "Nakuru", Country: "KE"},
+		{Type: "billing", Address1: "3 C Road", City: "Kisumu", Country: "KE"},
+	}
+	s := opened(t, NewEditProfile(c, e.client(t, "agent"), cust)).(*EditProfile)
+	for _, k := range []string{"address1", "city", "country"} {
+		*s.d.ptr(addrKey(0, k)) = ""
+	}
+	s.patch()
+	if got := s.fieldKey("addresses[1].city"); got != "addresses[2].city" {
+		t.Fatalf("addresses[1].city maps to %q, want the form's third address", got)
+	}
+}

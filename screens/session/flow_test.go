@@ -163,6 +163,12 @@ func contains(s string) func(string) bool {
 // running program, its frame recorder and the Acting state.
 func console(t *testing.T, env *sandboxtest.Env, clk *sandboxtest.Clock, id api.ID) (*teatest.TestModel, *recorder, **session.Acting) {
 	t.Helper()
+	return consoleOn(t, env, clk, id, tui.Profile{})
+}
+
+// consoleOn is console on a given profile (a production store).
+func consoleOn(t *testing.T, env *sandboxtest.Env, clk *sandboxtest.Clock, id api.ID, profile tui.Profile) (*teatest.TestModel, *recorder, **session.Acting) {
+	t.Helper()
 	cl := newAPIClient(t, env, "agent")
 	me, err := cl.Me(t.Context())
 	if err != nil {
@@ -172,6 +178,7 @@ func console(t *testing.T, env *sandboxtest.Env, clk *sandboxtest.Clock, id api.
 	shell, err := tui.New(context.Background(), tui.Options{
 		NoColor: true,
 		Agent:   &me,
+		Profile: profile,
 		Root: func(c *tui.Common) tui.Screen {
 			acting = session.NewActing(c, cl, session.Options{Now: clk.Now, Tick: 10 * time.Millisecond})
 			return &host{c: c, a: acting, cl: cl, id: id}
@@ -386,4 +393,50 @@ func TestCountdown(t *testing.T) {
 			t.Errorf("Countdown(%s) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// On a production profile, o asks before the session starts, like every
+// other change there, with No as the default: No (enter) goes back to the
+// draft and starts nothing; y starts the session.
+func TestProductionAsksBeforeActing(t *testing.T) {
+	clk := sandboxtest.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, Now: clk.Now, RateLimit: -1})
+	id := newJane(t, env)
+	tm, rec, _ := consoleOn(t, env, clk, id, tui.Profile{Name: "prod", Production: true})
+	sessions := func() int {
+		var n int
+		if err := env.DB.QueryRow(`SELECT count(*) FROM agent_sessions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const question = "Act as Jane Wanjiru on prod (PRODUCTION)?"
+
+	tm.Send(key("o"))
+	waitFrame(t, rec, "the start form", contains("Act on behalf of Jane Wanjiru"))
+	tm.Type("customer on the phone")
+	tm.Send(key("enter"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the production question", contains(question))
+	if n := sessions(); n != 0 {
+		t.Fatalf("%d sessions started before the agent answered", n)
+	}
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the draft again", func(f string) bool {
+		return !strings.Contains(f, question) && strings.Contains(f, "customer on the phone")
+	})
+	if n := sessions(); n != 0 {
+		t.Fatalf("the default answer started %d sessions", n)
+	}
+
+	tm.Send(key("enter"))
+	tm.Send(key("enter"))
+	waitFrame(t, rec, "the production question again", contains(question))
+	tm.Send(key("y"))
+	waitFrame(t, rec, "the banner", contains("Acting as Jane Wanjiru"))
+	if n := sessions(); n != 1 {
+		t.Fatalf("yes started %d sessions, want 1", n)
+	}
+	tm.Send(key("O"))
+	waitFrame(t, rec, "the end", contains("host: ended"))
 }

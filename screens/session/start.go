@@ -28,6 +28,10 @@ type StartForm struct {
 
 	reason, ticket string
 	form           *huh.Form
+	// ask is the confirmation a production profile asks before the
+	// session starts ("No" is the default); yes is its answer.
+	ask *huh.Form
+	yes bool
 
 	saving bool
 	// done is set once the form has asked to be popped: messages that
@@ -112,6 +116,9 @@ func (m *StartForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if m.ask != nil && !m.saving {
+			return m, m.answer(msg)
+		}
 		if cancelKey.Matches(msg) {
 			m.Close()
 			m.done = true
@@ -146,12 +153,64 @@ func (m *StartForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	if m.saving {
 		return m, nil
 	}
+	if m.ask != nil {
+		// The question completes through its own messages.
+		return m, m.answer(msg)
+	}
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
 	if m.form.State == huh.StateCompleted {
+		if m.c.Profile.Production {
+			return m, tea.Batch(cmd, m.confirm())
+		}
 		return m, tea.Batch(cmd, m.start())
 	}
 	return m, cmd
+}
+
+// confirm asks before acting as the customer on a production store, as
+// every other change there does; the safe answer is the default.
+func (m *StartForm) confirm() tea.Cmd {
+	m.yes = false
+	who := m.name
+	if who == "" {
+		who = "customer " + string(m.id)
+	}
+	m.ask = huh.NewForm(huh.NewGroup(huh.NewConfirm().
+		Title("Act as " + sanitize.Truncate(who, 40) + " on " + sanitize.Line(m.c.Profile.Label()) + " (PRODUCTION)?").
+		Description("Reason: " + sanitize.Truncate(strings.TrimSpace(m.reason), 60)).
+		Affirmative("Yes").
+		Negative("No").
+		Value(&m.yes))).
+		WithShowHelp(false).
+		WithTheme(huh.ThemeFunc(func(bool) *huh.Styles { return formStyles(m.c.Styles) }))
+	if m.width > 0 {
+		m.ask = m.ask.WithWidth(min(m.width, 80))
+	}
+	return m.ask.Init()
+}
+
+// answer handles a key or message while the production question is open: yes
+// starts the session; no (or esc) goes back to the draft.
+func (m *StartForm) answer(msg tea.Msg) tea.Cmd {
+	back := func() tea.Cmd {
+		m.ask = nil
+		m.build()
+		return m.form.Init()
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && cancelKey.Matches(k) {
+		return back()
+	}
+	f, cmd := m.ask.Update(msg)
+	m.ask = f.(*huh.Form)
+	if m.ask.State != huh.StateCompleted {
+		return cmd
+	}
+	if !m.yes {
+		return back()
+	}
+	m.ask = nil
+	return tea.Batch(cmd, m.start())
 }
 
 // start sends the request. A session that starts after the form was
@@ -192,7 +251,11 @@ func (m *StartForm) View() string {
 	if len(m.others) > 0 {
 		b.WriteString("\n")
 	}
-	b.WriteString(m.form.View())
+	if m.ask != nil {
+		b.WriteString(m.ask.View())
+	} else {
+		b.WriteString(m.form.View())
+	}
 	b.WriteString("\n")
 	switch {
 	case m.saving:
@@ -213,7 +276,12 @@ func (m *StartForm) SetSize(w, h int) {
 func (m *StartForm) Title() string { return "Act on behalf" }
 
 // ShortHelp is the footer's help.
-func (m *StartForm) ShortHelp() []tui.Binding { return []tui.Binding{startKey, cancelKey} }
+func (m *StartForm) ShortHelp() []tui.Binding {
+	if m.ask != nil {
+		return []tui.Binding{confirmKey, cancelKey.WithHelp("back")}
+	}
+	return []tui.Binding{startKey, cancelKey}
+}
 
 // FullHelp is every binding.
 func (m *StartForm) FullHelp() [][]tui.Binding { return [][]tui.Binding{{startKey, cancelKey}} }
