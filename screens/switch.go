@@ -55,7 +55,9 @@ func (a *App) switchProfile(c *tui.Common, name string) tea.Cmd {
 		return tui.Error("which profile? type :profile NAME")
 	}
 	fn, ctx := a.switchTo, c.Context()
-	return tea.Batch(tui.Info("switching to profile "+name+"…"), c.Track(func() tea.Msg {
+	// In sequence: the "switching…" toast must be shown before the answer's
+	// toast, or it could replace a quick refusal.
+	return tea.Sequence(tui.Info("switching to profile "+name+"…"), c.Track(func() tea.Msg {
 		conn, err := fn(ctx, name)
 		if err == nil && conn.Client == nil {
 			err = errors.New("no client came back: this is a bug")
