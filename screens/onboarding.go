@@ -153,10 +153,16 @@ func (s *onboardingScreen) build() {
 	name := &onbField{label: "Profile name", input: true,
 		f:     huh.NewInput().Value(&d.Profile),
 		check: func() string { return errText(config.ValidateProfileName(strings.TrimSpace(d.Profile))) }}
-	prod := &onbField{label: "Production store (confirm every change)",
-		f: huh.NewConfirm().Value(&d.Production).Affirmative("Yes").Negative("No").Inline(true)}
-	ro := &onbField{label: "Read-only (no changes at all)",
-		f: huh.NewConfirm().Value(&d.ReadOnly).Affirmative("Yes").Negative("No").Inline(true)}
+	// The two yes/no questions share one label width and put their
+	// buttons right after it, so Yes and No line up under each other
+	// (huh centres inline buttons in the title's width otherwise).
+	prodLabel, roLabel := "Production store (confirm every change)", "Read-only (no changes at all)"
+	labelW := max(sanitize.Width(prodLabel), sanitize.Width(roLabel)) + 2
+	pad := func(s string) string { return s + strings.Repeat(" ", labelW-sanitize.Width(s)) }
+	prod := &onbField{label: pad(prodLabel),
+		f: huh.NewConfirm().Value(&d.Production).Affirmative("Yes").Negative("No").Inline(true).WithButtonAlignment(lipgloss.Left)}
+	ro := &onbField{label: pad(roLabel),
+		f: huh.NewConfirm().Value(&d.ReadOnly).Affirmative("Yes").Negative("No").Inline(true).WithButtonAlignment(lipgloss.Left)}
 	opts := []string{choiceConnect}
 	if s.cfg.Sandbox != nil {
 		opts = append(opts, choiceSandbox)
@@ -217,12 +223,48 @@ func (s *onboardingScreen) titles() {
 // onbRepaintMsg makes huh rebuild its view; no field reacts to it.
 type onbRepaintMsg struct{}
 
+// statusRoom is the most lines the status (a connection error with its
+// cause and advice) takes above the form: what the screen can spare
+// while the form keeps room for the focused field and its neighbours.
+func (s *onboardingScreen) statusRoom() int { return min(max(s.height-11, 2), 8) }
+
+// head is what the screen draws above the form: title, intro, and the
+// status when there is one. The status goes above the form, not below,
+// so that a form as tall as the screen cannot push it out of sight.
+func (s *onboardingScreen) head() []string {
+	st := s.c.Styles
+	w := max(s.width, 20)
+	intro := "The key id and URL go in a profile; the secret goes in the OS keyring, never in a file."
+	if s.cfg.Note != "" {
+		intro = s.cfg.Note
+	}
+	lines := []string{st.Title.Render("Connect frontdesk to your store"), st.Muted.Render(sanitize.Truncate(intro, w))}
+	if s.status != "" {
+		style := st.Muted
+		if s.isErr {
+			style = st.Error
+		}
+		lines = append(lines, "")
+		for _, l := range tui.Wrap(s.status, w, s.statusRoom()) {
+			lines = append(lines, style.Render(l))
+		}
+	}
+	return append(lines, "")
+}
+
 func (s *onboardingScreen) resize() {
 	if s.width <= 0 {
 		return
 	}
 	s.form.WithWidth(min(s.width, 76))
-	s.form.WithHeight(max(s.height-4, 3))
+	s.form.WithHeight(max(s.height-len(s.head()), 3))
+}
+
+// setStatus says how the connection goes; the form gives up the lines
+// the status takes.
+func (s *onboardingScreen) setStatus(text string, isErr bool) {
+	s.status, s.isErr = text, isErr
+	s.resize()
 }
 
 func (s *onboardingScreen) Init() tea.Cmd { return s.form.Init() }
@@ -277,7 +319,7 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		s.busy, s.cancel = false, nil
 		if msg.err != nil {
 			// The draft stays as typed: fix one field and connect again.
-			s.status, s.isErr = msg.err.Error(), true
+			s.setStatus(tui.ErrorText(msg.err), true)
 			return s, nil
 		}
 		note := "connected as " + msg.conn.Agent.Name
@@ -331,19 +373,19 @@ func (s *onboardingScreen) connect() tea.Cmd {
 	s.titles()
 	for i, f := range s.fields {
 		if f.check != nil && f.check() != "" {
-			s.status, s.isErr = "fix the marked field first", true
+			s.setStatus("fix the marked field first", true)
 			return s.focus(i)
 		}
 	}
 	if s.cfg.Connect == nil {
-		s.status, s.isErr = "connecting is not available here", true
+		s.setStatus("connecting is not available here", true)
 		return nil
 	}
 	l := s.draft
 	l.URL = strings.TrimRight(strings.TrimSpace(l.URL), "/")
 	l.KeyID = strings.TrimSpace(l.KeyID)
 	l.Profile = strings.TrimSpace(l.Profile)
-	s.status, s.isErr = "checking the key with "+sanitize.Line(l.URL)+"…", false
+	s.setStatus("checking the key with "+sanitize.Line(l.URL)+"…", false)
 	connect := s.cfg.Connect
 	return s.start(false, func(ctx context.Context) (Connection, error) { return connect(ctx, l) })
 }
@@ -352,7 +394,7 @@ func (s *onboardingScreen) sandbox() tea.Cmd {
 	if s.cfg.Sandbox == nil {
 		return nil
 	}
-	s.status, s.isErr = "starting the sandbox store (a few seconds)…", false
+	s.setStatus("starting the sandbox store (a few seconds)…", false)
 	return s.start(true, s.cfg.Sandbox)
 }
 
@@ -373,23 +415,5 @@ func (s *onboardingScreen) start(sandbox bool, fn func(ctx context.Context) (Con
 }
 
 func (s *onboardingScreen) View() string {
-	st := s.c.Styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Connect frontdesk to your store") + "\n")
-	intro := "The key id and URL go in a profile; the secret goes in the OS keyring, never in a file."
-	if s.cfg.Note != "" {
-		intro = sanitize.Line(s.cfg.Note)
-	}
-	b.WriteString(st.Muted.Render(sanitize.Truncate(intro, max(s.width, 20))) + "\n\n")
-	b.WriteString(s.form.View())
-	b.WriteString("\n\n")
-	if s.status != "" {
-		line := sanitize.Line(s.status)
-		if s.isErr {
-			b.WriteString(lipgloss.NewStyle().Width(max(s.width, 20)).Render(st.Error.Render(line)))
-		} else {
-			b.WriteString(st.Muted.Render(line))
-		}
-	}
-	return b.String()
+	return strings.Join(s.head(), "\n") + "\n" + s.form.View()
 }

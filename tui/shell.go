@@ -61,7 +61,10 @@ type Shell struct {
 	c      *Common
 	router Router
 	load   func(ctx context.Context) (api.Me, error)
-	stack  []Screen
+	// agentFailed is set when load failed: the header stops saying
+	// "signing in…".
+	agentFailed bool
+	stack       []Screen
 
 	width, height int
 	// headerH is the header's height at the last layout (2, or 3 with a
@@ -212,6 +215,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case agentLoadedMsg:
 		if msg.err != nil {
+			m.agentFailed = true
 			m.c.Logger.Error("load agent", "err", msg.err)
 			return m.showToast(ToastMsg{Kind: ToastError, Text: "could not tell who you are (GET /me): " + msg.err.Error()})
 		}
@@ -554,8 +558,12 @@ func (m *Shell) headerView() string {
 			name = a.AgentID
 		}
 		agent = sanitize.Line(name) + " (" + sanitize.Line(a.Role) + ")"
-	} else {
+	} else if m.load != nil && !m.agentFailed {
 		agent = "signing in…"
+	} else {
+		// Nothing is asking who the agent is (the first-run screen), or
+		// the asking failed: "signing in…" would wait forever.
+		agent = "not signed in"
 	}
 	room = w - lipgloss.Width(left) - 2
 	line1 := left

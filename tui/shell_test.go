@@ -610,6 +610,9 @@ func TestAgentLoad(t *testing.T) {
 	if !strings.Contains(content(failing), "run frontdesk auth login") {
 		t.Errorf("failed /me not shown:\n%s", content(failing))
 	}
+	if first := strings.Split(content(failing), "\n")[0]; strings.Contains(first, "signing in…") || !strings.Contains(first, "not signed in") {
+		t.Errorf("after a failed /me the header still waits: %q", first)
+	}
 }
 
 func TestTheme(t *testing.T) {
