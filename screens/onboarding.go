@@ -80,6 +80,9 @@ type onboardingScreen struct {
 
 	draft  Login
 	choice string
+	// initial is the draft as the screen opened (the prefill), to tell
+	// whether the agent typed anything worth keeping.
+	initial Login
 
 	form   *huh.Form
 	fields []*onbField
@@ -115,6 +118,7 @@ func NewOnboarding(c *tui.Common, cfg Onboarding) tui.Screen {
 	if s.draft.Profile == "" {
 		s.draft.Profile = "default"
 	}
+	s.initial = s.draft
 	s.build()
 	return s
 }
@@ -274,6 +278,16 @@ func (s *onboardingScreen) SetSize(w, h int) {
 	s.resize()
 }
 
+// Dirty reports whether the agent typed anything: ctrl+c then asks
+// before it quits and loses it (the shell's Drafter).
+func (s *onboardingScreen) Dirty() bool {
+	d, i := s.draft, s.initial
+	return d.Secret != "" || strings.TrimSpace(d.URL) != strings.TrimSpace(i.URL) ||
+		strings.TrimSpace(d.KeyID) != strings.TrimSpace(i.KeyID) ||
+		strings.TrimSpace(d.Profile) != strings.TrimSpace(i.Profile) ||
+		d.Production != i.Production || d.ReadOnly != i.ReadOnly
+}
+
 func (s *onboardingScreen) Title() string      { return "Welcome" }
 func (s *onboardingScreen) CapturesKeys() bool { return true }
 func (s *onboardingScreen) ShortHelp() []tui.Binding {
@@ -337,7 +351,7 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return s, s.connect()
 		case k == "esc":
 			// Not a way out: at the root it would quit and lose the
-			// draft. ctrl+c quits.
+			// draft. ctrl+c quits (asking first once something is typed).
 			return s, nil
 		case k == "tab" || k == "down" && i < last || k == "enter" && i < last:
 			if i >= last {

@@ -277,7 +277,7 @@ func TestOnboardingErrorIsOnScreenAtEverySize(t *testing.T) {
 				if strings.Contains(f, "signing in…") || !strings.Contains(lines[0], "not signed in") {
 					t.Errorf("the header waits for a sign-in nobody started: %q", lines[0])
 				}
-				finish(t, tm)
+				finishDiscarding(t, tm, p)
 			})
 		}
 	}

@@ -76,6 +76,10 @@ type Shell struct {
 
 	toast    toastState
 	toastSeq int
+	// quitArmed is the id of the toast that asked "press ctrl+c again to
+	// quit and discard the draft": while it is shown, ctrl+c quits. 0 is
+	// not armed.
+	quitArmed int
 
 	spinner  spinner.Model
 	spinning bool
@@ -228,6 +232,9 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		if msg.id == m.toast.id {
 			m.toast = toastState{}
 		}
+		if msg.id == m.quitArmed {
+			m.quitArmed = 0 // the question is no longer on screen
+		}
 		return nil
 
 	case DoneMsg:
@@ -306,14 +313,23 @@ func (m *Shell) setTheme(isDark bool) {
 	m.palette.input.SetStyles(st)
 }
 
-// handleKey applies, in order: ctrl+c; the palette or help overlay if
-// open; the top screen if it captures keys; the top screen's bindings
-// (refusing disabled ones with their reason); the shell's own keys; and
-// finally the top screen for any key nobody claimed.
+// handleKey applies, in order: ctrl+c (asking first over an unsaved
+// draft); the palette or help overlay if open; the top screen if it
+// captures keys; the top screen's bindings (refusing disabled ones with
+// their reason); the shell's own keys; and finally the top screen for any
+// key nobody claimed.
 func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if k.ForceQuit.Matches(msg) {
-		return m.quit()
+		return m.forceQuit()
+	}
+	if m.quitArmed != 0 {
+		// Any other key answers "no": back to the draft, and the key
+		// does what it always does.
+		if m.toast.id == m.quitArmed {
+			m.toast = toastState{}
+		}
+		m.quitArmed = 0
 	}
 	if m.palette.open {
 		return m.updatePalette(msg)
@@ -427,6 +443,28 @@ func (m *Shell) pop() tea.Cmd {
 	return nil
 }
 
+// forceQuit quits on ctrl+c, unless a screen holds an unsaved draft and
+// this is the first ctrl+c: then it asks in the footer, and the next
+// ctrl+c (while the question shows) quits.
+func (m *Shell) forceQuit() tea.Cmd {
+	if m.quitArmed != 0 || !m.dirty() {
+		return m.quit()
+	}
+	cmd := m.showToast(ToastMsg{Kind: ToastError, Text: "Unsaved draft: press ctrl+c again to quit and discard it; any other key goes back to it."})
+	m.quitArmed = m.toast.id
+	return cmd
+}
+
+// dirty reports whether any screen on the stack holds an unsaved draft.
+func (m *Shell) dirty() bool {
+	for _, s := range m.stack {
+		if d, ok := s.(Drafter); ok && d.Dirty() {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Shell) quit() tea.Cmd {
 	for _, s := range m.stack {
 		closeScreen(s)
@@ -457,6 +495,8 @@ func (m *Shell) route(msg tea.Msg) tea.Cmd {
 // carries the toast's id, so an older toast's timer cannot clear a newer
 // one.
 func (m *Shell) showToast(t ToastMsg) tea.Cmd {
+	// A new toast hides the ctrl+c question, so it no longer holds.
+	m.quitArmed = 0
 	m.toastSeq++
 	m.toast = toastState{kind: t.Kind, text: t.Text, id: m.toastSeq}
 	ttl := t.TTL

@@ -22,6 +22,7 @@ type fakeScreen struct {
 	body    string
 	w, h    int
 	capture bool
+	dirty   bool // holds an unsaved draft (Drafter)
 
 	inits, closed int
 	keys          []string
@@ -69,6 +70,7 @@ func (s *fakeScreen) SetSize(w, h int)     { s.w, s.h = w, h }
 func (s *fakeScreen) Title() string        { return s.title }
 func (s *fakeScreen) CapturesKeys() bool   { return s.capture }
 func (s *fakeScreen) Close()               { s.closed++ }
+func (s *fakeScreen) Dirty() bool          { return s.dirty }
 func (s *fakeScreen) ShortHelp() []Binding { return []Binding{s.c.Keys.Open, s.c.Keys.Edit} }
 func (s *fakeScreen) FullHelp() [][]Binding {
 	k := s.c.Keys
@@ -311,6 +313,73 @@ func TestQuitAndBackKeys(t *testing.T) {
 		sendAll(t, m2, keyText(":"))
 		if !hasQuit(sendAll(t, m2, keyCtrlC)) {
 			t.Fatal("ctrl+c in the palette did not quit")
+		}
+	})
+}
+
+// ctrl+c over an unsaved draft asks in the footer; a second ctrl+c
+// quits, any other key goes back to the draft (and does its usual work).
+func TestCtrlCAsksOverAnUnsavedDraft(t *testing.T) {
+	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 160, Height: 45}} {
+		m, _ := testShell(t, Options{NoColor: true})
+		send(t, m, size)
+		form := newFake(m.Common(), "Edit profile")
+		form.capture, form.dirty = true, true
+		sendAll(t, m, PushMsg{Screen: form})
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("the first ctrl+c over a dirty draft quit")
+		}
+		if v := content(m); !strings.Contains(v, "press ctrl+c again to quit and discard it") {
+			t.Fatalf("no question in the footer at %dx%d:\n%s", size.Width, size.Height, v)
+		}
+		if form.closed != 0 || len(form.keys) != 0 {
+			t.Fatalf("the form was closed (%d) or got the key %v", form.closed, form.keys)
+		}
+		if !hasQuit(sendAll(t, m, keyCtrlC)) || form.closed != 1 {
+			t.Fatal("the second ctrl+c did not quit")
+		}
+	}
+
+	t.Run("another key goes back to the draft", func(t *testing.T) {
+		m, _ := testShell(t, Options{})
+		form := newFake(m.Common(), "Note")
+		form.capture, form.dirty = true, true
+		sendAll(t, m, PushMsg{Screen: form})
+		sendAll(t, m, keyCtrlC)
+		sendAll(t, m, keyText("x"))
+		if len(form.keys) != 1 || form.keys[0] != "x" {
+			t.Fatalf("the key after the question reached the form as %v", form.keys)
+		}
+		if strings.Contains(content(m), "ctrl+c again") {
+			t.Errorf("the question stayed on screen:\n%s", content(m))
+		}
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c after going back to the draft quit without asking again")
+		}
+	})
+	t.Run("the question ends when its toast does", func(t *testing.T) {
+		m, _ := testShell(t, Options{})
+		form := newFake(m.Common(), "Note")
+		form.dirty = true
+		sendAll(t, m, PushMsg{Screen: form})
+		send(t, m, keyCtrlC)
+		send(t, m, toastExpiredMsg{id: m.toast.id})
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c quit after the question had gone from the screen")
+		}
+		// A newer toast hides the question too.
+		send(t, m, ToastMsg{Kind: ToastInfo, Text: "saved elsewhere"})
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c quit after another toast replaced the question")
+		}
+	})
+	t.Run("a clean screen quits at once", func(t *testing.T) {
+		m, _ := testShell(t, Options{})
+		form := newFake(m.Common(), "Note")
+		form.capture = true
+		sendAll(t, m, PushMsg{Screen: form})
+		if !hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c on a clean form did not quit")
 		}
 	})
 }
