@@ -72,7 +72,10 @@ type Shell struct {
 	headerH int
 
 	showHelp bool
-	palette  palette
+	// helpTop is the first line of the help overlay's list shown: the
+	// overlay scrolls when the keys do not fit.
+	helpTop int
+	palette palette
 
 	toast    toastState
 	toastSeq int
@@ -256,7 +259,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		return cmd
 
 	case showHelpMsg:
-		m.showHelp = true
+		m.openHelp()
 		return nil
 	case quitMsg:
 		return m.quit()
@@ -335,9 +338,7 @@ func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.updatePalette(msg)
 	}
 	if m.showHelp {
-		if k.Help.Matches(msg) || k.Back.Matches(msg) || k.Quit.Matches(msg) {
-			m.showHelp = false
-		}
+		m.helpKey(msg)
 		return nil
 	}
 	top := m.Top()
@@ -357,7 +358,7 @@ func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case k.Help.Matches(msg):
-		m.showHelp = true
+		m.openHelp()
 		return nil
 	case k.Palette.Matches(msg):
 		return m.openPalette()
@@ -378,6 +379,15 @@ func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 // handleMouse gives mouse events inside the content area to the top
 // screen, with Y counted from the content's first row.
 func (m *Shell) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if w, ok := msg.(tea.MouseWheelMsg); ok && m.showHelp && !m.palette.open {
+		switch w.Button {
+		case tea.MouseWheelDown:
+			m.scrollHelp(3)
+		case tea.MouseWheelUp:
+			m.scrollHelp(-3)
+		}
+		return nil
+	}
 	if m.palette.open || m.showHelp || m.tooSmall() {
 		return nil
 	}
@@ -711,7 +721,7 @@ func (m *Shell) footerView() string {
 		hintW := lipgloss.Width(hint)
 		var help []Binding
 		if m.showHelp {
-			help = []Binding{m.c.Keys.Back.WithHelp("close help")}
+			help = []Binding{m.c.Keys.Back.WithHelp("close help"), {Keys: []string{"j"}, HelpKey: "j/k", Help: "scroll"}}
 		} else {
 			help = m.Top().ShortHelp()
 		}
@@ -722,15 +732,99 @@ func (m *Shell) footerView() string {
 	return fitLine(status, w) + "\n" + fitLine(keys, w)
 }
 
+// openHelp shows the help overlay from its first line.
+func (m *Shell) openHelp() {
+	m.showHelp = true
+	m.helpTop = 0
+}
+
+// helpKey handles a key while the help overlay is open: ?, esc and q
+// close it; the movement keys scroll it.
+func (m *Shell) helpKey(msg tea.KeyPressMsg) {
+	k := m.c.Keys
+	page := max(1, m.helpRows()-1)
+	switch {
+	case k.Help.Matches(msg) || k.Back.Matches(msg) || k.Quit.Matches(msg):
+		m.showHelp = false
+	case k.Down.Matches(msg):
+		m.scrollHelp(1)
+	case k.Up.Matches(msg):
+		m.scrollHelp(-1)
+	case k.PageDown.Matches(msg) || msg.String() == "space":
+		m.scrollHelp(page)
+	case k.PageUp.Matches(msg):
+		m.scrollHelp(-page)
+	case k.Top.Matches(msg):
+		m.helpTop = 0
+	case k.Bottom.Matches(msg):
+		m.helpTop = m.helpMaxTop()
+	}
+}
+
+func (m *Shell) scrollHelp(by int) {
+	m.helpTop = min(max(0, m.helpTop+by), m.helpMaxTop())
+}
+
+// helpInner is the width inside the overlay's border and padding.
+func (m *Shell) helpInner() int { return max(1, m.width-4) }
+
+// helpLines is the overlay's list: every binding of the top screen, then
+// the shell's own.
+func (m *Shell) helpLines() []string {
+	groups := append(append([][]Binding{}, m.Top().FullHelp()...), m.c.Keys.Global())
+	return strings.Split(m.c.FullHelpView(groups, m.helpInner()), "\n")
+}
+
+// helpLegend is what the marks in the list mean, wrapped under it.
+func (m *Shell) helpLegend() []string {
+	return Wrap("! = asks you to confirm first · greyed = not available, the reason after — · "+
+		"j/k pgdn/pgup g/G scroll · esc closes", m.helpInner(), 3)
+}
+
+// helpRows is how many lines of the list the overlay shows: the content
+// area less the border (2), the title and a blank line (2), the
+// position line (1) and the legend.
+func (m *Shell) helpRows() int {
+	return max(1, m.contentHeight()-5-len(m.helpLegend()))
+}
+
+func (m *Shell) helpMaxTop() int { return max(0, len(m.helpLines())-m.helpRows()) }
+
+// helpView draws the overlay: as much of the list as fits from helpTop,
+// a line saying where in the list this is and whether there is more, and
+// the legend.
 func (m *Shell) helpView() string {
 	st := m.c.Styles
-	top := m.Top()
-	groups := append(append([][]Binding{}, top.FullHelp()...), m.c.Keys.Global())
-	inner := m.width - 4 // border and padding
-	title := st.OverlayTitle.Render(sanitize.Truncate("Keys — "+top.Title(), inner))
-	body := m.c.FullHelpView(groups, inner)
-	hint := st.Muted.Render("greyed keys are not available here; the reason follows them · esc closes")
-	return st.Overlay.Render(title + "\n\n" + body + "\n\n" + fitLine(hint, inner))
+	inner := m.helpInner()
+	lines := m.helpLines()
+	rows := m.helpRows()
+	top := min(max(0, m.helpTop), max(0, len(lines)-rows))
+	end := min(len(lines), top+rows)
+
+	var b strings.Builder
+	b.WriteString(st.OverlayTitle.Render(sanitize.Truncate("Keys — "+m.Top().Title(), inner)))
+	b.WriteString("\n\n")
+	b.WriteString(strings.Join(lines[top:end], "\n"))
+	for i := end - top; i < rows && len(lines) > rows; i++ {
+		b.WriteString("\n") // keep the frame still while scrolling
+	}
+	var pos string
+	if len(lines) > rows {
+		var parts []string
+		if top > 0 {
+			parts = append(parts, "↑ more above")
+		}
+		if end < len(lines) {
+			parts = append(parts, "↓ more below")
+		}
+		parts = append(parts, fmt.Sprintf("lines %d–%d of %d", top+1, end, len(lines)))
+		pos = strings.Join(parts, " · ")
+	}
+	b.WriteString("\n" + st.Accent.Render(fitLine(pos, inner)))
+	for _, l := range m.helpLegend() {
+		b.WriteString("\n" + st.Muted.Render(l))
+	}
+	return st.Overlay.Render(b.String())
 }
 
 // fitLine cuts a rendered line to width cells. A line no longer in bytes
