@@ -494,9 +494,7 @@ func (s *Search) View() string {
 	switch {
 	case s.err != nil:
 		lines = append(lines, "", st.Error.Render(sanitize.Truncate("Could not load customers.", s.width)))
-		for _, l := range strings.Split(sanitize.Block(errorText(s.err)), "\n") {
-			lines = append(lines, sanitize.Truncate(l, s.width))
-		}
+		lines = append(lines, tui.WrapError(s.err, s.width)...)
 		lines = append(lines, "", st.Muted.Render("Press ctrl+r to retry."))
 	case !s.hasList:
 		lines = append(lines, "", st.Muted.Render("Loading customers…"))

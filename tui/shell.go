@@ -25,10 +25,13 @@ const (
 )
 
 // Lines the shell takes: a header of two (three with a banner) and a
-// footer of two (status, key help or palette).
+// footer of two (status, key help or palette). The status grows to up to
+// maxStatusLines while a toast needs them, so an error keeps its cause,
+// its advice and its request id instead of being cut to one line.
 const (
-	headerLines = 2
-	footerLines = 2
+	headerLines    = 2
+	footerLines    = 2
+	maxStatusLines = 4
 )
 
 // Options configure a shell.
@@ -70,6 +73,9 @@ type Shell struct {
 	// headerH is the header's height at the last layout (2, or 3 with a
 	// banner); content starts on that row.
 	headerH int
+	// footerH is the footer's height at the last layout: the status
+	// lines (one, or more for a long toast) and the key help.
+	footerH int
 
 	showHelp bool
 	// helpTop is the first line of the help overlay's list shown: the
@@ -121,6 +127,7 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 		load:    opts.LoadAgent,
 		palette: newPalette(),
 		headerH: headerLines,
+		footerH: footerLines,
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.setTheme(true)
@@ -270,7 +277,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 // afterUpdate keeps the frame consistent with what the message changed:
 // the banner line coming or going, the spinner starting.
 func (m *Shell) afterUpdate() tea.Cmd {
-	if h := m.headerHeight(); h != m.headerH {
+	if m.headerHeight() != m.headerH || m.footerHeight() != m.footerH {
 		m.layout()
 	}
 	if m.c.inFlight > 0 && !m.spinning {
@@ -288,12 +295,15 @@ func (m *Shell) headerHeight() int {
 }
 
 func (m *Shell) contentHeight() int {
-	return max(0, m.height-m.headerH-footerLines)
+	return max(0, m.height-m.headerH-m.footerH)
 }
+
+func (m *Shell) footerHeight() int { return max(1, len(m.statusLines())) + 1 }
 
 // layout recomputes the content area and tells every screen.
 func (m *Shell) layout() {
 	m.headerH = m.headerHeight()
+	m.footerH = m.footerHeight()
 	m.c.Width, m.c.Height = m.width, m.contentHeight()
 	for _, s := range m.stack {
 		s.SetSize(m.c.Width, m.c.Height)
@@ -677,39 +687,73 @@ func (m *Shell) breadcrumbs() string {
 	return b.String()
 }
 
+// statusLines is the footer's status: the palette's note, or the
+// spinner and the toast, wrapped to the width on up to maxStatusLines
+// lines (the last ends in "…" if even that is not enough). Empty when
+// there is nothing to say.
+func (m *Shell) statusLines() []string {
+	st := m.c.Styles
+	w := m.width
+	if w <= 0 {
+		return nil
+	}
+	style := func(s lipgloss.Style, lines []string) []string {
+		for i, l := range lines {
+			lines[i] = s.Render(l)
+		}
+		return lines
+	}
+	if m.palette.open {
+		if m.palette.note != "" {
+			s := st.Muted
+			if m.palette.noteErr {
+				s = st.Error
+			}
+			return style(s, Wrap(m.palette.note, w, maxStatusLines))
+		}
+		return style(st.Muted, Wrap("commands: "+commandNames(m.commands())+"  (tab completes, ↑ recalls, esc closes)", w, 2))
+	}
+	var spin string
+	if m.c.inFlight > 0 {
+		spin = m.spinner.View() + " "
+	}
+	room := max(1, w-lipgloss.Width(spin))
+	var lines []string
+	switch {
+	case m.toast.text != "":
+		s := st.ToastInfo
+		switch m.toast.kind {
+		case ToastSuccess:
+			s = st.ToastSuccess
+		case ToastError:
+			s = st.ToastError
+		}
+		lines = style(s, Wrap(m.toast.text, room, maxStatusLines))
+	case spin != "":
+		lines = []string{st.Muted.Render("working…")}
+	}
+	if spin != "" && len(lines) > 0 {
+		lines[0] = spin + lines[0]
+		for i := 1; i < len(lines); i++ {
+			lines[i] = strings.Repeat(" ", lipgloss.Width(spin)) + lines[i]
+		}
+	}
+	return lines
+}
+
 func (m *Shell) footerView() string {
 	st := m.c.Styles
 	w := m.width
-	var status string
-	switch {
-	case m.palette.open:
-		if m.palette.note != "" {
-			style := st.Muted
-			if m.palette.noteErr {
-				style = st.Error
-			}
-			status = style.Render(sanitize.Truncate(m.palette.note, w))
-		} else {
-			status = st.Muted.Render(sanitize.Truncate("commands: "+commandNames(m.commands())+"  (tab completes, esc closes)", w))
-		}
-	default:
-		room := w
-		if m.c.inFlight > 0 {
-			status = m.spinner.View() + " "
-			room -= lipgloss.Width(status)
-		}
-		if m.toast.text != "" {
-			style := st.ToastInfo
-			switch m.toast.kind {
-			case ToastSuccess:
-				style = st.ToastSuccess
-			case ToastError:
-				style = st.ToastError
-			}
-			status += style.Render(sanitize.Truncate(m.toast.text, max(1, room)))
-		} else if m.c.inFlight > 0 {
-			status += st.Muted.Render("working…")
-		}
+	status := m.statusLines()
+	// The status has footerH-1 lines in this frame: the layout made room
+	// for them after the update that changed them.
+	rows := max(1, m.footerH-1)
+	status = status[:min(len(status), rows)]
+	for len(status) < rows {
+		status = append(status, "")
+	}
+	for i, l := range status {
+		status[i] = fitLine(l, w)
 	}
 
 	var keys string
@@ -729,7 +773,7 @@ func (m *Shell) footerView() string {
 		gap := w - lipgloss.Width(keys) - hintW
 		keys += strings.Repeat(" ", max(1, gap)) + hint
 	}
-	return fitLine(status, w) + "\n" + fitLine(keys, w)
+	return strings.Join(status, "\n") + "\n" + fitLine(keys, w)
 }
 
 // openHelp shows the help overlay from its first line.

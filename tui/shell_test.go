@@ -674,6 +674,46 @@ func TestToastExpiryIgnoresStaleTicks(t *testing.T) {
 	}
 }
 
+// An error toast is wrapped over up to four footer lines, so the cause,
+// the advice and the request id survive at 80 columns; the content gives
+// up the lines while it shows and gets them back after.
+func TestErrorToastWraps(t *testing.T) {
+	long := "cannot reach the store at http://127.0.0.1:41234/: no answer in time (after 3 attempts) — the store is slow or unreachable; try again, or raise the timeout (request req_0123456789abcdef)"
+	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 60, Height: 16}, {Width: 200, Height: 50}} {
+		m, root := testShell(t, Options{NoColor: true})
+		send(t, m, size)
+		h := root.h
+		send(t, m, ToastMsg{Kind: ToastError, Text: long})
+		v := content(m)
+		lines := strings.Split(v, "\n")
+		if len(lines) != size.Height {
+			t.Fatalf("%dx%d: the frame is %d lines", size.Width, size.Height, len(lines))
+		}
+		flat := strings.Join(strings.Fields(strings.Join(lines[len(lines)-5:], " ")), " ")
+		if !strings.Contains(flat, "try again, or raise the timeout (request req_0123456789abcdef)") {
+			t.Errorf("%dx%d: the error lost its advice or request id:\n%s", size.Width, size.Height, v)
+		}
+		if size.Width < 200 && root.h >= h {
+			t.Errorf("%dx%d: the content kept %d lines under a %d-line footer", size.Width, size.Height, root.h, m.footerH)
+		}
+		if !strings.Contains(lines[len(lines)-1], "? help") {
+			t.Errorf("%dx%d: the key help is gone: %q", size.Width, size.Height, lines[len(lines)-1])
+		}
+		send(t, m, toastExpiredMsg{id: m.toast.id})
+		if root.h != h || strings.Contains(content(m), "raise the timeout") {
+			t.Errorf("%dx%d: after the toast the content is %d lines (was %d)", size.Width, size.Height, root.h, h)
+		}
+	}
+	// Longer than four lines: cut, and the cut is marked.
+	m, _ := testShell(t, Options{NoColor: true})
+	send(t, m, tea.WindowSizeMsg{Width: 60, Height: 16})
+	send(t, m, ToastMsg{Kind: ToastError, Text: strings.Repeat("very long error ", 40)})
+	lines := strings.Split(content(m), "\n")
+	if len(lines) != 16 || !strings.HasSuffix(strings.TrimSpace(lines[len(lines)-2]), "…") {
+		t.Errorf("a too long toast:\n%s", content(m))
+	}
+}
+
 func TestToastHelpers(t *testing.T) {
 	for _, tt := range []struct {
 		cmd  tea.Cmd

@@ -42,3 +42,24 @@ func TestFlowProfileHelpReachesEveryBindingAt80x24(t *testing.T) {
 		}
 	}
 }
+
+// The search's error pane wraps the whole error to the width: at 80
+// columns it used to stop at "cannot reach the store at http://…/".
+func TestSearchErrorPaneKeepsCauseAndAdvice(t *testing.T) {
+	env := newSandbox(t, 5)
+	sw := newSwitchable(t, env.URL)
+	c := testCommon(api.RoleAgent, 80, 20)
+	s := newSearch(c, testEnv(newClient(t, env, api.RoleAgent, sw.URL)), "")
+	s.SetSize(80, 20)
+	settle(t, s, s.Init())
+	sw.down.Store(true)
+	typeText(t, s, "zz")
+	v := s.View()
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, want := range []string{"Could not load customers.", "cannot reach the store at " + sw.URL, "connection closed before an answer", "try again (a proxy or the API may be restarting)", "Press ctrl+r to retry."} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the pane lacks %q:\n%s", want, v)
+		}
+	}
+	checkView(t, v, 80, 20)
+}
