@@ -92,6 +92,10 @@ type Shell struct {
 
 	spinner  spinner.Model
 	spinning bool
+
+	// mouseOff gives the mouse back to the terminal (":mouse off"), so
+	// that dragging selects text; per session.
+	mouseOff bool
 }
 
 type toastState struct {
@@ -268,6 +272,8 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 	case showHelpMsg:
 		m.openHelp()
 		return nil
+	case mouseMsg:
+		return m.setMouse(msg.arg)
 	case quitMsg:
 		return m.quit()
 	}
@@ -530,14 +536,36 @@ func (m *Shell) showToast(t ToastMsg) tea.Cmd {
 	return tea.Tick(ttl, func(time.Time) tea.Msg { return toastExpiredMsg{id: id} })
 }
 
+// setMouse handles ":mouse on|off" ("" toggles).
+func (m *Shell) setMouse(arg string) tea.Cmd {
+	switch arg {
+	case "on":
+		m.mouseOff = false
+	case "off":
+		m.mouseOff = true
+	case "":
+		m.mouseOff = !m.mouseOff
+	default:
+		return m.showToast(ToastMsg{Kind: ToastError, Text: "usage: :mouse on|off (" + sanitize.Line(arg) + "?)"})
+	}
+	if m.mouseOff {
+		return m.showToast(ToastMsg{Kind: ToastInfo, Text: "mouse off: drag to select text; :mouse on gives the wheel and clicks back"})
+	}
+	return m.showToast(ToastMsg{Kind: ToastInfo, Text: "mouse on: wheel and clicks; to select text hold shift while dragging, or :mouse off"})
+}
+
 func (m *Shell) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
 // View draws the frame: header, the top screen (or the help overlay),
-// footer. Always in the alternate screen with cell-motion mouse.
+// footer. Always in the alternate screen; with cell-motion mouse unless
+// the agent turned it off (":mouse off") to select text.
 func (m *Shell) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
+	if m.mouseOff {
+		v.MouseMode = tea.MouseModeNone
+	}
 	if !m.tooSmall() {
 		v.Cursor = m.cursor()
 	}
@@ -822,7 +850,7 @@ func (m *Shell) helpLines() []string {
 // helpLegend is what the marks in the list mean, wrapped under it.
 func (m *Shell) helpLegend() []string {
 	return Wrap("! = asks you to confirm first · greyed = not available, the reason after — · "+
-		"j/k pgdn/pgup g/G scroll · esc closes", m.helpInner(), 3)
+		"j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", m.helpInner(), 3)
 }
 
 // helpRows is how many lines of the list the overlay shows: the content

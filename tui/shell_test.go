@@ -564,20 +564,52 @@ func TestPalette(t *testing.T) {
 			t.Fatalf("depth %d top %q", m.Depth(), m.Top().Title())
 		}
 	})
-	t.Run("unknown command stays open with the error", func(t *testing.T) {
+	t.Run("unknown command closes with the error; up brings the line back", func(t *testing.T) {
 		m, _ := testShell(t, Options{})
 		sendAll(t, m, keyText(":"))
 		typeText(t, m, "frobnicate")
 		sendAll(t, m, keyEnter)
-		if !m.palette.open || m.palette.input.Value() != "frobnicate" {
-			t.Fatal("palette closed or lost the line on an unknown command")
+		if m.palette.open {
+			t.Fatal("the palette stayed open on an unknown command")
 		}
 		if !strings.Contains(content(m), `unknown command "frobnicate"`) {
 			t.Errorf("no error shown:\n%s", content(m))
 		}
+		sendAll(t, m, keyText(":"))
+		typeText(t, m, "cust")
+		sendAll(t, m, tea.KeyPressMsg{Code: tea.KeyUp})
+		if got := m.palette.input.Value(); got != "frobnicate" {
+			t.Fatalf("up recalled %q", got)
+		}
+		sendAll(t, m, tea.KeyPressMsg{Code: tea.KeyDown})
+		if got := m.palette.input.Value(); got != "cust" {
+			t.Fatalf("down went back to %q, want the line being typed", got)
+		}
 		sendAll(t, m, keyEsc)
 		if m.palette.open || m.Depth() != 1 {
 			t.Fatal("esc did not close just the palette")
+		}
+	})
+	// ":profile" (no name, refused by the palette) and ":profile nope"
+	// (refused later by the Router) end the same way: the palette
+	// closes and an error toast says why. Before, the first kept the
+	// palette open and the second closed it.
+	t.Run("profile with and without a name fail alike", func(t *testing.T) {
+		router := func(c *Common, msg tea.Msg) (tea.Cmd, bool) {
+			if p, ok := msg.(SwitchProfileMsg); ok {
+				return Errorf("could not switch to profile %q: no such profile", p.Name), true
+			}
+			return nil, false
+		}
+		for _, line := range []string{"profile", "profile nope"} {
+			m, _ := testShell(t, Options{Router: router, NoColor: true})
+			send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			sendAll(t, m, keyText(":"))
+			typeText(t, m, line)
+			sendAll(t, m, keyEnter)
+			if m.palette.open || m.toast.kind != ToastError || m.toast.text == "" {
+				t.Errorf(":%s: palette open %v, toast %+v", line, m.palette.open, m.toast)
+			}
 		}
 	})
 	t.Run("quit", func(t *testing.T) {
@@ -624,8 +656,8 @@ func TestParseCommand(t *testing.T) {
 		{"customer", "", "", "usage: :customer ID"},
 		{"customer 4 2", "", "", "usage: :customer ID (one word)"},
 		{"profile", "", "", "usage: :profile NAME"},
-		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :quit`},
-		{"", "", "", "type a command: :customer :search :profile :help :quit"},
+		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :mouse :quit`},
+		{"", "", "", "type a command: :customer :search :profile :help :mouse :quit"},
 	}
 	for _, tt := range tests {
 		c, arg, err := parseCommand(cmds, tt.line)
@@ -643,7 +675,7 @@ func TestParseCommand(t *testing.T) {
 		in, want string
 		n        int
 	}{
-		{"", "", 5}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
+		{"", "", 6}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
 	} {
 		got, names := complete(cmds, tt.in)
 		if got != tt.want || len(names) != tt.n {
@@ -875,6 +907,49 @@ func TestMouse(t *testing.T) {
 	v := m.View()
 	if v.MouseMode != tea.MouseModeCellMotion || !v.AltScreen {
 		t.Errorf("view mouse mode %v alt screen %v", v.MouseMode, v.AltScreen)
+	}
+}
+
+// ":mouse off" gives the mouse back to the terminal (drag selects text)
+// for this session; ":mouse on" and ":mouse" (toggle) take it again.
+func TestMouseOff(t *testing.T) {
+	m, root := testShell(t, Options{})
+	other, _ := testShell(t, Options{})
+	run := func(line string) {
+		sendAll(t, m, keyText(":"))
+		typeText(t, m, line)
+		sendAll(t, m, keyEnter)
+	}
+	run("mouse off")
+	if v := m.View(); v.MouseMode != tea.MouseModeNone {
+		t.Fatalf(":mouse off left mouse mode %v", v.MouseMode)
+	}
+	if !strings.Contains(content(m), "drag to select text") {
+		t.Errorf("no word on what it did:\n%s", content(m))
+	}
+	if other.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("another session lost its mouse")
+	}
+	run("mouse")
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal(":mouse did not toggle it back on")
+	}
+	run("mouse off")
+	run("mouse on")
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal(":mouse on did not turn it on")
+	}
+	run("mouse sideways")
+	if m.View().MouseMode != tea.MouseModeCellMotion || !strings.Contains(content(m), "usage: :mouse on|off") {
+		t.Errorf("a bad argument:\n%s", content(m))
+	}
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: headerLines + 3, Button: tea.MouseWheelDown})
+	if len(root.wheel) != 1 {
+		t.Error("the wheel does not reach the screen with the mouse on")
+	}
+	sendAll(t, m, keyText("?"))
+	if !strings.Contains(strings.Join(strings.Fields(content(m)), " "), "to select text: shift+drag, or :mouse off") {
+		t.Errorf("help does not say how to select text:\n%s", content(m))
 	}
 }
 
