@@ -95,6 +95,9 @@ type onboardingScreen struct {
 	tried  bool // a connect was attempted: flag empty fields too
 	status string
 	isErr  bool
+	// whole shows the whole status in place of the form (ctrl+e), for a
+	// message longer than the room above the form.
+	whole bool
 }
 
 // onboardedMsg is the answer of Connect or Sandbox for the screen.
@@ -230,7 +233,10 @@ type onbRepaintMsg struct{}
 // statusRoom is the most lines the status (a connection error with its
 // cause and advice) takes above the form: what the screen can spare
 // while the form keeps room for the focused field and its neighbours.
-func (s *onboardingScreen) statusRoom() int { return min(max(s.height-11, 2), 8) }
+// A longer status ends with a line saying that ctrl+e shows all of it.
+func (s *onboardingScreen) statusRoom() int { return min(max(s.height-10, 2), 10) }
+
+var onbWholeKey = tui.Binding{Keys: []string{"ctrl+e"}, Help: "whole message"}
 
 // head is what the screen draws above the form: title, intro, and the
 // status when there is one. The status goes above the form, not below,
@@ -249,7 +255,20 @@ func (s *onboardingScreen) head() []string {
 			style = st.Error
 		}
 		lines = append(lines, "")
-		for _, l := range tui.Wrap(s.status, w, s.statusRoom()) {
+		if s.whole {
+			// The whole message instead of the form: ctrl+e (or any
+			// key) goes back to it.
+			for _, l := range tui.Wrap(s.status, w, 0) {
+				lines = append(lines, style.Render(l))
+			}
+			return append(lines, "", st.Muted.Render(sanitize.Truncate("any key goes back to the form", w)))
+		}
+		all := tui.Wrap(s.status, w, 0)
+		if room := s.statusRoom(); len(all) > room {
+			all = tui.Wrap(s.status, w, room-1)
+			all = append(all, st.Muted.Render(sanitize.Truncate("ctrl+e shows the whole message", w)))
+		}
+		for _, l := range all {
 			lines = append(lines, style.Render(l))
 		}
 	}
@@ -267,7 +286,7 @@ func (s *onboardingScreen) resize() {
 // setStatus says how the connection goes; the form gives up the lines
 // the status takes.
 func (s *onboardingScreen) setStatus(text string, isErr bool) {
-	s.status, s.isErr = text, isErr
+	s.status, s.isErr, s.whole = text, isErr, false
 	s.resize()
 }
 
@@ -291,9 +310,14 @@ func (s *onboardingScreen) Dirty() bool {
 func (s *onboardingScreen) Title() string      { return "Welcome" }
 func (s *onboardingScreen) CapturesKeys() bool { return true }
 func (s *onboardingScreen) ShortHelp() []tui.Binding {
+	if s.status != "" && s.isErr {
+		return []tui.Binding{onbConnectKey, onbNextKey, onbWholeKey, onbPrevKey}
+	}
 	return []tui.Binding{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey}
 }
-func (s *onboardingScreen) FullHelp() [][]tui.Binding { return [][]tui.Binding{s.ShortHelp()} }
+func (s *onboardingScreen) FullHelp() [][]tui.Binding {
+	return [][]tui.Binding{{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey, onbWholeKey}}
+}
 
 // Close cancels a connection attempt in flight.
 func (s *onboardingScreen) Close() {
@@ -345,8 +369,15 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		if s.busy {
 			return s, nil // ctrl+c still quits: the shell takes it
 		}
+		if s.whole {
+			s.whole = false // any key goes back to the form
+			return s, nil
+		}
 		i, last := s.focused(), len(s.fields)-1
 		switch k := msg.String(); {
+		case onbWholeKey.Matches(msg) && s.status != "":
+			s.whole = true
+			return s, nil
 		case k == "ctrl+s":
 			return s, s.connect()
 		case k == "esc":
@@ -429,5 +460,8 @@ func (s *onboardingScreen) start(sandbox bool, fn func(ctx context.Context) (Con
 }
 
 func (s *onboardingScreen) View() string {
+	if s.whole {
+		return strings.Join(s.head(), "\n")
+	}
 	return strings.Join(s.head(), "\n") + "\n" + s.form.View()
 }

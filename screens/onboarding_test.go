@@ -297,3 +297,28 @@ func TestOnboardingToggleButtonsLineUp(t *testing.T) {
 		t.Fatalf("Yes/No columns %v, want the same on both lines:\n%s", cols, ansi.Strip(s.View()))
 	}
 }
+
+// A message longer than the room above the form says so, and ctrl+e
+// shows all of it in place of the form; any key goes back.
+func TestOnboardingWholeMessage(t *testing.T) {
+	s := newOnboardingScreen(t, Onboarding{Connect: func(ctx context.Context, l Login) (Connection, error) {
+		return Connection{}, errors.New(strings.Repeat("the keyring is locked ", 20) + "THE_END_OF_THE_ADVICE")
+	}, Prefill: Login{URL: "http://127.0.0.1:9", KeyID: "ck_1"}})
+	s.SetSize(60, 16)
+	s.Update(key("tab"))
+	s.Update(key("tab"))
+	typeInto(s, "cs_x")
+	submit(t, s, "ctrl+s")
+	v := ansi.Strip(s.View())
+	if strings.Contains(v, "THE_END_OF_THE_ADVICE") || !strings.Contains(v, "ctrl+e shows the whole message") {
+		t.Fatalf("a cut message does not say how to read it:\n%s", v)
+	}
+	s.Update(key("ctrl+e"))
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "THE_END_OF_THE_ADVICE") || strings.Contains(v, "Secret") {
+		t.Fatalf("ctrl+e did not show the whole message:\n%s", v)
+	}
+	s.Update(key("x"))
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "Secret") || s.draft.Secret != "cs_x" {
+		t.Fatalf("a key did not go back to the form, or reached it (secret %q):\n%s", s.draft.Secret, v)
+	}
+}

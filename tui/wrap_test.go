@@ -51,3 +51,24 @@ func TestWrapError(t *testing.T) {
 		t.Errorf("the request id did not survive wrapping: %q", got)
 	}
 }
+
+// A stacked help list wraps a long reason under its description instead
+// of cutting it at the width.
+func TestFullHelpWrapsLongReasons(t *testing.T) {
+	c := NewCommon(nil, Profile{}, nil, true)
+	c.Agent.Role = "agent"
+	reason := "only while acting for this customer (o starts it, O ends it)"
+	groups := [][]Binding{
+		{{Keys: []string{"c"}, Help: "coupons (as the customer)", Disabled: func() string { return reason }}},
+		{{Keys: []string{"ctrl+r"}, Help: "refresh"}},
+	}
+	v := c.FullHelpView(groups, 40)
+	for _, l := range strings.Split(v, "\n") {
+		if sanitize.Width(l) > 40 {
+			t.Errorf("line %q is wider than 40", l)
+		}
+	}
+	if flat := strings.Join(strings.Fields(v), " "); !strings.Contains(flat, "coupons (as the customer) — "+reason) {
+		t.Errorf("the reason was cut:\n%s", v)
+	}
+}
