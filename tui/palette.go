@@ -38,6 +38,9 @@ func (m *Shell) commands() []command {
 		{name: "help", help: "show keys", run: func(string) tea.Cmd {
 			return func() tea.Msg { return showHelpMsg{} }
 		}},
+		{name: "error", help: "show the last error in full", run: func(string) tea.Cmd {
+			return func() tea.Msg { return showErrorMsg{} }
+		}},
 		{name: "mouse", args: "on|off", help: "mouse on (wheel, clicks) or off (the terminal selects text again)", oneWord: true, run: func(arg string) tea.Cmd {
 			return func() tea.Msg { return mouseMsg{arg: strings.ToLower(arg)} }
 		}},
@@ -48,6 +51,9 @@ func (m *Shell) commands() []command {
 }
 
 type showHelpMsg struct{}
+
+// showErrorMsg is ":error": the last error toast in full.
+type showErrorMsg struct{}
 
 // mouseMsg is ":mouse on|off" (or "" to toggle) for this shell.
 type mouseMsg struct{ arg string }

@@ -81,7 +81,12 @@ type Shell struct {
 	// helpTop is the first line of the help overlay's list shown: the
 	// overlay scrolls when the keys do not fit.
 	helpTop int
-	palette palette
+	// helpError makes the overlay show the last error in full (":error")
+	// instead of the keys; it scrolls the same way.
+	helpError bool
+	// lastError is the text of the last error toast, for ":error".
+	lastError string
+	palette   palette
 
 	toast    toastState
 	toastSeq int
@@ -272,6 +277,8 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 	case showHelpMsg:
 		m.openHelp()
 		return nil
+	case showErrorMsg:
+		return m.openLastError()
 	case mouseMsg:
 		return m.setMouse(msg.arg)
 	case quitMsg:
@@ -525,6 +532,9 @@ func (m *Shell) showToast(t ToastMsg) tea.Cmd {
 	m.quitArmed = 0
 	m.toastSeq++
 	m.toast = toastState{kind: t.Kind, text: t.Text, id: m.toastSeq}
+	if t.Kind == ToastError {
+		m.lastError = t.Text
+	}
 	ttl := t.TTL
 	if ttl <= 0 {
 		ttl = ToastTTL
@@ -756,7 +766,13 @@ func (m *Shell) statusLines() []string {
 		case ToastError:
 			s = st.ToastError
 		}
-		lines = style(s, Wrap(m.toast.text, room, maxStatusLines))
+		all := Wrap(m.toast.text, room, 0)
+		if len(all) > maxStatusLines && m.toast.kind == ToastError {
+			all = append(Wrap(m.toast.text, room, maxStatusLines-1), "(:error shows the whole message)")
+		} else if len(all) > maxStatusLines {
+			all = Wrap(m.toast.text, room, maxStatusLines)
+		}
+		lines = style(s, all)
 	case spin != "":
 		lines = []string{st.Muted.Render("working…")}
 	}
@@ -806,8 +822,18 @@ func (m *Shell) footerView() string {
 
 // openHelp shows the help overlay from its first line.
 func (m *Shell) openHelp() {
-	m.showHelp = true
+	m.showHelp, m.helpError = true, false
 	m.helpTop = 0
+}
+
+// openLastError shows the last error toast in full in the overlay.
+func (m *Shell) openLastError() tea.Cmd {
+	if m.lastError == "" {
+		return m.showToast(ToastMsg{Kind: ToastInfo, Text: "no error so far in this session"})
+	}
+	m.showHelp, m.helpError = true, true
+	m.helpTop = 0
+	return nil
 }
 
 // helpKey handles a key while the help overlay is open: ?, esc and q
@@ -843,12 +869,18 @@ func (m *Shell) helpInner() int { return max(1, m.width-4) }
 // helpLines is the overlay's list: every binding of the top screen, then
 // the shell's own.
 func (m *Shell) helpLines() []string {
+	if m.helpError {
+		return Wrap(m.lastError, m.helpInner(), 0)
+	}
 	groups := append(append([][]Binding{}, m.Top().FullHelp()...), m.c.Keys.Global())
 	return strings.Split(m.c.FullHelpView(groups, m.helpInner()), "\n")
 }
 
 // helpLegend is what the marks in the list mean, wrapped under it.
 func (m *Shell) helpLegend() []string {
+	if m.helpError {
+		return Wrap("j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", m.helpInner(), 3)
+	}
 	return Wrap("! = asks you to confirm first · greyed = not available, the reason after — · "+
 		"j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", m.helpInner(), 3)
 }
@@ -874,7 +906,11 @@ func (m *Shell) helpView() string {
 	end := min(len(lines), top+rows)
 
 	var b strings.Builder
-	b.WriteString(st.OverlayTitle.Render(sanitize.Truncate("Keys — "+m.Top().Title(), inner)))
+	title := "Keys — " + m.Top().Title()
+	if m.helpError {
+		title = "Last error"
+	}
+	b.WriteString(st.OverlayTitle.Render(sanitize.Truncate(title, inner)))
 	b.WriteString("\n\n")
 	b.WriteString(strings.Join(lines[top:end], "\n"))
 	for i := end - top; i < rows && len(lines) > rows; i++ {

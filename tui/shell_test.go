@@ -656,8 +656,8 @@ func TestParseCommand(t *testing.T) {
 		{"customer", "", "", "usage: :customer ID"},
 		{"customer 4 2", "", "", "usage: :customer ID (one word)"},
 		{"profile", "", "", "usage: :profile NAME"},
-		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :mouse :quit`},
-		{"", "", "", "type a command: :customer :search :profile :help :mouse :quit"},
+		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :error :mouse :quit`},
+		{"", "", "", "type a command: :customer :search :profile :help :error :mouse :quit"},
 	}
 	for _, tt := range tests {
 		c, arg, err := parseCommand(cmds, tt.line)
@@ -675,7 +675,7 @@ func TestParseCommand(t *testing.T) {
 		in, want string
 		n        int
 	}{
-		{"", "", 6}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
+		{"", "", 7}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
 	} {
 		got, names := complete(cmds, tt.in)
 		if got != tt.want || len(names) != tt.n {
@@ -736,13 +736,37 @@ func TestErrorToastWraps(t *testing.T) {
 			t.Errorf("%dx%d: after the toast the content is %d lines (was %d)", size.Width, size.Height, root.h, h)
 		}
 	}
-	// Longer than four lines: cut, and the cut is marked.
+	// Longer than four lines: cut, the cut is marked, and :error shows
+	// the whole message (scrolling if need be) after the toast is gone.
 	m, _ := testShell(t, Options{NoColor: true})
 	send(t, m, tea.WindowSizeMsg{Width: 60, Height: 16})
-	send(t, m, ToastMsg{Kind: ToastError, Text: strings.Repeat("very long error ", 40)})
+	send(t, m, ToastMsg{Kind: ToastError, Text: strings.Repeat("very long error ", 40) + "THE_END"})
 	lines := strings.Split(content(m), "\n")
-	if len(lines) != 16 || !strings.HasSuffix(strings.TrimSpace(lines[len(lines)-2]), "…") {
+	if len(lines) != 16 || !strings.HasSuffix(strings.TrimSpace(lines[len(lines)-3]), "…") ||
+		!strings.Contains(lines[len(lines)-2], ":error shows the whole message") {
 		t.Errorf("a too long toast:\n%s", content(m))
+	}
+	send(t, m, toastExpiredMsg{id: m.toast.id})
+	sendAll(t, m, keyText(":"))
+	typeText(t, m, "error")
+	sendAll(t, m, keyEnter)
+	if v := content(m); !strings.Contains(v, "Last error") || !strings.Contains(v, "very long error") || !strings.Contains(v, "more below") {
+		t.Fatalf(":error did not show the error:\n%s", v)
+	}
+	sendAll(t, m, keyText("G"))
+	if v := content(m); !strings.Contains(v, "THE_END") {
+		t.Fatalf("G did not reach the end of the error:\n%s", v)
+	}
+	sendAll(t, m, keyEsc)
+	if m.showHelp {
+		t.Fatal("esc did not close the error")
+	}
+	fresh, _ := testShell(t, Options{})
+	sendAll(t, fresh, keyText(":"))
+	typeText(t, fresh, "error")
+	sendAll(t, fresh, keyEnter)
+	if fresh.showHelp || !strings.Contains(content(fresh), "no error so far") {
+		t.Errorf(":error with no error:\n%s", content(fresh))
 	}
 }
 
