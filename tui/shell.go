@@ -749,7 +749,9 @@ func (m *Shell) statusLines() []string {
 			}
 			return style(s, Wrap(m.palette.note, w, maxStatusLines))
 		}
-		return style(st.Muted, Wrap("commands: "+commandNames(m.commands())+"  (tab completes, ↑ recalls, esc closes)", w, 2))
+		// One line, so opening the palette does not move the screen;
+		// tab lists the commands again.
+		return []string{st.Muted.Render(sanitize.Truncate("tab completes · ↑ recalls · esc closes · "+commandNames(m.commands()), w))}
 	}
 	var spin string
 	if m.c.inFlight > 0 {

@@ -612,6 +612,15 @@ func TestPalette(t *testing.T) {
 			}
 		}
 	})
+	t.Run("opening it does not move the screen", func(t *testing.T) {
+		m, root := testShell(t, Options{})
+		send(t, m, tea.WindowSizeMsg{Width: 60, Height: 20})
+		h := root.h
+		sendAll(t, m, keyText(":"))
+		if root.h != h || !strings.Contains(content(m), "tab completes · ↑ recalls") {
+			t.Errorf("content %d → %d lines:\n%s", h, root.h, content(m))
+		}
+	})
 	t.Run("quit", func(t *testing.T) {
 		m, _ := testShell(t, Options{})
 		sendAll(t, m, keyText(":"))
