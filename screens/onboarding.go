@@ -316,7 +316,13 @@ func (s *onboardingScreen) ShortHelp() []tui.Binding {
 	return []tui.Binding{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey}
 }
 func (s *onboardingScreen) FullHelp() [][]tui.Binding {
-	return [][]tui.Binding{{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey, onbWholeKey}}
+	whole := onbWholeKey.With(func() string {
+		if s.status == "" {
+			return "no message yet"
+		}
+		return ""
+	})
+	return [][]tui.Binding{{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey, whole}}
 }
 
 // Close cancels a connection attempt in flight.

@@ -727,8 +727,8 @@ func (m *Shell) breadcrumbs() string {
 
 // statusLines is the footer's status: the palette's note, or the
 // spinner and the toast, wrapped to the width on up to maxStatusLines
-// lines (the last ends in "…" if even that is not enough). Empty when
-// there is nothing to say.
+// lines. An error longer than that ends with a line saying that :error
+// shows all of it. Empty when there is nothing to say.
 func (m *Shell) statusLines() []string {
 	st := m.c.Styles
 	w := m.width

@@ -57,14 +57,10 @@ func Wrap(text string, width, maxLines int) []string {
 		}
 	}
 	if maxLines > 0 && len(lines) > maxLines {
-		// Cut the last kept line so the ellipsis fits: Truncate ends what
-		// it cuts with "…".
-		last := lines[maxLines-1] + " " + lines[maxLines]
+		// The last kept line ends in " …" (cut further if that does not
+		// fit: Truncate ends what it cuts with "…").
 		lines = lines[:maxLines]
-		lines[maxLines-1] = sanitize.Truncate(last, width)
-		if sanitize.Width(last) <= width { // cannot happen after a wrap; keep the mark anyway
-			lines[maxLines-1] = sanitize.Truncate(last+" …", width)
-		}
+		lines[maxLines-1] = sanitize.Truncate(lines[maxLines-1]+" …", width)
 	}
 	return lines
 }
