@@ -224,6 +224,8 @@ func TestOnboardingPrefillsFromTheProfile(t *testing.T) {
 	tm.Send(keyMsg("esc")) // does not quit and lose the form
 	tm.Type("x")
 	f.waitFor(t, "https://shop.example.comx")
+	tm.Send(keyMsg("ctrl+c")) // asks first: something was typed
+	f.waitFor(t, "press ctrl+c again to quit and discard it")
 	tm.Send(keyMsg("ctrl+c"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }

@@ -80,6 +80,9 @@ type onboardingScreen struct {
 
 	draft  Login
 	choice string
+	// initial is the draft as the screen opened (the prefill), to tell
+	// whether the agent typed anything worth keeping.
+	initial Login
 
 	form   *huh.Form
 	fields []*onbField
@@ -92,6 +95,9 @@ type onboardingScreen struct {
 	tried  bool // a connect was attempted: flag empty fields too
 	status string
 	isErr  bool
+	// whole shows the whole status in place of the form (ctrl+e), for a
+	// message longer than the room above the form.
+	whole bool
 }
 
 // onboardedMsg is the answer of Connect or Sandbox for the screen.
@@ -115,6 +121,7 @@ func NewOnboarding(c *tui.Common, cfg Onboarding) tui.Screen {
 	if s.draft.Profile == "" {
 		s.draft.Profile = "default"
 	}
+	s.initial = s.draft
 	s.build()
 	return s
 }
@@ -153,10 +160,16 @@ func (s *onboardingScreen) build() {
 	name := &onbField{label: "Profile name", input: true,
 		f:     huh.NewInput().Value(&d.Profile),
 		check: func() string { return errText(config.ValidateProfileName(strings.TrimSpace(d.Profile))) }}
-	prod := &onbField{label: "Production store (confirm every change)",
-		f: huh.NewConfirm().Value(&d.Production).Affirmative("Yes").Negative("No").Inline(true)}
-	ro := &onbField{label: "Read-only (no changes at all)",
-		f: huh.NewConfirm().Value(&d.ReadOnly).Affirmative("Yes").Negative("No").Inline(true)}
+	// The two yes/no questions share one label width and put their
+	// buttons right after it, so Yes and No line up under each other
+	// (huh centres inline buttons in the title's width otherwise).
+	prodLabel, roLabel := "Production store (confirm every change)", "Read-only (no changes at all)"
+	labelW := max(sanitize.Width(prodLabel), sanitize.Width(roLabel)) + 2
+	pad := func(s string) string { return s + strings.Repeat(" ", labelW-sanitize.Width(s)) }
+	prod := &onbField{label: pad(prodLabel),
+		f: huh.NewConfirm().Value(&d.Production).Affirmative("Yes").Negative("No").Inline(true).WithButtonAlignment(lipgloss.Left)}
+	ro := &onbField{label: pad(roLabel),
+		f: huh.NewConfirm().Value(&d.ReadOnly).Affirmative("Yes").Negative("No").Inline(true).WithButtonAlignment(lipgloss.Left)}
 	opts := []string{choiceConnect}
 	if s.cfg.Sandbox != nil {
 		opts = append(opts, choiceSandbox)
@@ -217,12 +230,64 @@ func (s *onboardingScreen) titles() {
 // onbRepaintMsg makes huh rebuild its view; no field reacts to it.
 type onbRepaintMsg struct{}
 
+// statusRoom is the most lines the status (a connection error with its
+// cause and advice) takes above the form: what the screen can spare
+// while the form keeps room for the focused field and its neighbours.
+// A longer status ends with a line saying that ctrl+e shows all of it.
+func (s *onboardingScreen) statusRoom() int { return min(max(s.height-10, 2), 10) }
+
+var onbWholeKey = tui.Binding{Keys: []string{"ctrl+e"}, Help: "whole message"}
+
+// head is what the screen draws above the form: title, intro, and the
+// status when there is one. The status goes above the form, not below,
+// so that a form as tall as the screen cannot push it out of sight.
+func (s *onboardingScreen) head() []string {
+	st := s.c.Styles
+	w := max(s.width, 20)
+	intro := "The key id and URL go in a profile; the secret goes in the OS keyring, never in a file."
+	if s.cfg.Note != "" {
+		intro = s.cfg.Note
+	}
+	lines := []string{st.Title.Render("Connect frontdesk to your store"), st.Muted.Render(sanitize.Truncate(intro, w))}
+	if s.status != "" {
+		style := st.Muted
+		if s.isErr {
+			style = st.Error
+		}
+		lines = append(lines, "")
+		if s.whole {
+			// The whole message instead of the form: ctrl+e (or any
+			// key) goes back to it.
+			for _, l := range tui.Wrap(s.status, w, 0) {
+				lines = append(lines, style.Render(l))
+			}
+			return append(lines, "", st.Muted.Render(sanitize.Truncate("any key goes back to the form", w)))
+		}
+		all := tui.Wrap(s.status, w, 0)
+		if room := s.statusRoom(); len(all) > room {
+			all = tui.Wrap(s.status, w, room-1)
+			all = append(all, st.Muted.Render(sanitize.Truncate("ctrl+e shows the whole message", w)))
+		}
+		for _, l := range all {
+			lines = append(lines, style.Render(l))
+		}
+	}
+	return append(lines, "")
+}
+
 func (s *onboardingScreen) resize() {
 	if s.width <= 0 {
 		return
 	}
 	s.form.WithWidth(min(s.width, 76))
-	s.form.WithHeight(max(s.height-4, 3))
+	s.form.WithHeight(max(s.height-len(s.head()), 3))
+}
+
+// setStatus says how the connection goes; the form gives up the lines
+// the status takes.
+func (s *onboardingScreen) setStatus(text string, isErr bool) {
+	s.status, s.isErr, s.whole = text, isErr, false
+	s.resize()
 }
 
 func (s *onboardingScreen) Init() tea.Cmd { return s.form.Init() }
@@ -232,12 +297,33 @@ func (s *onboardingScreen) SetSize(w, h int) {
 	s.resize()
 }
 
+// Dirty reports whether the agent typed anything: ctrl+c then asks
+// before it quits and loses it (the shell's Drafter).
+func (s *onboardingScreen) Dirty() bool {
+	d, i := s.draft, s.initial
+	return d.Secret != "" || strings.TrimSpace(d.URL) != strings.TrimSpace(i.URL) ||
+		strings.TrimSpace(d.KeyID) != strings.TrimSpace(i.KeyID) ||
+		strings.TrimSpace(d.Profile) != strings.TrimSpace(i.Profile) ||
+		d.Production != i.Production || d.ReadOnly != i.ReadOnly
+}
+
 func (s *onboardingScreen) Title() string      { return "Welcome" }
 func (s *onboardingScreen) CapturesKeys() bool { return true }
 func (s *onboardingScreen) ShortHelp() []tui.Binding {
+	if s.status != "" && s.isErr {
+		return []tui.Binding{onbConnectKey, onbNextKey, onbWholeKey, onbPrevKey}
+	}
 	return []tui.Binding{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey}
 }
-func (s *onboardingScreen) FullHelp() [][]tui.Binding { return [][]tui.Binding{s.ShortHelp()} }
+func (s *onboardingScreen) FullHelp() [][]tui.Binding {
+	whole := onbWholeKey.With(func() string {
+		if s.status == "" {
+			return "no message yet"
+		}
+		return ""
+	})
+	return [][]tui.Binding{{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey, whole}}
+}
 
 // Close cancels a connection attempt in flight.
 func (s *onboardingScreen) Close() {
@@ -277,7 +363,7 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		s.busy, s.cancel = false, nil
 		if msg.err != nil {
 			// The draft stays as typed: fix one field and connect again.
-			s.status, s.isErr = msg.err.Error(), true
+			s.setStatus(tui.ErrorText(msg.err), true)
 			return s, nil
 		}
 		note := "connected as " + msg.conn.Agent.Name
@@ -289,13 +375,20 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		if s.busy {
 			return s, nil // ctrl+c still quits: the shell takes it
 		}
+		if s.whole {
+			s.whole = false // any key goes back to the form
+			return s, nil
+		}
 		i, last := s.focused(), len(s.fields)-1
 		switch k := msg.String(); {
+		case onbWholeKey.Matches(msg) && s.status != "":
+			s.whole = true
+			return s, nil
 		case k == "ctrl+s":
 			return s, s.connect()
 		case k == "esc":
 			// Not a way out: at the root it would quit and lose the
-			// draft. ctrl+c quits.
+			// draft. ctrl+c quits (asking first once something is typed).
 			return s, nil
 		case k == "tab" || k == "down" && i < last || k == "enter" && i < last:
 			if i >= last {
@@ -331,19 +424,19 @@ func (s *onboardingScreen) connect() tea.Cmd {
 	s.titles()
 	for i, f := range s.fields {
 		if f.check != nil && f.check() != "" {
-			s.status, s.isErr = "fix the marked field first", true
+			s.setStatus("fix the marked field first", true)
 			return s.focus(i)
 		}
 	}
 	if s.cfg.Connect == nil {
-		s.status, s.isErr = "connecting is not available here", true
+		s.setStatus("connecting is not available here", true)
 		return nil
 	}
 	l := s.draft
 	l.URL = strings.TrimRight(strings.TrimSpace(l.URL), "/")
 	l.KeyID = strings.TrimSpace(l.KeyID)
 	l.Profile = strings.TrimSpace(l.Profile)
-	s.status, s.isErr = "checking the key with "+sanitize.Line(l.URL)+"…", false
+	s.setStatus("checking the key with "+sanitize.Line(l.URL)+"…", false)
 	connect := s.cfg.Connect
 	return s.start(false, func(ctx context.Context) (Connection, error) { return connect(ctx, l) })
 }
@@ -352,7 +445,7 @@ func (s *onboardingScreen) sandbox() tea.Cmd {
 	if s.cfg.Sandbox == nil {
 		return nil
 	}
-	s.status, s.isErr = "starting the sandbox store (a few seconds)…", false
+	s.setStatus("starting the sandbox store (a few seconds)…", false)
 	return s.start(true, s.cfg.Sandbox)
 }
 
@@ -373,23 +466,8 @@ func (s *onboardingScreen) start(sandbox bool, fn func(ctx context.Context) (Con
 }
 
 func (s *onboardingScreen) View() string {
-	st := s.c.Styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Connect frontdesk to your store") + "\n")
-	intro := "The key id and URL go in a profile; the secret goes in the OS keyring, never in a file."
-	if s.cfg.Note != "" {
-		intro = sanitize.Line(s.cfg.Note)
+	if s.whole {
+		return strings.Join(s.head(), "\n")
 	}
-	b.WriteString(st.Muted.Render(sanitize.Truncate(intro, max(s.width, 20))) + "\n\n")
-	b.WriteString(s.form.View())
-	b.WriteString("\n\n")
-	if s.status != "" {
-		line := sanitize.Line(s.status)
-		if s.isErr {
-			b.WriteString(lipgloss.NewStyle().Width(max(s.width, 20)).Render(st.Error.Render(line)))
-		} else {
-			b.WriteString(st.Muted.Render(line))
-		}
-	}
-	return b.String()
+	return strings.Join(s.head(), "\n") + "\n" + s.form.View()
 }

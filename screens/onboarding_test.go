@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -149,15 +150,21 @@ func TestOnboardingBadSecretKeepsTheDraft(t *testing.T) {
 	}
 }
 
-// startOnboarding runs the onboarding console in a w×h terminal.
+// startOnboarding runs the onboarding console in a 120×34 terminal.
 func startOnboarding(t *testing.T, cfg Config, ob Onboarding) (*teatest.TestModel, *probe) {
+	t.Helper()
+	return startOnboardingAt(t, cfg, ob, 120, 34)
+}
+
+// startOnboardingAt runs the onboarding console in a w×h terminal.
+func startOnboardingAt(t *testing.T, cfg Config, ob Onboarding, w, h int) (*teatest.TestModel, *probe) {
 	t.Helper()
 	console, err := NewOnboardingShell(context.Background(), cfg, ob, tui.Options{NoColor: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &probe{shell: console}
-	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 34),
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	t.Cleanup(func() { tm.Quit() })
 	return tm, p
@@ -217,5 +224,101 @@ func TestOnboardingRefusesCustomerRequests(t *testing.T) {
 		if !ok || !strings.Contains(strings.Join(toasts(run(t, cmd)), " "), "connect to a store first") {
 			t.Errorf("%T before a store: %v", msg, toasts(run(t, cmd)))
 		}
+	}
+}
+
+// A refused key and a missing keyring are on screen at every size: the
+// frame the terminal shows (the shell's, clipped to the terminal), not
+// the screen's unclipped view. The status once sat under a form as tall
+// as the screen and was cut off, leaving the agent with nothing.
+func TestOnboardingErrorIsOnScreenAtEverySize(t *testing.T) {
+	env := newSandbox(t, 3)
+	k := env.Keys["agent"]
+	var calls atomic.Int32
+	refused := connectTo(&calls)
+	noKeyring := func(ctx context.Context, l Login) (Connection, error) {
+		return Connection{}, errors.New("no keyring is available (org.freedesktop.secrets is not provided by any service): install gnome-keyring, or set FRONTDESK_API_SECRET")
+	}
+	for _, size := range [][2]int{{160, 45}, {80, 24}, {60, 20}} {
+		for _, tc := range []struct {
+			name    string
+			connect func(ctx context.Context, l Login) (Connection, error)
+			want    []string
+		}{
+			{"refused key", refused, []string{"the store refused the key", "401", "request "}},
+			{"no keyring", noKeyring, []string{"no keyring is available", "set FRONTDESK_API_SECRET"}},
+		} {
+			t.Run(fmt.Sprintf("%s at %dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				tm, p := startOnboardingAt(t, testConfig(), Onboarding{Connect: tc.connect,
+					Prefill: Login{URL: env.URL, KeyID: k.KeyID, Profile: "shop"}}, size[0], size[1])
+				p.waitFor(t, "Connect frontdesk to your store")
+				tm.Send(key("tab"))
+				tm.Send(key("tab")) // the secret
+				tm.Type("cs_wrongwrongwrong")
+				tm.Send(key("ctrl+s"))
+				// The error is drawn whole (wrapped), so look for its
+				// words in the frame with the line breaks taken out.
+				f := p.waitFrame(t, strings.Join(tc.want, " and "), func(f string) bool {
+					flat := strings.Join(strings.Fields(f), " ")
+					for _, w := range tc.want {
+						if !strings.Contains(flat, w) {
+							return false
+						}
+					}
+					return true
+				})
+				lines := strings.Split(f, "\n")
+				if len(lines) != size[1] {
+					t.Fatalf("the frame is %d lines, want %d", len(lines), size[1])
+				}
+				if !strings.Contains(f, "Secret") {
+					t.Errorf("the form is gone:\n%s", f)
+				}
+				if strings.Contains(f, "signing in…") || !strings.Contains(lines[0], "not signed in") {
+					t.Errorf("the header waits for a sign-in nobody started: %q", lines[0])
+				}
+				finishDiscarding(t, tm, p)
+			})
+		}
+	}
+}
+
+// The two yes/no questions put Yes and No in the same columns (huh
+// centred them in each title's width, so they sat at different places).
+func TestOnboardingToggleButtonsLineUp(t *testing.T) {
+	s := newOnboardingScreen(t, Onboarding{})
+	var cols []int
+	for _, l := range strings.Split(ansi.Strip(s.View()), "\n") {
+		if strings.Contains(l, "Production store") || strings.Contains(l, "Read-only") {
+			cols = append(cols, strings.Index(l, "Yes"), strings.Index(l, "No"))
+		}
+	}
+	if len(cols) != 4 || cols[0] < 0 || cols[0] != cols[2] || cols[1] != cols[3] {
+		t.Fatalf("Yes/No columns %v, want the same on both lines:\n%s", cols, ansi.Strip(s.View()))
+	}
+}
+
+// A message longer than the room above the form says so, and ctrl+e
+// shows all of it in place of the form; any key goes back.
+func TestOnboardingWholeMessage(t *testing.T) {
+	s := newOnboardingScreen(t, Onboarding{Connect: func(ctx context.Context, l Login) (Connection, error) {
+		return Connection{}, errors.New(strings.Repeat("the keyring is locked ", 20) + "THE_END_OF_THE_ADVICE")
+	}, Prefill: Login{URL: "http://127.0.0.1:9", KeyID: "ck_1"}})
+	s.SetSize(60, 16)
+	s.Update(key("tab"))
+	s.Update(key("tab"))
+	typeInto(s, "cs_x")
+	submit(t, s, "ctrl+s")
+	v := ansi.Strip(s.View())
+	if strings.Contains(v, "THE_END_OF_THE_ADVICE") || !strings.Contains(v, "ctrl+e shows the whole message") {
+		t.Fatalf("a cut message does not say how to read it:\n%s", v)
+	}
+	s.Update(key("ctrl+e"))
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "THE_END_OF_THE_ADVICE") || strings.Contains(v, "Secret") {
+		t.Fatalf("ctrl+e did not show the whole message:\n%s", v)
+	}
+	s.Update(key("x"))
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "Secret") || s.draft.Secret != "cs_x" {
+		t.Fatalf("a key did not go back to the form, or reached it (secret %q):\n%s", s.draft.Secret, v)
 	}
 }

@@ -168,12 +168,12 @@ func (o *OrderDetail) lines() []string {
 	st := o.c.Styles
 	w := o.width
 	if s, ok := loadState(st, &o.l, "the order", w); ok && !o.l.loaded {
-		return []string{s}
+		return s
 	}
 	ord := &o.order
 	var out []string
 	if s, ok := loadState(st, &o.l, "the order", w); ok {
-		out = append(out, s, "")
+		out = append(append(out, s...), "")
 	}
 	status := st.OrderStatus(ord.Status)
 	when := o.env.dateTime(ord.CreatedAt)

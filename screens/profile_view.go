@@ -196,21 +196,30 @@ func (p *Profile) tabRanges() [numTabs][2]int {
 	return out
 }
 
-// loadState is the line a tab shows instead of (or above) its data while
-// it loads or after it failed.
-func loadState(st tui.Styles, l *load, what string, width int) (string, bool) {
+// loadErrorLines is how many lines an error may take in a tab; the whole
+// text is one :error away.
+const loadErrorLines = 4
+
+// loadState is the lines a tab shows instead of (or above) its data while
+// it loads or after it failed: an error keeps its cause, advice and
+// request id, wrapped.
+func loadState(st tui.Styles, l *load, what string, width int) ([]string, bool) {
 	switch {
 	case l.waiting():
 		msg := "Loading " + what + ": " + rateLimitText(l)
-		return st.Warning.Render(sanitize.Truncate(msg, width)), true
+		return []string{st.Warning.Render(sanitize.Truncate(msg, width))}, true
 	case l.err != nil && !l.loading:
-		// The retry key first: a long error is cut at the end.
-		msg := "Could not load " + what + " (press ctrl+r to retry): " + errorText(l.err)
-		return st.Error.Render(sanitize.Truncate(msg, width)), true
+		// The retry key first.
+		msg := "Could not load " + what + " (press ctrl+r to retry): " + tui.ErrorText(l.err)
+		out := tui.Wrap(msg, width, loadErrorLines)
+		for i := range out {
+			out[i] = st.Error.Render(out[i])
+		}
+		return out, true
 	case l.loading && !l.loaded:
-		return st.Muted.Render("Loading " + what + "…"), true
+		return []string{st.Muted.Render("Loading " + what + "…")}, true
 	}
-	return "", false
+	return nil, false
 }
 
 // rateLimitText is what a rate-limited load says while it counts down.
@@ -258,7 +267,7 @@ func (p *Profile) ordersView(lines []string) []string {
 	}
 	right := "status: " + filter + " (f)"
 	if s, ok := loadState(st, &p.ordersL, "orders", p.width); ok {
-		lines = append(lines, s)
+		lines = append(lines, s...)
 		if !p.ordersL.loaded {
 			return lines
 		}
@@ -300,13 +309,13 @@ func (p *Profile) loyaltyView(lines []string) []string {
 	if p.loyL.loaded {
 		left = "balance " + count(p.loyalty.PointsBalance, "point", "points") + " · lifetime earned " + money.Int(p.loyalty.LifetimeEarned)
 	} else if s, ok := loadState(st, &p.loyL, "the points balance", p.width); ok {
-		lines = append(lines, s)
+		lines = append(lines, s...)
 	}
 	if s, ok := loadState(st, &p.ledgerL, "the ledger", p.width); ok {
 		if left != "" {
 			lines = append(lines, statusLine(st, left, "", p.width))
 		}
-		lines = append(lines, s)
+		lines = append(lines, s...)
 		if !p.ledgerL.loaded {
 			return lines
 		}
@@ -342,7 +351,7 @@ func (p *Profile) loyaltyView(lines []string) []string {
 func (p *Profile) activityView(lines []string) []string {
 	st := p.c.Styles
 	if s, ok := loadState(st, &p.activityL, "the activity", p.width); ok {
-		lines = append(lines, s)
+		lines = append(lines, s...)
 		if !p.activityL.loaded {
 			return lines
 		}
@@ -413,13 +422,13 @@ func (p *Profile) overviewLines() []string {
 	st := p.c.Styles
 	w := p.width
 	if s, ok := loadState(st, &p.custL, "the customer", w); ok && !p.custL.loaded {
-		return []string{s}
+		return s
 	}
 	c := &p.cust
 	valW := max(1, w-2-labelWidth)
 	var out []string
 	if s, ok := loadState(st, &p.custL, "the customer", w); ok {
-		out = append(out, s, "")
+		out = append(append(out, s...), "")
 	}
 
 	out = append(out, st.Strong.Render("Contact"))
@@ -547,7 +556,7 @@ func (p *Profile) notesLines() []string {
 	w := p.width
 	var out []string
 	if s, ok := loadState(st, &p.notesL, "notes", w); ok {
-		out = append(out, s)
+		out = append(out, s...)
 		if !p.notesL.loaded {
 			return out
 		}

@@ -740,9 +740,7 @@ func (s *Search) View() string {
 	switch {
 	case s.err != nil:
 		lines = append(lines, "", st.Error.Render(sanitize.Truncate("Could not load customers.", s.width)))
-		for _, l := range strings.Split(sanitize.Block(errorText(s.err)), "\n") {
-			lines = append(lines, sanitize.Truncate(l, s.width))
-		}
+		lines = append(lines, tui.WrapError(s.err, s.width)...)
 		retry := "Press ctrl+r to retry."
 		if s.waiting > 0 {
 			retry = "Retrying by itself in " + strconv.Itoa(s.waiting) + " s; ctrl+r retries now."
@@ -842,14 +840,4 @@ func (s *Search) stateText() string {
 		return "searching…"
 	}
 	return ""
-}
-
-// errorText is what an error says to the agent: the client's user
-// message when it has one.
-func errorText(err error) string {
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return um.UserMessage()
-	}
-	return err.Error()
 }

@@ -51,8 +51,10 @@ func (c *Common) ShortHelpView(bindings []Binding, width int) string {
 	return b.String()
 }
 
-// helpLine is one row of the full help: a binding and why it is disabled.
-func (c *Common) helpLine(k Binding, keyW int) string {
+// helpLine is one row of the full help: a binding and why it is
+// disabled. width > 0 wraps a row wider than that under its description
+// (so a long reason is read whole, not cut); 0 keeps it on one line.
+func (c *Common) helpLine(k Binding, keyW, width int) string {
 	st := c.Styles
 	label := k.KeyLabel()
 	pad := strings.Repeat(" ", max(0, keyW-sanitize.Width(label)))
@@ -60,37 +62,67 @@ func (c *Common) helpLine(k Binding, keyW int) string {
 	if k.Dangerous {
 		desc += " !"
 	}
-	if reason := c.Reason(k); reason != "" {
+	reason := c.Reason(k)
+	text := desc
+	if reason != "" {
 		// Greyed, and the reason spelled out: without colour the words
 		// are what tells the agent the key will not work.
-		return st.HelpDisabled.Render(label+pad+"  "+desc) + st.HelpDisabled.Render(" — "+reason)
+		text += " — " + reason
 	}
-	return st.HelpKey.Render(label) + pad + "  " + st.HelpDesc.Render(desc)
+	indent := sanitize.Width(label+pad) + 2
+	var rest []string
+	if width > 0 && indent+sanitize.Width(text) > width {
+		rest = Wrap(text, max(8, width-indent), 0)
+	} else {
+		rest = []string{sanitize.Line(text)}
+	}
+	var b strings.Builder
+	for i, l := range rest {
+		if i > 0 {
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+		}
+		switch {
+		case reason != "" && i == 0:
+			b.WriteString(st.HelpDisabled.Render(label + pad + "  " + l))
+		case reason != "":
+			b.WriteString(st.HelpDisabled.Render(l))
+		case i == 0:
+			b.WriteString(st.HelpKey.Render(label) + pad + "  " + st.HelpDesc.Render(l))
+		default:
+			b.WriteString(st.HelpDesc.Render(l))
+		}
+	}
+	return b.String()
 }
 
 // FullHelpView renders groups of bindings as columns (stacked when they do
-// not fit side by side), every disabled binding greyed with its reason.
-// The result is at most width cells wide.
+// not fit side by side, each row then wrapped to the width), every
+// disabled binding greyed with its reason. The result is at most width
+// cells wide.
 func (c *Common) FullHelpView(groups [][]Binding, width int) string {
-	var cols []string
-	for _, g := range groups {
-		keyW := 0
-		for _, k := range g {
-			if !k.Hidden && len(k.Keys) > 0 {
-				keyW = max(keyW, sanitize.Width(k.KeyLabel()))
+	columns := func(wrapAt int) []string {
+		var cols []string
+		for _, g := range groups {
+			keyW := 0
+			for _, k := range g {
+				if !k.Hidden && len(k.Keys) > 0 {
+					keyW = max(keyW, sanitize.Width(k.KeyLabel()))
+				}
+			}
+			var lines []string
+			for _, k := range g {
+				if k.Hidden || len(k.Keys) == 0 {
+					continue
+				}
+				lines = append(lines, c.helpLine(k, keyW, wrapAt))
+			}
+			if len(lines) > 0 {
+				cols = append(cols, strings.Join(lines, "\n"))
 			}
 		}
-		var lines []string
-		for _, k := range g {
-			if k.Hidden || len(k.Keys) == 0 {
-				continue
-			}
-			lines = append(lines, c.helpLine(k, keyW))
-		}
-		if len(lines) > 0 {
-			cols = append(cols, strings.Join(lines, "\n"))
-		}
+		return cols
 	}
+	cols := columns(0)
 	if len(cols) == 0 {
 		return ""
 	}
@@ -113,7 +145,7 @@ func (c *Common) FullHelpView(groups [][]Binding, width int) string {
 		}
 		out = lipgloss.JoinHorizontal(lipgloss.Top, parts...)
 	} else {
-		out = strings.Join(cols, "\n\n")
+		out = strings.Join(columns(width), "\n\n")
 	}
 	return clampWidth(out, width)
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -107,11 +106,7 @@ func ErrorFrom(err error) tea.Cmd {
 	if err == nil {
 		return nil
 	}
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return Error(um.UserMessage())
-	}
-	return Error(err.Error())
+	return Error(ErrorText(err))
 }
 
 func toast(kind ToastKind, text string) tea.Cmd {

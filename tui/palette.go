@@ -38,6 +38,12 @@ func (m *Shell) commands() []command {
 		{name: "help", help: "show keys", run: func(string) tea.Cmd {
 			return func() tea.Msg { return showHelpMsg{} }
 		}},
+		{name: "error", help: "show the last error in full", run: func(string) tea.Cmd {
+			return func() tea.Msg { return showErrorMsg{} }
+		}},
+		{name: "mouse", args: "on|off", help: "mouse on (wheel, clicks) or off (the terminal selects text again)", oneWord: true, run: func(arg string) tea.Cmd {
+			return func() tea.Msg { return mouseMsg{arg: strings.ToLower(arg)} }
+		}},
 		{name: "quit", help: "quit frontdesk", run: func(string) tea.Cmd {
 			return func() tea.Msg { return quitMsg{} }
 		}},
@@ -45,6 +51,12 @@ func (m *Shell) commands() []command {
 }
 
 type showHelpMsg struct{}
+
+// showErrorMsg is ":error": the last error toast in full.
+type showErrorMsg struct{}
+
+// mouseMsg is ":mouse on|off" (or "" to toggle) for this shell.
+type mouseMsg struct{ arg string }
 
 // palette is the ":" command line in the footer.
 type palette struct {
@@ -54,6 +66,47 @@ type palette struct {
 	// after tab, or why the last enter did nothing.
 	note    string
 	noteErr bool
+	// history is the lines entered, oldest first; ↑ and ↓ recall them.
+	// recall is the index shown (len(history) for the line being typed)
+	// and draft what was typed before ↑.
+	history []string
+	recall  int
+	draft   string
+}
+
+// maxPaletteHistory is how many entered lines ↑ can recall.
+const maxPaletteHistory = 50
+
+// remember adds an entered line to the history.
+func (p *palette) remember(line string) {
+	line = strings.TrimSpace(line)
+	if line == "" || (len(p.history) > 0 && p.history[len(p.history)-1] == line) {
+		return
+	}
+	p.history = append(p.history, line)
+	if len(p.history) > maxPaletteHistory {
+		p.history = p.history[len(p.history)-maxPaletteHistory:]
+	}
+}
+
+// recallBy moves through the history: -1 older, +1 newer (back to the
+// line being typed after the newest).
+func (p *palette) recallBy(by int) {
+	to := min(max(0, p.recall+by), len(p.history))
+	if to == p.recall {
+		return
+	}
+	if p.recall == len(p.history) {
+		p.draft = p.input.Value()
+	}
+	p.recall = to
+	if to == len(p.history) {
+		p.input.SetValue(p.draft)
+	} else {
+		p.input.SetValue(p.history[to])
+	}
+	p.input.CursorEnd()
+	p.note, p.noteErr = "", false
 }
 
 func newPalette() palette {
@@ -151,6 +204,7 @@ func (m *Shell) openPalette() tea.Cmd {
 	m.palette.open = true
 	m.palette.note, m.palette.noteErr = "", false
 	m.palette.input.SetValue("")
+	m.palette.recall, m.palette.draft = len(m.palette.history), ""
 	m.palette.input.SetWidth(max(10, m.width-4))
 	return m.palette.input.Focus()
 }
@@ -170,14 +224,24 @@ func (m *Shell) updatePalette(msg tea.KeyPressMsg) tea.Cmd {
 		m.closePalette()
 		return nil
 	case "enter":
-		c, arg, err := parseCommand(cmds, m.palette.input.Value())
-		if err != nil {
-			// Stay open with the line as typed, so it can be fixed.
-			m.palette.note, m.palette.noteErr = err.Error(), true
-			return nil
-		}
+		// Every enter closes the palette, and what goes wrong is an
+		// error toast: a line the palette refuses (":profile") and one
+		// whose command fails later (":profile nope", answered by the
+		// store) then look the same. ↑ brings the line back to fix it.
+		line := m.palette.input.Value()
+		m.palette.remember(line)
+		c, arg, err := parseCommand(cmds, line)
 		m.closePalette()
+		if err != nil {
+			return m.showToast(ToastMsg{Kind: ToastError, Text: err.Error() + " (: then ↑ edits the line)"})
+		}
 		return c.run(arg)
+	case "up":
+		m.palette.recallBy(-1)
+		return nil
+	case "down":
+		m.palette.recallBy(1)
+		return nil
 	case "tab":
 		line, names := complete(cmds, m.palette.input.Value())
 		m.palette.input.SetValue(line)

@@ -63,6 +63,15 @@ type GlobalKeysHinter interface {
 	GlobalKeysLive() bool
 }
 
+// Drafter is implemented by screens that can hold unsaved input: a
+// form's draft, the first-run screen's key. While any screen on the stack
+// reports Dirty, ctrl+c does not quit at once: the footer says that a
+// second ctrl+c quits and discards the draft, and any other key goes back
+// to it. esc stays the screen's own (forms ask before discarding).
+type Drafter interface {
+	Dirty() bool
+}
+
 // Router turns a navigation request into a command: OpenCustomerMsg,
 // SearchMsg, SwitchProfileMsg (from the palette or any screen), or a
 // message type of the screens' own. It usually answers Push(screen), but

@@ -25,10 +25,13 @@ const (
 )
 
 // Lines the shell takes: a header of two (three with a banner) and a
-// footer of two (status, key help or palette).
+// footer of two (status, key help or palette). The status grows to up to
+// maxStatusLines while a toast needs them, so an error keeps its cause,
+// its advice and its request id instead of being cut to one line.
 const (
-	headerLines = 2
-	footerLines = 2
+	headerLines    = 2
+	footerLines    = 2
+	maxStatusLines = 4
 )
 
 // Options configure a shell.
@@ -61,21 +64,43 @@ type Shell struct {
 	c      *Common
 	router Router
 	load   func(ctx context.Context) (api.Me, error)
-	stack  []Screen
+	// agentFailed is set when load failed: the header stops saying
+	// "signing in…".
+	agentFailed bool
+	stack       []Screen
 
 	width, height int
 	// headerH is the header's height at the last layout (2, or 3 with a
 	// banner); content starts on that row.
 	headerH int
+	// footerH is the footer's height at the last layout: the status
+	// lines (one, or more for a long toast) and the key help.
+	footerH int
 
 	showHelp bool
-	palette  palette
+	// helpTop is the first line of the help overlay's list shown: the
+	// overlay scrolls when the keys do not fit.
+	helpTop int
+	// helpError makes the overlay show the last error in full (":error")
+	// instead of the keys; it scrolls the same way.
+	helpError bool
+	// lastError is the text of the last error toast, for ":error".
+	lastError string
+	palette   palette
 
 	toast    toastState
 	toastSeq int
+	// quitArmed is the id of the toast that asked "press ctrl+c again to
+	// quit and discard the draft": while it is shown, ctrl+c quits. 0 is
+	// not armed.
+	quitArmed int
 
 	spinner  spinner.Model
 	spinning bool
+
+	// mouseOff gives the mouse back to the terminal (":mouse off"), so
+	// that dragging selects text; per session.
+	mouseOff bool
 }
 
 type toastState struct {
@@ -111,6 +136,7 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 		load:    opts.LoadAgent,
 		palette: newPalette(),
 		headerH: headerLines,
+		footerH: footerLines,
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.setTheme(true)
@@ -212,6 +238,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case agentLoadedMsg:
 		if msg.err != nil {
+			m.agentFailed = true
 			m.c.Logger.Error("load agent", "err", msg.err)
 			return m.showToast(ToastMsg{Kind: ToastError, Text: "could not tell who you are (GET /me): " + msg.err.Error()})
 		}
@@ -223,6 +250,9 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 	case toastExpiredMsg:
 		if msg.id == m.toast.id {
 			m.toast = toastState{}
+		}
+		if msg.id == m.quitArmed {
+			m.quitArmed = 0 // the question is no longer on screen
 		}
 		return nil
 
@@ -245,10 +275,14 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		return cmd
 
 	case showHelpMsg, ShowHelpMsg:
-		m.showHelp = true
+		m.openHelp()
 		return nil
 	case OpenPaletteMsg:
 		return m.openPalette()
+	case showErrorMsg:
+		return m.openLastError()
+	case mouseMsg:
+		return m.setMouse(msg.arg)
 	case quitMsg:
 		return m.quit()
 	}
@@ -258,7 +292,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 // afterUpdate keeps the frame consistent with what the message changed:
 // the banner line coming or going, the spinner starting.
 func (m *Shell) afterUpdate() tea.Cmd {
-	if h := m.headerHeight(); h != m.headerH {
+	if m.headerHeight() != m.headerH || m.footerHeight() != m.footerH {
 		m.layout()
 	}
 	if m.c.inFlight > 0 && !m.spinning {
@@ -276,12 +310,15 @@ func (m *Shell) headerHeight() int {
 }
 
 func (m *Shell) contentHeight() int {
-	return max(0, m.height-m.headerH-footerLines)
+	return max(0, m.height-m.headerH-m.footerH)
 }
+
+func (m *Shell) footerHeight() int { return max(1, len(m.statusLines())) + 1 }
 
 // layout recomputes the content area and tells every screen.
 func (m *Shell) layout() {
 	m.headerH = m.headerHeight()
+	m.footerH = m.footerHeight()
 	m.c.Width, m.c.Height = m.width, m.contentHeight()
 	for _, s := range m.stack {
 		s.SetSize(m.c.Width, m.c.Height)
@@ -304,22 +341,29 @@ func (m *Shell) setTheme(isDark bool) {
 	m.palette.input.SetStyles(st)
 }
 
-// handleKey applies, in order: ctrl+c; the palette or help overlay if
-// open; the top screen if it captures keys; the top screen's bindings
-// (refusing disabled ones with their reason); the shell's own keys; and
-// finally the top screen for any key nobody claimed.
+// handleKey applies, in order: ctrl+c (asking first over an unsaved
+// draft); the palette or help overlay if open; the top screen if it
+// captures keys; the top screen's bindings (refusing disabled ones with
+// their reason); the shell's own keys; and finally the top screen for any
+// key nobody claimed.
 func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if k.ForceQuit.Matches(msg) {
-		return m.quit()
+		return m.forceQuit()
+	}
+	if m.quitArmed != 0 {
+		// Any other key answers "no": back to the draft, and the key
+		// does what it always does.
+		if m.toast.id == m.quitArmed {
+			m.toast = toastState{}
+		}
+		m.quitArmed = 0
 	}
 	if m.palette.open {
 		return m.updatePalette(msg)
 	}
 	if m.showHelp {
-		if k.Help.Matches(msg) || k.Back.Matches(msg) || k.Quit.Matches(msg) {
-			m.showHelp = false
-		}
+		m.helpKey(msg)
 		return nil
 	}
 	top := m.Top()
@@ -339,7 +383,7 @@ func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case k.Help.Matches(msg):
-		m.showHelp = true
+		m.openHelp()
 		return nil
 	case k.Palette.Matches(msg):
 		return m.openPalette()
@@ -360,6 +404,15 @@ func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 // handleMouse gives mouse events inside the content area to the top
 // screen, with Y counted from the content's first row.
 func (m *Shell) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if w, ok := msg.(tea.MouseWheelMsg); ok && m.showHelp && !m.palette.open {
+		switch w.Button {
+		case tea.MouseWheelDown:
+			m.scrollHelp(3)
+		case tea.MouseWheelUp:
+			m.scrollHelp(-3)
+		}
+		return nil
+	}
 	if m.palette.open || m.showHelp || m.tooSmall() {
 		return nil
 	}
@@ -428,6 +481,28 @@ func (m *Shell) pop() tea.Cmd {
 	return nil
 }
 
+// forceQuit quits on ctrl+c, unless a screen holds an unsaved draft and
+// this is the first ctrl+c: then it asks in the footer, and the next
+// ctrl+c (while the question shows) quits.
+func (m *Shell) forceQuit() tea.Cmd {
+	if m.quitArmed != 0 || !m.dirty() {
+		return m.quit()
+	}
+	cmd := m.showToast(ToastMsg{Kind: ToastError, Text: "Unsaved draft: press ctrl+c again to quit and discard it; any other key goes back to it."})
+	m.quitArmed = m.toast.id
+	return cmd
+}
+
+// dirty reports whether any screen on the stack holds an unsaved draft.
+func (m *Shell) dirty() bool {
+	for _, s := range m.stack {
+		if d, ok := s.(Drafter); ok && d.Dirty() {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Shell) quit() tea.Cmd {
 	for _, s := range m.stack {
 		closeScreen(s)
@@ -458,8 +533,13 @@ func (m *Shell) route(msg tea.Msg) tea.Cmd {
 // carries the toast's id, so an older toast's timer cannot clear a newer
 // one.
 func (m *Shell) showToast(t ToastMsg) tea.Cmd {
+	// A new toast hides the ctrl+c question, so it no longer holds.
+	m.quitArmed = 0
 	m.toastSeq++
 	m.toast = toastState{kind: t.Kind, text: t.Text, id: m.toastSeq}
+	if t.Kind == ToastError {
+		m.lastError = t.Text
+	}
 	ttl := t.TTL
 	if ttl <= 0 {
 		ttl = ToastTTL
@@ -471,14 +551,36 @@ func (m *Shell) showToast(t ToastMsg) tea.Cmd {
 	return tea.Tick(ttl, func(time.Time) tea.Msg { return toastExpiredMsg{id: id} })
 }
 
+// setMouse handles ":mouse on|off" ("" toggles).
+func (m *Shell) setMouse(arg string) tea.Cmd {
+	switch arg {
+	case "on":
+		m.mouseOff = false
+	case "off":
+		m.mouseOff = true
+	case "":
+		m.mouseOff = !m.mouseOff
+	default:
+		return m.showToast(ToastMsg{Kind: ToastError, Text: "usage: :mouse on|off (" + sanitize.Line(arg) + "?)"})
+	}
+	if m.mouseOff {
+		return m.showToast(ToastMsg{Kind: ToastInfo, Text: "mouse off: drag to select text; :mouse on gives the wheel and clicks back"})
+	}
+	return m.showToast(ToastMsg{Kind: ToastInfo, Text: "mouse on: wheel and clicks; to select text hold shift while dragging, or :mouse off"})
+}
+
 func (m *Shell) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
 // View draws the frame: header, the top screen (or the help overlay),
-// footer. Always in the alternate screen with cell-motion mouse.
+// footer. Always in the alternate screen; with cell-motion mouse unless
+// the agent turned it off (":mouse off") to select text.
 func (m *Shell) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
+	if m.mouseOff {
+		v.MouseMode = tea.MouseModeNone
+	}
 	if !m.tooSmall() {
 		v.Cursor = m.cursor()
 	}
@@ -559,8 +661,12 @@ func (m *Shell) headerView() string {
 			name = a.AgentID
 		}
 		agent = sanitize.Line(name) + " (" + sanitize.Line(a.Role) + ")"
-	} else {
+	} else if m.load != nil && !m.agentFailed {
 		agent = "signing in…"
+	} else {
+		// Nothing is asking who the agent is (the first-run screen), or
+		// the asking failed: "signing in…" would wait forever.
+		agent = "not signed in"
 	}
 	room = w - lipgloss.Width(left) - 2
 	line1 := left
@@ -624,39 +730,81 @@ func (m *Shell) breadcrumbs() string {
 	return b.String()
 }
 
+// statusLines is the footer's status: the palette's note, or the
+// spinner and the toast, wrapped to the width on up to maxStatusLines
+// lines. An error longer than that ends with a line saying that :error
+// shows all of it. Empty when there is nothing to say.
+func (m *Shell) statusLines() []string {
+	st := m.c.Styles
+	w := m.width
+	if w <= 0 {
+		return nil
+	}
+	style := func(s lipgloss.Style, lines []string) []string {
+		for i, l := range lines {
+			lines[i] = s.Render(l)
+		}
+		return lines
+	}
+	if m.palette.open {
+		if m.palette.note != "" {
+			s := st.Muted
+			if m.palette.noteErr {
+				s = st.Error
+			}
+			return style(s, Wrap(m.palette.note, w, maxStatusLines))
+		}
+		// One line, so opening the palette does not move the screen;
+		// tab lists the commands again.
+		return []string{st.Muted.Render(sanitize.Truncate("tab completes · ↑ recalls · esc closes · "+commandNames(m.commands()), w))}
+	}
+	var spin string
+	if m.c.inFlight > 0 {
+		spin = m.spinner.View() + " "
+	}
+	room := max(1, w-lipgloss.Width(spin))
+	var lines []string
+	switch {
+	case m.toast.text != "":
+		s := st.ToastInfo
+		switch m.toast.kind {
+		case ToastSuccess:
+			s = st.ToastSuccess
+		case ToastError:
+			s = st.ToastError
+		}
+		all := Wrap(m.toast.text, room, 0)
+		if len(all) > maxStatusLines && m.toast.kind == ToastError {
+			all = append(Wrap(m.toast.text, room, maxStatusLines-1), "(:error shows the whole message)")
+		} else if len(all) > maxStatusLines {
+			all = Wrap(m.toast.text, room, maxStatusLines)
+		}
+		lines = style(s, all)
+	case spin != "":
+		lines = []string{st.Muted.Render("working…")}
+	}
+	if spin != "" && len(lines) > 0 {
+		lines[0] = spin + lines[0]
+		for i := 1; i < len(lines); i++ {
+			lines[i] = strings.Repeat(" ", lipgloss.Width(spin)) + lines[i]
+		}
+	}
+	return lines
+}
+
 func (m *Shell) footerView() string {
 	st := m.c.Styles
 	w := m.width
-	var status string
-	switch {
-	case m.palette.open:
-		if m.palette.note != "" {
-			style := st.Muted
-			if m.palette.noteErr {
-				style = st.Error
-			}
-			status = style.Render(sanitize.Truncate(m.palette.note, w))
-		} else {
-			status = st.Muted.Render(sanitize.Truncate("commands: "+commandNames(m.commands())+"  (tab completes, esc closes)", w))
-		}
-	default:
-		room := w
-		if m.c.inFlight > 0 {
-			status = m.spinner.View() + " "
-			room -= lipgloss.Width(status)
-		}
-		if m.toast.text != "" {
-			style := st.ToastInfo
-			switch m.toast.kind {
-			case ToastSuccess:
-				style = st.ToastSuccess
-			case ToastError:
-				style = st.ToastError
-			}
-			status += style.Render(sanitize.Truncate(m.toast.text, max(1, room)))
-		} else if m.c.inFlight > 0 {
-			status += st.Muted.Render("working…")
-		}
+	status := m.statusLines()
+	// The status has footerH-1 lines in this frame: the layout made room
+	// for them after the update that changed them.
+	rows := max(1, m.footerH-1)
+	status = status[:min(len(status), rows)]
+	for len(status) < rows {
+		status = append(status, "")
+	}
+	for i, l := range status {
+		status[i] = fitLine(l, w)
 	}
 
 	var keys string
@@ -672,7 +820,7 @@ func (m *Shell) footerView() string {
 		hintW := lipgloss.Width(hint)
 		var help []Binding
 		if m.showHelp {
-			help = []Binding{m.c.Keys.Back.WithHelp("close help")}
+			help = []Binding{m.c.Keys.Back.WithHelp("close help"), {Keys: []string{"j"}, HelpKey: "j/k", Help: "scroll"}}
 		} else {
 			help = m.Top().ShortHelp()
 		}
@@ -680,18 +828,122 @@ func (m *Shell) footerView() string {
 		gap := w - lipgloss.Width(keys) - hintW
 		keys += strings.Repeat(" ", max(1, gap)) + hint
 	}
-	return fitLine(status, w) + "\n" + fitLine(keys, w)
+	return strings.Join(status, "\n") + "\n" + fitLine(keys, w)
 }
 
+// openHelp shows the help overlay from its first line.
+func (m *Shell) openHelp() {
+	m.showHelp, m.helpError = true, false
+	m.helpTop = 0
+}
+
+// openLastError shows the last error toast in full in the overlay.
+func (m *Shell) openLastError() tea.Cmd {
+	if m.lastError == "" {
+		return m.showToast(ToastMsg{Kind: ToastInfo, Text: "no error so far in this session"})
+	}
+	m.showHelp, m.helpError = true, true
+	m.helpTop = 0
+	return nil
+}
+
+// helpKey handles a key while the help overlay is open: ?, esc and q
+// close it; the movement keys scroll it.
+func (m *Shell) helpKey(msg tea.KeyPressMsg) {
+	k := m.c.Keys
+	page := max(1, m.helpRows()-1)
+	switch {
+	case k.Help.Matches(msg) || k.Back.Matches(msg) || k.Quit.Matches(msg):
+		m.showHelp = false
+	case k.Down.Matches(msg):
+		m.scrollHelp(1)
+	case k.Up.Matches(msg):
+		m.scrollHelp(-1)
+	case k.PageDown.Matches(msg) || msg.String() == "space":
+		m.scrollHelp(page)
+	case k.PageUp.Matches(msg):
+		m.scrollHelp(-page)
+	case k.Top.Matches(msg):
+		m.helpTop = 0
+	case k.Bottom.Matches(msg):
+		m.helpTop = m.helpMaxTop()
+	}
+}
+
+func (m *Shell) scrollHelp(by int) {
+	m.helpTop = min(max(0, m.helpTop+by), m.helpMaxTop())
+}
+
+// helpInner is the width inside the overlay's border and padding.
+func (m *Shell) helpInner() int { return max(1, m.width-4) }
+
+// helpLines is the overlay's list: every binding of the top screen, then
+// the shell's own.
+func (m *Shell) helpLines() []string {
+	if m.helpError {
+		return Wrap(m.lastError, m.helpInner(), 0)
+	}
+	groups := append(append([][]Binding{}, m.Top().FullHelp()...), m.c.Keys.Global())
+	return strings.Split(m.c.FullHelpView(groups, m.helpInner()), "\n")
+}
+
+// helpLegend is what the marks in the list mean, wrapped under it.
+func (m *Shell) helpLegend() []string {
+	if m.helpError {
+		return Wrap("j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", m.helpInner(), 3)
+	}
+	return Wrap("! = asks you to confirm first · greyed = not available, the reason after — · "+
+		"j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", m.helpInner(), 3)
+}
+
+// helpRows is how many lines of the list the overlay shows: the content
+// area less the border (2), the title and a blank line (2), the
+// position line (1) and the legend.
+func (m *Shell) helpRows() int {
+	return max(1, m.contentHeight()-5-len(m.helpLegend()))
+}
+
+func (m *Shell) helpMaxTop() int { return max(0, len(m.helpLines())-m.helpRows()) }
+
+// helpView draws the overlay: as much of the list as fits from helpTop,
+// a line saying where in the list this is and whether there is more, and
+// the legend.
 func (m *Shell) helpView() string {
 	st := m.c.Styles
-	top := m.Top()
-	groups := append(append([][]Binding{}, top.FullHelp()...), m.c.Keys.Global())
-	inner := m.width - 4 // border and padding
-	title := st.OverlayTitle.Render(sanitize.Truncate("Keys — "+top.Title(), inner))
-	body := m.c.FullHelpView(groups, inner)
-	hint := st.Muted.Render("greyed keys are not available here; the reason follows them · esc closes")
-	return st.Overlay.Render(title + "\n\n" + body + "\n\n" + fitLine(hint, inner))
+	inner := m.helpInner()
+	lines := m.helpLines()
+	rows := m.helpRows()
+	top := min(max(0, m.helpTop), max(0, len(lines)-rows))
+	end := min(len(lines), top+rows)
+
+	var b strings.Builder
+	title := "Keys — " + m.Top().Title()
+	if m.helpError {
+		title = "Last error"
+	}
+	b.WriteString(st.OverlayTitle.Render(sanitize.Truncate(title, inner)))
+	b.WriteString("\n\n")
+	b.WriteString(strings.Join(lines[top:end], "\n"))
+	for i := end - top; i < rows && len(lines) > rows; i++ {
+		b.WriteString("\n") // keep the frame still while scrolling
+	}
+	var pos string
+	if len(lines) > rows {
+		var parts []string
+		if top > 0 {
+			parts = append(parts, "↑ more above")
+		}
+		if end < len(lines) {
+			parts = append(parts, "↓ more below")
+		}
+		parts = append(parts, fmt.Sprintf("lines %d–%d of %d", top+1, end, len(lines)))
+		pos = strings.Join(parts, " · ")
+	}
+	b.WriteString("\n" + st.Accent.Render(fitLine(pos, inner)))
+	for _, l := range m.helpLegend() {
+		b.WriteString("\n" + st.Muted.Render(l))
+	}
+	return st.Overlay.Render(b.String())
 }
 
 // fitLine cuts a rendered line to width cells. A line no longer in bytes

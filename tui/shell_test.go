@@ -22,6 +22,7 @@ type fakeScreen struct {
 	body    string
 	w, h    int
 	capture bool
+	dirty   bool // holds an unsaved draft (Drafter)
 
 	inits, closed int
 	keys          []string
@@ -69,6 +70,7 @@ func (s *fakeScreen) SetSize(w, h int)     { s.w, s.h = w, h }
 func (s *fakeScreen) Title() string        { return s.title }
 func (s *fakeScreen) CapturesKeys() bool   { return s.capture }
 func (s *fakeScreen) Close()               { s.closed++ }
+func (s *fakeScreen) Dirty() bool          { return s.dirty }
 func (s *fakeScreen) ShortHelp() []Binding { return []Binding{s.c.Keys.Open, s.c.Keys.Edit} }
 func (s *fakeScreen) FullHelp() [][]Binding {
 	k := s.c.Keys
@@ -315,6 +317,73 @@ func TestQuitAndBackKeys(t *testing.T) {
 	})
 }
 
+// ctrl+c over an unsaved draft asks in the footer; a second ctrl+c
+// quits, any other key goes back to the draft (and does its usual work).
+func TestCtrlCAsksOverAnUnsavedDraft(t *testing.T) {
+	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 160, Height: 45}} {
+		m, _ := testShell(t, Options{NoColor: true})
+		send(t, m, size)
+		form := newFake(m.Common(), "Edit profile")
+		form.capture, form.dirty = true, true
+		sendAll(t, m, PushMsg{Screen: form})
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("the first ctrl+c over a dirty draft quit")
+		}
+		if v := content(m); !strings.Contains(v, "press ctrl+c again to quit and discard it") {
+			t.Fatalf("no question in the footer at %dx%d:\n%s", size.Width, size.Height, v)
+		}
+		if form.closed != 0 || len(form.keys) != 0 {
+			t.Fatalf("the form was closed (%d) or got the key %v", form.closed, form.keys)
+		}
+		if !hasQuit(sendAll(t, m, keyCtrlC)) || form.closed != 1 {
+			t.Fatal("the second ctrl+c did not quit")
+		}
+	}
+
+	t.Run("another key goes back to the draft", func(t *testing.T) {
+		m, _ := testShell(t, Options{})
+		form := newFake(m.Common(), "Note")
+		form.capture, form.dirty = true, true
+		sendAll(t, m, PushMsg{Screen: form})
+		sendAll(t, m, keyCtrlC)
+		sendAll(t, m, keyText("x"))
+		if len(form.keys) != 1 || form.keys[0] != "x" {
+			t.Fatalf("the key after the question reached the form as %v", form.keys)
+		}
+		if strings.Contains(content(m), "ctrl+c again") {
+			t.Errorf("the question stayed on screen:\n%s", content(m))
+		}
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c after going back to the draft quit without asking again")
+		}
+	})
+	t.Run("the question ends when its toast does", func(t *testing.T) {
+		m, _ := testShell(t, Options{})
+		form := newFake(m.Common(), "Note")
+		form.dirty = true
+		sendAll(t, m, PushMsg{Screen: form})
+		send(t, m, keyCtrlC)
+		send(t, m, toastExpiredMsg{id: m.toast.id})
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c quit after the question had gone from the screen")
+		}
+		// A newer toast hides the question too.
+		send(t, m, ToastMsg{Kind: ToastInfo, Text: "saved elsewhere"})
+		if hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c quit after another toast replaced the question")
+		}
+	})
+	t.Run("a clean screen quits at once", func(t *testing.T) {
+		m, _ := testShell(t, Options{})
+		form := newFake(m.Common(), "Note")
+		form.capture = true
+		sendAll(t, m, PushMsg{Screen: form})
+		if !hasQuit(sendAll(t, m, keyCtrlC)) {
+			t.Fatal("ctrl+c on a clean form did not quit")
+		}
+	})
+}
+
 func TestDisabledBindingShowsReasonAndDoesNotFire(t *testing.T) {
 	viewer := &api.Me{AgentID: "v1", Name: "Vera", Role: api.RoleViewer}
 	m, root := testShell(t, Options{Agent: viewer})
@@ -362,6 +431,99 @@ func TestHelpOverlay(t *testing.T) {
 	}
 }
 
+// manyKeys is a screen with more bindings than an 80x24 overlay shows,
+// in groups as a profile has them.
+type manyKeys struct{ *fakeScreen }
+
+func (s manyKeys) FullHelp() [][]Binding {
+	var groups [][]Binding
+	for g := range 6 {
+		var group []Binding
+		for i := range 5 {
+			n := g*5 + i
+			group = append(group, Binding{Keys: []string{fmt.Sprintf("f%d", n+1)}, Help: fmt.Sprintf("action %02d", n), Dangerous: n == 7})
+		}
+		groups = append(groups, group)
+	}
+	return groups
+}
+
+// The help overlay scrolls: at 80x24 every binding can be reached with
+// j, pgdn and G, and the overlay says when there is more below or above.
+func TestHelpOverlayScrolls(t *testing.T) {
+	m, _ := testShell(t, Options{NoColor: true})
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	sendAll(t, m, PushMsg{Screen: manyKeys{newFake(m.Common(), "Wanjiru Kamau")}})
+	sendAll(t, m, keyText("?"))
+	first := content(m)
+	if !strings.Contains(first, "more below") || strings.Contains(first, "action 29") {
+		t.Fatalf("the first page does not say there is more:\n%s", first)
+	}
+	if !strings.Contains(first, "action 07 !") || !strings.Contains(first, "! = asks you to confirm first") {
+		t.Errorf("the ! mark is not explained:\n%s", first)
+	}
+	if n := len(strings.Split(first, "\n")); n != 24 {
+		t.Fatalf("the frame is %d lines", n)
+	}
+	seen := map[string]bool{}
+	look := func() string {
+		v := content(m)
+		for i := range 30 {
+			if a := fmt.Sprintf("action %02d", i); strings.Contains(v, a) {
+				seen[a] = true
+			}
+		}
+		for _, g := range []string{"back / quit", "command"} {
+			if strings.Contains(v, g) {
+				seen[g] = true
+			}
+		}
+		return v
+	}
+	look()
+	for range 100 {
+		if !strings.Contains(look(), "more below") {
+			break
+		}
+		sendAll(t, m, keyText("j"))
+	}
+	if len(seen) != 32 {
+		t.Fatalf("j reached %d of 32 bindings: %v", len(seen), seen)
+	}
+	if v := content(m); !strings.Contains(v, "more above") || strings.Contains(v, "more below") {
+		t.Errorf("at the end:\n%s", v)
+	}
+	sendAll(t, m, keyText("g"))
+	if v := content(m); strings.Contains(v, "more above") || !strings.Contains(v, "action 00") {
+		t.Errorf("g did not go back to the top:\n%s", v)
+	}
+	sendAll(t, m, keyText("G"))
+	if v := content(m); !strings.Contains(v, "ctrl+c") || !strings.Contains(v, "more above") {
+		t.Errorf("G did not go to the end:\n%s", v)
+	}
+	sendAll(t, m, keyText("g"))
+	sendAll(t, m, tea.KeyPressMsg{Code: tea.KeyPgDown})
+	if v := content(m); strings.Contains(v, "lines 1–") {
+		t.Errorf("pgdn did not scroll:\n%s", v)
+	}
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelUp})
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelUp})
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelUp})
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelUp})
+	if v := content(m); !strings.Contains(v, "lines 1–") {
+		t.Errorf("the wheel did not scroll back up:\n%s", v)
+	}
+
+	// Reopened, it starts at the top; at 160x45 everything fits.
+	sendAll(t, m, keyEsc)
+	send(t, m, tea.WindowSizeMsg{Width: 160, Height: 45})
+	sendAll(t, m, keyText("?"))
+	v := content(m)
+	if strings.Contains(v, "more below") || !strings.Contains(v, "action 00") || !strings.Contains(v, "action 29") || !strings.Contains(v, "ctrl+c") {
+		t.Errorf("at 160x45 the whole list should show:\n%s", v)
+	}
+}
+
 func TestPalette(t *testing.T) {
 	t.Run("complete and open a customer", func(t *testing.T) {
 		m, _ := testShell(t, Options{})
@@ -402,20 +564,61 @@ func TestPalette(t *testing.T) {
 			t.Fatalf("depth %d top %q", m.Depth(), m.Top().Title())
 		}
 	})
-	t.Run("unknown command stays open with the error", func(t *testing.T) {
+	t.Run("unknown command closes with the error; up brings the line back", func(t *testing.T) {
 		m, _ := testShell(t, Options{})
 		sendAll(t, m, keyText(":"))
 		typeText(t, m, "frobnicate")
 		sendAll(t, m, keyEnter)
-		if !m.palette.open || m.palette.input.Value() != "frobnicate" {
-			t.Fatal("palette closed or lost the line on an unknown command")
+		if m.palette.open {
+			t.Fatal("the palette stayed open on an unknown command")
 		}
 		if !strings.Contains(content(m), `unknown command "frobnicate"`) {
 			t.Errorf("no error shown:\n%s", content(m))
 		}
+		sendAll(t, m, keyText(":"))
+		typeText(t, m, "cust")
+		sendAll(t, m, tea.KeyPressMsg{Code: tea.KeyUp})
+		if got := m.palette.input.Value(); got != "frobnicate" {
+			t.Fatalf("up recalled %q", got)
+		}
+		sendAll(t, m, tea.KeyPressMsg{Code: tea.KeyDown})
+		if got := m.palette.input.Value(); got != "cust" {
+			t.Fatalf("down went back to %q, want the line being typed", got)
+		}
 		sendAll(t, m, keyEsc)
 		if m.palette.open || m.Depth() != 1 {
 			t.Fatal("esc did not close just the palette")
+		}
+	})
+	// ":profile" (no name, refused by the palette) and ":profile nope"
+	// (refused later by the Router) end the same way: the palette
+	// closes and an error toast says why. Before, the first kept the
+	// palette open and the second closed it.
+	t.Run("profile with and without a name fail alike", func(t *testing.T) {
+		router := func(c *Common, msg tea.Msg) (tea.Cmd, bool) {
+			if p, ok := msg.(SwitchProfileMsg); ok {
+				return Errorf("could not switch to profile %q: no such profile", p.Name), true
+			}
+			return nil, false
+		}
+		for _, line := range []string{"profile", "profile nope"} {
+			m, _ := testShell(t, Options{Router: router, NoColor: true})
+			send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			sendAll(t, m, keyText(":"))
+			typeText(t, m, line)
+			sendAll(t, m, keyEnter)
+			if m.palette.open || m.toast.kind != ToastError || m.toast.text == "" {
+				t.Errorf(":%s: palette open %v, toast %+v", line, m.palette.open, m.toast)
+			}
+		}
+	})
+	t.Run("opening it does not move the screen", func(t *testing.T) {
+		m, root := testShell(t, Options{})
+		send(t, m, tea.WindowSizeMsg{Width: 60, Height: 20})
+		h := root.h
+		sendAll(t, m, keyText(":"))
+		if root.h != h || !strings.Contains(content(m), "tab completes · ↑ recalls") {
+			t.Errorf("content %d → %d lines:\n%s", h, root.h, content(m))
 		}
 	})
 	t.Run("quit", func(t *testing.T) {
@@ -462,8 +665,8 @@ func TestParseCommand(t *testing.T) {
 		{"customer", "", "", "usage: :customer ID"},
 		{"customer 4 2", "", "", "usage: :customer ID (one word)"},
 		{"profile", "", "", "usage: :profile NAME"},
-		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :quit`},
-		{"", "", "", "type a command: :customer :search :profile :help :quit"},
+		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :error :mouse :quit`},
+		{"", "", "", "type a command: :customer :search :profile :help :error :mouse :quit"},
 	}
 	for _, tt := range tests {
 		c, arg, err := parseCommand(cmds, tt.line)
@@ -481,7 +684,7 @@ func TestParseCommand(t *testing.T) {
 		in, want string
 		n        int
 	}{
-		{"", "", 5}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
+		{"", "", 7}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
 	} {
 		got, names := complete(cmds, tt.in)
 		if got != tt.want || len(names) != tt.n {
@@ -509,6 +712,70 @@ func TestToastExpiryIgnoresStaleTicks(t *testing.T) {
 	send(t, m, secondExpiry)
 	if strings.Contains(content(m), "second") {
 		t.Fatalf("the second toast did not expire:\n%s", content(m))
+	}
+}
+
+// An error toast is wrapped over up to four footer lines, so the cause,
+// the advice and the request id survive at 80 columns; the content gives
+// up the lines while it shows and gets them back after.
+func TestErrorToastWraps(t *testing.T) {
+	long := "cannot reach the store at http://127.0.0.1:41234/: no answer in time (after 3 attempts) — the store is slow or unreachable; try again, or raise the timeout (request req_0123456789abcdef)"
+	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 60, Height: 16}, {Width: 200, Height: 50}} {
+		m, root := testShell(t, Options{NoColor: true})
+		send(t, m, size)
+		h := root.h
+		send(t, m, ToastMsg{Kind: ToastError, Text: long})
+		v := content(m)
+		lines := strings.Split(v, "\n")
+		if len(lines) != size.Height {
+			t.Fatalf("%dx%d: the frame is %d lines", size.Width, size.Height, len(lines))
+		}
+		flat := strings.Join(strings.Fields(strings.Join(lines[len(lines)-5:], " ")), " ")
+		if !strings.Contains(flat, "try again, or raise the timeout (request req_0123456789abcdef)") {
+			t.Errorf("%dx%d: the error lost its advice or request id:\n%s", size.Width, size.Height, v)
+		}
+		if size.Width < 200 && root.h >= h {
+			t.Errorf("%dx%d: the content kept %d lines under a %d-line footer", size.Width, size.Height, root.h, m.footerH)
+		}
+		if !strings.Contains(lines[len(lines)-1], "? help") {
+			t.Errorf("%dx%d: the key help is gone: %q", size.Width, size.Height, lines[len(lines)-1])
+		}
+		send(t, m, toastExpiredMsg{id: m.toast.id})
+		if root.h != h || strings.Contains(content(m), "raise the timeout") {
+			t.Errorf("%dx%d: after the toast the content is %d lines (was %d)", size.Width, size.Height, root.h, h)
+		}
+	}
+	// Longer than four lines: cut, the cut is marked, and :error shows
+	// the whole message (scrolling if need be) after the toast is gone.
+	m, _ := testShell(t, Options{NoColor: true})
+	send(t, m, tea.WindowSizeMsg{Width: 60, Height: 16})
+	send(t, m, ToastMsg{Kind: ToastError, Text: strings.Repeat("very long error ", 40) + "THE_END"})
+	lines := strings.Split(content(m), "\n")
+	if len(lines) != 16 || !strings.HasSuffix(strings.TrimSpace(lines[len(lines)-3]), "…") ||
+		!strings.Contains(lines[len(lines)-2], ":error shows the whole message") {
+		t.Errorf("a too long toast:\n%s", content(m))
+	}
+	send(t, m, toastExpiredMsg{id: m.toast.id})
+	sendAll(t, m, keyText(":"))
+	typeText(t, m, "error")
+	sendAll(t, m, keyEnter)
+	if v := content(m); !strings.Contains(v, "Last error") || !strings.Contains(v, "very long error") || !strings.Contains(v, "more below") {
+		t.Fatalf(":error did not show the error:\n%s", v)
+	}
+	sendAll(t, m, keyText("G"))
+	if v := content(m); !strings.Contains(v, "THE_END") {
+		t.Fatalf("G did not reach the end of the error:\n%s", v)
+	}
+	sendAll(t, m, keyEsc)
+	if m.showHelp {
+		t.Fatal("esc did not close the error")
+	}
+	fresh, _ := testShell(t, Options{})
+	sendAll(t, fresh, keyText(":"))
+	typeText(t, fresh, "error")
+	sendAll(t, fresh, keyEnter)
+	if fresh.showHelp || !strings.Contains(content(fresh), "no error so far") {
+		t.Errorf(":error with no error:\n%s", content(fresh))
 	}
 }
 
@@ -610,6 +877,9 @@ func TestAgentLoad(t *testing.T) {
 	if !strings.Contains(content(failing), "run frontdesk auth login") {
 		t.Errorf("failed /me not shown:\n%s", content(failing))
 	}
+	if first := strings.Split(content(failing), "\n")[0]; strings.Contains(first, "signing in…") || !strings.Contains(first, "not signed in") {
+		t.Errorf("after a failed /me the header still waits: %q", first)
+	}
 }
 
 func TestTheme(t *testing.T) {
@@ -670,6 +940,49 @@ func TestMouse(t *testing.T) {
 	v := m.View()
 	if v.MouseMode != tea.MouseModeCellMotion || !v.AltScreen {
 		t.Errorf("view mouse mode %v alt screen %v", v.MouseMode, v.AltScreen)
+	}
+}
+
+// ":mouse off" gives the mouse back to the terminal (drag selects text)
+// for this session; ":mouse on" and ":mouse" (toggle) take it again.
+func TestMouseOff(t *testing.T) {
+	m, root := testShell(t, Options{})
+	other, _ := testShell(t, Options{})
+	run := func(line string) {
+		sendAll(t, m, keyText(":"))
+		typeText(t, m, line)
+		sendAll(t, m, keyEnter)
+	}
+	run("mouse off")
+	if v := m.View(); v.MouseMode != tea.MouseModeNone {
+		t.Fatalf(":mouse off left mouse mode %v", v.MouseMode)
+	}
+	if !strings.Contains(content(m), "drag to select text") {
+		t.Errorf("no word on what it did:\n%s", content(m))
+	}
+	if other.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("another session lost its mouse")
+	}
+	run("mouse")
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal(":mouse did not toggle it back on")
+	}
+	run("mouse off")
+	run("mouse on")
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal(":mouse on did not turn it on")
+	}
+	run("mouse sideways")
+	if m.View().MouseMode != tea.MouseModeCellMotion || !strings.Contains(content(m), "usage: :mouse on|off") {
+		t.Errorf("a bad argument:\n%s", content(m))
+	}
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: headerLines + 3, Button: tea.MouseWheelDown})
+	if len(root.wheel) != 1 {
+		t.Error("the wheel does not reach the screen with the mouse on")
+	}
+	sendAll(t, m, keyText("?"))
+	if !strings.Contains(strings.Join(strings.Fields(content(m)), " "), "to select text: shift+drag, or :mouse off") {
+		t.Errorf("help does not say how to select text:\n%s", content(m))
 	}
 }
 

@@ -538,9 +538,9 @@ func (b *base) fail(err error, values map[string]string, fieldKey func(string) s
 		first = b.firstProblem()
 		msg := "The store refused the fields marked ✗; fix them and press ctrl+s."
 		if len(rest) > 0 {
-			msg += " Also: " + strings.Join(rest, "; ")
+			msg += " Also: " + sentence(strings.Join(rest, "; "))
 		}
-		b.setError(msg)
+		b.setError(withRequest(msg, err))
 		return first
 	}
 	b.setError(explain(err) + " Your changes are kept: press ctrl+s to try again, esc to leave.")
@@ -566,34 +566,76 @@ func (b *base) fieldByKey(k string) *field {
 func (b *base) setError(s string) { b.status, b.statusErr = s, true }
 func (b *base) setInfo(s string)  { b.status, b.statusErr = s, false }
 
-// explain says in words what went wrong with a call, sanitized.
+// explain says in words what went wrong with a call, sanitized, as one
+// or more sentences. An answer from the store ends with its request id,
+// to quote when reporting it.
 func explain(err error) string {
 	var ae *client.APIError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "The save was cancelled before the store answered."
 	case client.IsTransport(err):
-		return capitalize(sanitize.Line(innermostTransport(err))) + "."
+		return sentence(capitalize(sanitize.Line(innermostTransport(err))))
 	case errors.As(err, &ae):
-		msg := sanitize.Line(ae.Message)
+		msg := strings.TrimRight(sanitize.Line(ae.Message), ". ")
 		if msg == "" {
 			msg = http.StatusText(ae.Status)
 		}
+		var s string
 		switch {
 		case ae.Status == http.StatusUnauthorized:
-			return "The store does not accept your API key (" + msg + "): check the profile's credentials."
+			s = "The store does not accept your API key (" + msg + "): check the profile's credentials"
 		case ae.Status == http.StatusForbidden:
-			return "The store refused: " + msg + "."
+			s = "The store refused: " + msg
 		case ae.Status == http.StatusNotFound:
-			return "The customer no longer exists (" + msg + ")."
+			s = "The customer no longer exists (" + msg + ")"
 		case ae.Status == http.StatusTooManyRequests:
-			return "The store is rate limiting you: wait a moment."
+			s = "The store is rate limiting you: wait a moment"
 		case ae.Status >= 500:
-			return fmt.Sprintf("The store failed (%d): %s.", ae.Status, msg)
+			s = fmt.Sprintf("The store failed (%d): %s", ae.Status, msg)
+		default:
+			s = fmt.Sprintf("The store refused (%d %s): %s", ae.Status, sanitize.Line(ae.Code), msg)
 		}
-		return fmt.Sprintf("The store refused (%d %s): %s.", ae.Status, sanitize.Line(ae.Code), msg)
+		return sentence(s + requestRef(err))
 	}
-	return sanitize.Line(err.Error())
+	return sentence(sanitize.Line(err.Error()))
+}
+
+// requestID is the server's request id of an answer from the store
+// (sanitized), or "": every server error a form shows quotes it, so the
+// agent can give it to whoever looks into the failure.
+func requestID(err error) string {
+	var ae *client.APIError
+	if asAPIError(err, &ae) {
+		return sanitize.Line(ae.RequestID)
+	}
+	return ""
+}
+
+// requestRef is " (request req_…)" after a clause, or "".
+func requestRef(err error) string {
+	if id := requestID(err); id != "" {
+		return " (request " + id + ")"
+	}
+	return ""
+}
+
+// withRequest ends sentences about err with its request id, if any.
+func withRequest(text string, err error) string {
+	if id := requestID(err); id != "" {
+		return text + " Request " + id + "."
+	}
+	return text
+}
+
+// sentence ends s with a full stop unless it already ends a sentence
+// (the transport errors' advice ends in "?"): never "right?." .
+func sentence(s string) string {
+	s = strings.TrimRight(s, " ")
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "."
 }
 
 // innermostTransport is the transport error's own message (it names the

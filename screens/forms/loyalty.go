@@ -262,19 +262,19 @@ func (m *AdjustLoyalty) onAnswer(a answerMsg) tea.Cmd {
 			msg = fmt.Sprintf("your limit is %s points per adjustment; ask a supervisor", money.Int(lim))
 		}
 		m.serverErr[keyPoints] = rejected{value: m.points, msg: msg}
-		m.setError("The store refused: " + msg + " to make this adjustment.")
+		m.setError(withRequest("The store refused: "+msg+" to make this adjustment.", err))
 	case client.IsCode(err, api.CodeInsufficientPoints):
 		msg = "not enough points: " + apiMessage(err)
 		m.serverErr[keyPoints] = rejected{value: m.points, msg: msg}
-		m.setError("The customer does not have enough points (the balance may have changed since you opened the form). Nothing was applied.")
+		m.setError(withRequest("The customer does not have enough points (the balance may have changed since you opened the form). Nothing was applied.", err))
 	case client.IsCode(err, api.CodeCustomerDisabled):
-		m.setError("The customer's account is disabled: enable it before adjusting points. Nothing was applied.")
+		m.setError(withRequest("The customer's account is disabled: enable it before adjusting points. Nothing was applied.", err))
 	case client.IsCode(err, api.CodeIdempotencyReused):
 		// Should not happen (a key is made per values); a new one fixes it.
 		m.key = ""
-		m.setError("The store saw this adjustment's key with other values; press ctrl+s to send it again with a new key.")
+		m.setError(withRequest("The store saw this adjustment's key with other values; press ctrl+s to send it again with a new key.", err))
 	case client.IsCode(err, api.CodeIdempotencyInFlight):
-		m.setError("The store is still applying this adjustment; press ctrl+s in a moment to get its answer (it will not be applied twice).")
+		m.setError(withRequest("The store is still applying this adjustment; press ctrl+s in a moment to get its answer (it will not be applied twice).", err))
 	case client.IsTransport(err) || isCancel(err):
 		m.setError(explain(err) + " The store may or may not have applied it: press ctrl+s to retry safely (the same adjustment is never applied twice), or esc to leave.")
 	default:
