@@ -20,8 +20,18 @@
 // other messages go to every screen on the stack, so answers reach a
 // screen that is no longer on top — tag messages and ignore others'.
 // A screen may also implement Closer (called when it leaves the stack:
-// cancel its requests) and Cursor() *tea.Cursor (a real terminal cursor,
-// in content coordinates; the shell shifts it below the header).
+// cancel its requests), Cursor() *tea.Cursor (a real terminal cursor,
+// in content coordinates; the shell shifts it below the header),
+// Refocuser (told when it is on top again: reload what failed), Drafter
+// (holds an unsaved draft: ctrl+c asks first) and GlobalKeysHinter (takes
+// ? and : as text only sometimes: the footer says how to reach them).
+//
+// The shell's files, one part each: shell.go (the model and the routing
+// of messages), input.go (which part gets a key or a mouse event),
+// stack.go (push, pop, quit), header.go, footer.go, statusbar.go (toasts,
+// spinner, the ctrl+c question), helpoverlay.go (? and :error),
+// palette.go (the : command line), frame.go (composing the frame to the
+// terminal's exact size).
 //
 // Binding is an action as data: keys, help, Dangerous, Mutates, MinRole
 // with Action ("edit customers") and a Disabled func. FullHelp is the one

@@ -94,7 +94,7 @@ func TestFlowPaletteOpensCustomer(t *testing.T) {
 			}
 			// The success toast would expire on a timer; clear it so the
 			// golden frame does not depend on how fast this machine is.
-			final.toast = toastState{}
+			final.status.toast = toastState{}
 			golden.RequireEqual(t, final.View().Content)
 		})
 	}

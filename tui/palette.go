@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"frontdesk/api"
+	"frontdesk/tui/sanitize"
 )
 
 // command is one ":" command of the palette.
@@ -268,4 +269,18 @@ func (m *Shell) updatePalette(msg tea.KeyPressMsg) tea.Cmd {
 	m.palette.input, cmd = m.palette.input.Update(msg)
 	m.palette.note, m.palette.noteErr = "", false
 	return cmd
+}
+
+// statusLines is what the footer says above the palette's input: the note
+// (wrapped), or one line of hints and the commands, so opening the
+// palette does not move the screen.
+func (p *palette) statusLines(st Styles, width int, cmds []command) []string {
+	if p.note != "" {
+		s := st.Muted
+		if p.noteErr {
+			s = st.Error
+		}
+		return styleLines(s, Wrap(p.note, width, maxStatusLines))
+	}
+	return []string{st.Muted.Render(sanitize.Truncate("tab completes · ↑ recalls · esc closes · "+commandNames(cmds), width))}
 }
