@@ -42,7 +42,7 @@ func allShapes() []shape {
 		{"surname", "surname", func(c customerRow, _ *rand.Rand) (string, bool) {
 			return c.last, len(c.last) >= 3 && lettersOnly(strings.ToLower(c.last))
 		}},
-		{"initials", `initials ("j k")`, func(c customerRow, _ *rand.Rand) (string, bool) {
+		{"initials", "initials", func(c customerRow, _ *rand.Rand) (string, bool) {
 			if c.first == "" || c.last == "" {
 				return "", false
 			}
