@@ -37,7 +37,8 @@ type options struct {
 	bin         string
 	seed        uint64
 	shapes      []shape
-	profile     bool // measure enter → profile and the Orders tab
+	profile     bool   // measure enter → profile and the Orders tab
+	cmdline     string // the flags as given, but --bin: to rerun it
 }
 
 func main() {
@@ -60,6 +61,11 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	flag.Visit(func(f *flag.Flag) {
+		if f.Name != "bin" {
+			o.cmdline += " --" + f.Name + " " + shellWord(f.Value.String())
+		}
+	})
 	if flag.NArg() > 0 {
 		usageError(fmt.Errorf("no arguments expected, got %q", flag.Arg(0)))
 	}
@@ -286,9 +292,17 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	writeReport(stdout, settings{
 		customers: customers, db: displayDB(o.db, dbPath), delay: o.delay, keyInterval: o.keyInterval,
 		samples: o.samples, width: o.width, height: o.height, cores: runtime.NumCPU(), binary: binary,
-		seed: o.seed, rtts: ctl.roundTrips(),
+		seed: o.seed, rtts: ctl.roundTrips(), cmdline: o.cmdline,
 	}, rows, routes, statuses)
 	return nil
+}
+
+// shellWord quotes s for a shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // displayDB names the store for the report: a temporary one by kind.

@@ -28,12 +28,13 @@ type settings struct {
 	binary      string
 	seed        uint64
 	rtts        []time.Duration // control-mode round trips: the resolution
+	cmdline     string          // the flags it ran with
 }
 
 // writeReport prints the results as markdown: the settings, then one row
 // per query shape or action.
 func writeReport(w io.Writer, s settings, rows []result, routes map[string]int, statuses map[int]int) {
-	fmt.Fprintf(w, "**Console end to end, %s customers** (`go run ./bench/e2e %s`)\n\n", thousands(s.customers), s.args())
+	fmt.Fprintf(w, "**Console end to end, %s customers** (`go run ./bench/e2e%s`)\n\n", thousands(s.customers), s.cmdline)
 	fmt.Fprintf(w, "| what | samples | p50 | p95 | max | searches per query (mean · max) | requests per query (mean · max) | most searches in flight |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
@@ -70,14 +71,6 @@ func writeReport(w io.Writer, s settings, rows []result, routes map[string]int, 
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Requests the proxy passed on, whole run: %s; statuses: %s.\n", countsText(routes), statusText(statuses))
-}
-
-func (s settings) args() string {
-	a := []string{"--customers " + fmt.Sprint(s.customers), "--samples " + fmt.Sprint(s.samples)}
-	if s.delay.hi > 0 {
-		a = append(a, "--delay "+s.delay.lo.String()+"-"+s.delay.hi.String())
-	}
-	return strings.Join(a, " ")
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
