@@ -196,7 +196,10 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		if _, ok := picked[sh.name]; ok {
 			continue
 		}
-		qs, err := pickQueries(ctx, store, sh, o.samples, o.seed)
+		// The status line holds "page 1 of 99,999 · 9,999,999 customers
+		// matching "…"" and the sort on the right: 60 cells besides the
+		// query.
+		qs, err := pickQueries(ctx, store, sh, o.samples, o.width-60, o.seed)
 		if err != nil {
 			return err
 		}

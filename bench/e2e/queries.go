@@ -142,8 +142,10 @@ func countCustomers(ctx context.Context, db *sql.DB) (int, error) {
 // at random over the table. The same seed and store give the same
 // queries; each shape draws from its own stream, so choosing other
 // shapes does not change these. It returns fewer than n when the store
-// does not have them (a small store has few distinct initials).
-func pickQueries(ctx context.Context, db *sql.DB, sh shape, n int, seed uint64) ([]query, error) {
+// does not have them (a small store has few distinct initials). Queries
+// longer than maxLen bytes are passed over (the status line of a narrow
+// terminal would cut them).
+func pickQueries(ctx context.Context, db *sql.DB, sh shape, n, maxLen int, seed uint64) ([]query, error) {
 	var lo, hi sql.NullInt64
 	if err := db.QueryRowContext(ctx, `SELECT min(id), max(id) FROM customers`).Scan(&lo, &hi); err != nil {
 		return nil, fmt.Errorf("read the store's customers: %w", err)
@@ -172,7 +174,7 @@ func pickQueries(ctx context.Context, db *sql.DB, sh shape, n int, seed uint64) 
 		}
 		q, ok := sh.from(c, r)
 		q = strings.TrimSpace(q)
-		if !ok || !typeable(q) || seen[q] {
+		if !ok || !typeable(q) || len(q) > maxLen || seen[q] {
 			continue
 		}
 		seen[q] = true

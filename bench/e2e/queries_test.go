@@ -50,7 +50,7 @@ func TestPickQueries(t *testing.T) {
 	}
 	const n = 12
 	for _, sh := range allShapes() {
-		qs, err := pickQueries(ctx, db, sh, n, 7)
+		qs, err := pickQueries(ctx, db, sh, n, 200, 7)
 		if err != nil {
 			t.Fatalf("%s: %v", sh.name, err)
 		}
@@ -92,19 +92,39 @@ func TestPickQueries(t *testing.T) {
 				t.Errorf("%s: customer %d is %q in the store (%v), picker says %q", sh.name, c.id, email, err, c.email)
 			}
 		}
-		again, err := pickQueries(ctx, db, sh, n, 7)
+		again, err := pickQueries(ctx, db, sh, n, 200, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(texts(qs), texts(again)) {
 			t.Errorf("%s: the same seed picked %v, then %v", sh.name, texts(qs), texts(again))
 		}
-		other, err := pickQueries(ctx, db, sh, n, 8)
+		other, err := pickQueries(ctx, db, sh, n, 200, 8)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if slices.Equal(texts(qs), texts(other)) {
 			t.Errorf("%s: seeds 7 and 8 picked the same queries %v", sh.name, texts(qs))
+		}
+	}
+}
+
+func TestPickQueriesMaxLen(t *testing.T) {
+	db, err := openStore(smallStore(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	qs, err := pickQueries(context.Background(), db, allShapes()[0], 10, 18, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) == 0 {
+		t.Fatal("no email of 18 bytes or less in 400 customers")
+	}
+	for _, q := range qs {
+		if len(q.text) > 18 {
+			t.Errorf("picked %q, longer than 18", q.text)
 		}
 	}
 }
