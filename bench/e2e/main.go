@@ -158,18 +158,31 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	} else if dbPath, err = filepath.Abs(dbPath); err != nil {
 		return err
 	}
-	if _, err := os.Stat(dbPath); err == nil {
-		say("reusing the store %s (it is served as it is; --customers only seeds a new one)", dbPath)
-	} else {
+	_, err = os.Stat(dbPath)
+	fresh := errors.Is(err, os.ErrNotExist)
+	if fresh {
 		say("seeding %s customers into %s…", thousands(o.customers), dbPath)
+	} else {
+		say("reusing the store %s (it is served as it is; --customers only seeds a new one)", dbPath)
+	}
+	// A store this run made but did not finish seeding (ctrl+c, an
+	// error) is removed: served again, it would not be seeded.
+	dropHalfSeeded := func() {
+		if fresh {
+			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+				os.Remove(dbPath + suffix)
+			}
+		}
 	}
 	key, secret, err := mintKey(ctx, bin, dbPath)
 	if err != nil {
+		dropHalfSeeded()
 		return err
 	}
 	started := time.Now()
 	sb, err := startSandbox(ctx, bin, dbPath, o.customers, filepath.Join(tmp, "sandbox.log"))
 	if err != nil {
+		dropHalfSeeded()
 		return err
 	}
 	defer sb.stop()
