@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -201,7 +202,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		say("note: the store has %s customers, not the %s of --customers", thousands(customers), thousands(o.customers))
 	}
 	picked := map[string][]query{}
-	need := o.shapes
+	need := slices.Clone(o.shapes)
 	if o.profile {
 		need = append(need, allShapes()[0]) // whole emails: one customer each, to open
 	}
@@ -255,7 +256,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	defer ctl.close()
 
-	d := &driver{ctl: ctl, px: px, keyInterval: o.keyInterval, progress: stderr}
+	d := &driver{ctl: ctl, px: px, keyInterval: o.keyInterval}
 	if _, _, err := ctl.waitFor(ctx, waitTimeout, "the console's first page of customers", listsNewest); err != nil {
 		return fmt.Errorf("%w\nconsole log:\n%s", err, tail(logFile, 20))
 	}
@@ -263,43 +264,16 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 
 	var rows []result
 	for _, sh := range o.shapes {
-		qs := picked[sh.name]
-		r := result{what: sh.label}
-		if len(qs) > 0 {
-			r.what += fmt.Sprintf(" (`%s`)", qs[0].text)
-		}
-		if len(qs) < o.samples {
-			r.skipped = fmt.Sprintf("the store has only %d distinct queries of this shape", len(qs))
-		}
-		for i, q := range qs {
-			s, err := d.search(ctx, q.text)
-			if err != nil {
-				return fmt.Errorf("%s %q: %w", sh.name, q.text, err)
-			}
-			say("%-8s %2d/%d %-28q %7s  %d searches, %d in flight at most", sh.name, i+1, len(qs), shortQuery(q.text), ms(s.lat), s.win.searches, s.win.maxInflight)
-			r.samples = append(r.samples, s)
+		r, err := d.searchShape(ctx, sh, picked[sh.name], o.samples, say)
+		if err != nil {
+			return err
 		}
 		rows = append(rows, r)
 	}
 	if o.profile {
-		open := result{what: "enter → profile drawn (name, email, tabs)"}
-		tab := result{what: "`2` → Orders tab drawn"}
-		skipped := 0
-		for i, q := range picked["email"] {
-			o1, t1, ok, err := d.openAndTab(ctx, q)
-			if err != nil {
-				return fmt.Errorf("open %s: %w", q.from.email, err)
-			}
-			if !ok {
-				skipped++
-				continue
-			}
-			say("profile  %2d/%d %-28q open %7s, orders tab %7s", i+1, len(picked["email"]), shortQuery(q.text), ms(o1.lat), ms(t1.lat))
-			open.samples = append(open.samples, o1)
-			tab.samples = append(tab.samples, t1)
-		}
-		if skipped > 0 {
-			open.skipped = fmt.Sprintf("%d emails matched more than one customer and were left out", skipped)
+		open, tab, err := d.openProfiles(ctx, picked["email"], say)
+		if err != nil {
+			return err
 		}
 		rows = append(rows, open, tab)
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 )
 
@@ -17,7 +15,6 @@ type driver struct {
 	ctl         *control
 	px          *proxy
 	keyInterval time.Duration
-	progress    io.Writer
 }
 
 // sample is one measurement: the latency, and what the proxy saw during
@@ -117,6 +114,52 @@ func (d *driver) openAndTab(ctx context.Context, q query) (open, tab sample, ok 
 	return open, tab, true, err
 }
 
+// searchShape measures the queries of one shape (want of them; the
+// store may have had fewer), saying each result as it goes.
+func (d *driver) searchShape(ctx context.Context, sh shape, qs []query, want int, say func(string, ...any)) (result, error) {
+	r := result{what: sh.label}
+	if len(qs) > 0 {
+		r.what += fmt.Sprintf(" (`%s`)", qs[0].text)
+	}
+	if len(qs) < want {
+		r.skipped = fmt.Sprintf("the store has only %d distinct queries of this shape", len(qs))
+	}
+	for i, q := range qs {
+		s, err := d.search(ctx, q.text)
+		if err != nil {
+			return r, fmt.Errorf("%s %q: %w", sh.name, q.text, err)
+		}
+		say("%-8s %2d/%d %-28q %7s  %d searches, %d in flight at most", sh.name, i+1, len(qs), shortQuery(q.text), ms(s.lat), s.win.searches, s.win.maxInflight)
+		r.samples = append(r.samples, s)
+	}
+	return r, nil
+}
+
+// openProfiles measures enter → profile and 2 → Orders on the customers
+// of whole-email queries.
+func (d *driver) openProfiles(ctx context.Context, qs []query, say func(string, ...any)) (open, tab result, err error) {
+	open = result{what: "enter → profile drawn (name, email, tabs)"}
+	tab = result{what: "`2` → Orders tab drawn"}
+	skipped := 0
+	for i, q := range qs {
+		o1, t1, ok, err := d.openAndTab(ctx, q)
+		if err != nil {
+			return open, tab, fmt.Errorf("open %s: %w", q.from.email, err)
+		}
+		if !ok {
+			skipped++
+			continue
+		}
+		say("profile  %2d/%d %-28q open %7s, orders tab %7s", i+1, len(qs), shortQuery(q.text), ms(o1.lat), ms(t1.lat))
+		open.samples = append(open.samples, o1)
+		tab.samples = append(tab.samples, t1)
+	}
+	if skipped > 0 {
+		open.skipped = fmt.Sprintf("%d emails matched more than one customer and were left out", skipped)
+	}
+	return open, tab, nil
+}
+
 // sleepUntil paces the typing: it is the gap between two keys, not a
 // wait for the console.
 func sleepUntil(ctx context.Context, t time.Time) error {
@@ -139,5 +182,5 @@ func shortQuery(q string) string {
 	if len(q) > 28 {
 		return q[:25] + "…"
 	}
-	return strings.ReplaceAll(q, "\n", " ")
+	return q
 }
