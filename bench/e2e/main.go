@@ -54,7 +54,7 @@ func main() {
 	flag.IntVar(&o.height, "height", 45, "terminal rows")
 	flag.StringVar(&o.bin, "bin", "", "frontdesk binary to measure (default: go build this module)")
 	flag.Uint64Var(&o.seed, "seed", 1, "picks the queries and the delays")
-	flag.StringVar(&shapes, "shapes", "all", "comma-separated: email, phone, surname, initials, fragment, profile (enter and the Orders tab)")
+	flag.StringVar(&shapes, "shapes", "all", "comma-separated: email, email12, phone, surname, initials, fragment, profile (enter and the Orders tab)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench/e2e [flags]\n\n"+
 			"Drives the frontdesk console in tmux against a sandbox store behind a counting proxy\n"+

@@ -43,6 +43,7 @@ func TestPickQueries(t *testing.T) {
 	}
 	want := map[string]*regexp.Regexp{
 		"email":    regexp.MustCompile(`^[^@\s]+@[^@\s]+$`),
+		"email12":  regexp.MustCompile(`^\S{12}$`),
 		"phone":    regexp.MustCompile(`^[0-9]{7}$`),
 		"surname":  regexp.MustCompile(`^[A-Za-z]{3,}$`),
 		"initials": regexp.MustCompile(`^[a-z] [a-z]$`),
@@ -75,6 +76,8 @@ func TestPickQueries(t *testing.T) {
 			switch sh.name {
 			case "email":
 				ok = q.text == c.email
+			case "email12":
+				ok = strings.HasPrefix(c.email, q.text)
 			case "phone":
 				ok = strings.Contains(c.phone, q.text)
 			case "surname":
