@@ -38,6 +38,10 @@ type Options struct {
 	RateLimit float64
 	// RateBurst is the bucket size (default 200).
 	RateBurst int
+	// RateNow is the rate limiter's clock (default time.Now). It is not
+	// Now, so a test that freezes the API's clock is not frozen out by the
+	// limiter; a test of the limiter sets it to move time itself.
+	RateNow func() time.Time
 }
 
 // Defaults for Options.
@@ -84,6 +88,9 @@ func New(db *sql.DB, opts Options) *Server {
 	if opts.RateBurst <= 0 {
 		opts.RateBurst = DefaultRateBurst
 	}
+	if opts.RateNow == nil {
+		opts.RateNow = time.Now
+	}
 	s := &Server{
 		db:  db,
 		now: func() time.Time { return opts.Now().UTC() },
@@ -91,7 +98,7 @@ func New(db *sql.DB, opts Options) *Server {
 		mux: http.NewServeMux(),
 	}
 	if opts.RateLimit > 0 {
-		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, time.Now)
+		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, opts.RateNow)
 	}
 	s.routes()
 	return s
