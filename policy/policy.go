@@ -175,8 +175,8 @@ type Refusal struct {
 }
 
 // Error is the sentence: "your role (viewer) cannot edit customers",
-// "600 points is over your limit of 500 per adjustment; ask a
-// supervisor", "read-only profile".
+// "600 points is over your limit of 500; ask a supervisor", "read-only
+// profile".
 func (r *Refusal) Error() string {
 	switch r.Kind {
 	case ReadOnly:
@@ -184,7 +184,7 @@ func (r *Refusal) Error() string {
 	case RoleUnknown:
 		return fmt.Sprintf("cannot %s until the API says who you are", r.Action.What())
 	case OverLimit:
-		return fmt.Sprintf("%s points is over your limit of %s per adjustment; ask a supervisor",
+		return fmt.Sprintf("%s points is over your limit of %s; ask a supervisor",
 			money.Int(r.Points), money.Int(r.Limit))
 	default:
 		return fmt.Sprintf("your role (%s) cannot %s", r.Role, r.Action.What())

@@ -73,8 +73,8 @@ func TestSentences(t *testing.T) {
 		{"whole audit", policy.Check(agent, policy.ReadAuditAll), "your role (agent) cannot read the whole store's audit trail"},
 		{"not known yet", policy.Check(policy.Actor{}, policy.EditCustomer), "cannot edit customers until the API says who you are"},
 		{"unknown role", policy.Check(policy.Actor{Role: "guest"}, policy.Read), "your role (guest) cannot read customers"},
-		{"over the limit", policy.CheckLoyalty(agent, 600), "600 points is over your limit of 500 per adjustment; ask a supervisor"},
-		{"over the limit, removing", policy.CheckLoyalty(agent, -1_200), "1,200 points is over your limit of 500 per adjustment; ask a supervisor"},
+		{"over the limit", policy.CheckLoyalty(agent, 600), "600 points is over your limit of 500; ask a supervisor"},
+		{"over the limit, removing", policy.CheckLoyalty(agent, -1_200), "1,200 points is over your limit of 500; ask a supervisor"},
 		{"read-only", policy.Check(agent, policy.AddNote, ro), "read-only profile"},
 		{"read-only save", policy.Writable(policy.Profile{ReadOnly: true}), "read-only profile"},
 	}
