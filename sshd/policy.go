@@ -75,20 +75,17 @@ func (a *Agent) CheckAdjust(points int64) error {
 
 // lower applies the agents file to what the API says about the agent: the
 // weaker of the two roles, and the lower of the two loyalty limits. The
-// API limits only the agent role (0 or more points per adjustment) and
-// lets supervisors adjust any amount; the file's limit applies to any
-// role. The answer keeps the API's meaning of LoyaltyLimit for the
-// console: an agent with no limit from either side gets api.MaxAbsPoints,
-// the most any adjustment may be.
+// API's limit applies as policy.FromMe says (to the agent role only:
+// supervisors adjust any amount); the file's limit applies to any role.
+// The answer keeps the API's meaning of LoyaltyLimit for the console: an
+// agent with no limit from either side gets api.MaxAbsPoints, the most
+// any adjustment may be.
 func (a *Agent) lower(me api.Me) api.Me {
-	apiRole := me.Role
+	fromAPI := policy.FromMe(me)
 	if api.RoleRank(a.Role) < api.RoleRank(me.Role) {
 		me.Role = a.Role
 	}
-	limit, limited := int64(0), false
-	if apiRole == api.RoleAgent {
-		limit, limited = me.LoyaltyLimit, true
-	}
+	limit, limited := fromAPI.LoyaltyLimit, fromAPI.Limited
 	if a.HasLoyaltyLimit && (!limited || a.LoyaltyLimit < limit) {
 		limit, limited = a.LoyaltyLimit, true
 	}
