@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 	"frontdesk/sandbox/audit"
 )
 
@@ -93,9 +94,11 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, c *caller) er
 	if len(f) > 0 {
 		return validationErr(f)
 	}
-	if !api.RoleAtLeast(c.Role, api.RoleSupervisor) && customerID == 0 && agent != c.AgentID {
-		return errf(http.StatusForbidden, api.CodeForbidden,
-			"only supervisors can read the whole store's audit trail; name a customer (customer_id) or ask for your own rows (agent_id=%s)", c.AgentID)
+	if customerID == 0 && agent != c.AgentID {
+		if err := policy.Check(c.actor(), policy.ReadAuditAll); err != nil {
+			return errf(http.StatusForbidden, api.CodeForbidden,
+				"%s; name a customer (customer_id) or ask for your own rows (agent_id=%s)", err, c.AgentID)
+		}
 	}
 	cond := ""
 	if len(where) > 0 {

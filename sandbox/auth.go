@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 )
 
 // caller is who a request runs as, after auth and the gateway header.
@@ -44,6 +45,12 @@ func (c *caller) rateKey() string {
 		return c.KeyID + "/" + c.AgentID
 	}
 	return c.KeyID
+}
+
+// actor is who the policy asks about: the API's loyalty limit applies
+// to the agent role only.
+func (c *caller) actor() policy.Actor {
+	return policy.FromMe(api.Me{Role: c.Role, LoyaltyLimit: c.LoyaltyLimit})
 }
 
 type callerKey struct{}

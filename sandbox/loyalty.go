@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 )
 
 // recentLedger is how many entries GET /loyalty carries (seed 004).
@@ -85,9 +86,8 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 	if f := api.ValidateAdjustment(in); len(f) > 0 {
 		return validationErr(f)
 	}
-	if c.Role == api.RoleAgent && abs(in.Points) > c.LoyaltyLimit {
-		return errf(http.StatusForbidden, api.CodeOverLimit,
-			"%d points is over your limit of %d per adjustment; ask a supervisor", abs(in.Points), c.LoyaltyLimit)
+	if err := refusal(policy.CheckLoyalty(c.actor(), in.Points)); err != nil {
+		return err
 	}
 	canonical, err := json.Marshal(in)
 	if err != nil {

@@ -5,65 +5,64 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// rateLimiter is a token bucket per key. It runs on the wall clock, not
-// Options.Now, so a test that freezes the API's clock is not also frozen
-// out by the limiter.
+// rateLimiter is a token bucket (golang.org/x/time/rate) per key. Its
+// clock is Options.RateNow, not Options.Now, so a test that freezes the
+// API's clock is not also frozen out by the limiter.
 type rateLimiter struct {
-	rate  float64 // tokens per second
-	burst float64
+	limit rate.Limit
+	burst int
 	now   func() time.Time
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
-	swept   time.Time
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+	swept    time.Time
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newRateLimiter(rate float64, burst int, now func() time.Time) *rateLimiter {
-	return &rateLimiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+func newRateLimiter(perSecond float64, burst int, now func() time.Time) *rateLimiter {
+	return &rateLimiter{limit: rate.Limit(perSecond), burst: burst, now: now, limiters: map[string]*rate.Limiter{}}
 }
 
 // allow takes a token for key. When none is left it says how long until
-// one is.
+// one is: the delay of a reservation, which is then cancelled so that a
+// refused request costs nothing.
 func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	l.sweep(now)
-	b, ok := l.buckets[key]
+	lim, ok := l.limiters[key]
 	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
+		lim = rate.NewLimiter(l.limit, l.burst)
+		l.limiters[key] = lim
 	}
-	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
-		b.tokens = math.Min(l.burst, b.tokens+elapsed*l.rate)
+	// Reserving and cancelling under l.mu keeps the pair atomic: a
+	// reservation taken in between would make the cancel restore less.
+	r := lim.ReserveN(now, 1)
+	if !r.OK() {
+		return false, time.Duration(math.MaxInt64)
 	}
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now)
+		return false, wait
 	}
-	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
-	return false, wait
+	return true, 0
 }
 
-// sweep drops buckets that have refilled, at most once a minute, so keys
-// that stopped calling do not pile up.
+// sweep drops limiters that have refilled, at most once a minute, so keys
+// that stopped calling do not pile up: a new limiter starts full, so
+// forgetting a full one changes nothing.
 func (l *rateLimiter) sweep(now time.Time) {
 	if now.Sub(l.swept) < time.Minute {
 		return
 	}
 	l.swept = now
-	full := time.Duration(l.burst / l.rate * float64(time.Second))
-	for k, b := range l.buckets {
-		if now.Sub(b.last) > full {
-			delete(l.buckets, k)
+	for k, lim := range l.limiters {
+		if lim.TokensAt(now) >= float64(l.burst) {
+			delete(l.limiters, k)
 		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 )
 
 // Options tune a Server. The zero value is usable.
@@ -38,6 +39,10 @@ type Options struct {
 	RateLimit float64
 	// RateBurst is the bucket size (default 200).
 	RateBurst int
+	// RateNow is the rate limiter's clock (default time.Now). It is not
+	// Now, so a test that freezes the API's clock is not frozen out by the
+	// limiter; a test of the limiter sets it to move time itself.
+	RateNow func() time.Time
 }
 
 // Defaults for Options.
@@ -84,6 +89,9 @@ func New(db *sql.DB, opts Options) *Server {
 	if opts.RateBurst <= 0 {
 		opts.RateBurst = DefaultRateBurst
 	}
+	if opts.RateNow == nil {
+		opts.RateNow = time.Now
+	}
 	s := &Server{
 		db:  db,
 		now: func() time.Time { return opts.Now().UTC() },
@@ -91,7 +99,7 @@ func New(db *sql.DB, opts Options) *Server {
 		mux: http.NewServeMux(),
 	}
 	if opts.RateLimit > 0 {
-		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, time.Now)
+		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, opts.RateNow)
 	}
 	s.routes()
 	return s
@@ -99,27 +107,27 @@ func New(db *sql.DB, opts Options) *Server {
 
 func (s *Server) routes() {
 	const b = api.Base
-	s.handle("GET "+b+"/me", api.RoleViewer, s.getMe)
-	s.handle("GET "+b+"/customers", api.RoleViewer, s.listCustomers)
-	s.handle("POST "+b+"/customers", api.RoleSupervisor, s.createCustomer)
-	s.handleScoped("GET "+b+"/customers/{id}", api.RoleViewer, tokenAccepted, s.getCustomer)
-	s.handleScoped("PATCH "+b+"/customers/{id}", api.RoleAgent, tokenAccepted, s.patchCustomer)
-	s.handle("GET "+b+"/customers/{id}/orders", api.RoleViewer, s.listOrders)
-	s.handle("GET "+b+"/customers/{id}/orders/{order_id}", api.RoleViewer, s.getOrder)
-	s.handle("GET "+b+"/customers/{id}/loyalty", api.RoleViewer, s.getLoyalty)
-	s.handle("GET "+b+"/customers/{id}/loyalty/ledger", api.RoleViewer, s.getLedger)
-	s.handle("POST "+b+"/customers/{id}/loyalty/adjustments", api.RoleAgent, s.postAdjustment)
-	s.handle("GET "+b+"/customers/{id}/notes", api.RoleViewer, s.listNotes)
-	s.handle("POST "+b+"/customers/{id}/notes", api.RoleAgent, s.createNote)
+	s.handle("GET "+b+"/me", policy.Read, s.getMe)
+	s.handle("GET "+b+"/customers", policy.Read, s.listCustomers)
+	s.handle("POST "+b+"/customers", policy.CreateCustomer, s.createCustomer)
+	s.handleScoped("GET "+b+"/customers/{id}", policy.Read, tokenAccepted, s.getCustomer)
+	s.handleScoped("PATCH "+b+"/customers/{id}", policy.EditCustomer, tokenAccepted, s.patchCustomer)
+	s.handle("GET "+b+"/customers/{id}/orders", policy.Read, s.listOrders)
+	s.handle("GET "+b+"/customers/{id}/orders/{order_id}", policy.Read, s.getOrder)
+	s.handle("GET "+b+"/customers/{id}/loyalty", policy.Read, s.getLoyalty)
+	s.handle("GET "+b+"/customers/{id}/loyalty/ledger", policy.Read, s.getLedger)
+	s.handle("POST "+b+"/customers/{id}/loyalty/adjustments", policy.AdjustLoyalty, s.postAdjustment)
+	s.handle("GET "+b+"/customers/{id}/notes", policy.Read, s.listNotes)
+	s.handle("POST "+b+"/customers/{id}/notes", policy.AddNote, s.createNote)
 
-	s.handle("POST "+b+"/customers/{id}/agent-sessions", api.RoleAgent, s.startSession)
-	s.handle("GET "+b+"/agent-sessions", api.RoleViewer, s.listSessions)
-	s.handle("POST "+b+"/agent-sessions/{sid}/refresh", api.RoleAgent, s.refreshSession)
-	s.handle("DELETE "+b+"/agent-sessions/{sid}", api.RoleAgent, s.endSession)
-	s.handleScoped("GET "+b+"/customers/{id}/coupons", api.RoleAgent, tokenRequired, s.listCoupons)
-	s.handleScoped("POST "+b+"/customers/{id}/password-reset", api.RoleAgent, tokenRequired, s.passwordReset)
+	s.handle("POST "+b+"/customers/{id}/agent-sessions", policy.ActOnBehalf, s.startSession)
+	s.handle("GET "+b+"/agent-sessions", policy.Read, s.listSessions)
+	s.handle("POST "+b+"/agent-sessions/{sid}/refresh", policy.ActOnBehalf, s.refreshSession)
+	s.handle("DELETE "+b+"/agent-sessions/{sid}", policy.ActOnBehalf, s.endSession)
+	s.handleScoped("GET "+b+"/customers/{id}/coupons", policy.ReadAsCustomer, tokenRequired, s.listCoupons)
+	s.handleScoped("POST "+b+"/customers/{id}/password-reset", policy.ActOnBehalf, tokenRequired, s.passwordReset)
 
-	s.handle("GET "+b+"/audit", api.RoleViewer, s.listAudit)
+	s.handle("GET "+b+"/audit", policy.ReadAudit, s.listAudit)
 }
 
 // handlerFunc is an endpoint: it writes a success itself and returns an
@@ -127,18 +135,18 @@ func (s *Server) routes() {
 // logged 500).
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c *caller) error
 
-// handle registers h for pattern, behind the role check. The route
-// refuses X-Customer-Token: it never acts as a customer.
-func (s *Server) handle(pattern, minRole string, h handlerFunc) {
-	s.handleScoped(pattern, minRole, tokenRefused, h)
+// handle registers h for pattern, behind the policy's check of action.
+// The route refuses X-Customer-Token: it never acts as a customer.
+func (s *Server) handle(pattern string, action policy.Action, h handlerFunc) {
+	s.handleScoped(pattern, action, tokenRefused, h)
 }
 
 // handleScoped registers h for pattern, behind the customer-token check
-// (scope) and the role check.
-func (s *Server) handleScoped(pattern, minRole string, scope tokenScope, h handlerFunc) {
+// (scope) and the policy's check of action.
+func (s *Server) handleScoped(pattern string, action policy.Action, scope tokenScope, h handlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		err := s.authorize(r, c, minRole, scope)
+		err := s.authorize(r, c, action, scope)
 		if err == nil {
 			err = h(w, r, c)
 		}

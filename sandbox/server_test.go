@@ -591,6 +591,41 @@ func TestRateLimit(t *testing.T) {
 	wantStatus(t, env.Do(t, "agent", "GET", "/me", nil), 200)
 }
 
+// Retry-After is the limiter's wait rounded up to whole seconds: it
+// shrinks as the limiter's clock moves, is never 0, and is never early
+// (a client that waits as long as it says is let in).
+func TestRateLimitRetryAfterFollowsTheClock(t *testing.T) {
+	clk := newClock()
+	// 0.3 tokens a second: a token takes 3⅓ s, so rounding down or a
+	// fixed answer would both show.
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1, RateLimit: 0.3, RateBurst: 1, RateNow: clk.Now})
+	wantStatus(t, env.Do(t, "viewer", "GET", "/me", nil), 200)
+	for _, step := range []struct {
+		advance time.Duration
+		want    string
+	}{
+		{0, "4"},                       // 3.33 s to go
+		{1300 * time.Millisecond, "3"}, // 2.03 s
+		{1100 * time.Millisecond, "1"}, // 0.93 s
+		{900 * time.Millisecond, "1"},  // 0.03 s: still at least 1
+	} {
+		clk.Advance(step.advance)
+		r := env.Do(t, "viewer", "GET", "/me", nil)
+		wantError(t, r, 429, api.CodeRateLimited)
+		if got := r.Header.Get("Retry-After"); got != step.want {
+			t.Fatalf("after %v more: Retry-After = %q, want %q", step.advance, got, step.want)
+		}
+		if !strings.Contains(r.Envelope.Error.Message, "retry after "+step.want+" seconds") {
+			t.Fatalf("message %q does not say the same wait", r.Envelope.Error.Message)
+		}
+	}
+	// The refusals cost nothing: the token is due 3⅓ s after the first
+	// call, however many 429s came in between.
+	clk.Advance(40 * time.Millisecond)
+	wantStatus(t, env.Do(t, "viewer", "GET", "/me", nil), 200)
+	wantError(t, env.Do(t, "viewer", "GET", "/me", nil), 429, api.CodeRateLimited)
+}
+
 // TestRequestIDAndLog drives a server with a captured log: every request
 // gets one line with its id, and no secret ever reaches the log.
 func TestRequestIDAndLog(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 )
 
 // On-behalf sessions (seed 003's agent on-behalf token) and the customer
@@ -70,7 +71,7 @@ func newSessionID() string { return "ses_" + randomHex(12) }
 // authorize runs the customer-token check of scope and the role check
 // for one request; on success c.Session is set when the request acts as
 // a customer.
-func (s *Server) authorize(r *http.Request, c *caller, minRole string, scope tokenScope) error {
+func (s *Server) authorize(r *http.Request, c *caller, action policy.Action, scope tokenScope) error {
 	token, sent := headerValue(r, api.HeaderCustomerToken)
 	if sent && token == "" {
 		return emptyHeader(api.HeaderCustomerToken)
@@ -80,7 +81,7 @@ func (s *Server) authorize(r *http.Request, c *caller, minRole string, scope tok
 			return errf(http.StatusUnauthorized, api.CodeSessionRequired,
 				"this call runs as the customer: start an on-behalf session (POST /customers/{id}/agent-sessions) and send its token in %s", api.HeaderCustomerToken)
 		}
-		return roleCheck(c, minRole)
+		return permit(c, action)
 	}
 	if scope == tokenRefused {
 		return errf(http.StatusBadRequest, api.CodeBadRequest,
@@ -97,19 +98,27 @@ func (s *Server) authorize(r *http.Request, c *caller, minRole string, scope tok
 	}
 	// A session is an agent's tool: an agent demoted since it started
 	// cannot go on using it.
-	if err := roleCheck(c, api.RoleAgent); err != nil {
+	if err := permit(c, policy.ActOnBehalf); err != nil {
 		return err
 	}
 	c.Session = sess
 	return nil
 }
 
-func roleCheck(c *caller, minRole string) error {
-	if !api.RoleAtLeast(c.Role, minRole) {
-		return errf(http.StatusForbidden, api.CodeForbidden,
-			"role %q cannot do this; it needs %s or stronger", c.Role, minRole)
+// permit asks the policy whether c may do action; a refusal is a 403
+// saying the policy's sentence.
+func permit(c *caller, action policy.Action) error {
+	return refusal(policy.Check(c.actor(), action))
+}
+
+// refusal turns a policy refusal into the API's answer (403 with the
+// refusal's code and sentence); nil stays nil.
+func refusal(err error) error {
+	var r *policy.Refusal
+	if errors.As(err, &r) {
+		return errf(http.StatusForbidden, r.Code(), "%s", r.Error())
 	}
-	return nil
+	return err
 }
 
 // resolveToken finds the live session of a customer token.
@@ -315,9 +324,10 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) e
 		if err != nil {
 			return err
 		}
-		if st.agentID != c.AgentID && !api.RoleAtLeast(c.Role, api.RoleSupervisor) {
-			return errf(http.StatusForbidden, api.CodeForbidden,
-				"session %s belongs to another agent; only they or a supervisor can end it", sid)
+		if st.agentID != c.AgentID {
+			if err := permit(c, policy.EndAnySession); err != nil {
+				return err
+			}
 		}
 		now := s.now()
 		exp, err := parseTime(st.expires)

@@ -10,6 +10,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/policy"
 	"frontdesk/screens/forms"
 	"frontdesk/screens/session"
 	"frontdesk/tui"
@@ -143,9 +144,9 @@ func newProfile(c *tui.Common, e *env, id api.ID) *Profile {
 	p.bStart = k.StartSession.With(p.canStart)
 	p.bEnd = k.EndSession.With(p.needActing)
 	p.bCoupons = Binding{Keys: []string{"c"}, Help: "coupons (as the customer)",
-		MinRole: api.RoleAgent, Action: "act on behalf of customers", Disabled: p.needActing}
-	p.bResetPasswd = Binding{Keys: []string{"R"}, Help: "send password reset", Dangerous: true, Mutates: true,
-		MinRole: api.RoleAgent, Action: "act on behalf of customers", Disabled: p.needActing}
+		Policy: policy.ReadAsCustomer, Disabled: p.needActing}
+	p.bResetPasswd = Binding{Keys: []string{"R"}, Help: "send password reset", Dangerous: true,
+		Policy: policy.ActOnBehalf, Disabled: p.needActing}
 	return p
 }
 

@@ -2,6 +2,7 @@ package sshd
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"frontdesk/api"
+	"frontdesk/client"
+	"frontdesk/policy"
 )
 
 func keyLine(t *testing.T) (string, gossh.PublicKey) {
@@ -171,8 +174,23 @@ func TestPolicy(t *testing.T) {
 	if err := sup.CheckAdjust(1_000_000); err != nil {
 		t.Errorf("supervisor without a file limit: %v", err)
 	}
-	if err := agent.CheckRole(api.RoleSupervisor, "create customers"); err == nil {
+	if err := agent.Check(policy.CreateCustomer); err == nil {
 		t.Error("an agent may create customers")
+	}
+	// The refusals are the policy's, in its words and with its codes.
+	for _, tc := range []struct {
+		err  error
+		want error
+	}{
+		{agent.CheckAdjust(101), policy.CheckLoyalty(policy.Actor{Role: api.RoleAgent, LoyaltyLimit: 100, Limited: true}, 101)},
+		{viewer.Check(policy.EditCustomer), policy.Check(policy.Actor{Role: api.RoleViewer}, policy.EditCustomer)},
+	} {
+		var ae *client.APIError
+		r := tc.want.(*policy.Refusal)
+		if tc.err == nil || tc.err.Error() != "refused by the SSH gateway: "+r.Error() ||
+			!errors.As(tc.err, &ae) || ae.Status != 403 || ae.Code != r.Code() {
+			t.Errorf("refusal %v (%+v), want the policy's %q as %s", tc.err, ae, r, r.Code())
+		}
 	}
 
 	// The file can only lower what the API says.

@@ -6,6 +6,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/policy"
 )
 
 // Client is the API client a console session gets: the gateway key acting
@@ -82,7 +83,7 @@ func (c *Client) ListNotes(ctx context.Context, id api.ID, page, limit int) (api
 
 // CreateCustomer is POST /customers, for supervisors.
 func (c *Client) CreateCustomer(ctx context.Context, in api.CustomerCreate) (api.Customer, error) {
-	if err := c.agent.CheckRole(api.RoleSupervisor, "create customers"); err != nil {
+	if err := c.agent.Check(policy.CreateCustomer); err != nil {
 		return api.Customer{}, err
 	}
 	return c.api.CreateCustomer(ctx, in)
@@ -90,7 +91,7 @@ func (c *Client) CreateCustomer(ctx context.Context, in api.CustomerCreate) (api
 
 // PatchCustomer is PATCH /customers/{id}, for agents and above.
 func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version int64, p api.CustomerPatch) (api.Customer, error) {
-	if err := c.agent.CheckRole(api.RoleAgent, "edit customers"); err != nil {
+	if err := c.agent.Check(policy.EditCustomer); err != nil {
 		return api.Customer{}, err
 	}
 	return c.api.PatchCustomer(ctx, id, version, p)
@@ -107,7 +108,7 @@ func (c *Client) AdjustLoyalty(ctx context.Context, id api.ID, req api.Adjustmen
 
 // AddNote is POST /customers/{id}/notes, for agents and above.
 func (c *Client) AddNote(ctx context.Context, id api.ID, body string) (api.Note, error) {
-	if err := c.agent.CheckRole(api.RoleAgent, "add notes"); err != nil {
+	if err := c.agent.Check(policy.AddNote); err != nil {
 		return api.Note{}, err
 	}
 	return c.api.AddNote(ctx, id, body)
@@ -117,7 +118,7 @@ func (c *Client) AddNote(ctx context.Context, id api.ID, body string) (api.Note,
 // the customer), for agents and above. The session's own calls (as the
 // customer, refresh, end) go through the handle it returns.
 func (c *Client) StartSession(ctx context.Context, customerID api.ID, reason, ticket string, o client.SessionOptions) (*client.Session, error) {
-	if err := c.agent.CheckRole(api.RoleAgent, "act on behalf of customers"); err != nil {
+	if err := c.agent.Check(policy.ActOnBehalf); err != nil {
 		return nil, err
 	}
 	return c.api.StartSession(ctx, customerID, reason, ticket, o)

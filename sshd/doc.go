@@ -8,7 +8,7 @@
 // still belongs to the same agent. Every API request goes out with the
 // gateway's one API key, naming the connected agent in X-Frontdesk-Agent
 // and marked via ssh; the gateway also checks the agents file's role and
-// loyalty limit itself before a change (Client, Agent.CheckRole,
+// loyalty limit itself before a change (Client, Agent.Check,
 // Agent.CheckAdjust).
 //
 // A session with a PTY and no command gets the console (Config.Console,

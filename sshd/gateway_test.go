@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sshd"
 	"frontdesk/tui"
@@ -326,7 +327,12 @@ func TestViewerCannotAdjust(t *testing.T) {
 	cust := pickCustomer(t, g.env)
 	before, sent := ledgerRows(t, g.env, cust.id), headers.count()
 	r := g.run(g.keys["viewer"], fmt.Sprintf("loyalty adjust %d --points 50 --reason goodwill --note 'late parcel'", cust.id))
-	if r.exit != 4 || !strings.Contains(r.stderr, "your role (viewer) cannot adjust loyalty points") {
+	// The policy's sentence, the one the server and the console say.
+	want := policy.CheckLoyalty(policy.Actor{Role: api.RoleViewer}, 50).Error()
+	if want != "your role (viewer) cannot adjust loyalty points" {
+		t.Fatalf("the policy says %q", want)
+	}
+	if r.exit != 4 || !strings.Contains(r.stderr, "refused by the SSH gateway: "+want) {
 		t.Fatalf("exit %d (want 4), stderr %q", r.exit, r.stderr)
 	}
 	if n := ledgerRows(t, g.env, cust.id); n != before {

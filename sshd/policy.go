@@ -1,11 +1,12 @@
 package sshd
 
 import (
-	"fmt"
+	"errors"
 	"net/http"
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/policy"
 )
 
 // The gateway's own checks, made before it asks the API (defence in
@@ -20,8 +21,11 @@ import (
 type PermissionError struct {
 	AgentID string
 	Role    string
-	// Reason says what was refused and what to do.
+	// Reason is the policy's sentence: what was refused and why.
 	Reason string
+	// Code is the API error code the refusal reads as: forbidden, or
+	// over_limit for the loyalty limit.
+	Code string
 }
 
 func (e *PermissionError) Error() string {
@@ -36,58 +40,52 @@ func (e *PermissionError) ExitCode() int { return 4 }
 
 // Unwrap gives the equivalent API answer.
 func (e *PermissionError) Unwrap() error {
-	return &client.APIError{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: e.Error()}
+	code := e.Code
+	if code == "" {
+		code = api.CodeForbidden
+	}
+	return &client.APIError{Status: http.StatusForbidden, Code: code, Message: e.Error()}
 }
 
-// Can reports whether the agent's gateway role is at least min.
-func (a *Agent) Can(min string) bool { return api.RoleAtLeast(a.Role, min) }
+// actor is the agent as the agents file describes it: its loyalty_limit,
+// when set, applies whatever the role.
+func (a *Agent) actor() policy.Actor {
+	return policy.Actor{Role: a.Role, LoyaltyLimit: a.LoyaltyLimit, Limited: a.HasLoyaltyLimit}
+}
 
-// CheckRole refuses an action that needs at least role min. action is
-// what it does, for the message ("adjust loyalty points").
-func (a *Agent) CheckRole(min, action string) error {
-	if a.Can(min) {
-		return nil
+// refused wraps a policy refusal as the gateway's; nil stays nil.
+func (a *Agent) refused(err error) error {
+	var r *policy.Refusal
+	if errors.As(err, &r) {
+		return &PermissionError{AgentID: a.ID, Role: a.Role, Reason: r.Error(), Code: r.Code()}
 	}
-	return &PermissionError{AgentID: a.ID, Role: a.Role,
-		Reason: fmt.Sprintf("your role (%s) cannot %s; it needs %s or above — ask a supervisor", a.Role, action, min)}
+	return err
+}
+
+// Check refuses an action the agents file's role may not do.
+func (a *Agent) Check(action policy.Action) error {
+	return a.refused(policy.Check(a.actor(), action))
 }
 
 // CheckAdjust refuses a loyalty adjustment the agent may not make: below
 // the agent role, or more points than the agents file's loyalty_limit.
 func (a *Agent) CheckAdjust(points int64) error {
-	if err := a.CheckRole(api.RoleAgent, "adjust loyalty points"); err != nil {
-		return err
-	}
-	if !a.HasLoyaltyLimit {
-		return nil
-	}
-	n := points
-	if n < 0 {
-		n = -n
-	}
-	if n > a.LoyaltyLimit {
-		return &PermissionError{AgentID: a.ID, Role: a.Role,
-			Reason: fmt.Sprintf("%d points is over your limit of %d per adjustment on this gateway; ask a supervisor", n, a.LoyaltyLimit)}
-	}
-	return nil
+	return a.refused(policy.CheckLoyalty(a.actor(), points))
 }
 
 // lower applies the agents file to what the API says about the agent: the
 // weaker of the two roles, and the lower of the two loyalty limits. The
-// API limits only the agent role (0 or more points per adjustment) and
-// lets supervisors adjust any amount; the file's limit applies to any
-// role. The answer keeps the API's meaning of LoyaltyLimit for the
-// console: an agent with no limit from either side gets api.MaxAbsPoints,
-// the most any adjustment may be.
+// API's limit applies as policy.FromMe says (to the agent role only:
+// supervisors adjust any amount); the file's limit applies to any role.
+// The answer keeps the API's meaning of LoyaltyLimit for the console: an
+// agent with no limit from either side gets api.MaxAbsPoints, the most
+// any adjustment may be.
 func (a *Agent) lower(me api.Me) api.Me {
-	apiRole := me.Role
+	fromAPI := policy.FromMe(me)
 	if api.RoleRank(a.Role) < api.RoleRank(me.Role) {
 		me.Role = a.Role
 	}
-	limit, limited := int64(0), false
-	if apiRole == api.RoleAgent {
-		limit, limited = me.LoyaltyLimit, true
-	}
+	limit, limited := fromAPI.LoyaltyLimit, fromAPI.Limited
 	if a.HasLoyaltyLimit && (!limited || a.LoyaltyLimit < limit) {
 		limit, limited = a.LoyaltyLimit, true
 	}

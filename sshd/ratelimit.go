@@ -4,24 +4,22 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// ipLimiter is a token bucket per remote IP for new connections: each IP
-// may open burst connections at once and then one every 1/rate seconds.
-// It guards the handshake (the costly part, and the one a key-guessing
-// client repeats), so it runs before any SSH is spoken.
+// ipLimiter is a token bucket (golang.org/x/time/rate) per remote IP for
+// new connections: each IP may open burst connections at once and then
+// one every 1/rate seconds. It guards the handshake (the costly part, and
+// the one a key-guessing client repeats), so it runs before any SSH is
+// spoken.
 type ipLimiter struct {
-	rate  float64 // tokens per second
-	burst float64
+	limit rate.Limit
+	burst int
 	now   func() time.Time
 
 	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
+	buckets map[string]*rate.Limiter
 }
 
 // maxBuckets bounds the map; beyond it, full buckets (IPs that have not
@@ -32,11 +30,11 @@ const (
 	overflowKey = "overflow"
 )
 
-func newIPLimiter(rate float64, burst int, now func() time.Time) *ipLimiter {
+func newIPLimiter(perSecond float64, burst int, now func() time.Time) *ipLimiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &ipLimiter{rate: rate, burst: float64(max(1, burst)), now: now, buckets: map[string]*bucket{}}
+	return &ipLimiter{limit: rate.Limit(perSecond), burst: max(1, burst), now: now, buckets: map[string]*rate.Limiter{}}
 }
 
 // allow takes a token from addr's bucket, reporting false when it is
@@ -62,23 +60,17 @@ func (l *ipLimiter) allow(addr net.Addr) bool {
 		}
 	}
 	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
+		b = rate.NewLimiter(l.limit, l.burst)
 		l.buckets[key] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return b.AllowN(now, 1)
 }
 
-// prune drops the buckets that have refilled: forgetting them changes
-// nothing for their IPs.
+// prune drops the buckets that have refilled: a new bucket starts full,
+// so forgetting them changes nothing for their IPs.
 func (l *ipLimiter) prune(now time.Time) {
 	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+		if b.TokensAt(now) >= float64(l.burst) {
 			delete(l.buckets, k)
 		}
 	}

@@ -66,7 +66,7 @@ type CommandRequest struct {
 	// Environ is what the client sent (SendEnv), "KEY=value".
 	Environ []string
 	// Agent is the connected agent; the command must check its role and
-	// limit before it changes anything (Agent.CheckRole, CheckAdjust).
+	// limit before it changes anything (Agent.Check, CheckAdjust).
 	Agent *Agent
 	// KeyFingerprint is the SHA256 fingerprint of the key it connected
 	// with.

@@ -8,6 +8,7 @@ import (
 	"charm.land/log/v2"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 	"frontdesk/tui/sanitize"
 )
 
@@ -21,7 +22,7 @@ type Profile struct {
 	Host string
 	// Production marks a production store: the header says so loudly.
 	Production bool
-	// ReadOnly disables every binding marked Mutates.
+	// ReadOnly disables every binding that changes data (policy).
 	ReadOnly bool
 }
 
@@ -111,5 +112,15 @@ func (c *Common) Copy(what, text string) tea.Cmd {
 	return tea.Batch(tea.SetClipboard(text), Info("copied "+what+": "+sanitize.Truncate(text, 40)))
 }
 
-// CanRole reports whether the agent has at least the given role.
-func (c *Common) CanRole(min string) bool { return api.RoleAtLeast(c.Agent.Role, min) }
+// Actor is the session's agent as policy sees it. Until GET /me answers
+// its role is "", and policy refuses it every action.
+func (c *Common) Actor() policy.Actor { return policy.FromMe(c.Agent) }
+
+// Policy is the session's profile as policy sees it.
+func (c *Common) Policy() policy.Profile {
+	return policy.Profile{ReadOnly: c.Profile.ReadOnly, Production: c.Profile.Production}
+}
+
+// Confirm reports whether b's action must be confirmed before it runs:
+// policy's rule for a production profile (every change asks first).
+func (c *Common) Confirm(b Binding) bool { return policy.Confirm(b.Policy, c.Policy()) }

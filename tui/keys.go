@@ -1,14 +1,13 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"frontdesk/api"
+	"frontdesk/policy"
 )
 
 // Binding is one action of a screen, as data. The same list drives key
@@ -29,16 +28,19 @@ type Binding struct {
 	// Dangerous marks actions that destroy or cost something; help marks
 	// them and forms confirm them with the safe answer as default.
 	Dangerous bool
-	// Mutates marks actions that change data. They are disabled on a
-	// read-only profile.
+	// Policy is what the binding does in policy's terms
+	// (policy.EditCustomer): Common.Reason asks policy whether this
+	// session's agent may do it on this profile (role, read-only), and
+	// says policy's sentence when not. policy.None for keys anyone may
+	// press.
+	Policy policy.Action
+	// Mutates marks a change that names no Policy action (a form's save
+	// key): it is disabled on a read-only profile. A binding with a
+	// Policy takes that from its action.
 	Mutates bool
-	// MinRole is the weakest role that may use the action ("" for any).
-	MinRole string
-	// Action completes "your role (viewer) cannot …" ("edit customers").
-	Action string
 	// Disabled, if set, returns why the action cannot be used right now
 	// ("no customer selected"), or "" when it can. Role and read-only
-	// checks come from MinRole and Mutates; do not repeat them here.
+	// checks come from Policy and Mutates; do not repeat them here.
 	Disabled func() string
 	// Hidden keeps the binding out of the footer's short help and the ?
 	// overlay (it still fires): for aliases such as "1"…"5".
@@ -88,21 +90,17 @@ func (b Binding) KeyBinding() key.Binding {
 }
 
 // Reason says why b cannot be used by this session now, or "" when it can.
-// Read-only comes first (it is the profile, not the person), then the
-// role, then the binding's own condition.
+// Policy decides first (read-only profile, then the role: its sentence,
+// the one the server and the gateway also say), then the binding's own
+// condition.
 func (c *Common) Reason(b Binding) string {
-	if b.Mutates && c.Profile.ReadOnly {
-		return "read-only profile"
+	if err := policy.Check(c.Actor(), b.Policy, policy.On(c.Policy())); err != nil {
+		return err.Error()
 	}
-	if b.MinRole != "" && !api.RoleAtLeast(c.Agent.Role, b.MinRole) {
-		action := b.Action
-		if action == "" {
-			action = b.Help
+	if b.Mutates {
+		if err := policy.Writable(c.Policy()); err != nil {
+			return err.Error()
 		}
-		if c.Agent.Role == "" {
-			return fmt.Sprintf("cannot %s until the API says who you are", action)
-		}
-		return fmt.Sprintf("your role (%s) cannot %s", c.Agent.Role, action)
 	}
 	if b.Disabled != nil {
 		return b.Disabled()
@@ -138,9 +136,8 @@ type KeyMap struct {
 	Edit, Adjust, Note, New, StartSession, EndSession, Copy, Refresh Binding
 }
 
-// DefaultKeyMap is the key map of DESIGN.md. Role floors follow the API:
-// viewers read; agents edit profiles, notes, loyalty (within their limit)
-// and start on-behalf sessions; supervisors create customers.
+// DefaultKeyMap is the key map of DESIGN.md. The actions' role floors
+// and read-only gating are policy's, the same the API enforces.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Back:      Binding{Keys: []string{"esc"}, Help: "back"},
@@ -166,11 +163,11 @@ func DefaultKeyMap() KeyMap {
 		Tab4:    Binding{Keys: []string{"4"}, Hidden: true},
 		Tab5:    Binding{Keys: []string{"5"}, Hidden: true},
 
-		Edit:         Binding{Keys: []string{"e"}, Help: "edit profile", Mutates: true, MinRole: api.RoleAgent, Action: "edit customers"},
-		Adjust:       Binding{Keys: []string{"a"}, Help: "adjust points", Mutates: true, MinRole: api.RoleAgent, Action: "adjust loyalty points"},
-		Note:         Binding{Keys: []string{"N"}, Help: "add note", Mutates: true, MinRole: api.RoleAgent, Action: "add notes"},
-		New:          Binding{Keys: []string{"n"}, Help: "new customer", Mutates: true, MinRole: api.RoleSupervisor, Action: "create customers"},
-		StartSession: Binding{Keys: []string{"o"}, Help: "act on behalf", Dangerous: true, Mutates: true, MinRole: api.RoleAgent, Action: "act on behalf of customers"},
+		Edit:         Binding{Keys: []string{"e"}, Help: "edit profile", Policy: policy.EditCustomer},
+		Adjust:       Binding{Keys: []string{"a"}, Help: "adjust points", Policy: policy.AdjustLoyalty},
+		Note:         Binding{Keys: []string{"N"}, Help: "add note", Policy: policy.AddNote},
+		New:          Binding{Keys: []string{"n"}, Help: "new customer", Policy: policy.CreateCustomer},
+		StartSession: Binding{Keys: []string{"o"}, Help: "act on behalf", Dangerous: true, Policy: policy.ActOnBehalf},
 		EndSession:   Binding{Keys: []string{"O"}, Help: "end on-behalf session"},
 		Copy:         Binding{Keys: []string{"y"}, Help: "copy"},
 		Refresh:      Binding{Keys: []string{"ctrl+r"}, Help: "refresh"},

@@ -41,6 +41,9 @@ type Options struct {
 	// server's defaults; a negative RateLimit turns limiting off).
 	RateLimit float64
 	RateBurst int
+	// RateNow is the rate limiter's clock (default time.Now), apart from
+	// Now so that freezing the API's clock does not freeze the limiter.
+	RateNow func() time.Time
 }
 
 // LoyaltyLimit is the loyalty limit of the "agent" role's test agent.
@@ -105,7 +108,7 @@ func New(t testing.TB, o Options) *Env {
 		env.Keys[name] = k
 		env.Agents[name] = spec.AgentID
 	}
-	env.Server = sandbox.New(db, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, Logger: testLogger(t)})
+	env.Server = sandbox.New(db, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t)})
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.

@@ -130,7 +130,7 @@ func (m *NewCustomerForm) save() tea.Cmd {
 			return m.cl.CreateCustomer(ctx, in)
 		})
 	}
-	if m.c.Profile.Production {
+	if m.c.Confirm(m.binding) {
 		name := sanitize.Line(strings.TrimSpace(in.FirstName + " " + in.LastName))
 		return m.confirm(fmt.Sprintf("Create %s <%s> on %s?", name, sanitize.Line(in.Email), productionLabel(m.c)), "", nil, send, nil)
 	}

@@ -310,7 +310,7 @@ func (m *EditProfile) save() tea.Cmd {
 		return nil
 	}
 	send := func() tea.Cmd { return m.send(p) }
-	if m.c.Profile.Production {
+	if m.c.Confirm(m.binding) {
 		return m.confirm(fmt.Sprintf("Save these changes to %s?", productionLabel(m.c)), "", m.changeLines(), send, nil)
 	}
 	return send()

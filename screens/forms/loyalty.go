@@ -12,6 +12,7 @@ import (
 	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/money"
+	"frontdesk/policy"
 	"frontdesk/tui"
 	"frontdesk/tui/sanitize"
 )
@@ -97,8 +98,8 @@ func (m *AdjustLoyalty) checkPoints(v string) (string, string) {
 	if m.balance+n < 0 {
 		return fmt.Sprintf("not enough points: the balance is %s, so at most %s can be removed", money.Int(m.balance), money.Int(m.balance)), ""
 	}
-	if lim := m.c.Agent.LoyaltyLimit; m.c.Agent.Role == api.RoleAgent && abs(n) > lim {
-		return fmt.Sprintf("your limit is %s points per adjustment; ask a supervisor", money.Int(lim)), ""
+	if err := policy.CheckLoyalty(m.c.Actor(), n); err != nil {
+		return err.Error(), ""
 	}
 	return "", ""
 }
@@ -202,7 +203,7 @@ func (m *AdjustLoyalty) save() tea.Cmd {
 	if abs(req.Points) >= BigAdjustment {
 		why = append(why, "is large")
 	}
-	if m.c.Profile.Production {
+	if m.c.Confirm(m.binding) {
 		why = append(why, "goes to "+productionLabel(m.c))
 	}
 	if len(why) == 0 {
@@ -257,12 +258,15 @@ func (m *AdjustLoyalty) onAnswer(a answerMsg) tea.Cmd {
 	var msg string
 	switch {
 	case client.IsCode(err, api.CodeOverLimit):
-		msg = "over your limit; ask a supervisor"
-		if lim := m.c.Agent.LoyaltyLimit; lim > 0 {
-			msg = fmt.Sprintf("your limit is %s points per adjustment; ask a supervisor", money.Int(lim))
+		// Policy's sentence: ours when GET /me's limit explains the
+		// refusal, else the refuser's (the same policy, with a limit we
+		// did not know).
+		msg = apiMessage(err)
+		if perr := policy.CheckLoyalty(m.c.Actor(), m.keyFor.Points); perr != nil {
+			msg = perr.Error()
 		}
 		m.serverErr[keyPoints] = rejected{value: m.points, msg: msg}
-		m.setError(withRequest("The store refused: "+msg+" to make this adjustment.", err))
+		m.setError(withRequest("The store refused the adjustment: "+msg+".", err))
 	case client.IsCode(err, api.CodeInsufficientPoints):
 		msg = "not enough points: " + apiMessage(err)
 		m.serverErr[keyPoints] = rejected{value: m.points, msg: msg}

@@ -117,7 +117,7 @@ func (m *Note) save() tea.Cmd {
 			return m.cl.AddNote(ctx, id, body)
 		})
 	}
-	if m.c.Profile.Production {
+	if m.c.Confirm(m.binding) {
 		return m.confirm(fmt.Sprintf("Add this note to %s on %s?", displayName(m.cust), productionLabel(m.c)), "",
 			[]string{sanitize.Truncate(body, max(m.width-2, 10))}, send, nil)
 	}

@@ -317,7 +317,7 @@ func TestLoyaltyAgentLimitExplainedBeforeSending(t *testing.T) {
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	s := opened(t, NewAdjustLoyalty(c, e.client(t, "agent"), e.firstCustomer(t), 0))
 	send(t, s, typeText("600")...)
-	if v := plain(s.View()); !strings.Contains(v, "your limit is 500 points per adjustment; ask a supervisor") {
+	if v := plain(s.View()); !strings.Contains(v, "600 points is over your limit of 500; ask a supervisor") {
 		t.Fatalf("limit not explained:\n%s", v)
 	}
 }

@@ -160,7 +160,7 @@ func (m *StartForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
 	if m.form.State == huh.StateCompleted {
-		if m.c.Profile.Production {
+		if m.c.Confirm(m.c.Keys.StartSession) {
 			return m, tea.Batch(cmd, m.confirm())
 		}
 		return m, tea.Batch(cmd, m.start())
