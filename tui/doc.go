@@ -33,8 +33,9 @@
 // palette.go (the : command line), frame.go (composing the frame to the
 // terminal's exact size).
 //
-// Binding is an action as data: keys, help, Dangerous, Mutates, MinRole
-// with Action ("edit customers") and a Disabled func. FullHelp is the one
+// Binding is an action as data: keys, help, Dangerous, the policy.Action
+// it performs (package policy decides who may, on which profile, with one
+// set of sentences) and a Disabled func. FullHelp is the one
 // list: when the top screen is not capturing keys, the shell matches the
 // key against it and, if the binding is disabled, shows the reason ("your
 // role (viewer) cannot edit customers", "read-only profile") in a toast
