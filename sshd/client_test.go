@@ -35,8 +35,11 @@ func TestClientGatesAnyPlatform(t *testing.T) {
 			_, err := gated.PatchCustomer(ctx, "cstmr_1", "1", api.CustomerPatch{LastName: &name})
 			return err
 		}(),
-		"create": func() error { _, err := gated.CreateCustomer(ctx, api.CustomerCreate{Email: "x@fake.test"}); return err }(),
-		"note":   func() error { _, err := gated.AddNote(ctx, "cstmr_1", "hello"); return err }(),
+		"create": func() error {
+			_, err := gated.CreateCustomer(ctx, api.CustomerCreate{Email: "x@fake.test"})
+			return err
+		}(),
+		"note": func() error { _, err := gated.AddNote(ctx, "cstmr_1", "hello"); return err }(),
 		"adjust": func() error {
 			_, _, err := gated.AdjustLoyalty(ctx, "cstmr_1", api.AdjustmentRequest{Points: 5}, "")
 			return err
