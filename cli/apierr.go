@@ -29,6 +29,8 @@ func exitCodeForAPI(err error) (int, bool) {
 		return 0, false
 	}
 	switch {
+	case client.IsUnsupported(ae):
+		return ExitUnsupported, true
 	case client.IsNotFound(ae):
 		return ExitNotFound, true
 	case client.IsPermission(ae):

@@ -128,7 +128,7 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 	root.RunE = nil
 	root.Long = "frontdesk over SSH. `ssh -t HOST` opens the console; `ssh HOST COMMAND`\n" +
 		"runs one of the commands below as the agent your key belongs to.\n" +
-		"Exit status: 0 ok, 2 usage, 3 not found, 4 permission, 5 conflict."
+		"Exit status: 0 ok, 2 usage, 3 not found, 4 permission, 5 conflict, 6 unsupported."
 	root.CompletionOptions.DisableDefaultCmd = true
 	for _, f := range remoteRefusedFlags {
 		_ = root.PersistentFlags().MarkHidden(f)

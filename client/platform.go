@@ -14,6 +14,19 @@ import (
 // must. Every method is safe for concurrent use. A call the platform
 // cannot serve fails with KindUnsupported; Capabilities says so before
 // anyone asks.
+//
+// The methods come in groups, each a narrow view of its own:
+//   - Customers: SearchCustomers, GetCustomer, CreateCustomer, PatchCustomer
+//   - Orders: ListOrders, GetOrder
+//   - Loyalty: GetLoyalty, ListLedger, AdjustLoyalty
+//   - Notes: ListNotes, AddNote
+//   - OnBehalf: CreateSession, RefreshSession, EndSession, ListSessions,
+//     and as the customer GetCustomerAs, PatchCustomerAs, Coupons,
+//     SendPasswordReset
+//   - Audit: ListAudit
+//
+// Ids and versions are opaque strings; lists answer a Page with cursors;
+// every failure from the store is an *APIError with a Kind.
 type Platform interface {
 	// Capabilities says what this platform can do, and why not where it
 	// cannot. It does not call the store.
