@@ -23,7 +23,11 @@ func connect(creds Credentials, tune ...func(*frontdesk.Config)) (client.Platfor
 	for _, f := range tune {
 		f(&cfg)
 	}
-	return frontdesk.New(cfg)
+	p, err := frontdesk.New(cfg)
+	if err != nil {
+		return nil, err // a nil Platform, not a nil *frontdesk.Client in one
+	}
+	return p, nil
 }
 
 // logTo sends the driver's debug records (secrets redacted) to l; nil

@@ -455,7 +455,11 @@ func (s *Server) consoles() []*session {
 // newAPIClient is the platform of one agent: the gateway key, the agent
 // in X-Frontdesk-Agent, via ssh, the shared counting transport.
 func (s *Server) newAPIClient(a *Agent) (client.Platform, error) {
-	return s.cfg.API.platform(a.ID, s.transport)
+	p, err := s.cfg.API.platform(a.ID, s.transport)
+	if err != nil {
+		return nil, err // a nil Platform, not a nil *frontdesk.Client in one
+	}
+	return p, nil
 }
 
 // platform is the gateway's one way to build its driver: acting as agent
