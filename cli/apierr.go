@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"net/http"
 
 	"frontdesk/api"
 	"frontdesk/client"
@@ -30,13 +29,15 @@ func exitCodeForAPI(err error) (int, bool) {
 		return 0, false
 	}
 	switch {
-	case ae.Status == http.StatusNotFound:
+	case client.IsUnsupported(ae):
+		return ExitUnsupported, true
+	case client.IsNotFound(ae):
 		return ExitNotFound, true
 	case client.IsPermission(ae):
 		return ExitPermission, true
 	case client.IsConflict(ae):
 		return ExitConflict, true
-	case ae.Status == http.StatusBadRequest && ae.Code == api.CodeValidation:
+	case ae.Kind() == client.KindInvalid && ae.Code == api.CodeValidation:
 		return ExitUsage, true
 	}
 	return ExitError, true

@@ -35,6 +35,9 @@ func TestExitCodeForAPI(t *testing.T) {
 			t.Errorf("%d %s: exit %d, want %d", tc.status, tc.code, got, tc.want)
 		}
 	}
+	if got := ExitCode(printable(fmt.Errorf("loyalty: %w", client.Unsupported(client.CapLoyalty, "this store has no loyalty points")))); got != ExitUnsupported {
+		t.Errorf("unsupported: exit %d, want %d", got, ExitUnsupported)
+	}
 	if _, ok := exitCodeForAPI(errors.New("plain")); ok {
 		t.Error("a plain error mapped as an API error")
 	}

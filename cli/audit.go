@@ -68,7 +68,7 @@ func (a *App) auditList(ctx context.Context, o auditListOptions) error {
 	if o.action != "" && !slices.Contains(api.AuditActions, o.action) {
 		return Usagef("--action must be one of %s", strings.Join(api.AuditActions, ", "))
 	}
-	p := client.AuditParams{AgentID: o.agent, Action: o.action, SessionID: o.session, Page: o.page, Limit: o.limit}
+	p := client.AuditParams{AgentID: o.agent, Action: o.action, SessionID: o.session, Cursor: pageCursor(o.page), Limit: o.limit}
 	if o.customer != "" {
 		id, err := argID(o.customer, "--customer")
 		if err != nil {
@@ -85,10 +85,10 @@ func (a *App) auditList(ctx context.Context, o auditListOptions) error {
 		return printable(err)
 	}
 	if o.asJSON {
-		return writeJSON(a.Env.Stdout, page)
+		return writeJSON(a.Env.Stdout, auditPageJSON(page))
 	}
 	out := a.out()
-	if len(page.Entries) == 0 {
+	if len(page.Items) == 0 {
 		out.println("No audit rows.")
 		return nil
 	}
@@ -96,8 +96,8 @@ func (a *App) auditList(ctx context.Context, o auditListOptions) error {
 		{header: "#", right: true}, {header: "TIME"}, {header: "AGENT"}, {header: "VIA"},
 		{header: "AS"}, {header: "ACTION"}, {header: "CUSTOMER"}, {header: "CHANGES"},
 	}
-	rows := make([][]string, 0, len(page.Entries))
-	for _, e := range page.Entries {
+	rows := make([][]string, 0, len(page.Items))
+	for _, e := range page.Items {
 		as := "—"
 		if e.OnBehalf() {
 			as = "customer (" + cell(e.SessionID, 32) + ")"
@@ -108,7 +108,7 @@ func (a *App) auditList(ctx context.Context, o auditListOptions) error {
 		})
 	}
 	out.table(cols, rows)
-	out.println(out.faint(pageLine(page.Page, page.Limit, page.Total, false, "rows")))
+	out.println(out.faint(pageLine(page.Number, page.Limit, page.Total, false, "rows")))
 	return nil
 }
 

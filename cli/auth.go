@@ -17,6 +17,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/config"
 	"frontdesk/tui/sanitize"
 )
@@ -248,22 +249,15 @@ func checkSecret(s string) (string, error) {
 // verify asks the store who the credentials belong to (GET /me). timeout 0
 // means the profile's (or the client's default).
 func (a *App) verify(ctx context.Context, c Credentials, timeout time.Duration) (api.Me, error) {
-	cfg := client.Config{
-		BaseURL:   c.URL,
-		KeyID:     c.KeyID,
-		Secret:    c.Secret,
-		Timeout:   c.Timeout,
-		UserAgent: "frontdesk/" + Version,
-		Logger:    a.apiLogger(),
-	}
+	tune := []func(*frontdesk.Config){logTo(a.apiLogger())}
 	if timeout > 0 {
 		// A quick look: one attempt, bounded.
-		cfg.Timeout, cfg.MaxRetries = timeout, -1
+		tune = append(tune, func(cfg *frontdesk.Config) { cfg.Timeout, cfg.MaxRetries = timeout, -1 })
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	cl, err := client.New(cfg)
+	cl, err := connect(c, tune...)
 	if err != nil {
 		return api.Me{}, err
 	}
@@ -327,12 +321,14 @@ func (a *App) authStatus(ctx context.Context, asJSON bool) error {
 	st.CheckedAt = start.UTC().Truncate(time.Millisecond)
 	st.Latency = &ms
 	var ae *client.APIError
+	refused := false
 	switch {
 	case err == nil:
 		st.API = StatusAPI{Reachable: true, Verified: true, Status: http.StatusOK}
 		st.Me = &me
 	case errors.As(err, &ae):
 		st.API = StatusAPI{Reachable: true, Status: ae.Status, Error: err.Error()}
+		refused = client.IsPermission(ae)
 	default:
 		st.API = StatusAPI{Error: err.Error()}
 		st.Latency = nil
@@ -347,7 +343,7 @@ func (a *App) authStatus(ctx context.Context, asJSON bool) error {
 	} else {
 		a.printStatus(st)
 	}
-	if st.API.Reachable && !st.API.Verified && (st.API.Status == http.StatusUnauthorized || st.API.Status == http.StatusForbidden) {
+	if refused {
 		return &codedError{code: ExitPermission, err: fmt.Errorf("the store refused key %s: run `frontdesk auth login` again with the right secret", c.KeyID)}
 	}
 	return nil

@@ -12,18 +12,18 @@ import (
 	"frontdesk/config"
 )
 
-// NewClient builds an API client from this run's credentials (profile,
+// NewClient builds the platform from this run's credentials (profile,
 // keyring or FRONTDESK_API_*). A run that cannot get credentials, or whose
 // URL or key is malformed, was not set up right: that is a usage error
 // (exit 2) unless the error already carries its own exit code.
-func (a *App) NewClient(ctx context.Context) (*client.Client, error) {
+func (a *App) NewClient(ctx context.Context) (client.Platform, error) {
 	cl, _, err := a.newClientWithCredentials(ctx)
 	return cl, err
 }
 
 // newClientWithCredentials is NewClient that also returns the credentials,
 // for commands that honour a profile's read-only mark.
-func (a *App) newClientWithCredentials(ctx context.Context) (*client.Client, Credentials, error) {
+func (a *App) newClientWithCredentials(ctx context.Context) (client.Platform, Credentials, error) {
 	if a.Env.Remote != nil {
 		return a.Env.Remote.client()
 	}
@@ -31,15 +31,7 @@ func (a *App) newClientWithCredentials(ctx context.Context) (*client.Client, Cre
 	if err != nil {
 		return nil, Credentials{}, asUsage(err)
 	}
-	cl, err := client.New(client.Config{
-		BaseURL:   creds.URL,
-		KeyID:     creds.KeyID,
-		Secret:    creds.Secret,
-		Via:       client.ViaAPI,
-		Timeout:   creds.Timeout,
-		UserAgent: "frontdesk/" + Version,
-		Logger:    a.apiLogger(),
-	})
+	cl, err := connect(creds, logTo(a.apiLogger()))
 	if err != nil {
 		where := "the credentials"
 		if creds.Profile != "" {

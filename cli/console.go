@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,15 +39,7 @@ func (a *App) runConsole(ctx context.Context) error {
 		return err
 	}
 	defer logs.Close()
-	cl, err := client.New(client.Config{
-		BaseURL:   creds.URL,
-		KeyID:     creds.KeyID,
-		Secret:    creds.Secret,
-		Via:       client.ViaAPI,
-		Timeout:   creds.Timeout,
-		UserAgent: "frontdesk/" + Version,
-		Logger:    slog.New(logs.logger),
-	})
+	cl, err := a.consoleClient(creds, logs.logger)
 	if err != nil {
 		where := "the credentials"
 		if creds.Profile != "" {
@@ -65,7 +56,7 @@ func (a *App) runConsole(ctx context.Context) error {
 // runShell runs the console until the agent quits or ctx ends. The
 // terminal is the run's own streams; the program restores it on exit,
 // also after a panic in a screen.
-func (a *App) runShell(ctx context.Context, cl screens.Client, profile tui.Profile, logger *log.Logger, agent *api.Me) error {
+func (a *App) runShell(ctx context.Context, cl client.Platform, profile tui.Profile, logger *log.Logger, agent *api.Me) error {
 	shell, err := screens.NewShell(ctx, cl, a.consoleConfig(logger), tui.Options{
 		Profile: profile,
 		NoColor: a.NoColor(),

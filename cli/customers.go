@@ -39,6 +39,7 @@ func newCustomersCmd(a *App) *cobra.Command {
 func newCustomersSearchCmd(a *App) *cobra.Command {
 	var (
 		p      client.SearchParams
+		page   int
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -57,9 +58,10 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 			if n := len([]rune(p.Query)); n > api.MaxSearchQueryLen {
 				return Usagef("QUERY is %d characters long; at most %d", n, api.MaxSearchQueryLen)
 			}
-			if err := checkPaging(p.Page, p.Limit); err != nil {
+			if err := checkPaging(page, p.Limit); err != nil {
 				return err
 			}
+			p.Cursor = pageCursor(page)
 			if p.Sort != "" && !slices.Contains(api.Sorts, p.Sort) {
 				return Usagef("--sort %q: use one of %s", p.Sort, strings.Join(api.Sorts, ", "))
 			}
@@ -72,25 +74,25 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 				return printable(err)
 			}
 			if asJSON {
-				return writeJSON(a.Env.Stdout, list)
+				return writeJSON(a.Env.Stdout, customerListJSON(list))
 			}
 			a.printCustomerList(p, list)
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&p.Page, "page", 1, "page number, from 1")
+	f.IntVar(&page, "page", 1, "page number, from 1")
 	f.IntVar(&p.Limit, "limit", api.DefaultPageLimit, fmt.Sprintf("customers per page, 1 to %d", api.MaxPageLimit))
 	f.StringVar(&p.Sort, "sort", "", "order: "+strings.Join(api.Sorts, ", "))
 	f.BoolVar(&asJSON, "json", false, "print the API's data object as JSON (stable)")
 	return cmd
 }
 
-func (a *App) printCustomerList(p client.SearchParams, list api.CustomerList) {
+func (a *App) printCustomerList(p client.SearchParams, list client.Page[api.Customer]) {
 	o := a.out()
-	if len(list.Customers) == 0 {
+	if len(list.Items) == 0 {
 		if list.Total > 0 {
-			o.printf("No customers on page %d; %s.\n", list.Page, pageLine(list.Page, list.Limit, list.Total, list.TotalIsEstimate, "customers"))
+			o.printf("No customers on page %d; %s.\n", list.Number, pageLine(list.Number, list.Limit, list.Total, list.TotalIsEstimate, "customers"))
 			return
 		}
 		o.printf("No customers match %s.\n", strconv.Quote(sanitize.Line(p.Query)))
@@ -101,8 +103,8 @@ func (a *App) printCustomerList(p client.SearchParams, list api.CustomerList) {
 		{header: "STATUS", color: statusColor}, {header: "ORDERS", right: true},
 		{header: "TOTAL SPENT", right: true}, {header: "CREATED"},
 	}
-	rows := make([][]string, 0, len(list.Customers))
-	for _, c := range list.Customers {
+	rows := make([][]string, 0, len(list.Items))
+	for _, c := range list.Items {
 		rows = append(rows, []string{
 			cell(c.ID.String(), 20), cell(c.Name(), widthName), cell(c.Email, widthEmail), cell(orDash(c.Phone), 20),
 			cell(c.Status, 10), strconv.Itoa(c.TotalOrders),
@@ -110,7 +112,7 @@ func (a *App) printCustomerList(p client.SearchParams, list api.CustomerList) {
 		})
 	}
 	o.table(cols, rows)
-	o.println(o.faint(pageLine(list.Page, list.Limit, list.Total, list.TotalIsEstimate, "customers")))
+	o.println(o.faint(pageLine(list.Number, list.Limit, list.Total, list.TotalIsEstimate, "customers")))
 }
 
 func newCustomersShowCmd(a *App) *cobra.Command {

@@ -99,7 +99,7 @@ func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err er
 // sandbox".
 type demoStore struct {
 	Run    *sandbox.Running
-	Client *client.Client
+	Client client.Platform
 }
 
 // startDemoStore starts the sandbox on 127.0.0.1 (a free port), seeded
@@ -125,13 +125,7 @@ func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, 
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	d.Client, err = client.New(client.Config{
-		BaseURL:   run.URL,
-		KeyID:     key.KeyID,
-		Secret:    key.Secret,
-		UserAgent: "frontdesk/" + Version,
-		Logger:    slog.New(logger.WithPrefix("client")),
-	})
+	d.Client, err = connect(Credentials{URL: run.URL, KeyID: key.KeyID, Secret: key.Secret}, logTo(slog.New(logger.WithPrefix("client"))))
 	if err != nil {
 		_ = d.Close(ctx)
 		return nil, fmt.Errorf("demo: %w", err)

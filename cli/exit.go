@@ -15,6 +15,9 @@ const (
 	ExitNotFound   = 3
 	ExitPermission = 4
 	ExitConflict   = 5
+	// ExitUnsupported: the platform cannot do this at all (DESIGN.md,
+	// "Platforms"); the message is the driver's reason.
+	ExitUnsupported = 6
 )
 
 // UsageError marks an error in how the command was called (exit 2).

@@ -96,6 +96,7 @@ func writeManPage(w io.Writer, root *cobra.Command, date time.Time) error {
 		{ExitNotFound, "the customer, order or other thing asked for does not exist"},
 		{ExitPermission, "permission: the key was refused, or its role may not do this"},
 		{ExitConflict, "conflict: someone changed the record first, or the email is taken"},
+		{ExitUnsupported, "the store's platform cannot do this at all (the message says why)"},
 	} {
 		fmt.Fprintf(&b, ".TP\n.B %d\n%s\n", e.code, roffText(e.text))
 	}

@@ -20,16 +20,8 @@ import (
 
 // consoleClient is the API client the console uses on creds; its requests
 // are logged (secrets redacted) to the console's log.
-func (a *App) consoleClient(creds Credentials, logger *log.Logger) (*client.Client, error) {
-	return client.New(client.Config{
-		BaseURL:   creds.URL,
-		KeyID:     creds.KeyID,
-		Secret:    creds.Secret,
-		Via:       client.ViaAPI,
-		Timeout:   creds.Timeout,
-		UserAgent: "frontdesk/" + Version,
-		Logger:    slog.New(logger),
-	})
+func (a *App) consoleClient(creds Credentials, logger *log.Logger) (client.Platform, error) {
+	return connect(creds, logTo(slog.New(logger)))
 }
 
 // profileOf is how the console's header and gating see creds.

@@ -26,6 +26,7 @@ func newOrdersCmd(a *App) *cobra.Command {
 func newOrdersListCmd(a *App) *cobra.Command {
 	var (
 		p      client.OrderParams
+		page   int
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -40,9 +41,10 @@ func newOrdersListCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkPaging(p.Page, p.Limit); err != nil {
+			if err := checkPaging(page, p.Limit); err != nil {
 				return err
 			}
+			p.Cursor = pageCursor(page)
 			if p.Status != "" && !slices.Contains(api.OrderStatuses, p.Status) {
 				return Usagef("--status %q: use one of %s", p.Status, strings.Join(api.OrderStatuses, ", "))
 			}
@@ -55,29 +57,29 @@ func newOrdersListCmd(a *App) *cobra.Command {
 				return printable(err)
 			}
 			if asJSON {
-				return writeJSON(a.Env.Stdout, list)
+				return writeJSON(a.Env.Stdout, orderListJSON(list))
 			}
 			a.printOrders(id, p, list)
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&p.Page, "page", 1, "page number, from 1")
+	f.IntVar(&page, "page", 1, "page number, from 1")
 	f.IntVar(&p.Limit, "limit", api.DefaultPageLimit, fmt.Sprintf("orders per page, 1 to %d", api.MaxPageLimit))
 	f.StringVar(&p.Status, "status", "", "only orders in this status: "+strings.Join(api.OrderStatuses, ", "))
 	f.BoolVar(&asJSON, "json", false, "print the API's data object as JSON (stable)")
 	return cmd
 }
 
-func (a *App) printOrders(id api.ID, p client.OrderParams, list api.OrderList) {
+func (a *App) printOrders(id api.ID, p client.OrderParams, list client.Page[api.Order]) {
 	o := a.out()
-	if len(list.Orders) == 0 {
+	if len(list.Items) == 0 {
 		what := "no orders"
 		if p.Status != "" {
 			what = "no " + p.Status + " orders"
 		}
 		if list.Total > 0 {
-			o.printf("No orders on page %d; %s.\n", list.Page, pageLine(list.Page, list.Limit, list.Total, false, "orders"))
+			o.printf("No orders on page %d; %s.\n", list.Number, pageLine(list.Number, list.Limit, list.Total, false, "orders"))
 			return
 		}
 		o.printf("Customer %s has %s.\n", cell(id.String(), 40), what)
@@ -88,8 +90,8 @@ func (a *App) printOrders(id api.ID, p client.OrderParams, list api.OrderList) {
 		{header: "PAYMENT"}, {header: "FULFILMENT"}, {header: "ITEMS", right: true},
 		{header: "TOTAL", right: true}, {header: "CREATED"},
 	}
-	rows := make([][]string, 0, len(list.Orders))
-	for _, ord := range list.Orders {
+	rows := make([][]string, 0, len(list.Items))
+	for _, ord := range list.Items {
 		rows = append(rows, []string{
 			cell(orDash(ord.Number), 24), cell(ord.ID.String(), 20), cell(ord.Status, 12),
 			cell(orDash(ord.PaymentStatus), 14), cell(orDash(ord.FulfillmentStatus), 14),
@@ -97,5 +99,5 @@ func (a *App) printOrders(id api.ID, p client.OrderParams, list api.OrderList) {
 		})
 	}
 	o.table(cols, rows)
-	o.println(o.faint(pageLine(list.Page, list.Limit, list.Total, false, "orders")))
+	o.println(o.faint(pageLine(list.Number, list.Limit, list.Total, false, "orders")))
 }

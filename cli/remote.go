@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sshd"
 )
 
@@ -22,8 +23,8 @@ type Remote struct {
 	Agent *sshd.Agent
 	// KeyFingerprint is the SHA256 fingerprint of the agent's key.
 	KeyFingerprint string
-	// Client calls the API as the agent.
-	Client *client.Client
+	// Client calls the platform as the agent.
+	Client client.Platform
 	// Profile names the gateway's profile; ReadOnly refuses changes as a
 	// read-only profile does.
 	Profile  string
@@ -59,13 +60,17 @@ func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 var remoteRefusedFlags = []string{"profile", "config", "log-file"}
 
 // client is newClientWithCredentials for a remote run.
-func (r *Remote) client() (*client.Client, Credentials, error) {
+func (r *Remote) client() (client.Platform, Credentials, error) {
 	if r.Client == nil || r.Agent == nil {
 		return nil, Credentials{}, fmt.Errorf("the SSH gateway gave this session no API client")
 	}
+	var url string
+	if u, ok := r.Client.(interface{ BaseURL() string }); ok {
+		url = u.BaseURL() // a platform reached over HTTP says where
+	}
 	return r.Client, Credentials{
 		Profile:      r.Profile,
-		URL:          r.Client.BaseURL(),
+		URL:          url,
 		SecretSource: "gateway",
 		ReadOnly:     r.ReadOnly,
 		Agent:        r.Agent.ID,
@@ -123,7 +128,7 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 	root.RunE = nil
 	root.Long = "frontdesk over SSH. `ssh -t HOST` opens the console; `ssh HOST COMMAND`\n" +
 		"runs one of the commands below as the agent your key belongs to.\n" +
-		"Exit status: 0 ok, 2 usage, 3 not found, 4 permission, 5 conflict."
+		"Exit status: 0 ok, 2 usage, 3 not found, 4 permission, 5 conflict, 6 unsupported."
 	root.CompletionOptions.DisableDefaultCmd = true
 	for _, f := range remoteRefusedFlags {
 		_ = root.PersistentFlags().MarkHidden(f)
@@ -221,7 +226,7 @@ func newWhoamiCmd(r *Remote) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a := r.Agent
-			w := whoamiJSON{AgentID: a.ID, Name: a.Name, Role: a.Role, KeyFingerprint: r.KeyFingerprint, Via: client.ViaSSH}
+			w := whoamiJSON{AgentID: a.ID, Name: a.Name, Role: a.Role, KeyFingerprint: r.KeyFingerprint, Via: frontdesk.ViaSSH}
 			if a.HasLoyaltyLimit {
 				lim := a.LoyaltyLimit
 				w.LoyaltyLimit = &lim

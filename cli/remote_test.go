@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"frontdesk/api"
-	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sshd"
 )
@@ -18,7 +18,7 @@ import (
 func remoteRun(t *testing.T, env *sandboxtest.Env, agent *sshd.Agent, readOnly bool, args ...string) (code int, name, stdout, stderr string) {
 	t.Helper()
 	gw := env.Keys["gateway"]
-	cl, err := client.New(client.Config{BaseURL: env.URL, KeyID: gw.KeyID, Secret: gw.Secret, Agent: agent.ID, Via: client.ViaSSH})
+	cl, err := frontdesk.New(frontdesk.Config{BaseURL: env.URL, KeyID: gw.KeyID, Secret: gw.Secret, Agent: agent.ID, Via: frontdesk.ViaSSH})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/screens"
 	"frontdesk/sshd"
 	"frontdesk/tui"
@@ -95,8 +96,7 @@ func (a *App) sshServe(ctx context.Context, o sshServeOptions) error {
 
 	// The key must be a gateway key: any other key may not name agents,
 	// and every session would fail.
-	check, err := client.New(client.Config{BaseURL: creds.URL, KeyID: creds.KeyID, Secret: creds.Secret, Via: client.ViaSSH,
-		Timeout: creds.Timeout, UserAgent: "frontdesk/" + Version})
+	check, err := connect(creds, viaSSH(""))
 	if err != nil {
 		return UsageError{Err: fmt.Errorf("the gateway key: %w", err)}
 	}
@@ -191,8 +191,7 @@ func (a *App) gatewayLogger() *slog.Logger {
 // logs those it does not know: their sessions would fail on every request.
 func (a *App) warnUnknownAgents(ctx context.Context, srv *sshd.Server, creds Credentials, logger *slog.Logger) {
 	for _, ag := range srv.Agents().Agents() {
-		cl, err := client.New(client.Config{BaseURL: creds.URL, KeyID: creds.KeyID, Secret: creds.Secret,
-			Agent: ag.ID, Via: client.ViaSSH, Timeout: creds.Timeout, MaxRetries: -1})
+		cl, err := connect(creds, viaSSH(ag.ID), func(c *frontdesk.Config) { c.MaxRetries = -1 })
 		if err != nil {
 			continue
 		}

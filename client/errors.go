@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"slices"
@@ -17,42 +15,134 @@ import (
 	"syscall"
 	"time"
 
-	"frontdesk/api"
+	"github.com/google/uuid"
 )
 
-// CodeBadResponse is the Code of an *APIError made by the client, not the
-// server: the answer was not the API's JSON envelope (an HTML error page
-// from a proxy, a truncated body, the wrong URL).
+// CodeBadResponse is the Code of an *APIError made by a driver, not the
+// store: the answer was not the platform's documented body (an HTML error
+// page from a proxy, a truncated body, the wrong URL).
 const CodeBadResponse = "bad_response"
 
-// APIError is an answer from the store that is not a success: an HTTP
-// status with the envelope's error code, message and per-field problems.
-// Callers branch on it with errors.As or the Is* helpers.
+// CodeUnsupported is the Code of an *APIError of KindUnsupported: the
+// platform has no such feature (see Capabilities).
+const CodeUnsupported = "unsupported"
+
+// Kind is what callers branch on when a call fails: the same kinds for
+// every platform, whatever its wire format says.
+type Kind int
+
+// The kinds of failure. KindOther is an answer that fits none of them (an
+// unexpected 4xx, an unreadable success body).
+const (
+	KindOther Kind = iota
+	// KindNotFound: the customer, order or session does not exist (or is
+	// not the caller's to see).
+	KindNotFound
+	// KindConflict: the request clashed with the store's state — a stale
+	// version (APIError.CurrentVersion says the store's), a duplicate
+	// email, an idempotency key in flight or reused, a business rule
+	// (insufficient points, customer disabled).
+	KindConflict
+	// KindForbidden: the caller may not do this (role too weak, over the
+	// loyalty limit, token for another customer); Message is the reason.
+	KindForbidden
+	// KindUnauthenticated: the store does not accept the credentials at
+	// all (wrong or revoked key).
+	KindUnauthenticated
+	// KindUnsupported: the platform has no such feature; Capability names
+	// it and Message says why.
+	KindUnsupported
+	// KindRateLimited: too many requests; RetryAfter says how long the
+	// store asked to wait (zero when it did not say).
+	KindRateLimited
+	// KindUnavailable: no answer at all (*TransportError) or the store or
+	// a proxy in front of it failed (5xx): trying again may help.
+	KindUnavailable
+	// KindInvalid: the request was refused as malformed; Fields names the
+	// fields and their problems when the store said.
+	KindInvalid
+)
+
+var kindNames = [...]string{"other", "not found", "conflict", "forbidden", "unauthenticated", "unsupported", "rate limited", "unavailable", "invalid"}
+
+// String names the kind, e.g. "rate limited".
+func (k Kind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return "kind(" + strconv.Itoa(int(k)) + ")"
+	}
+	return kindNames[k]
+}
+
+// APIError is the one error type of every driver: an answer from the
+// store that is not a success. Callers branch on its Kind (KindOf,
+// IsNotFound, IsConflict, …) and on Code for a specific rule; Status is
+// the HTTP status for platforms that speak HTTP, for messages and logs.
 type APIError struct {
-	Status  int               // HTTP status
-	Code    string            // error.code, e.g. "not_found"; CodeBadResponse for a non-API body
-	Message string            // error.message, for people
-	Fields  map[string]string // field → problem, on 400 validation errors
-	// RequestID is the server's X-Request-Id, to quote in a bug report.
+	// K is the kind the driver decided; zero derives it from Status.
+	K       Kind
+	Status  int               // HTTP status, 0 when the failure was not an HTTP answer
+	Code    string            // the platform's error code, e.g. "not_found"; CodeBadResponse for an unreadable body
+	Message string            // for people: the store's message, the reason of a refusal
+	Fields  map[string]string // field → problem, on KindInvalid
+	// RequestID is the store's request id, to quote in a bug report.
 	RequestID string
-	// CurrentVersion is the version the server holds, on 412.
-	CurrentVersion *int64
-	// RetryAfter is the server's Retry-After, on 429 and 503.
+	// CurrentVersion is the version the store holds, on a stale-version
+	// conflict ("" when the store did not say). Versions are opaque.
+	CurrentVersion string
+	// RetryAfter is how long the store asked to wait, on KindRateLimited
+	// (and some KindUnavailable answers).
 	RetryAfter time.Duration
+	// Capability is what the platform lacks, on KindUnsupported.
+	Capability Capability
+}
+
+// Kind is the error's kind: K when the driver set it, else derived from
+// the HTTP status.
+func (e *APIError) Kind() Kind {
+	if e.K != KindOther {
+		return e.K
+	}
+	switch s := e.Status; {
+	case s == http.StatusNotFound:
+		return KindNotFound
+	case s == http.StatusConflict, s == http.StatusPreconditionFailed, s == http.StatusUnprocessableEntity:
+		return KindConflict
+	case s == http.StatusUnauthorized:
+		return KindUnauthenticated
+	case s == http.StatusForbidden:
+		return KindForbidden
+	case s == http.StatusTooManyRequests:
+		return KindRateLimited
+	case s == http.StatusBadRequest, s == http.StatusPreconditionRequired:
+		return KindInvalid
+	case s >= 500:
+		return KindUnavailable
+	}
+	return KindOther
+}
+
+// UserMessage is the store's message, or when it gave none a short
+// description of the failure.
+func (e *APIError) UserMessage() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	if e.Status != 0 {
+		if t := http.StatusText(e.Status); t != "" {
+			return t
+		}
+	}
+	if e.K != KindOther {
+		return e.K.String()
+	}
+	return "request failed"
 }
 
 // Error reads message first, then the status, code and request id:
 // "customer 42 not found (404 not_found, request req_1)".
 func (e *APIError) Error() string {
 	var b strings.Builder
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-		if msg == "" {
-			msg = "request failed"
-		}
-	}
-	b.WriteString(msg)
+	b.WriteString(e.UserMessage())
 	if len(e.Fields) > 0 {
 		keys := make([]string, 0, len(e.Fields))
 		for k := range e.Fields {
@@ -68,9 +158,19 @@ func (e *APIError) Error() string {
 		}
 	}
 	b.WriteString(" (")
-	b.WriteString(strconv.Itoa(e.Status))
-	if e.Code != "" {
-		b.WriteString(" " + e.Code)
+	switch {
+	case e.Status != 0:
+		b.WriteString(strconv.Itoa(e.Status))
+		if e.Code != "" {
+			b.WriteString(" " + e.Code)
+		}
+	case e.Code != "":
+		b.WriteString(e.Code)
+	default:
+		b.WriteString(e.Kind().String())
+	}
+	if e.Capability != "" {
+		b.WriteString(", capability " + string(e.Capability))
 	}
 	if e.RequestID != "" {
 		b.WriteString(", request " + e.RequestID)
@@ -82,7 +182,8 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-func asAPIError(err error) (*APIError, bool) {
+// AsAPIError finds the *APIError in err's chain.
+func AsAPIError(err error) (*APIError, bool) {
 	var ae *APIError
 	if errors.As(err, &ae) && ae != nil {
 		return ae, true
@@ -90,38 +191,64 @@ func asAPIError(err error) (*APIError, bool) {
 	return nil, false
 }
 
-// IsNotFound reports whether err is a 404 from the store.
-func IsNotFound(err error) bool {
-	ae, ok := asAPIError(err)
-	return ok && ae.Status == http.StatusNotFound
+// KindOf is the kind of err: the *APIError's kind, KindUnavailable for a
+// *TransportError, KindOther for anything else (nil included).
+func KindOf(err error) Kind {
+	if ae, ok := AsAPIError(err); ok {
+		return ae.Kind()
+	}
+	if IsTransport(err) {
+		return KindUnavailable
+	}
+	return KindOther
 }
 
-// IsPermission reports whether the store refused the caller: 401 (bad or
-// revoked key) or 403 (role too weak, over the loyalty limit, agent header
-// not allowed).
+// IsNotFound reports whether the store said the thing does not exist.
+func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
+
+// IsPermission reports whether the store refused the caller: bad or
+// revoked credentials (KindUnauthenticated) or a refusal such as a role
+// too weak, over the loyalty limit, agent header not allowed
+// (KindForbidden).
 func IsPermission(err error) bool {
-	ae, ok := asAPIError(err)
-	return ok && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)
+	k := KindOf(err)
+	return k == KindForbidden || k == KindUnauthenticated
 }
 
-// IsConflict reports whether the request clashed with the store's state:
-// 409 (duplicate email, key in flight), 412 (stale version) or 422
-// (business rule: insufficient points, key reused, customer disabled).
-func IsConflict(err error) bool {
-	ae, ok := asAPIError(err)
-	return ok && (ae.Status == http.StatusConflict || ae.Status == http.StatusPreconditionFailed ||
-		ae.Status == http.StatusUnprocessableEntity)
-}
+// IsConflict reports whether the request clashed with the store's state
+// (KindConflict): stale version, duplicate email, key in flight or
+// reused, a business rule.
+func IsConflict(err error) bool { return KindOf(err) == KindConflict }
 
-// IsCode reports whether err is an *APIError with error.code code.
+// IsUnsupported reports whether the platform lacks what was asked for.
+func IsUnsupported(err error) bool { return KindOf(err) == KindUnsupported }
+
+// IsCode reports whether err is an *APIError with the platform's error
+// code code.
 func IsCode(err error, code string) bool {
-	ae, ok := asAPIError(err)
+	ae, ok := AsAPIError(err)
 	return ok && ae.Code == code
 }
 
-// TransportError is a call that got no HTTP answer from the store at all:
+// RateLimited reports whether err is KindRateLimited, and how long the
+// store asked to wait (zero when it did not say).
+func RateLimited(err error) (retryAfter time.Duration, ok bool) {
+	ae, ok := AsAPIError(err)
+	if !ok || ae.Kind() != KindRateLimited {
+		return 0, false
+	}
+	return ae.RetryAfter, true
+}
+
+// Unsupported is the error a driver returns for a call its platform
+// cannot serve: KindUnsupported with the capability and the reason.
+func Unsupported(c Capability, reason string) *APIError {
+	return &APIError{K: KindUnsupported, Code: CodeUnsupported, Capability: c, Message: reason}
+}
+
+// TransportError is a call that got no answer from the store at all:
 // refused, reset, timed out, DNS or TLS failure. Its message says what to
-// check.
+// check. Its kind is KindUnavailable.
 type TransportError struct {
 	BaseURL  string // the store's base URL
 	Attempts int    // how many times the request was sent
@@ -184,70 +311,24 @@ func innermost(err error) string {
 	}
 }
 
-// decodeError turns a non-2xx answer into an *APIError. A body that is not
-// the API's error envelope (an HTML 502 from a proxy) still becomes an
-// *APIError, with a message saying so.
-func decodeError(status int, h http.Header, body []byte, url string) *APIError {
-	ae := &APIError{Status: status, RequestID: h.Get(api.HeaderRequestID)}
-	ae.RetryAfter, _ = parseRetryAfter(h.Get(api.HeaderRetryAfter), time.Now())
-	var env api.Envelope
-	if err := json.Unmarshal(body, &env); err == nil && env.Status == api.EnvelopeError && env.Error != nil && env.Error.Code != "" {
-		ae.Code = env.Error.Code
-		ae.Message = env.Error.Message
-		ae.Fields = env.Error.Fields
-		ae.CurrentVersion = env.Error.CurrentVersion
-		return ae
-	}
-	ae.Code = CodeBadResponse
-	ae.Message = fmt.Sprintf("the store answered %d %s from %s with %s, not the API's JSON envelope — check the URL points at the Customers API and that any proxy in front of it is healthy",
-		status, http.StatusText(status), url, describeBody(h, body))
-	return ae
+// noRateLimitWaitKey marks a context whose calls are not retried on 429.
+type noRateLimitWaitKey struct{}
+
+// NoRateLimitWait returns a context whose calls give a rate limit back at
+// once (KindRateLimited with RetryAfter) instead of waiting and retrying
+// inside the call. The console uses it: it says "rate limited, retrying
+// in N s" and schedules the retry itself, so the agent sees why nothing
+// is happening, instead of a spinner that runs for the whole backoff.
+func NoRateLimitWait(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRateLimitWaitKey{}, true)
 }
 
-// badSuccess is a 2xx answer whose body the client cannot read.
-func badSuccess(status int, h http.Header, body []byte, url string, err error) *APIError {
-	return &APIError{
-		Status:    status,
-		Code:      CodeBadResponse,
-		RequestID: h.Get(api.HeaderRequestID),
-		Message: fmt.Sprintf("the store answered %d from %s with %s that the client cannot read (%v) — check the URL points at the Customers API, version v1",
-			status, url, describeBody(h, body), err),
-	}
+// RateLimitWaitOff reports whether ctx came from NoRateLimitWait: drivers
+// ask it before waiting out a rate limit.
+func RateLimitWaitOff(ctx context.Context) bool {
+	off, _ := ctx.Value(noRateLimitWaitKey{}).(bool)
+	return off
 }
 
-// describeBody says what a body looks like without printing it whole: its
-// media type and a short, printable prefix.
-func describeBody(h http.Header, body []byte) string {
-	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if mt == "" {
-		mt = "no content type"
-	}
-	if len(body) == 0 {
-		return "an empty body (" + mt + ")"
-	}
-	// %q escapes control characters, so an untrusted body cannot reach
-	// the user's terminal raw from here.
-	snippet := strings.Join(strings.Fields(strings.ToValidUTF8(string(body), "?")), " ")
-	if r := []rune(snippet); len(r) > 60 {
-		snippet = string(r[:60]) + "…"
-	}
-	return fmt.Sprintf("a %s body %q", mt, snippet)
-}
-
-// contextError explains a call stopped by its context: the caller's
-// deadline passed or it was cancelled. last is the last answer seen
-// before giving up, if any; both stay reachable with errors.Is/As.
-func contextError(ctx context.Context, baseURL string, last error) error {
-	err := ctx.Err()
-	if err == nil {
-		err = context.Canceled
-	}
-	what := "cancelled"
-	if errors.Is(err, context.DeadlineExceeded) {
-		what = "gave up at the deadline"
-	}
-	if last != nil {
-		return fmt.Errorf("%w; %s while retrying %s: %w", last, what, baseURL, err)
-	}
-	return fmt.Errorf("call to the store at %s %s: %w", baseURL, what, err)
-}
+// NewIdempotencyKey returns a fresh random key for one logical operation.
+func NewIdempotencyKey() string { return uuid.NewString() }

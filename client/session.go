@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -40,7 +39,7 @@ type SessionOptions struct {
 // The token is secret: String and Info leave it out, so a Session can be
 // logged.
 type Session struct {
-	c             *Client
+	c             OnBehalf
 	now           func() time.Time
 	after         func(time.Duration) <-chan time.Time
 	refreshBefore time.Duration
@@ -59,20 +58,20 @@ type Session struct {
 	closeOnce sync.Once
 }
 
-// StartSession starts acting on behalf of customerID (CreateSession) and
-// returns the live session. reason (3–300 characters) and ticket are
-// recorded in the audit trail.
-func (c *Client) StartSession(ctx context.Context, customerID api.ID, reason, ticket string, o SessionOptions) (*Session, error) {
-	grant, err := c.CreateSession(ctx, customerID, reason, ticket)
+// StartSession starts acting on behalf of customerID on p (its
+// CreateSession) and returns the live session. reason (3–300 characters)
+// and ticket are recorded in the audit trail.
+func StartSession(ctx context.Context, p OnBehalf, customerID api.ID, reason, ticket string, o SessionOptions) (*Session, error) {
+	grant, err := p.CreateSession(ctx, customerID, reason, ticket)
 	if err != nil {
 		return nil, err
 	}
-	return c.ResumeSession(grant, o)
+	return ResumeSession(p, grant, o)
 }
 
-// ResumeSession wraps a grant (the answer to CreateSession or
-// RefreshSession, with its token) in a Session.
-func (c *Client) ResumeSession(grant api.AgentSession, o SessionOptions) (*Session, error) {
+// ResumeSession wraps a grant (the answer to p's CreateSession or
+// RefreshSession, with its token) in a Session whose calls go to p.
+func ResumeSession(p OnBehalf, grant api.AgentSession, o SessionOptions) (*Session, error) {
 	if grant.ID == "" || grant.Token == "" {
 		return nil, errors.New("resume session: need the session's id and token")
 	}
@@ -86,7 +85,7 @@ func (c *Client) ResumeSession(grant api.AgentSession, o SessionOptions) (*Sessi
 		o.RefreshBefore = DefaultRefreshBefore
 	}
 	return &Session{
-		c: c, now: o.Now, after: o.After, refreshBefore: o.RefreshBefore,
+		c: p, now: o.Now, after: o.After, refreshBefore: o.RefreshBefore,
 		cur: grant, lost: make(chan error, 1), stop: make(chan struct{}),
 	}, nil
 }
@@ -167,12 +166,8 @@ func (s *Session) String() string {
 // trying again: the store refused (ended, cap reached, not ours, gone,
 // our key revoked).
 func permanent(err error) bool {
-	ae, ok := asAPIError(err)
-	if !ok {
-		return false
-	}
-	switch ae.Status {
-	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity:
+	switch KindOf(err) {
+	case KindUnauthenticated, KindForbidden, KindNotFound, KindConflict:
 		return true
 	}
 	return false
@@ -344,7 +339,7 @@ func (s *Session) Customer(ctx context.Context) (api.Customer, error) {
 
 // PatchCustomer edits the session's customer as the customer (names,
 // phone, email, addresses), based on version.
-func (s *Session) PatchCustomer(ctx context.Context, version int64, p api.CustomerPatch) (api.Customer, error) {
+func (s *Session) PatchCustomer(ctx context.Context, version string, p api.CustomerPatch) (api.Customer, error) {
 	id := s.Info().CustomerID
 	return call(ctx, s, func(tok string) (api.Customer, error) { return s.c.PatchCustomerAs(ctx, tok, id, version, p) })
 }

@@ -4,7 +4,7 @@
 // customer) live in the subpackage forms; the profile and the search push
 // them.
 //
-// An App ties the screens to one API client and gives the tui shell what
+// An App ties the screens to one client.Platform and gives the tui shell what
 // it needs: the start screen (Root), the Router for navigation requests
 // (":customer 42", ":search jane") and the GET /me loader. One App serves
 // one session and holds that session's on-behalf state (session.Acting),
@@ -21,35 +21,9 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
-	"frontdesk/screens/forms"
 	"frontdesk/screens/session"
 	"frontdesk/tui"
 )
-
-// Client is what the screens need from the Customers API: the methods of
-// *client.Client they call, so tests and the SSH gateway can hand in any
-// client that speaks the contract. It includes everything the forms use.
-type Client interface {
-	Me(ctx context.Context) (api.Me, error)
-	SearchCustomers(ctx context.Context, p client.SearchParams) (api.CustomerList, error)
-	GetCustomer(ctx context.Context, id api.ID) (api.Customer, error)
-	ListOrders(ctx context.Context, id api.ID, p client.OrderParams) (api.OrderList, error)
-	GetOrder(ctx context.Context, customerID, orderID api.ID) (api.Order, error)
-	GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error)
-	ListLedger(ctx context.Context, id api.ID, page, limit int) (api.LedgerPage, error)
-	ListNotes(ctx context.Context, id api.ID, page, limit int) (api.NoteList, error)
-
-	// The forms' writes: create, patch, adjust points, add a note.
-	forms.Client
-
-	// On-behalf sessions (o/O on a profile) and the audit trail (the
-	// Activity tab).
-	session.Client
-	ListAudit(ctx context.Context, p client.AuditParams) (api.AuditPage, error)
-}
-
-// The client the CLI builds is a Client.
-var _ Client = (*client.Client)(nil)
 
 // Config tunes the screens of one session. The zero value is right for a
 // real terminal; tests pin the clock and the time zone so golden files do
@@ -69,7 +43,7 @@ type Config struct {
 	SwitchProfile func(ctx context.Context, name string) (Connection, error)
 }
 
-// App builds the screens of one session around one API client.
+// App builds the screens of one session around one platform.
 type App struct {
 	env *env
 	// switchTo is Config.SwitchProfile.
@@ -77,18 +51,18 @@ type App struct {
 }
 
 // env is what every screen of a session shares besides tui.Common: the
-// client, the clock and the on-behalf state. Only Root writes it (acting,
-// once the shell's Common exists), before any screen runs.
+// platform, the clock and the on-behalf state. Only Root writes it
+// (acting, once the shell's Common exists), before any screen runs.
 type env struct {
-	cl          Client
+	cl          client.Platform
 	now         func() time.Time
 	loc         *time.Location
 	sessionTick time.Duration
 	acting      *session.Acting
 }
 
-// NewApp returns the screens of one session, calling the API with cl.
-func NewApp(cl Client, cfg Config) *App {
+// NewApp returns the screens of one session on the platform cl.
+func NewApp(cl client.Platform, cfg Config) *App {
 	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, sessionTick: cfg.SessionTick}
 	if e.now == nil {
 		e.now = time.Now
@@ -101,7 +75,7 @@ func NewApp(cl Client, cfg Config) *App {
 
 // New returns the start screen (an empty search, which lists the newest
 // customers) for a session: NewApp(cl, cfg).Root(c).
-func New(c *tui.Common, cl Client, cfg Config) tui.Screen {
+func New(c *tui.Common, cl client.Platform, cfg Config) tui.Screen {
 	return NewApp(cl, cfg).Root(c)
 }
 
@@ -121,6 +95,14 @@ func (e *env) actingOn(c *tui.Common) *session.Acting {
 	}
 	return e.acting
 }
+
+// caps is what the session's platform can do: screens ask it before
+// offering a tab or a key.
+func (e *env) caps() client.Capabilities { return e.cl.Capabilities() }
+
+// Capabilities is what the session's platform can do (it changes when
+// ":profile" switches to another store).
+func (a *App) Capabilities() client.Capabilities { return a.env.caps() }
 
 // Acting is the session's on-behalf state; nil until Root has run.
 func (a *App) Acting() *session.Acting { return a.env.acting }
@@ -209,7 +191,7 @@ type Console struct {
 
 // NewShell builds the console for one session: the shell with this
 // package's screens on cl. ctx lives as long as the session.
-func NewShell(ctx context.Context, cl Client, cfg Config, o tui.Options) (*Console, error) {
+func NewShell(ctx context.Context, cl client.Platform, cfg Config, o tui.Options) (*Console, error) {
 	if cl == nil {
 		return nil, errors.New("screens: no API client")
 	}

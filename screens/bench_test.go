@@ -15,6 +15,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox"
 	"frontdesk/tui"
 )
@@ -63,7 +64,7 @@ func BenchmarkSearchView(b *testing.B) {
 			c := benchCommon()
 			s := newSearch(c, testEnv(nil), "")
 			s.SetSize(200, 60)
-			s.list = api.CustomerList{Customers: fakeCustomers(rows), Total: 10000, TotalIsEstimate: true, Page: 1, Limit: searchPageSize}
+			s.list = client.Page[api.Customer]{Items: fakeCustomers(rows), Total: 10000, TotalIsEstimate: true, Number: 1, Limit: searchPageSize}
 			s.hasList, s.shown = true, searchKey{sort: api.SortNewest, page: 1}
 			s.blur()
 			s.cur.to(rows/2, rows, s.rowsVisible())
@@ -133,20 +134,20 @@ func benchProfileOn(c *tui.Common, rows int) *Profile {
 	p.custL.loaded, p.loyL.loaded = true, true
 	p.loyalty = api.Loyalty{PointsBalance: 320, LifetimeEarned: 1250}
 	orders := fakeOrders(rows)
-	p.orders = api.OrderList{Orders: orders, Total: rows, Page: 1, Limit: ordersPageSize}
+	p.orders = client.Page[api.Order]{Items: orders, Total: rows, Number: 1, Limit: ordersPageSize}
 	p.ordersL.loaded = true
 	ledger := make([]api.LedgerEntry, rows)
 	for i := range ledger {
 		ledger[i] = api.LedgerEntry{ID: api.IDFromInt(int64(i)), Type: api.LedgerAdjust, Points: int64(i%7 - 3), BalanceAfter: int64(i),
 			Reason: api.ReasonGoodwill, Note: "late delivery \x1b]0;pwned\x07", AgentName: "Amani Agent", CreatedAt: testNow.Add(-time.Duration(i) * time.Minute)}
 	}
-	p.ledger = api.LedgerPage{Ledger: ledger, Total: rows, Page: 1, Limit: ledgerPageSize}
+	p.ledger = client.Page[api.LedgerEntry]{Items: ledger, Total: rows, Number: 1, Limit: ledgerPageSize}
 	p.ledgerL.loaded = true
 	notes := make([]api.Note, min(rows, notesPageSize))
 	for i := range notes {
 		notes[i] = api.Note{ID: api.IDFromInt(int64(i)), Body: strings.Repeat("Called about the parcel. ", 8) + "\nSecond line.", AgentName: "Amani", CreatedAt: testNow.Add(-time.Duration(i) * time.Hour)}
 	}
-	p.notes = api.NoteList{Notes: notes, Total: rows, Page: 1, Limit: notesPageSize}
+	p.notes = client.Page[api.Note]{Items: notes, Total: rows, Number: 1, Limit: notesPageSize}
 	p.notesL.loaded = true
 	p.activity = mergeActivity(orders, ledger, notes)
 	p.activityL.loaded = true
@@ -188,7 +189,7 @@ func BenchmarkKeypressToResults(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cl, err := client.New(client.Config{BaseURL: run.URL, KeyID: key.KeyID, Secret: key.Secret})
+	cl, err := frontdesk.New(frontdesk.Config{BaseURL: run.URL, KeyID: key.KeyID, Secret: key.Secret})
 	if err != nil {
 		b.Fatal(err)
 	}

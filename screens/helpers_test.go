@@ -18,6 +18,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 	"frontdesk/tui/tuitest"
@@ -32,7 +33,7 @@ func testConfig() Config {
 }
 
 // testEnv is the screens' environment on cl with the test clock.
-func testEnv(cl Client) *env { return NewApp(cl, testConfig()).env }
+func testEnv(cl client.Platform) *env { return NewApp(cl, testConfig()).env }
 
 // newSandbox starts a seeded sandbox with the fixed clock.
 func newSandbox(t testing.TB, customers int) *sandboxtest.Env {
@@ -42,10 +43,10 @@ func newSandbox(t testing.TB, customers int) *sandboxtest.Env {
 
 // newClient is an API client for role on baseURL that does not retry, so
 // a dead API fails at once.
-func newClient(t testing.TB, env *sandboxtest.Env, role, baseURL string) *client.Client {
+func newClient(t testing.TB, env *sandboxtest.Env, role, baseURL string) *frontdesk.Client {
 	t.Helper()
 	k := env.Keys[role]
-	cl, err := client.New(client.Config{BaseURL: baseURL, KeyID: k.KeyID, Secret: k.Secret, MaxRetries: -1, Timeout: 5 * time.Second})
+	cl, err := frontdesk.New(frontdesk.Config{BaseURL: baseURL, KeyID: k.KeyID, Secret: k.Secret, MaxRetries: -1, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

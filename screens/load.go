@@ -2,8 +2,6 @@ package screens
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -161,12 +159,9 @@ func (l *load) retryable() bool {
 	if l.err == nil || l.loading {
 		return false
 	}
-	if client.IsTransport(l.err) {
+	switch client.KindOf(l.err) {
+	case client.KindUnavailable, client.KindRateLimited:
 		return true
-	}
-	var ae *client.APIError
-	if errors.As(l.err, &ae) {
-		return ae.Status >= 500 || ae.Status == http.StatusTooManyRequests
 	}
 	return false
 }

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"frontdesk/api"
+	"frontdesk/client"
 	"frontdesk/config"
 	"frontdesk/tui"
 	"frontdesk/tui/sanitize"
@@ -28,7 +29,7 @@ type Login struct {
 // Connection is a verified way to a store: the client, the profile for
 // the header and gating, and who GET /me said the key acts as.
 type Connection struct {
-	Client  Client
+	Client  client.Platform
 	Profile tui.Profile
 	Agent   api.Me
 }

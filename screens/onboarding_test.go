@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"frontdesk/api"
-	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/tui"
 )
 
@@ -24,7 +24,7 @@ import (
 func connectTo(calls *atomic.Int32) func(ctx context.Context, l Login) (Connection, error) {
 	return func(ctx context.Context, l Login) (Connection, error) {
 		calls.Add(1)
-		cl, err := client.New(client.Config{BaseURL: l.URL, KeyID: l.KeyID, Secret: l.Secret, MaxRetries: -1, Timeout: 5 * time.Second})
+		cl, err := frontdesk.New(frontdesk.Config{BaseURL: l.URL, KeyID: l.KeyID, Secret: l.Secret, MaxRetries: -1, Timeout: 5 * time.Second})
 		if err != nil {
 			return Connection{}, err
 		}

@@ -62,19 +62,22 @@ type (
 	ledgerLoadedMsg struct {
 		p    *Profile
 		seq  int
-		page api.LedgerPage
+		at   int // the page number asked for
+		page client.Page[api.LedgerEntry]
 		err  error
 	}
 	ordersLoadedMsg struct {
 		p    *Profile
 		seq  int
-		list api.OrderList
+		at   int
+		list client.Page[api.Order]
 		err  error
 	}
 	notesLoadedMsg struct {
 		p    *Profile
 		seq  int
-		list api.NoteList
+		at   int
+		list client.Page[api.Note]
 		err  error
 	}
 	activityLoadedMsg struct {
@@ -103,20 +106,20 @@ type Profile struct {
 	loyalty api.Loyalty
 	loyL    load
 
-	ledger    api.LedgerPage
+	ledger    client.Page[api.LedgerEntry]
 	ledgerL   load
-	ledgerPg  int
+	ledgerPg  pageTrail
 	ledgerCur cursor
 
-	orders    api.OrderList
+	orders    client.Page[api.Order]
 	ordersL   load
-	ordersPg  int
+	ordersPg  pageTrail
 	filter    int // index in statusFilters
 	ordersCur cursor
 
-	notes   api.NoteList
+	notes   client.Page[api.Note]
 	notesL  load
-	notesPg int
+	notesPg pageTrail
 
 	activity    []activity
 	activityL   load
@@ -136,7 +139,7 @@ type Profile struct {
 }
 
 func newProfile(c *tui.Common, e *env, id api.ID) *Profile {
-	p := &Profile{c: c, env: e, id: id, ordersPg: 1, ledgerPg: 1, notesPg: 1}
+	p := &Profile{c: c, env: e, id: id, ordersPg: newPageTrail(), ledgerPg: newPageTrail(), notesPg: newPageTrail()}
 	p.bFilter = Binding{Keys: []string{"f"}, Help: "filter status", Disabled: p.onTab(tabOrders)}
 	p.bCopyID = Binding{Keys: []string{"Y"}, Help: "copy id"}
 	p.acting = e.actingOn(c)
@@ -211,8 +214,8 @@ func (p *Profile) CapturesKeys() bool { return false }
 func (p *Profile) SetSize(w, h int) {
 	p.width, p.height = w, h
 	vis := p.tableRows()
-	p.ordersCur.clamp(len(p.orders.Orders), vis)
-	p.ledgerCur.clamp(len(p.ledger.Ledger), vis)
+	p.ordersCur.clamp(len(p.orders.Items), vis)
+	p.ledgerCur.clamp(len(p.ledger.Items), vis)
 	p.activityCur.clamp(len(p.activity), vis)
 }
 
@@ -355,7 +358,8 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return p, p.failed(&p.ledgerL, "load loyalty ledger", msg.err)
 		}
 		p.ledger = msg.page
-		p.ledgerCur.clamp(len(p.ledger.Ledger), p.tableRows())
+		p.ledgerPg.learn(msg.at, msg.page.Next, msg.page.Prev)
+		p.ledgerCur.clamp(len(p.ledger.Items), p.tableRows())
 		return p, p.retryFailed()
 	case ordersLoadedMsg:
 		if msg.p != p || !p.ordersL.accept(msg.seq, msg.err) {
@@ -365,7 +369,8 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return p, p.failed(&p.ordersL, "load orders", msg.err)
 		}
 		p.orders = msg.list
-		p.ordersCur.clamp(len(p.orders.Orders), p.tableRows())
+		p.ordersPg.learn(msg.at, msg.list.Next, msg.list.Prev)
+		p.ordersCur.clamp(len(p.orders.Items), p.tableRows())
 		return p, p.retryFailed()
 	case notesLoadedMsg:
 		if msg.p != p || !p.notesL.accept(msg.seq, msg.err) {
@@ -375,6 +380,7 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return p, p.failed(&p.notesL, "load notes", msg.err)
 		}
 		p.notes = msg.list
+		p.notesPg.learn(msg.at, msg.list.Next, msg.list.Prev)
 		return p, p.retryFailed()
 	case activityLoadedMsg:
 		if msg.p != p || !p.activityL.accept(msg.seq, msg.err) {
@@ -504,7 +510,7 @@ func (p *Profile) refreshSaved(s formSave) tea.Cmd {
 	case s.note != nil && s.note.CustomerID == p.id:
 		p.notesL.stale()
 		p.activityL.stale()
-		p.notesPg = 1
+		p.notesPg.reset()
 		return p.ensure(p.tab)
 	}
 	return nil
@@ -539,7 +545,7 @@ func (p *Profile) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.openOrder()
 	case c.Fires(msg, p.bFilter):
 		p.filter = (p.filter + 1) % len(statusFilters)
-		p.ordersPg = 1
+		p.ordersPg.reset()
 		p.ordersCur = cursor{}
 		name := statusFilters[p.filter]
 		if name == "" {
@@ -649,9 +655,9 @@ func (p *Profile) move(delta int) {
 	vis := p.tableRows()
 	switch p.tab {
 	case tabOrders:
-		p.ordersCur.move(delta, len(p.orders.Orders), vis)
+		p.ordersCur.move(delta, len(p.orders.Items), vis)
 	case tabLoyalty:
-		p.ledgerCur.move(delta, len(p.ledger.Ledger), vis)
+		p.ledgerCur.move(delta, len(p.ledger.Items), vis)
 	case tabActivity:
 		p.activityCur.move(delta, len(p.activity), vis)
 	default:
@@ -663,22 +669,20 @@ func (p *Profile) move(delta int) {
 // pageBy asks the server for the next or previous page of the tab's list;
 // on a text tab it scrolls a screenful.
 func (p *Profile) pageBy(d int) tea.Cmd {
+	var ok, waiting bool
 	switch p.tab {
 	case tabOrders:
-		if next, ok := turnPage(p.ordersPg, d, p.orders.Total, ordersPageSize); ok {
-			p.ordersPg = next
+		if ok, waiting = p.ordersPg.turn(d); ok {
 			p.ordersCur = cursor{}
 			return p.fetchOrders()
 		}
 	case tabLoyalty:
-		if next, ok := turnPage(p.ledgerPg, d, p.ledger.Total, ledgerPageSize); ok {
-			p.ledgerPg = next
+		if ok, waiting = p.ledgerPg.turn(d); ok {
 			p.ledgerCur = cursor{}
 			return p.fetchLedger()
 		}
 	case tabNotes:
-		if next, ok := turnPage(p.notesPg, d, p.notes.Total, notesPageSize); ok {
-			p.notesPg = next
+		if ok, waiting = p.notesPg.turn(d); ok {
 			p.scroll[tabNotes] = 0
 			return p.fetchNotes()
 		}
@@ -689,24 +693,20 @@ func (p *Profile) pageBy(d int) tea.Cmd {
 		p.move(d * max(1, p.bodyHeight()-1))
 		return nil
 	}
-	if d > 0 {
+	switch {
+	case waiting:
+		return tui.Info("wait for this page before turning it")
+	case d > 0:
 		return tui.Info("this is the last page")
 	}
 	return tui.Info("this is the first page")
 }
 
-// turnPage returns the page d away from page, if there is one.
-func turnPage(page, d, total, size int) (int, bool) {
-	pages := max(1, (total+size-1)/size)
-	next := page + d
-	return next, next >= 1 && next <= pages
-}
-
 func (p *Profile) selectedOrder() (api.ID, bool) {
 	switch p.tab {
 	case tabOrders:
-		if i := p.ordersCur.pos; i >= 0 && i < len(p.orders.Orders) {
-			return p.orders.Orders[i].ID, true
+		if i := p.ordersCur.pos; i >= 0 && i < len(p.orders.Items) {
+			return p.orders.Items[i].ID, true
 		}
 	case tabActivity:
 		if i := p.activityCur.pos; i >= 0 && i < len(p.activity) && p.activity[i].order != "" {
@@ -746,9 +746,9 @@ func (p *Profile) click(msg tea.MouseClickMsg) tea.Cmd {
 	var n int
 	switch p.tab {
 	case tabOrders:
-		cur, n = &p.ordersCur, len(p.orders.Orders)
+		cur, n = &p.ordersCur, len(p.orders.Items)
 	case tabLoyalty:
-		cur, n = &p.ledgerCur, len(p.ledger.Ledger)
+		cur, n = &p.ledgerCur, len(p.ledger.Items)
 	case tabActivity:
 		cur, n = &p.activityCur, len(p.activity)
 	default:
@@ -785,27 +785,27 @@ func (p *Profile) fetchLoyalty() tea.Cmd {
 }
 
 func (p *Profile) fetchLedger() tea.Cmd {
-	cl, id, page := p.env.cl, p.id, p.ledgerPg
+	cl, id, at, params := p.env.cl, p.id, p.ledgerPg.n, client.PageParams{Cursor: p.ledgerPg.cursor(), Limit: ledgerPageSize}
 	return p.ledgerL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
-		l, err := cl.ListLedger(ctx, id, page, ledgerPageSize)
-		return ledgerLoadedMsg{p: p, seq: seq, page: l, err: err}
+		l, err := cl.ListLedger(ctx, id, params)
+		return ledgerLoadedMsg{p: p, seq: seq, at: at, page: l, err: err}
 	})
 }
 
 func (p *Profile) fetchOrders() tea.Cmd {
-	cl, id := p.env.cl, p.id
-	params := client.OrderParams{Page: p.ordersPg, Limit: ordersPageSize, Status: statusFilters[p.filter]}
+	cl, id, at := p.env.cl, p.id, p.ordersPg.n
+	params := client.OrderParams{Cursor: p.ordersPg.cursor(), Limit: ordersPageSize, Status: statusFilters[p.filter]}
 	return p.ordersL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		l, err := cl.ListOrders(ctx, id, params)
-		return ordersLoadedMsg{p: p, seq: seq, list: l, err: err}
+		return ordersLoadedMsg{p: p, seq: seq, at: at, list: l, err: err}
 	})
 }
 
 func (p *Profile) fetchNotes() tea.Cmd {
-	cl, id, page := p.env.cl, p.id, p.notesPg
+	cl, id, at, params := p.env.cl, p.id, p.notesPg.n, client.PageParams{Cursor: p.notesPg.cursor(), Limit: notesPageSize}
 	return p.notesL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
-		l, err := cl.ListNotes(ctx, id, page, notesPageSize)
-		return notesLoadedMsg{p: p, seq: seq, list: l, err: err}
+		l, err := cl.ListNotes(ctx, id, params)
+		return notesLoadedMsg{p: p, seq: seq, at: at, list: l, err: err}
 	})
 }
 
@@ -818,17 +818,17 @@ func (p *Profile) fetchActivity() tea.Cmd {
 	return p.activityL.startPaced(p.c, func(ctx context.Context, seq int) tea.Msg {
 		var (
 			wg      sync.WaitGroup
-			orders  api.OrderList
-			ledger  api.LedgerPage
-			notes   api.NoteList
-			audit   api.AuditPage
+			orders  client.Page[api.Order]
+			ledger  client.Page[api.LedgerEntry]
+			notes   client.Page[api.Note]
+			audit   client.Page[api.AuditEntry]
 			errs    [3]error
 			auditE  error
 			perKind = activityPerKind
 		)
-		wg.Go(func() { orders, errs[0] = cl.ListOrders(ctx, id, client.OrderParams{Page: 1, Limit: perKind}) })
-		wg.Go(func() { ledger, errs[1] = cl.ListLedger(ctx, id, 1, perKind) })
-		wg.Go(func() { notes, errs[2] = cl.ListNotes(ctx, id, 1, perKind) })
+		wg.Go(func() { orders, errs[0] = cl.ListOrders(ctx, id, client.OrderParams{Limit: perKind}) })
+		wg.Go(func() { ledger, errs[1] = cl.ListLedger(ctx, id, client.PageParams{Limit: perKind}) })
+		wg.Go(func() { notes, errs[2] = cl.ListNotes(ctx, id, client.PageParams{Limit: perKind}) })
 		wg.Go(func() { audit, auditE = cl.ListAudit(ctx, client.AuditParams{CustomerID: id, Limit: perKind}) })
 		wg.Wait()
 		for _, err := range errs {
@@ -836,7 +836,7 @@ func (p *Profile) fetchActivity() tea.Cmd {
 				return activityLoadedMsg{p: p, seq: seq, err: err}
 			}
 		}
-		items := withAudit(mergeActivity(orders.Orders, ledger.Ledger, notes.Notes), audit.Entries, name)
+		items := withAudit(mergeActivity(orders.Items, ledger.Items, notes.Items), audit.Items, name)
 		return activityLoadedMsg{p: p, seq: seq, items: items, auditErr: auditE}
 	})
 }

@@ -6,17 +6,17 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens/forms"
 )
 
 // newRetryingClient is a client that retries like the console's: a 429
 // would be waited out inside the call unless the screen asks otherwise.
-func newRetryingClient(t *testing.T, env *sandboxtest.Env, role, baseURL string) *client.Client {
+func newRetryingClient(t *testing.T, env *sandboxtest.Env, role, baseURL string) *frontdesk.Client {
 	t.Helper()
 	k := env.Keys[role]
-	cl, err := client.New(client.Config{BaseURL: baseURL, KeyID: k.KeyID, Secret: k.Secret, Timeout: 5 * time.Second})
+	cl, err := frontdesk.New(frontdesk.Config{BaseURL: baseURL, KeyID: k.KeyID, Secret: k.Secret, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,12 +68,12 @@ func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 		}
 		_, retry := p.Update(tick)
 		settle(t, p, retry)
-		if p.ordersL.err != nil || len(p.orders.Orders) == 0 {
+		if p.ordersL.err != nil || len(p.orders.Items) == 0 {
 			t.Fatalf("the orders were not loaded again at the end of the countdown: %v", p.ordersL.err)
 		}
 		v = p.View()
 		checkView(t, v, w, h)
-		if strings.Contains(v, "rate limited") || !strings.Contains(v, "#"+p.orders.Orders[0].Number) {
+		if strings.Contains(v, "rate limited") || !strings.Contains(v, "#"+p.orders.Items[0].Number) {
 			t.Fatalf("after the retry:\n%s", v)
 		}
 	}

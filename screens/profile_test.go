@@ -77,8 +77,8 @@ func TestProfileTabs(t *testing.T) {
 	}
 
 	press(t, p, "tab")
-	if p.Tab() != int(tabLoyalty) || len(p.ledger.Ledger) != len(ledger.Ledger) {
-		t.Fatalf("tab: tab %d with %d ledger entries, want loyalty with %d", p.Tab(), len(p.ledger.Ledger), len(ledger.Ledger))
+	if p.Tab() != int(tabLoyalty) || len(p.ledger.Items) != len(ledger.Ledger) {
+		t.Fatalf("tab: tab %d with %d ledger entries, want loyalty with %d", p.Tab(), len(p.ledger.Items), len(ledger.Ledger))
 	}
 	if v := p.View(); !strings.Contains(v, "balance ") || !strings.Contains(v, "Balance") {
 		t.Fatalf("loyalty tab lacks the balance or the ledger:\n%s", v)
@@ -91,8 +91,8 @@ func TestProfileTabs(t *testing.T) {
 	if p.Tab() != int(tabNotes) || p.notes.Total != notes.Total {
 		t.Fatalf("4: tab %d with %d notes, want notes with %d", p.Tab(), p.notes.Total, notes.Total)
 	}
-	for i := 1; i < len(p.notes.Notes); i++ {
-		if p.notes.Notes[i].CreatedAt.After(p.notes.Notes[i-1].CreatedAt) {
+	for i := 1; i < len(p.notes.Items); i++ {
+		if p.notes.Items[i].CreatedAt.After(p.notes.Items[i-1].CreatedAt) {
 			t.Fatal("notes are not newest first")
 		}
 	}
@@ -142,7 +142,7 @@ func TestProfileOrdersAndOrderDetail(t *testing.T) {
 	o := push.Screen.(*OrderDetail)
 	o.SetSize(120, 40)
 	settle(t, o, o.Init())
-	want := apiData[api.OrderEnvelope](t, env, "/customers/"+string(cust.id)+"/orders/"+string(p.orders.Orders[0].ID)).Order
+	want := apiData[api.OrderEnvelope](t, env, "/customers/"+string(cust.id)+"/orders/"+string(p.orders.Items[0].ID)).Order
 	v := o.View()
 	checkView(t, v, 120, 40)
 	for _, s := range []string{
@@ -169,7 +169,7 @@ func TestProfileOrdersAndOrderDetail(t *testing.T) {
 	if got := statusFilters[p.filter]; got != api.OrderPending {
 		t.Fatalf("f filtered by %q, want pending", got)
 	}
-	for _, o := range p.orders.Orders {
+	for _, o := range p.orders.Items {
 		if o.Status != api.OrderPending {
 			t.Fatalf("filter pending shows a %s order", o.Status)
 		}
@@ -248,7 +248,7 @@ func TestProfileRefreshesWhatFormsSaved(t *testing.T) {
 	cust, _ := pickCustomer(t, env.DB)
 	p := newTestProfile(t, env, api.RoleAgent, env.URL, cust.id, 120, 40)
 	press(t, p, "3")
-	entries := len(p.ledger.Ledger)
+	entries := len(p.ledger.Items)
 
 	// The adjustment happens on the server, then the form says so.
 	var res api.AdjustmentResult
@@ -260,8 +260,8 @@ func TestProfileRefreshesWhatFormsSaved(t *testing.T) {
 		t.Fatalf("balance %d right after the adjustment, want %d", p.loyalty.PointsBalance, res.PointsBalance)
 	}
 	settle(t, p, cmd)
-	if len(p.ledger.Ledger) != entries+1 || p.ledger.Ledger[0].Note != "late delivery" {
-		t.Fatalf("ledger has %d entries (newest %+v), want %d with the adjustment", len(p.ledger.Ledger), p.ledger.Ledger[0], entries+1)
+	if len(p.ledger.Items) != entries+1 || p.ledger.Items[0].Note != "late delivery" {
+		t.Fatalf("ledger has %d entries (newest %+v), want %d with the adjustment", len(p.ledger.Items), p.ledger.Items[0], entries+1)
 	}
 	if v := p.View(); !strings.Contains(v, "late delivery") || !strings.Contains(v, "+50") {
 		t.Fatalf("the loyalty tab does not show the adjustment:\n%s", v)
@@ -343,7 +343,7 @@ func TestProfileSurvivesADeadAPI(t *testing.T) {
 	}
 	sw.down.Store(false)
 	press(t, p, "ctrl+r")
-	if p.ordersL.err != nil || len(p.orders.Orders) == 0 {
+	if p.ordersL.err != nil || len(p.orders.Items) == 0 {
 		t.Fatalf("ctrl+r did not recover the orders: %v", p.ordersL.err)
 	}
 	press(t, p, "1")
@@ -400,7 +400,7 @@ func TestProfileHostileRecords(t *testing.T) {
 				}
 			}
 			press(t, p, "2", "g")
-			if len(p.orders.Orders) == 0 {
+			if len(p.orders.Items) == 0 {
 				return
 			}
 			push, _ := findMsg[tui.PushMsg](press(t, p, "enter"))

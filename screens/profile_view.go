@@ -272,13 +272,13 @@ func (p *Profile) ordersView(lines []string) []string {
 			return lines
 		}
 	} else {
-		left := pageOf(p.ordersPg, p.orders.Total, ordersPageSize, "order", "orders") + p.uncounted()
+		left := pageOf(p.ordersPg.n, p.orders.Total, ordersPageSize, "order", "orders") + p.uncounted()
 		if p.ordersL.loading {
 			left += " · loading…"
 		}
 		lines = append(lines, statusLine(st, left, right, p.width))
 	}
-	if len(p.orders.Orders) == 0 {
+	if len(p.orders.Items) == 0 {
 		if statusFilters[p.filter] != "" {
 			return append(lines, "", st.Muted.Render("No "+statusFilters[p.filter]+" orders. Press f for another status."))
 		}
@@ -287,9 +287,9 @@ func (p *Profile) ordersView(lines []string) []string {
 	widths := fitColumns(orderColumns, p.width)
 	lines = append(lines, tableHeader(st, orderColumns, widths))
 	cells := make([]cell, len(orderColumns))
-	end := min(len(p.orders.Orders), p.ordersCur.top+p.tableRows())
+	end := min(len(p.orders.Items), p.ordersCur.top+p.tableRows())
 	for i := p.ordersCur.top; i < end; i++ {
-		o := &p.orders.Orders[i]
+		o := &p.orders.Items[i]
 		style := st.OrderStatus(o.Status)
 		cells[0] = cell{text: "#" + o.Number}
 		cells[1] = cell{text: p.env.dateTime(o.CreatedAt)}
@@ -320,18 +320,18 @@ func (p *Profile) loyaltyView(lines []string) []string {
 			return lines
 		}
 	} else if left != "" || p.ledgerL.loaded {
-		right := pageOf(p.ledgerPg, p.ledger.Total, ledgerPageSize, "entry", "entries")
+		right := pageOf(p.ledgerPg.n, p.ledger.Total, ledgerPageSize, "entry", "entries")
 		lines = append(lines, statusLine(st, left, right, p.width))
 	}
-	if len(p.ledger.Ledger) == 0 {
+	if len(p.ledger.Items) == 0 {
 		return append(lines, "", st.Muted.Render("No loyalty activity yet."))
 	}
 	widths := fitColumns(ledgerColumns, p.width)
 	lines = append(lines, tableHeader(st, ledgerColumns, widths))
 	cells := make([]cell, len(ledgerColumns))
-	end := min(len(p.ledger.Ledger), p.ledgerCur.top+p.tableRows())
+	end := min(len(p.ledger.Items), p.ledgerCur.top+p.tableRows())
 	for i := p.ledgerCur.top; i < end; i++ {
-		e := &p.ledger.Ledger[i]
+		e := &p.ledger.Items[i]
 		pts := st.Success
 		if e.Points < 0 {
 			pts = st.Error
@@ -561,12 +561,12 @@ func (p *Profile) notesLines() []string {
 			return out
 		}
 	} else {
-		out = append(out, statusLine(st, pageOf(p.notesPg, p.notes.Total, notesPageSize, "note", "notes")+", newest first", "N adds a note", w))
+		out = append(out, statusLine(st, pageOf(p.notesPg.n, p.notes.Total, notesPageSize, "note", "notes")+", newest first", "N adds a note", w))
 	}
-	if len(p.notes.Notes) == 0 {
+	if len(p.notes.Items) == 0 {
 		return append(out, "", st.Muted.Render("No notes yet."))
 	}
-	for _, n := range p.notes.Notes {
+	for _, n := range p.notes.Items {
 		head := p.env.dateTime(n.CreatedAt) + " · " + agentName(n.AgentName, n.AgentID) + " · " + p.env.ago(n.CreatedAt)
 		out = append(out, "", st.Accent.Render(sanitize.Truncate(head, w)))
 		body := sanitize.Block(n.Body)

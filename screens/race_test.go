@@ -52,12 +52,12 @@ func actOnTheTextInTheBox(t *testing.T, seed uint64) {
 
 	// What the text finds, asked directly.
 	cl := newClient(t, env, api.RoleAgent, env.URL)
-	found, err := cl.SearchCustomers(t.Context(), client.SearchParams{Query: text, Sort: api.SortNewest, Page: 1, Limit: searchPageSize})
+	found, err := cl.SearchCustomers(t.Context(), client.SearchParams{Query: text, Sort: api.SortNewest, Limit: searchPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]api.ID, len(found.Customers))
-	for i, c := range found.Customers {
+	ids := make([]api.ID, len(found.Items))
+	for i, c := range found.Items {
 		ids[i] = c.ID
 	}
 

@@ -43,9 +43,10 @@ var searchColumns = []column{
 // searchKey is what one search asked for. Every answer carries its key,
 // so the screen knows what it is showing.
 type searchKey struct {
-	query string
-	sort  string
-	page  int
+	query  string
+	sort   string
+	page   int
+	cursor string // the platform's cursor of page ("" for the first)
 }
 
 // searchDoneMsg is the answer to one search request. seq says which
@@ -55,7 +56,7 @@ type searchDoneMsg struct {
 	s    *Search
 	seq  int
 	key  searchKey
-	list api.CustomerList
+	list client.Page[api.Customer]
 	err  error
 }
 
@@ -91,6 +92,10 @@ type Search struct {
 	width, height int
 
 	sort, page int
+	// ahead[i] is the cursor of page i+2 of the current text and sort:
+	// pages are reached one at a time (nextPage), each from the answer
+	// before it, so the cursor of every page up to page is known.
+	ahead []string
 
 	// The one request in flight: flying, what it asked (flyKey), its
 	// number (seq) and its cancel. again asks for the same key once more
@@ -102,7 +107,7 @@ type Search struct {
 	again  bool
 
 	shown   searchKey // what list answers
-	list    api.CustomerList
+	list    client.Page[api.Customer]
 	hasList bool
 	err     error
 	errKey  searchKey // what err answered
@@ -191,7 +196,7 @@ func (s *Search) GlobalKeysLive() bool { return !s.inBox || s.input.Value() == "
 func (s *Search) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.input.SetWidth(max(10, w-sanitize.Width(s.input.Prompt)-2))
-	s.cur.clamp(len(s.list.Customers), s.rowsVisible())
+	s.cur.clamp(len(s.list.Items), s.rowsVisible())
 }
 
 func (s *Search) rowsVisible() int { return max(1, s.height-searchHeadLines) }
@@ -205,20 +210,20 @@ func (s *Search) stale() bool {
 
 // noSelection says why no row can be acted on, or "".
 func (s *Search) noSelection() string {
-	if s.stale() && s.hasList && len(s.list.Customers) > 0 {
+	if s.stale() && s.hasList && len(s.list.Items) > 0 {
 		return "the list is not yet for " + strconv.Quote(s.currentKey().query) + ": wait for its results"
 	}
-	if len(s.list.Customers) == 0 || !s.hasList {
+	if len(s.list.Items) == 0 || !s.hasList {
 		return "no customer highlighted"
 	}
 	return ""
 }
 
 func (s *Search) selected() (api.Customer, bool) {
-	if s.stale() || s.cur.pos < 0 || s.cur.pos >= len(s.list.Customers) {
+	if s.stale() || s.cur.pos < 0 || s.cur.pos >= len(s.list.Items) {
 		return api.Customer{}, false
 	}
-	return s.list.Customers[s.cur.pos], true
+	return s.list.Items[s.cur.pos], true
 }
 
 // ShortHelp is the footer's key help for the box or the results.
@@ -284,7 +289,7 @@ func (s *Search) boxKey(msg tea.KeyPressMsg) tea.Cmd {
 	case s.input.Value() == "" && k.Palette.Matches(msg):
 		return tui.OpenPalette()
 	case s.bRows.Matches(msg):
-		if len(s.list.Customers) > 0 {
+		if len(s.list.Items) > 0 {
 			s.blur()
 		}
 		return nil
@@ -319,7 +324,7 @@ func (s *Search) typed(msg tea.Msg) tea.Cmd {
 
 func (s *Search) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.Keys
-	n := len(s.list.Customers)
+	n := len(s.list.Items)
 	vis := s.rowsVisible()
 	switch {
 	case s.c.Fires(msg, k.Up):
@@ -364,7 +369,7 @@ func (s *Search) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (s *Search) wheel(msg tea.MouseWheelMsg) tea.Cmd {
-	n := len(s.list.Customers)
+	n := len(s.list.Items)
 	switch msg.Button {
 	case tea.MouseWheelUp:
 		s.cur.move(-3, n, s.rowsVisible())
@@ -390,7 +395,7 @@ func (s *Search) click(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	i := s.cur.top + row
-	if i >= len(s.list.Customers) {
+	if i >= len(s.list.Items) {
 		return nil
 	}
 	if reason := s.noSelection(); reason != "" {
@@ -400,7 +405,7 @@ func (s *Search) click(msg tea.MouseClickMsg) tea.Cmd {
 		return s.open()
 	}
 	s.blur()
-	s.cur.to(i, len(s.list.Customers), s.rowsVisible())
+	s.cur.to(i, len(s.list.Items), s.rowsVisible())
 	return nil
 }
 
@@ -449,14 +454,14 @@ func (s *Search) openCustomer(c api.Customer) tea.Cmd {
 
 // namedCustomer is the one customer an answer names for query: the only
 // result, or the only one whose email, phone or id is the query exactly.
-func namedCustomer(list api.CustomerList, query string) (api.Customer, bool) {
-	if len(list.Customers) == 1 && list.Total == 1 && !list.TotalIsEstimate {
-		return list.Customers[0], true
+func namedCustomer(list client.Page[api.Customer], query string) (api.Customer, bool) {
+	if len(list.Items) == 1 && list.Total == 1 && !list.TotalIsEstimate {
+		return list.Items[0], true
 	}
 	q := strings.TrimSpace(query)
 	digits := phoneDigits(q)
 	var found []api.Customer
-	for _, c := range list.Customers {
+	for _, c := range list.Items {
 		if strings.EqualFold(c.Email, q) || string(c.ID) == q || (len(digits) >= 7 && phoneDigits(c.Phone) == digits) {
 			found = append(found, c)
 		}
@@ -499,9 +504,10 @@ func (s *Search) nextPage() tea.Cmd {
 	if s.stale() {
 		return tui.Info("wait for the results before turning the page")
 	}
-	if s.page >= s.pages() && !s.list.TotalIsEstimate || len(s.list.Customers) == 0 {
+	if s.page >= s.pages() && !s.list.TotalIsEstimate || len(s.list.Items) == 0 || s.list.Next == "" {
 		return tui.Info("this is the last page")
 	}
+	s.ahead = append(s.ahead[:s.page-1], s.list.Next)
 	s.page++
 	s.opening = false
 	return s.sync()
@@ -517,7 +523,11 @@ func (s *Search) prevPage() tea.Cmd {
 }
 
 func (s *Search) currentKey() searchKey {
-	return searchKey{query: strings.TrimSpace(s.input.Value()), sort: api.Sorts[s.sort], page: s.page}
+	k := searchKey{query: strings.TrimSpace(s.input.Value()), sort: api.Sorts[s.sort], page: s.page}
+	if s.page > 1 {
+		k.cursor = s.ahead[s.page-2]
+	}
+	return k
 }
 
 // sync brings the list towards the current text, sort and page: it sends
@@ -561,7 +571,7 @@ func (s *Search) send(key searchKey) tea.Cmd {
 	s.flying, s.flyKey, s.again = true, key, false
 	seq, cl := s.seq, s.env.cl
 	return s.c.Track(func() tea.Msg {
-		list, err := cl.SearchCustomers(ctx, client.SearchParams{Query: key.query, Sort: key.sort, Page: key.page, Limit: searchPageSize})
+		list, err := cl.SearchCustomers(ctx, client.SearchParams{Query: key.query, Sort: key.sort, Cursor: key.cursor, Limit: searchPageSize})
 		return searchDoneMsg{s: s, seq: seq, key: key, list: list, err: err}
 	})
 }
@@ -594,7 +604,7 @@ func (s *Search) answer(msg searchDoneMsg) tea.Cmd {
 }
 
 // take shows list as the answer to key.
-func (s *Search) take(key searchKey, list api.CustomerList) {
+func (s *Search) take(key searchKey, list client.Page[api.Customer]) {
 	var highlighted api.ID
 	if c, ok := s.selected(); ok && s.shown == key {
 		highlighted = c.ID // a refresh keeps the highlight on the same customer
@@ -603,7 +613,7 @@ func (s *Search) take(key searchKey, list api.CustomerList) {
 	s.shown, s.list, s.hasList = key, list, true
 	s.cur.pos = 0
 	if highlighted != "" {
-		for i, c := range list.Customers {
+		for i, c := range list.Items {
 			if c.ID == highlighted {
 				s.cur.pos = i
 				break
@@ -613,8 +623,8 @@ func (s *Search) take(key searchKey, list api.CustomerList) {
 	if s.cur.pos == 0 {
 		s.cur.top = 0
 	}
-	s.cur.clamp(len(s.list.Customers), s.rowsVisible())
-	if len(s.list.Customers) == 0 && !s.inBox {
+	s.cur.clamp(len(s.list.Items), s.rowsVisible())
+	if len(s.list.Items) == 0 && !s.inBox {
 		s.focus() // nothing to move in
 	}
 }
@@ -626,7 +636,7 @@ func (s *Search) opened() tea.Cmd {
 	if c, ok := namedCustomer(s.list, s.shown.query); ok {
 		return s.openCustomer(c)
 	}
-	if len(s.list.Customers) == 0 {
+	if len(s.list.Items) == 0 {
 		return nil // the view says nothing matched
 	}
 	return tui.Info(money.Int(int64(s.list.Total)) + " customers match " + strconv.Quote(s.shown.query) + ": highlight one and press enter")
@@ -659,11 +669,10 @@ func (s *Search) failed(msg searchDoneMsg) tea.Cmd {
 	return s.startWait(secs, limited)
 }
 
-// isServerError reports a 5xx answer: the store (or a proxy) failed, and
-// may recover.
+// isServerError reports an answer saying the store (or a proxy) failed
+// (a 5xx), which may recover; no answer at all is not one.
 func isServerError(err error) bool {
-	var ae *client.APIError
-	return errors.As(err, &ae) && ae.Status >= 500
+	return !client.IsTransport(err) && client.KindOf(err) == client.KindUnavailable
 }
 
 // startWait counts down secs seconds, then searches again.
@@ -699,7 +708,7 @@ func (s *Search) countdown(msg searchRetryMsg) tea.Cmd {
 }
 
 func (s *Search) showsTable() bool {
-	return s.err == nil && s.hasList && len(s.list.Customers) > 0
+	return s.err == nil && s.hasList && len(s.list.Items) > 0
 }
 
 // Cursor puts the terminal's cursor in the box while it has focus.
@@ -748,7 +757,7 @@ func (s *Search) View() string {
 		lines = append(lines, "", st.Muted.Render(retry))
 	case !s.hasList:
 		lines = append(lines, "", st.Muted.Render("Loading customers…"))
-	case len(s.list.Customers) == 0:
+	case len(s.list.Items) == 0:
 		lines = append(lines, "")
 		if s.shown.query == "" {
 			lines = append(lines, st.Muted.Render("No customers yet."))
@@ -762,10 +771,10 @@ func (s *Search) View() string {
 		widths := fitColumns(searchColumns, s.width)
 		lines = append(lines, tableHeader(st, searchColumns, widths))
 		rows := body - 1
-		end := min(len(s.list.Customers), s.cur.top+rows)
+		end := min(len(s.list.Items), s.cur.top+rows)
 		cells := make([]cell, len(searchColumns))
 		for i := s.cur.top; i < end; i++ {
-			c := &s.list.Customers[i]
+			c := &s.list.Items[i]
 			cells[0] = cell{text: c.Name()}
 			cells[1] = cell{text: c.Email}
 			cells[2] = cell{text: c.Phone}

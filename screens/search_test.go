@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"frontdesk/api"
+	"frontdesk/client"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 )
@@ -53,11 +54,11 @@ func TestSearchListsNewestCustomersFirst(t *testing.T) {
 	if !s.hasList || s.list.Total != 60 {
 		t.Fatalf("total = %d (has list %v, err %v), want 60", s.list.Total, s.hasList, s.err)
 	}
-	if len(s.list.Customers) != searchPageSize {
-		t.Fatalf("%d rows on page 1, want %d", len(s.list.Customers), searchPageSize)
+	if len(s.list.Items) != searchPageSize {
+		t.Fatalf("%d rows on page 1, want %d", len(s.list.Items), searchPageSize)
 	}
-	for i := 1; i < len(s.list.Customers); i++ {
-		if s.list.Customers[i].CreatedAt.After(s.list.Customers[i-1].CreatedAt) {
+	for i := 1; i < len(s.list.Items); i++ {
+		if s.list.Items[i].CreatedAt.After(s.list.Items[i-1].CreatedAt) {
 			t.Fatalf("row %d is newer than row %d: not newest first", i, i-1)
 		}
 	}
@@ -153,7 +154,7 @@ func TestSearchSendsAtOnceAndCoalesces(t *testing.T) {
 func TestSearchEnterWaitsForTheTextInTheBox(t *testing.T) {
 	s, env := newTestSearch(t, api.RoleAgent, 60)
 	want, frag := pickCustomer(t, env.DB)
-	shownBefore := s.list.Customers[0]
+	shownBefore := s.list.Items[0]
 
 	// Paste the fragment and press enter at once: the list on screen is
 	// still the newest customers.
@@ -201,14 +202,14 @@ func TestSearchEnterWaitsForTheTextInTheBox(t *testing.T) {
 	}
 	// Now the list answers the text: enter opens the highlighted row.
 	open, ok = findMsg[tui.OpenCustomerMsg](press(t, s, "enter"))
-	if !ok || open.ID != s.list.Customers[0].ID {
-		t.Fatalf("enter on a fresh list opened %v, want the first row %s", open, s.list.Customers[0].ID)
+	if !ok || open.ID != s.list.Items[0].ID {
+		t.Fatalf("enter on a fresh list opened %v, want the first row %s", open, s.list.Items[0].ID)
 	}
 }
 
 // The exact email among several results is the one enter opens.
 func TestNamedCustomer(t *testing.T) {
-	list := api.CustomerList{Total: 3, Customers: []api.Customer{
+	list := client.Page[api.Customer]{Total: 3, Items: []api.Customer{
 		{ID: "1", Email: "jane@x.test", Phone: "+254711000001"},
 		{ID: "2", Email: "jane.k@x.test", Phone: "+254711000002"},
 		{ID: "3", Email: "janet@x.test", Phone: "+254722000003"},
@@ -228,7 +229,7 @@ func TestNamedCustomer(t *testing.T) {
 			t.Errorf("namedCustomer(%q) = %q, %v; want %q", tc.query, got, ok, tc.want)
 		}
 	}
-	one := api.CustomerList{Total: 1, Customers: list.Customers[:1]}
+	one := client.Page[api.Customer]{Total: 1, Items: list.Items[:1]}
 	if c, ok := namedCustomer(one, "jan"); !ok || c.ID != "1" {
 		t.Errorf("a single result is not named: %v %v", c, ok)
 	}
@@ -238,8 +239,8 @@ func TestNamedCustomer(t *testing.T) {
 // a closed screen takes nothing.
 func TestSearchIgnoresALateAnswer(t *testing.T) {
 	s, _ := newTestSearch(t, api.RoleAgent, 20)
-	older := api.CustomerList{Customers: []api.Customer{{ID: "1", Email: "jan@old.test"}}, Total: 1, Page: 1, Limit: 50}
-	newer := api.CustomerList{Customers: []api.Customer{{ID: "2", Email: "jane@new.test"}}, Total: 1, Page: 1, Limit: 50}
+	older := client.Page[api.Customer]{Items: []api.Customer{{ID: "1", Email: "jan@old.test"}}, Total: 1, Number: 1, Limit: 50}
+	newer := client.Page[api.Customer]{Items: []api.Customer{{ID: "2", Email: "jane@new.test"}}, Total: 1, Number: 1, Limit: 50}
 
 	s.input.SetValue("jane")
 	s.sync()
@@ -251,8 +252,8 @@ func TestSearchIgnoresALateAnswer(t *testing.T) {
 		t.Fatalf("a stale answer was taken: showing %q, flying %v", s.shown.query, s.flying)
 	}
 	s.Update(searchDoneMsg{s: s, seq: seqJane, key: searchKey{query: "jane", sort: api.SortNewest, page: 1}, list: newer})
-	if s.shown.query != "jane" || s.list.Customers[0].Email != "jane@new.test" {
-		t.Fatalf("showing %q %v, want jane's", s.shown.query, s.list.Customers)
+	if s.shown.query != "jane" || s.list.Items[0].Email != "jane@new.test" {
+		t.Fatalf("showing %q %v, want jane's", s.shown.query, s.list.Items)
 	}
 	// The same answer delivered twice is not taken twice.
 	s.Update(searchDoneMsg{s: s, seq: seqJane, key: searchKey{query: "jan", sort: api.SortNewest, page: 1}, list: older})
@@ -332,8 +333,8 @@ func TestSearchResultKeys(t *testing.T) {
 	}
 
 	press(t, s, "pgdown")
-	if s.shown.page != 2 || len(s.list.Customers) != 10 {
-		t.Fatalf("pgdown shows page %d with %d rows, want page 2 with 10", s.shown.page, len(s.list.Customers))
+	if s.shown.page != 2 || len(s.list.Items) != 10 {
+		t.Fatalf("pgdown shows page %d with %d rows, want page 2 with 10", s.shown.page, len(s.list.Items))
 	}
 	if v := s.View(); !strings.Contains(v, "page 2 of 2") {
 		t.Fatalf("view lacks page 2 of 2:\n%s", v)
@@ -350,8 +351,8 @@ func TestSearchResultKeys(t *testing.T) {
 	if s.shown.sort != api.SortTopSpenders {
 		t.Fatalf("s sorted by %q, want %q", s.shown.sort, api.SortTopSpenders)
 	}
-	for i := 1; i < len(s.list.Customers); i++ {
-		if s.list.Customers[i].TotalSpent > s.list.Customers[i-1].TotalSpent {
+	for i := 1; i < len(s.list.Items); i++ {
+		if s.list.Items[i].TotalSpent > s.list.Items[i-1].TotalSpent {
 			t.Fatalf("row %d spent more than row %d: not top spenders first", i, i-1)
 		}
 	}
@@ -363,7 +364,7 @@ func TestSearchResultKeys(t *testing.T) {
 		t.Fatalf("second s sorted by %q, want name", s.shown.sort)
 	}
 
-	first := s.list.Customers[0]
+	first := s.list.Items[0]
 	if ts := toasts(press(t, s, "y")); len(ts) != 1 || !strings.Contains(ts[0], "copied email: "+first.Email) {
 		t.Fatalf("y said %q, want the email copied", ts)
 	}
@@ -387,8 +388,8 @@ func TestSearchResultKeys(t *testing.T) {
 		t.Fatal("esc in the box should leave it")
 	}
 	open, ok := findMsg[tui.OpenCustomerMsg](press(t, s, "enter"))
-	if !ok || open.ID != s.list.Customers[0].ID {
-		t.Fatalf("enter opened %v, want %s", open, s.list.Customers[0].ID)
+	if !ok || open.ID != s.list.Items[0].ID {
+		t.Fatalf("enter opened %v, want %s", open, s.list.Items[0].ID)
 	}
 	_ = env
 }
@@ -419,7 +420,7 @@ func TestSearchMouse(t *testing.T) {
 		t.Fatalf("click on the third row: in box %v, highlight %d", s.CapturesKeys(), s.cur.pos)
 	}
 	_, cmd := s.Update(tea.MouseClickMsg{X: 10, Y: searchHeadLines + 2, Button: tea.MouseLeft})
-	if open, ok := findMsg[tui.OpenCustomerMsg](run(t, cmd)); !ok || open.ID != s.list.Customers[2].ID {
+	if open, ok := findMsg[tui.OpenCustomerMsg](run(t, cmd)); !ok || open.ID != s.list.Items[2].ID {
 		t.Fatalf("a second click did not open row 2: %v", open)
 	}
 	s.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})

@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"frontdesk/api"
-	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 )
@@ -167,9 +167,9 @@ func TestFlowProductionProfileAsksFirst(t *testing.T) {
 
 // newClientKey is a client with a given key and secret that does not
 // retry.
-func newClientKey(t *testing.T, baseURL, keyID, secret string) *client.Client {
+func newClientKey(t *testing.T, baseURL, keyID, secret string) *frontdesk.Client {
 	t.Helper()
-	cl, err := client.New(client.Config{BaseURL: baseURL, KeyID: keyID, Secret: secret, MaxRetries: -1, Timeout: 5 * time.Second})
+	cl, err := frontdesk.New(frontdesk.Config{BaseURL: baseURL, KeyID: keyID, Secret: secret, MaxRetries: -1, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

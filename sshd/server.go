@@ -20,6 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/tui"
 )
 
@@ -72,7 +73,7 @@ type CommandRequest struct {
 	// with.
 	KeyFingerprint string
 	// Client calls the API with the gateway key as Agent, via ssh.
-	Client *client.Client
+	Client client.Platform
 }
 
 // CommandFunc runs a command and returns its exit status and the name to
@@ -198,7 +199,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	// The gateway key is checked now, not at the first session.
-	if _, err := client.New(client.Config{BaseURL: cfg.API.BaseURL, KeyID: cfg.API.KeyID, Secret: cfg.API.Secret, Via: client.ViaSSH}); err != nil {
+	if _, err := cfg.API.platform("", nil); err != nil {
 		return nil, fmt.Errorf("gateway API key: %w", err)
 	}
 
@@ -451,19 +452,30 @@ func (s *Server) consoles() []*session {
 	return out
 }
 
-// newAPIClient is the API client of one agent: the gateway key, the
-// agent in X-Frontdesk-Agent, via ssh, the shared counting transport.
-func (s *Server) newAPIClient(a *Agent) (*client.Client, error) {
-	return client.New(client.Config{
-		BaseURL:   s.cfg.API.BaseURL,
-		KeyID:     s.cfg.API.KeyID,
-		Secret:    s.cfg.API.Secret,
-		Agent:     a.ID,
-		Via:       client.ViaSSH,
-		Timeout:   s.cfg.API.Timeout,
-		UserAgent: s.cfg.API.UserAgent,
-		Logger:    s.cfg.API.Logger,
-		Transport: s.transport,
+// newAPIClient is the platform of one agent: the gateway key, the agent
+// in X-Frontdesk-Agent, via ssh, the shared counting transport.
+func (s *Server) newAPIClient(a *Agent) (client.Platform, error) {
+	p, err := s.cfg.API.platform(a.ID, s.transport)
+	if err != nil {
+		return nil, err // a nil Platform, not a nil *frontdesk.Client in one
+	}
+	return p, nil
+}
+
+// platform is the gateway's one way to build its driver: acting as agent
+// (none: only the key is checked), sending through transport (nil: the
+// driver's own).
+func (a APIConfig) platform(agent string, transport http.RoundTripper) (*frontdesk.Client, error) {
+	return frontdesk.New(frontdesk.Config{
+		BaseURL:   a.BaseURL,
+		KeyID:     a.KeyID,
+		Secret:    a.Secret,
+		Agent:     agent,
+		Via:       frontdesk.ViaSSH,
+		Timeout:   a.Timeout,
+		UserAgent: a.UserAgent,
+		Logger:    a.Logger,
+		Transport: transport,
 	})
 }
 

@@ -47,9 +47,9 @@ func (p Profile) Label() string {
 // GET /me answers. Screens read it in Update and View (both run on the
 // program's one goroutine) and must not keep copies of its fields.
 //
-// The API client is not here: package screens defines the interface it
-// needs from frontdesk/client and hands it to its screens, so tui does not
-// depend on the client.
+// The store is not here: package screens holds the session's
+// client.Platform and hands it to its screens, so tui does not depend on
+// the client.
 type Common struct {
 	// Styles is the current theme.
 	Styles Styles

@@ -9,8 +9,8 @@
 // a Logger, the session Context, Copy (OSC 52, sanitized) and Track (the
 // spinner's in-flight count). Screens get a *Common when they are built,
 // read it on every Update and View, and never write it; the shell does.
-// The API client is not in Common: package screens defines the interface
-// it needs from frontdesk/client and gives it to its screens.
+// The store is not in Common: package screens holds the session's
+// client.Platform and gives it to its screens.
 //
 // Screen is one page: Init/Update/View, SetSize, Title (breadcrumbs),
 // ShortHelp/FullHelp (its key bindings) and CapturesKeys (true while an

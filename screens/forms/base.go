@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -577,28 +577,40 @@ func explain(err error) string {
 	case client.IsTransport(err):
 		return sentence(capitalize(sanitize.Line(innermostTransport(err))))
 	case errors.As(err, &ae):
-		msg := strings.TrimRight(sanitize.Line(ae.Message), ". ")
-		if msg == "" {
-			msg = http.StatusText(ae.Status)
-		}
+		msg := strings.TrimRight(sanitize.Line(ae.UserMessage()), ". ")
 		var s string
-		switch {
-		case ae.Status == http.StatusUnauthorized:
+		switch ae.Kind() {
+		case client.KindUnauthenticated:
 			s = "The store does not accept your API key (" + msg + "): check the profile's credentials"
-		case ae.Status == http.StatusForbidden:
+		case client.KindForbidden:
 			s = "The store refused: " + msg
-		case ae.Status == http.StatusNotFound:
+		case client.KindNotFound:
 			s = "The customer no longer exists (" + msg + ")"
-		case ae.Status == http.StatusTooManyRequests:
+		case client.KindRateLimited:
 			s = "The store is rate limiting you: wait a moment"
-		case ae.Status >= 500:
-			s = fmt.Sprintf("The store failed (%d): %s", ae.Status, msg)
+		case client.KindUnsupported:
+			s = "This store cannot do that: " + msg
+		case client.KindUnavailable:
+			s = "The store failed" + statusRef(ae) + ": " + msg
 		default:
-			s = fmt.Sprintf("The store refused (%d %s): %s", ae.Status, sanitize.Line(ae.Code), msg)
+			code := sanitize.Line(ae.Code)
+			if ae.Status != 0 {
+				code = strconv.Itoa(ae.Status) + " " + code
+			}
+			s = "The store refused (" + code + "): " + msg
 		}
 		return sentence(s + requestRef(err))
 	}
 	return sentence(sanitize.Line(err.Error()))
+}
+
+// statusRef is " (503)" for an answer with an HTTP status, "" for a
+// failure that had none.
+func statusRef(ae *client.APIError) string {
+	if ae.Status == 0 {
+		return ""
+	}
+	return " (" + strconv.Itoa(ae.Status) + ")"
 }
 
 // requestID is the server's request id of an answer from the store

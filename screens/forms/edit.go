@@ -321,7 +321,7 @@ func productionLabel(c *tui.Common) string {
 }
 
 func (m *EditProfile) send(p api.CustomerPatch) tea.Cmd {
-	id, version := m.orig.ID, m.orig.Version
+	id, version := m.orig.ID, client.CustomerVersion(m.orig)
 	return m.start(m, func(ctx context.Context) (any, error) {
 		c, err := m.cl.PatchCustomer(ctx, id, version, p)
 		return patched(c), err

@@ -7,6 +7,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 )
 
 // Every answer from the store that a form shows quotes its request id;
@@ -35,7 +36,7 @@ func TestExplainQuotesTheRequestIDAndPunctuates(t *testing.T) {
 		t.Errorf("withRequest = %q", got)
 	}
 
-	_, refused := e.client(t, "agent", func(c *client.Config) { c.BaseURL = deadURL(t); c.MaxRetries = -1 }).GetCustomer(ctx, "1")
+	_, refused := e.client(t, "agent", func(c *frontdesk.Config) { c.BaseURL = deadURL(t); c.MaxRetries = -1 }).GetCustomer(ctx, "1")
 	got := explain(refused)
 	if !strings.HasSuffix(got, "port right?") || strings.Contains(got, "?.") {
 		t.Errorf("transport error: %q", got)

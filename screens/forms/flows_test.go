@@ -20,6 +20,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/money"
 	"frontdesk/tui"
 )
@@ -91,7 +92,7 @@ func TestFlowEditPhoneSendsOnlyThePhone(t *testing.T) {
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	before := e.firstCustomer(t)
 	rec := &recorder{next: http.DefaultTransport}
-	cl := e.client(t, "agent", func(cfg *client.Config) { cfg.Transport = rec })
+	cl := e.client(t, "agent", func(cfg *frontdesk.Config) { cfg.Transport = rec })
 
 	tm, h := start(t, c, NewEditProfile(c, cl, before))
 	press(tm, "tab", "tab", "tab")
@@ -143,7 +144,7 @@ func TestFlowConcurrentChangeShowsTheDiffAndReapplies(t *testing.T) {
 
 	// Someone else saves the customer meanwhile.
 	other := "Mwangi-Concurrent"
-	if _, err := e.client(t, "supervisor").PatchCustomer(context.Background(), before.ID, before.Version, api.CustomerPatch{LastName: &other}); err != nil {
+	if _, err := e.client(t, "supervisor").PatchCustomer(context.Background(), before.ID, client.CustomerVersion(before), api.CustomerPatch{LastName: &other}); err != nil {
 		t.Fatal(err)
 	}
 	press(tm, "ctrl+s")
@@ -177,7 +178,7 @@ func TestFlowDuplicateEmailLandsOnTheField(t *testing.T) {
 		t.Fatal(err)
 	}
 	taken := ""
-	for _, o := range list.Customers {
+	for _, o := range list.Items {
 		if o.ID != cust.ID {
 			taken = o.Email
 			break
@@ -221,7 +222,7 @@ func TestFlowServerDownKeepsTheDraft(t *testing.T) {
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
-	cl := e.client(t, "agent", func(cfg *client.Config) { cfg.BaseURL = deadURL(t) })
+	cl := e.client(t, "agent", func(cfg *frontdesk.Config) { cfg.BaseURL = deadURL(t) })
 
 	tm, h := start(t, c, NewEditProfile(c, cl, cust))
 	press(tm, "tab", "tab", "tab")
@@ -327,7 +328,7 @@ func TestFlowAdjustRetryAfterNetworkErrorReusesTheKey(t *testing.T) {
 	proxy := httptest.NewServer(d)
 	t.Cleanup(proxy.Close)
 	// No retries in the client: the agent's retry is the one under test.
-	cl := e.client(t, "supervisor", func(cfg *client.Config) { cfg.BaseURL, cfg.MaxRetries = proxy.URL, -1 })
+	cl := e.client(t, "supervisor", func(cfg *frontdesk.Config) { cfg.BaseURL, cfg.MaxRetries = proxy.URL, -1 })
 	before := ledgerCount(t, e, cust.ID)
 
 	tm, h := start(t, c, NewAdjustLoyalty(c, cl, cust, 100))
@@ -367,7 +368,7 @@ func TestFlowNegativeAdjustmentNoByDefault(t *testing.T) {
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
 	rec := &recorder{next: http.DefaultTransport}
-	cl := e.client(t, "supervisor", func(cfg *client.Config) { cfg.Transport = rec })
+	cl := e.client(t, "supervisor", func(cfg *frontdesk.Config) { cfg.Transport = rec })
 	tm, h := start(t, c, NewAdjustLoyalty(c, cl, cust, 500))
 	typeInto(tm, "-50")
 	press(tm, "tab", "tab")
@@ -397,12 +398,12 @@ func TestFlowNoteSaved(t *testing.T) {
 	if !ok || n.Note.Body != "Called about order 1042.\nRefund promised." || n.Note.AgentName != c.Agent.Name {
 		t.Fatalf("got %+v", s.got)
 	}
-	notes, err := cl.ListNotes(context.Background(), cust.ID, 1, 5)
+	notes, err := cl.ListNotes(context.Background(), cust.ID, client.PageParams{Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(notes.Notes) == 0 || notes.Notes[0].Body != n.Note.Body || notes.Notes[0].AgentName != "Amani Agent" {
-		t.Fatalf("notes: %+v", notes.Notes)
+	if len(notes.Items) == 0 || notes.Items[0].Body != n.Note.Body || notes.Items[0].AgentName != "Amani Agent" {
+		t.Fatalf("notes: %+v", notes.Items)
 	}
 }
 

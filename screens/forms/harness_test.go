@@ -14,6 +14,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 	"frontdesk/tui/tuitest"
@@ -160,14 +161,14 @@ func newEnv(t *testing.T) *env {
 }
 
 // client returns a client for role; cfg may change the config.
-func (e *env) client(t *testing.T, role string, cfg ...func(*client.Config)) *client.Client {
+func (e *env) client(t *testing.T, role string, cfg ...func(*frontdesk.Config)) *frontdesk.Client {
 	t.Helper()
 	k := e.Keys[role]
-	c := client.Config{BaseURL: e.URL, KeyID: k.KeyID, Secret: k.Secret, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
+	c := frontdesk.Config{BaseURL: e.URL, KeyID: k.KeyID, Secret: k.Secret, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
 	for _, f := range cfg {
 		f(&c)
 	}
-	cl, err := client.New(c)
+	cl, err := frontdesk.New(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func (e *env) firstCustomer(t *testing.T) api.Customer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range list.Customers {
+	for _, c := range list.Items {
 		if c.Status != api.StatusActive || api.ValidateEmail(c.Email) != nil || c.Phone == "" || strings.Contains(c.Email, "hostile") {
 			continue
 		}

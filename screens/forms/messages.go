@@ -7,10 +7,12 @@ import (
 	"frontdesk/client"
 )
 
-// Client is what the forms need from *client.Client.
+// Client is the narrow view of a client.Platform the forms save
+// through: read and change customers, adjust points, add notes. Versions
+// are the platform's opaque strings (client.CustomerVersion).
 type Client interface {
 	GetCustomer(ctx context.Context, id api.ID) (api.Customer, error)
-	PatchCustomer(ctx context.Context, id api.ID, version int64, p api.CustomerPatch) (api.Customer, error)
+	PatchCustomer(ctx context.Context, id api.ID, version string, p api.CustomerPatch) (api.Customer, error)
 	CreateCustomer(ctx context.Context, in api.CustomerCreate) (api.Customer, error)
 	AdjustLoyalty(ctx context.Context, id api.ID, req api.AdjustmentRequest, idempotencyKey string) (api.AdjustmentResult, bool, error)
 	AddNote(ctx context.Context, id api.ID, body string) (api.Note, error)
@@ -36,5 +38,5 @@ type NoteAddedMsg struct{ Note api.Note }
 // popped itself first, so the receiver may push the new profile.
 type CustomerCreatedMsg struct{ Customer api.Customer }
 
-// *client.Client is the production Client.
-var _ Client = (*client.Client)(nil)
+// Every Platform is a Client.
+var _ Client = client.Platform(nil)

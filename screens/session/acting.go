@@ -20,15 +20,6 @@ import (
 	"frontdesk/tui/sanitize"
 )
 
-// Client is what these pieces need from *client.Client.
-type Client interface {
-	StartSession(ctx context.Context, customerID api.ID, reason, ticket string, o client.SessionOptions) (*client.Session, error)
-	ListSessions(ctx context.Context, customerID api.ID) ([]api.AgentSession, error)
-}
-
-// *client.Client is the production Client.
-var _ Client = (*client.Client)(nil)
-
 // Defaults of Options.
 const (
 	// DefaultTick is how often the banner counts down.
@@ -107,7 +98,7 @@ type (
 //   - After the program returns (quit, ctrl+c, dropped SSH): acting.Close().
 type Acting struct {
 	c    *tui.Common
-	cl   Client
+	cl   client.OnBehalf
 	now  func() time.Time
 	tick time.Duration
 	endT time.Duration
@@ -125,7 +116,7 @@ type Acting struct {
 }
 
 // NewActing makes the on-behalf state of one console session.
-func NewActing(c *tui.Common, cl Client, o Options) *Acting {
+func NewActing(c *tui.Common, cl client.OnBehalf, o Options) *Acting {
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -15,6 +15,7 @@ import (
 	"frontdesk/api"
 	"frontdesk/api/contract"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens/session"
 	"frontdesk/tui"
@@ -23,14 +24,14 @@ import (
 
 // newAPIClient is an agent's client on the sandbox, every exchange held
 // against the contract.
-func newAPIClient(t *testing.T, env *sandboxtest.Env, role string) *client.Client {
+func newAPIClient(t *testing.T, env *sandboxtest.Env, role string) *frontdesk.Client {
 	t.Helper()
 	v, err := contract.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := env.Keys[role]
-	cl, err := client.New(client.Config{
+	cl, err := frontdesk.New(frontdesk.Config{
 		BaseURL: env.URL, KeyID: k.KeyID, Secret: k.Secret,
 		Transport: v.Transport(http.DefaultTransport.(*http.Transport).Clone(), func(err error) { t.Errorf("%v", err) }),
 	})
@@ -46,7 +47,7 @@ func newAPIClient(t *testing.T, env *sandboxtest.Env, role string) *client.Clien
 type host struct {
 	c      *tui.Common
 	a      *session.Acting
-	cl     *client.Client
+	cl     *frontdesk.Client
 	id     api.ID
 	status string
 }
@@ -96,7 +97,7 @@ func (h *host) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 					return phoneSavedMsg{err: err}
 				}
 				phone := "+254711999888"
-				c, err := cl.PatchCustomer(ctx, id, cur.Version, api.CustomerPatch{Phone: &phone})
+				c, err := cl.PatchCustomer(ctx, id, client.CustomerVersion(cur), api.CustomerPatch{Phone: &phone})
 				return phoneSavedMsg{c: c, err: err}
 			})
 		}
@@ -291,8 +292,8 @@ func TestFlowActOnBehalf(t *testing.T) {
 		t.Fatal(err)
 	}
 	var steps []string
-	for i := len(page.Entries) - 1; i >= 0; i-- {
-		e := page.Entries[i]
+	for i := len(page.Items) - 1; i >= 0; i-- {
+		e := page.Items[i]
 		if e.Action == api.ActionCustomerCreate {
 			continue
 		}

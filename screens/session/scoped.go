@@ -36,7 +36,7 @@ func (s scoped) GetCustomer(ctx context.Context, id api.ID) (api.Customer, error
 	return s.sess.Customer(ctx)
 }
 
-func (s scoped) PatchCustomer(ctx context.Context, id api.ID, version int64, p api.CustomerPatch) (api.Customer, error) {
+func (s scoped) PatchCustomer(ctx context.Context, id api.ID, version string, p api.CustomerPatch) (api.Customer, error) {
 	if id != s.id {
 		return s.Client.PatchCustomer(ctx, id, version, p)
 	}

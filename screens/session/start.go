@@ -222,7 +222,7 @@ func (m *StartForm) start() tea.Cmd {
 	a, id := m.a, m.id
 	reason, ticket := strings.TrimSpace(m.reason), strings.TrimSpace(m.ticket)
 	return m.c.Track(func() tea.Msg {
-		sess, err := a.cl.StartSession(ctx, id, reason, ticket, client.SessionOptions{Now: a.now})
+		sess, err := client.StartSession(ctx, a.cl, id, reason, ticket, client.SessionOptions{Now: a.now})
 		if err == nil && ctx.Err() != nil {
 			end, done := context.WithTimeout(context.Background(), a.endT)
 			defer done()

@@ -1,4 +1,4 @@
-package client_test
+package frontdesk_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 )
 
@@ -50,14 +51,14 @@ func TestEveryMethodAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := false
-	for _, c := range list.Customers {
+	for _, c := range list.Items {
 		found = found || c.ID == id
 	}
 	if !found || list.Total < 1 {
 		t.Fatalf("search %q: %d results, customer %s not among them", part, list.Total, id)
 	}
-	page2, err := agent.SearchCustomers(ctx, client.SearchParams{Sort: api.SortName, Page: 2, Limit: 5})
-	if err != nil || page2.Page != 2 || page2.Limit != 5 || len(page2.Customers) != 5 {
+	page2, err := agent.SearchCustomers(ctx, client.SearchParams{Sort: api.SortName, Cursor: frontdesk.PageCursor(2), Limit: 5})
+	if err != nil || page2.Number != 2 || page2.Limit != 5 || len(page2.Items) != 5 || page2.Next != frontdesk.PageCursor(3) || page2.Prev == "" {
 		t.Fatalf("page 2 = %+v, %v", page2, err)
 	}
 
@@ -72,16 +73,16 @@ func TestEveryMethodAgainstSandbox(t *testing.T) {
 	// PATCH with If-Match, then the same version again → 412 with the
 	// current version.
 	phone := "+254700000123"
-	patched, err := agent.PatchCustomer(ctx, id, c.Version, api.CustomerPatch{Phone: &phone})
+	patched, err := agent.PatchCustomer(ctx, id, client.CustomerVersion(c), api.CustomerPatch{Phone: &phone})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if patched.Phone != phone || patched.Version != c.Version+1 {
 		t.Fatalf("patched = phone %q version %d", patched.Phone, patched.Version)
 	}
-	_, err = agent.PatchCustomer(ctx, id, c.Version, api.CustomerPatch{Phone: &phone})
+	_, err = agent.PatchCustomer(ctx, id, client.CustomerVersion(c), api.CustomerPatch{Phone: &phone})
 	var ae *client.APIError
-	if !errors.As(err, &ae) || ae.Status != http.StatusPreconditionFailed || ae.CurrentVersion == nil || *ae.CurrentVersion != patched.Version || !client.IsConflict(err) {
+	if !errors.As(err, &ae) || ae.Status != http.StatusPreconditionFailed || ae.CurrentVersion != client.CustomerVersion(patched) || !client.IsConflict(err) {
 		t.Fatalf("stale patch: %v (%+v)", err, ae)
 	}
 
@@ -107,25 +108,25 @@ func TestEveryMethodAgainstSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(orders.Orders) != 2 || orders.Total < 3 || orders.Orders[0].CreatedAt.Before(orders.Orders[1].CreatedAt) {
+	if len(orders.Items) != 2 || orders.Total < 3 || orders.Items[0].CreatedAt.Before(orders.Items[1].CreatedAt) {
 		t.Fatalf("orders = %+v", orders)
 	}
-	ranged, err := agent.ListOrders(ctx, withOrders, client.OrderParams{Until: orders.Orders[0].CreatedAt, From: time.Unix(0, 0)})
-	if err != nil || ranged.Total != orders.Total-countAt(orders.Orders, orders.Orders[0].CreatedAt) {
+	ranged, err := agent.ListOrders(ctx, withOrders, client.OrderParams{Until: orders.Items[0].CreatedAt, From: time.Unix(0, 0)})
+	if err != nil || ranged.Total != orders.Total-countAt(orders.Items, orders.Items[0].CreatedAt) {
 		t.Fatalf("until filter: total %d of %d (%v)", ranged.Total, orders.Total, err)
 	}
 	// Half a millisecond after the newest order: the bound is sent whole
 	// (the store rounds it up to the next millisecond), not cut to the
 	// second, which would bring the newest order back in.
-	later, err := agent.ListOrders(ctx, withOrders, client.OrderParams{From: orders.Orders[0].CreatedAt.Add(500 * time.Microsecond)})
+	later, err := agent.ListOrders(ctx, withOrders, client.OrderParams{From: orders.Items[0].CreatedAt.Add(500 * time.Microsecond)})
 	if err != nil || later.Total != 0 {
 		t.Fatalf("from just after the newest order: total %d (%v), want 0", later.Total, err)
 	}
-	o, err := agent.GetOrder(ctx, withOrders, orders.Orders[0].ID)
+	o, err := agent.GetOrder(ctx, withOrders, orders.Items[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.ID != orders.Orders[0].ID || len(o.Items) == 0 {
+	if o.ID != orders.Items[0].ID || len(o.Items) == 0 {
 		t.Fatalf("order = %+v", o)
 	}
 	if _, err := agent.ListOrders(ctx, withOrders, client.OrderParams{Status: api.OrderDelivered}); err != nil {
@@ -158,8 +159,8 @@ func TestEveryMethodAgainstSandbox(t *testing.T) {
 	if err != nil || after.PointsBalance != before.PointsBalance+40 {
 		t.Fatalf("loyalty after = %+v, %v", after, err)
 	}
-	ledger, err := agent.ListLedger(ctx, id, 1, 5)
-	if err != nil || len(ledger.Ledger) == 0 || ledger.Ledger[0].ID != res.Entry.ID {
+	ledger, err := agent.ListLedger(ctx, id, client.PageParams{Limit: 5})
+	if err != nil || len(ledger.Items) == 0 || ledger.Items[0].ID != res.Entry.ID {
 		t.Fatalf("ledger = %+v, %v", ledger, err)
 	}
 
@@ -167,8 +168,8 @@ func TestEveryMethodAgainstSandbox(t *testing.T) {
 	if err != nil || note.ID == "" || note.Body != "called about the late delivery" || note.AgentID != env.Agents["agent"] {
 		t.Fatalf("note = %+v, %v", note, err)
 	}
-	notes, err := agent.ListNotes(ctx, id, 1, 10)
-	if err != nil || len(notes.Notes) == 0 || notes.Notes[0].ID != note.ID {
+	notes, err := agent.ListNotes(ctx, id, client.PageParams{Limit: 10})
+	if err != nil || len(notes.Items) == 0 || notes.Items[0].ID != note.ID {
 		t.Fatalf("notes = %+v, %v", notes, err)
 	}
 }
@@ -196,7 +197,7 @@ func TestAPIErrorsAgainstSandbox(t *testing.T) {
 		t.Fatalf("404: %v", err)
 	}
 
-	bad := newClient(t, env, env.URL, "agent", func(c *client.Config) { c.Secret = "cs_wrong" })
+	bad := newClient(t, env, env.URL, "agent", func(c *frontdesk.Config) { c.Secret = "cs_wrong" })
 	if _, err := bad.Me(ctx); !client.IsPermission(err) || !client.IsCode(err, api.CodeUnauthorized) {
 		t.Fatalf("401: %v", err)
 	}
@@ -226,12 +227,12 @@ func TestAPIErrorsAgainstSandbox(t *testing.T) {
 		t.Fatalf("validation: %v", err)
 	}
 
-	gw := newClient(t, env, env.URL, "gateway", func(c *client.Config) { c.Agent = env.Agents["agent"]; c.Via = client.ViaSSH })
+	gw := newClient(t, env, env.URL, "gateway", func(c *frontdesk.Config) { c.Agent = env.Agents["agent"]; c.Via = frontdesk.ViaSSH })
 	me, err := gw.Me(ctx)
 	if err != nil || me.AgentID != env.Agents["agent"] {
 		t.Fatalf("gateway as agent: %+v, %v", me, err)
 	}
-	notGW := newClient(t, env, env.URL, "viewer", func(c *client.Config) { c.Agent = env.Agents["agent"] })
+	notGW := newClient(t, env, env.URL, "viewer", func(c *frontdesk.Config) { c.Agent = env.Agents["agent"] })
 	if _, err := notGW.Me(ctx); !client.IsCode(err, api.CodeAgentHeaderForbidden) {
 		t.Fatalf("agent header from a non-gateway key: %v", err)
 	}
@@ -293,7 +294,7 @@ func TestRetriesGETOn503ThenSucceeds(t *testing.T) {
 	// Always 503: MaxRetries+1 attempts, then the last answer as an
 	// *APIError that says it was not the API speaking.
 	p2 := newFaultProxy(t, env.URL, func(*http.Request, int) fault { return fail503 })
-	c2 := newClient(t, env, p2.URL, "viewer", func(c *client.Config) { c.MaxRetries = 2 })
+	c2 := newClient(t, env, p2.URL, "viewer", func(c *frontdesk.Config) { c.MaxRetries = 2 })
 	_, err := c2.GetLoyalty(t.Context(), id)
 	var ae *client.APIError
 	if !errors.As(err, &ae) || ae.Status != 503 || ae.Code != client.CodeBadResponse || !strings.Contains(err.Error(), "text/html") {
@@ -313,7 +314,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 		return pass
 	})
 	// Retry-After: 1 with a 5s cap → the retry waits about a second.
-	c := newClient(t, env, p.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 5 * time.Second })
+	c := newClient(t, env, p.URL, "viewer", func(c *frontdesk.Config) { c.RetryWaitMax = 5 * time.Second })
 	start := time.Now()
 	if _, err := c.Me(t.Context()); err != nil {
 		t.Fatal(err)
@@ -333,7 +334,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 		return pass
 	})
 	p2.setRetryAfter("3600")
-	c2 := newClient(t, env, p2.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 100 * millis })
+	c2 := newClient(t, env, p2.URL, "viewer", func(c *frontdesk.Config) { c.RetryWaitMax = 100 * millis })
 	start = time.Now()
 	if _, err := c2.Me(t.Context()); err != nil {
 		t.Fatal(err)
@@ -346,7 +347,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 	// rather than sleep into "context deadline exceeded".
 	p3 := newFaultProxy(t, env.URL, func(*http.Request, int) fault { return fail429 })
 	p3.setRetryAfter("5")
-	c3 := newClient(t, env, p3.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 10 * time.Second })
+	c3 := newClient(t, env, p3.URL, "viewer", func(c *frontdesk.Config) { c.RetryWaitMax = 10 * time.Second })
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 	defer cancel()
 	_, err := c3.Me(ctx)
@@ -368,7 +369,7 @@ func TestNoRateLimitWaitReturnsThe429(t *testing.T) {
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: 20})
 	p := newFaultProxy(t, env.URL, func(*http.Request, int) fault { return fail429 })
 	p.setRetryAfter("7")
-	c := newClient(t, env, p.URL, "viewer", func(c *client.Config) { c.RetryWaitMax = 10 * time.Second })
+	c := newClient(t, env, p.URL, "viewer", func(c *frontdesk.Config) { c.RetryWaitMax = 10 * time.Second })
 	_, err := c.Me(client.NoRateLimitWait(t.Context()))
 	wait, ok := client.RateLimited(err)
 	if !ok || wait != 7*time.Second {
@@ -407,14 +408,14 @@ func TestNeverRetriesPatchOrKeylessPost(t *testing.T) {
 	notesPath := custPath + "/notes"
 
 	set(fail503)
-	if _, err := c.PatchCustomer(ctx, id, cust.Version, api.CustomerPatch{FirstName: &name}); err == nil {
+	if _, err := c.PatchCustomer(ctx, id, client.CustomerVersion(cust), api.CustomerPatch{FirstName: &name}); err == nil {
 		t.Fatal("PATCH through a 503 succeeded")
 	}
 	if n := p.count(http.MethodPatch, custPath); n != 1 {
 		t.Fatalf("PATCH attempts after 503 = %d, want 1", n)
 	}
 	set(drop)
-	if _, err := c.PatchCustomer(ctx, id, cust.Version, api.CustomerPatch{FirstName: &name}); !client.IsTransport(err) {
+	if _, err := c.PatchCustomer(ctx, id, client.CustomerVersion(cust), api.CustomerPatch{FirstName: &name}); !client.IsTransport(err) {
 		t.Fatalf("dropped PATCH: %v", err)
 	}
 	if n := p.count(http.MethodPatch, custPath); n != 2 {
@@ -468,7 +469,7 @@ func TestHangingServerEndsAtDeadline(t *testing.T) {
 
 	// With no deadline, the per-attempt Timeout does; a timed-out attempt
 	// is not retried.
-	c2 := newClient(t, env, p.URL, "viewer", func(c *client.Config) { c.Timeout = 300 * millis })
+	c2 := newClient(t, env, p.URL, "viewer", func(c *frontdesk.Config) { c.Timeout = 300 * millis })
 	start = time.Now()
 	_, err = c2.Me(t.Context())
 	if el := time.Since(start); el < 290*millis || el > 5*time.Second {
@@ -496,7 +497,7 @@ func TestConcurrentAdjustments(t *testing.T) {
 		}
 		return pass
 	})
-	c := newClient(t, env, p.URL, "supervisor", func(c *client.Config) {
+	c := newClient(t, env, p.URL, "supervisor", func(c *frontdesk.Config) {
 		c.RetryWaitMin, c.RetryWaitMax, c.MaxRetries = millis, 5*millis, 6
 	})
 	rows0, _, bal0 := ledgerRows(t, env, id)
@@ -576,7 +577,7 @@ func TestDebugLogRedacted(t *testing.T) {
 		}
 		return pass
 	})
-	c := newClient(t, env, p.URL, "agent", func(c *client.Config) { c.Logger = log })
+	c := newClient(t, env, p.URL, "agent", func(c *frontdesk.Config) { c.Logger = log })
 	ctx := t.Context()
 	if _, err := c.Me(ctx); err != nil {
 		t.Fatal(err)
@@ -585,7 +586,7 @@ func TestDebugLogRedacted(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.GetCustomer(ctx, "404404")
-	bad := newClient(t, env, env.URL, "agent", func(c *client.Config) { c.Logger = log; c.Secret = "cs_not_the_real_one" })
+	bad := newClient(t, env, env.URL, "agent", func(c *frontdesk.Config) { c.Logger = log; c.Secret = "cs_not_the_real_one" })
 	bad.Me(ctx)
 
 	mu.Lock()

@@ -1,4 +1,4 @@
-package client
+package frontdesk
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/client"
 )
 
 type timeoutErr struct{}
@@ -194,7 +195,7 @@ func TestParseETagVersion(t *testing.T) {
 func TestIdempotencyKeysDiffer(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		k := NewIdempotencyKey()
+		k := client.NewIdempotencyKey()
 		if len(k) < 16 || seen[k] {
 			t.Fatalf("key %q is short or repeated", k)
 		}

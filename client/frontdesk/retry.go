@@ -1,4 +1,4 @@
-package client
+package frontdesk
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"frontdesk/api"
+	"frontdesk/client"
 )
 
 // Retry policy.
@@ -111,7 +112,7 @@ func retryCondition(resp *resty.Response, err error) bool {
 		return shouldRetry(method, hasKey, 0, "", err)
 	}
 	status := resp.StatusCode()
-	if status == http.StatusTooManyRequests && rateLimitWaitOff(resp.Request.Context()) {
+	if status == http.StatusTooManyRequests && client.RateLimitWaitOff(resp.Request.Context()) {
 		return false
 	}
 	code := ""
@@ -219,31 +220,4 @@ func (c *Client) retryAfterFunc(_ *resty.Client, resp *resty.Response) (time.Dur
 		return 0, errNoTimeToRetry
 	}
 	return wait, nil
-}
-
-// noRateLimitWaitKey marks a context whose calls are not retried on 429.
-type noRateLimitWaitKey struct{}
-
-// NoRateLimitWait returns a context whose calls give a 429 back at once
-// (as an *APIError with RetryAfter) instead of waiting and retrying
-// inside the call. The console uses it: it says "rate limited, retrying
-// in N s" and schedules the retry itself, so the agent sees why nothing
-// is happening, instead of a spinner that runs for the whole backoff.
-func NoRateLimitWait(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noRateLimitWaitKey{}, true)
-}
-
-func rateLimitWaitOff(ctx context.Context) bool {
-	off, _ := ctx.Value(noRateLimitWaitKey{}).(bool)
-	return off
-}
-
-// RateLimited reports whether err is a 429 from the store, and how long
-// the store asked to wait (zero when it did not say).
-func RateLimited(err error) (retryAfter time.Duration, ok bool) {
-	ae, ok := asAPIError(err)
-	if !ok || ae.Status != http.StatusTooManyRequests {
-		return 0, false
-	}
-	return ae.RetryAfter, true
 }

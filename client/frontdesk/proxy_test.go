@@ -1,4 +1,4 @@
-package client_test
+package frontdesk_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/api/contract"
-	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 )
 
@@ -118,7 +118,7 @@ func (p *faultProxy) setRetryAfter(v string) {
 // proxy in front of it), with every request and response it exchanges
 // checked against api/openapi.yaml. Statuses only the fault proxy makes
 // (503 with an HTML page) are not the server's and are not judged.
-func newClient(t *testing.T, env *sandboxtest.Env, base, role string, mutate ...func(*client.Config)) *client.Client {
+func newClient(t *testing.T, env *sandboxtest.Env, base, role string, mutate ...func(*frontdesk.Config)) *frontdesk.Client {
 	t.Helper()
 	v, err := contract.New()
 	if err != nil {
@@ -128,7 +128,7 @@ func newClient(t *testing.T, env *sandboxtest.Env, base, role string, mutate ...
 	if !ok {
 		t.Fatalf("no key for role %q", role)
 	}
-	cfg := client.Config{
+	cfg := frontdesk.Config{
 		BaseURL:      base,
 		KeyID:        k.KeyID,
 		Secret:       k.Secret,
@@ -146,7 +146,7 @@ func newClient(t *testing.T, env *sandboxtest.Env, base, role string, mutate ...
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	c, err := client.New(cfg)
+	c, err := frontdesk.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package client
+package frontdesk
 
 import (
 	"context"
@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"frontdesk/api"
+	"frontdesk/client"
 )
 
 // Me returns the agent the credentials act as (GET /me): the cheapest way
@@ -25,17 +24,8 @@ func (c *Client) Me(ctx context.Context) (api.Me, error) {
 	return me, nil
 }
 
-// SearchParams selects a page of customers. Zero values leave the
-// server's defaults (no filter, newest first, page 1, 20 a page).
-type SearchParams struct {
-	Query string // substring of email, first/last name or phone
-	Sort  string // api.SortNewest (default), api.SortTopSpenders, api.SortName
-	Page  int    // 1-based
-	Limit int    // per page, at most api.MaxPageLimit
-}
-
 // SearchCustomers lists customers matching p (GET /customers).
-func (c *Client) SearchCustomers(ctx context.Context, p SearchParams) (api.CustomerList, error) {
+func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (client.Page[api.Customer], error) {
 	q := url.Values{}
 	if s := strings.TrimSpace(p.Query); s != "" {
 		q.Set("search", s)
@@ -43,16 +33,17 @@ func (c *Client) SearchCustomers(ctx context.Context, p SearchParams) (api.Custo
 	if p.Sort != "" {
 		q.Set("sort", p.Sort)
 	}
-	setInt(q, "page", p.Page)
-	setInt(q, "limit", p.Limit)
+	if err := setPage(q, p.Cursor, p.Limit); err != nil {
+		return client.Page[api.Customer]{}, fmt.Errorf("search customers: %w", err)
+	}
 	var out api.CustomerList
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers", query: q}, &out); err != nil {
 		if p.Query != "" {
-			return api.CustomerList{}, fmt.Errorf("search customers for %q: %w", p.Query, err)
+			return client.Page[api.Customer]{}, fmt.Errorf("search customers for %q: %w", p.Query, err)
 		}
-		return api.CustomerList{}, fmt.Errorf("list customers: %w", err)
+		return client.Page[api.Customer]{}, fmt.Errorf("list customers: %w", err)
 	}
-	return out, nil
+	return newPage(out.Customers, out.Total, out.TotalIsEstimate, out.Page, out.Limit), nil
 }
 
 // GetCustomer fetches one customer with store metrics (GET
@@ -96,22 +87,24 @@ func (c *Client) CreateCustomer(ctx context.Context, in api.CustomerCreate) (api
 }
 
 // PatchCustomer changes the fields set in p (PATCH /customers/{id}) if
-// the customer is still at version; otherwise the *APIError is 412
-// version_mismatch with CurrentVersion. It is never retried.
-func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version int64, p api.CustomerPatch) (api.Customer, error) {
+// the customer is still at version; otherwise the *client.APIError is 412
+// version_mismatch (KindConflict) with CurrentVersion. It is never
+// retried.
+func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version string, p api.CustomerPatch) (api.Customer, error) {
 	path, err := idPath("customer", id)
 	if err != nil {
 		return api.Customer{}, err
 	}
-	if version <= 0 {
-		return api.Customer{}, fmt.Errorf("patch customer %s: no version to match: fetch the customer first", id)
+	ifMatch, err := ifMatch(id, version)
+	if err != nil {
+		return api.Customer{}, err
 	}
 	var out api.CustomerEnvelope
 	_, err = c.do(ctx, request{
 		method: http.MethodPatch,
 		path:   "/customers" + path,
 		body:   p,
-		header: map[string]string{api.HeaderIfMatch: strconv.Quote(strconv.FormatInt(version, 10))},
+		header: map[string]string{api.HeaderIfMatch: ifMatch},
 	}, &out)
 	if err != nil {
 		return api.Customer{}, fmt.Errorf("update customer %s: %w", id, err)
@@ -119,22 +112,16 @@ func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version int64, p 
 	return out.Customer, nil
 }
 
-// OrderParams selects a page of a customer's orders, newest first.
-type OrderParams struct {
-	Page, Limit int
-	Status      string    // one of api.OrderStatuses, "" for all
-	From, Until time.Time // created at or after From, before Until; zero for open
-}
-
 // ListOrders lists a customer's orders (GET /customers/{id}/orders).
-func (c *Client) ListOrders(ctx context.Context, id api.ID, p OrderParams) (api.OrderList, error) {
+func (c *Client) ListOrders(ctx context.Context, id api.ID, p client.OrderParams) (client.Page[api.Order], error) {
 	path, err := idPath("customer", id)
 	if err != nil {
-		return api.OrderList{}, err
+		return client.Page[api.Order]{}, err
 	}
 	q := url.Values{}
-	setInt(q, "page", p.Page)
-	setInt(q, "limit", p.Limit)
+	if err := setPage(q, p.Cursor, p.Limit); err != nil {
+		return client.Page[api.Order]{}, fmt.Errorf("list orders of customer %s: %w", id, err)
+	}
 	if p.Status != "" {
 		q.Set("status", p.Status)
 	}
@@ -149,9 +136,9 @@ func (c *Client) ListOrders(ctx context.Context, id api.ID, p OrderParams) (api.
 	}
 	var out api.OrderList
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/orders", query: q}, &out); err != nil {
-		return api.OrderList{}, fmt.Errorf("list orders of customer %s: %w", id, err)
+		return client.Page[api.Order]{}, fmt.Errorf("list orders of customer %s: %w", id, err)
 	}
-	return out, nil
+	return newPage(out.Orders, out.Total, false, out.Page, out.Limit), nil
 }
 
 // GetOrder fetches one order with its items and addresses.
@@ -186,20 +173,21 @@ func (c *Client) GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error)
 }
 
 // ListLedger pages through a customer's whole loyalty ledger, newest
-// first. Zero page or limit leaves the server's default.
-func (c *Client) ListLedger(ctx context.Context, id api.ID, page, limit int) (api.LedgerPage, error) {
+// first. A zero cursor or limit leaves the server's default.
+func (c *Client) ListLedger(ctx context.Context, id api.ID, p client.PageParams) (client.Page[api.LedgerEntry], error) {
 	path, err := idPath("customer", id)
 	if err != nil {
-		return api.LedgerPage{}, err
+		return client.Page[api.LedgerEntry]{}, err
 	}
 	q := url.Values{}
-	setInt(q, "page", page)
-	setInt(q, "limit", limit)
+	if err := setPage(q, p.Cursor, p.Limit); err != nil {
+		return client.Page[api.LedgerEntry]{}, fmt.Errorf("list loyalty ledger of customer %s: %w", id, err)
+	}
 	var out api.LedgerPage
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/loyalty/ledger", query: q}, &out); err != nil {
-		return api.LedgerPage{}, fmt.Errorf("list loyalty ledger of customer %s: %w", id, err)
+		return client.Page[api.LedgerEntry]{}, fmt.Errorf("list loyalty ledger of customer %s: %w", id, err)
 	}
-	return out, nil
+	return newPage(out.Ledger, out.Total, false, out.Page, out.Limit), nil
 }
 
 // AdjustLoyalty adds (or with negative points removes) loyalty points.
@@ -215,7 +203,7 @@ func (c *Client) AdjustLoyalty(ctx context.Context, id api.ID, req api.Adjustmen
 		return api.AdjustmentResult{}, false, err
 	}
 	if idempotencyKey == "" {
-		idempotencyKey = NewIdempotencyKey()
+		idempotencyKey = client.NewIdempotencyKey()
 	}
 	r, err := c.do(ctx, request{
 		method: http.MethodPost,
@@ -229,23 +217,21 @@ func (c *Client) AdjustLoyalty(ctx context.Context, id api.ID, req api.Adjustmen
 	return res, strings.EqualFold(r.header.Get(api.HeaderReplayed), "true"), nil
 }
 
-// NewIdempotencyKey returns a fresh random key for one logical operation.
-func NewIdempotencyKey() string { return uuid.NewString() }
-
 // ListNotes pages through a customer's internal notes, newest first.
-func (c *Client) ListNotes(ctx context.Context, id api.ID, page, limit int) (api.NoteList, error) {
+func (c *Client) ListNotes(ctx context.Context, id api.ID, p client.PageParams) (client.Page[api.Note], error) {
 	path, err := idPath("customer", id)
 	if err != nil {
-		return api.NoteList{}, err
+		return client.Page[api.Note]{}, err
 	}
 	q := url.Values{}
-	setInt(q, "page", page)
-	setInt(q, "limit", limit)
+	if err := setPage(q, p.Cursor, p.Limit); err != nil {
+		return client.Page[api.Note]{}, fmt.Errorf("list notes of customer %s: %w", id, err)
+	}
 	var out api.NoteList
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/customers" + path + "/notes", query: q}, &out); err != nil {
-		return api.NoteList{}, fmt.Errorf("list notes of customer %s: %w", id, err)
+		return client.Page[api.Note]{}, fmt.Errorf("list notes of customer %s: %w", id, err)
 	}
-	return out, nil
+	return newPage(out.Notes, out.Total, false, out.Page, out.Limit), nil
 }
 
 // AddNote adds an internal note (POST /customers/{id}/notes). It is never

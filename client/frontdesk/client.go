@@ -1,12 +1,17 @@
-// Package client speaks the store's Customers API (api/openapi.yaml) over
-// HTTP with resty: typed models from package api, one *APIError for every
-// answer that is not a success, retries only where they cannot apply a
-// change twice, idempotency keys for loyalty adjustments, and a debug log
-// with every secret redacted.
+// Package frontdesk is the client.Platform driver for frontdesk's own
+// Customers API contract (api/openapi.yaml), spoken over HTTP with resty:
+// typed models from package api, one *client.APIError for every answer
+// that is not a success, retries only where they cannot apply a change
+// twice, idempotency keys for loyalty adjustments, and a debug log with
+// every secret redacted.
+//
+// The contract pages by number; until the server has real cursors the
+// driver encodes page numbers as cursors (PageCursor). Versions are the
+// contract's integer versions (and ETags) as strings.
 //
 // A Client is safe for concurrent use; it holds no per-user state beyond
 // its Config, so the SSH gateway makes one per connected agent.
-package client
+package frontdesk
 
 import (
 	"bytes"
@@ -24,6 +29,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"frontdesk/api"
+	"frontdesk/client"
 )
 
 // Defaults of Config's zero values.
@@ -79,7 +85,7 @@ type Config struct {
 }
 
 // Client calls one store's Customers API as one key (and, for gateway
-// keys, one agent).
+// keys, one agent). It is a client.Platform with every capability.
 type Client struct {
 	cfg  Config
 	base string // scheme://host[:port]/…/api/v1, no trailing slash
@@ -170,6 +176,12 @@ func New(cfg Config) (*Client, error) {
 	c.rc = rc
 	return c, nil
 }
+
+// The contract's driver is a Platform.
+var _ client.Platform = (*Client)(nil)
+
+// Capabilities of the frontdesk contract: all of them.
+func (c *Client) Capabilities() client.Capabilities { return client.All() }
 
 // normalizeBaseURL checks a store URL and returns it with "/api/v1"
 // appended (once) and no trailing slash.
@@ -268,7 +280,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (response, error) {
 			// over the size limit): report the answer, keep the cause.
 			return response{}, fmt.Errorf("%w (%v)", last, err)
 		}
-		return response{}, &TransportError{BaseURL: c.base, Attempts: attempts, Err: err}
+		return response{}, &client.TransportError{BaseURL: c.base, Attempts: attempts, Err: err}
 	}
 	if status < 200 || status > 299 {
 		return response{}, c.answerError(resp, target)
@@ -279,7 +291,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (response, error) {
 
 // decodeSuccess unwraps a 2xx answer's envelope into out (nil: only check
 // the envelope). A body that is not a success envelope, or whose data
-// does not fit out, is an *APIError with CodeBadResponse.
+// does not fit out, is a *client.APIError with CodeBadResponse.
 func decodeSuccess(status int, h http.Header, body []byte, target string, out any) error {
 	if status == http.StatusNoContent {
 		return nil

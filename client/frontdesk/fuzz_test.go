@@ -1,4 +1,4 @@
-package client
+package frontdesk
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"frontdesk/api"
+	"frontdesk/client"
 )
 
 // FuzzDecodeError feeds arbitrary bodies and headers to the error
@@ -35,7 +36,7 @@ func FuzzDecodeError(f *testing.F) {
 		if msg == "" {
 			t.Fatal("empty message")
 		}
-		if ae.Code == CodeBadResponse && strings.ContainsFunc(ae.Message, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }) {
+		if ae.Code == client.CodeBadResponse && strings.ContainsFunc(ae.Message, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }) {
 			t.Fatalf("control character from the body in %q", ae.Message)
 		}
 		if ae.RetryAfter < 0 {

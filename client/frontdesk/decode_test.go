@@ -1,4 +1,4 @@
-package client
+package frontdesk
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/client"
 )
 
 func readTestdata(t *testing.T, name string) []byte {
@@ -142,7 +143,7 @@ func TestDecodeError(t *testing.T) {
 		t.Fatalf("Error() = %q, want %q", got, want)
 	}
 	var err error = ae
-	if !IsNotFound(err) || IsPermission(err) || IsConflict(err) || !IsCode(err, api.CodeNotFound) {
+	if !client.IsNotFound(err) || client.IsPermission(err) || client.IsConflict(err) || !client.IsCode(err, api.CodeNotFound) {
 		t.Fatal("helpers disagree with a 404")
 	}
 
@@ -154,7 +155,7 @@ func TestDecodeError(t *testing.T) {
 
 	body = `{"status":"error","error":{"code":"version_mismatch","message":"stale","current_version":9}}`
 	ae = decodeError(412, h, []byte(body), "u")
-	if ae.CurrentVersion == nil || *ae.CurrentVersion != 9 || !IsConflict(ae) {
+	if ae.CurrentVersion != "9" || !client.IsConflict(ae) {
 		t.Fatalf("412: %+v", ae)
 	}
 
@@ -165,20 +166,20 @@ func TestDecodeError(t *testing.T) {
 	}
 
 	for _, st := range []int{401, 403} {
-		if !IsPermission(&APIError{Status: st}) {
-			t.Errorf("IsPermission(%d) = false", st)
+		if !client.IsPermission(&client.APIError{Status: st}) {
+			t.Errorf("client.IsPermission(%d) = false", st)
 		}
 	}
 	for _, st := range []int{409, 412, 422} {
-		if !IsConflict(&APIError{Status: st}) {
-			t.Errorf("IsConflict(%d) = false", st)
+		if !client.IsConflict(&client.APIError{Status: st}) {
+			t.Errorf("client.IsConflict(%d) = false", st)
 		}
 	}
-	wrapped := errors.Join(errors.New("ctx"), &APIError{Status: 404})
-	if !IsNotFound(wrapped) {
+	wrapped := errors.Join(errors.New("ctx"), &client.APIError{Status: 404})
+	if !client.IsNotFound(wrapped) {
 		t.Error("IsNotFound misses a wrapped APIError")
 	}
-	if IsNotFound(errors.New("404")) || IsCode(nil, "x") {
+	if client.IsNotFound(errors.New("404")) || client.IsCode(nil, "x") {
 		t.Error("helpers match a non-API error")
 	}
 }
@@ -187,7 +188,7 @@ func TestDecodeErrorNonEnvelope(t *testing.T) {
 	html := "<html><head><title>502 Bad Gateway</title></head>\x1b]52;c;SGk=\x07<body>nginx</body></html>"
 	h := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
 	ae := decodeError(502, h, []byte(html), "http://x/api/v1/customers")
-	if ae.Status != 502 || ae.Code != CodeBadResponse {
+	if ae.Status != 502 || ae.Code != client.CodeBadResponse {
 		t.Fatalf("ae = %+v", ae)
 	}
 	msg := ae.Error()
@@ -200,7 +201,7 @@ func TestDecodeErrorNonEnvelope(t *testing.T) {
 		t.Errorf("message carries control bytes from the body: %q", msg)
 	}
 	// An error envelope missing its code is not trusted either.
-	if ae := decodeError(500, nil, []byte(`{"status":"error"}`), "u"); ae.Code != CodeBadResponse {
+	if ae := decodeError(500, nil, []byte(`{"status":"error"}`), "u"); ae.Code != client.CodeBadResponse {
 		t.Errorf("code = %q", ae.Code)
 	}
 }
@@ -219,7 +220,7 @@ func TestDecodeSuccessRejectsBadBodies(t *testing.T) {
 			dst = &api.CustomerEnvelope{}
 		}
 		err := decodeSuccess(200, http.Header{}, []byte(body), "u", dst)
-		if !IsCode(err, CodeBadResponse) {
+		if !client.IsCode(err, client.CodeBadResponse) {
 			t.Errorf("%s: err = %v, want a bad_response APIError", name, err)
 		}
 	}
@@ -235,7 +236,7 @@ func TestTransportErrorMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Me(t.Context())
-	if !IsTransport(err) || !re.MatchString(strings.TrimPrefix(err.Error(), "who am I: ")) {
+	if !client.IsTransport(err) || !re.MatchString(strings.TrimPrefix(err.Error(), "who am I: ")) {
 		t.Fatalf("err = %v", err)
 	}
 }

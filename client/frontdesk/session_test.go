@@ -1,4 +1,4 @@
-package client_test
+package frontdesk_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 )
 
@@ -74,12 +75,12 @@ func TestSessionMethodsAgainstSandbox(t *testing.T) {
 		t.Fatalf("as customer: %+v, %v", c, err)
 	}
 	phone := "+254711000222"
-	patched, err := agent.PatchCustomerAs(ctx, s.Token, id, c.Version, api.CustomerPatch{Phone: &phone})
+	patched, err := agent.PatchCustomerAs(ctx, s.Token, id, client.CustomerVersion(c), api.CustomerPatch{Phone: &phone})
 	if err != nil || patched.Phone != phone {
 		t.Fatalf("patch as customer: %+v, %v", patched, err)
 	}
 	status := api.StatusDisabled
-	_, err = agent.PatchCustomerAs(ctx, s.Token, id, patched.Version, api.CustomerPatch{Status: &status})
+	_, err = agent.PatchCustomerAs(ctx, s.Token, id, client.CustomerVersion(patched), api.CustomerPatch{Status: &status})
 	var ae *client.APIError
 	if !errors.As(err, &ae) || ae.Code != api.CodeValidation || ae.Fields["status"] == "" {
 		t.Fatalf("status as customer: %v", err)
@@ -126,7 +127,7 @@ func TestSessionMethodsAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	var actions []string
-	for _, e := range page.Entries {
+	for _, e := range page.Items {
 		if e.SessionID == s.ID.String() {
 			actions = append(actions, e.Action)
 		}
@@ -150,7 +151,7 @@ func TestSessionHandleRefreshesOnUse(t *testing.T) {
 	agent := newClient(t, env, env.URL, "agent")
 	id := activeCustomer(t, env, 0)
 
-	s, err := agent.StartSession(ctx, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now})
+	s, err := client.StartSession(ctx, agent, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestSessionHandleRefreshesOnUse(t *testing.T) {
 	}
 	// The handle's calls all go as the customer.
 	name := "Wanjiru"
-	if _, err := s.PatchCustomer(ctx, c.Version, api.CustomerPatch{LastName: &name}); err != nil {
+	if _, err := s.PatchCustomer(ctx, client.CustomerVersion(c), api.CustomerPatch{LastName: &name}); err != nil {
 		t.Fatal(err)
 	}
 	if cs, err := s.Coupons(ctx); err != nil || len(cs) == 0 {
@@ -220,7 +221,7 @@ func TestSessionHandleKeepAndLost(t *testing.T) {
 	agent := newClient(t, env, env.URL, "agent")
 	id := activeCustomer(t, env, 0)
 	after := newManualAfter()
-	s, err := agent.StartSession(ctx, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now, After: after.After})
+	s, err := client.StartSession(ctx, agent, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now, After: after.After})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestSessionHandleLostWhenEndedElsewhere(t *testing.T) {
 	agent := newClient(t, env, env.URL, "agent")
 	sup := newClient(t, env, env.URL, "supervisor")
 	id := activeCustomer(t, env, 0)
-	s, err := agent.StartSession(ctx, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now})
+	s, err := client.StartSession(ctx, agent, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,8 +333,8 @@ func TestSessionHandleSurvivesUnreachableStore(t *testing.T) {
 		}
 		return pass
 	})
-	agent := newClient(t, env, p.URL, "agent", func(c *client.Config) { c.MaxRetries = -1 })
-	s, err := agent.StartSession(ctx, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now})
+	agent := newClient(t, env, p.URL, "agent", func(c *frontdesk.Config) { c.MaxRetries = -1 })
+	s, err := client.StartSession(ctx, agent, id, "customer on the phone", "", client.SessionOptions{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,9 +370,9 @@ func TestSessionTokenRedactedInLog(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	agent := newClient(t, env, env.URL, "agent", func(c *client.Config) { c.Logger = log })
+	agent := newClient(t, env, env.URL, "agent", func(c *frontdesk.Config) { c.Logger = log })
 	ctx := t.Context()
-	s, err := agent.StartSession(ctx, activeCustomer(t, env, 0), "customer on the phone", "", client.SessionOptions{Now: clk.Now})
+	s, err := client.StartSession(ctx, agent, activeCustomer(t, env, 0), "customer on the phone", "", client.SessionOptions{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,10 +386,10 @@ func TestSessionTokenRedactedInLog(t *testing.T) {
 	if strings.Contains(out, strings.TrimPrefix(tok, "cst_")) {
 		t.Fatalf("the log carries the token:\n%s", out)
 	}
-	if !strings.Contains(out, "X-Customer-Token="+client.Redacted) {
+	if !strings.Contains(out, "X-Customer-Token="+frontdesk.Redacted) {
 		t.Fatalf("the log does not show the header redacted:\n%s", out)
 	}
-	if got := client.Redact("token " + tok + " leaked"); got != "token cst_"+client.Redacted+" leaked" {
+	if got := frontdesk.Redact("token " + tok + " leaked"); got != "token cst_"+frontdesk.Redacted+" leaked" {
 		t.Fatalf("Redact: %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package client
+package frontdesk
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"frontdesk/api"
@@ -46,7 +45,7 @@ func (c *Client) CreateSession(ctx context.Context, customerID api.ID, reason, t
 
 // RefreshSession gets a new token and expiry for a session (only the
 // agent who started it may). The old token keeps working for
-// api.SessionTokenGrace. Past the 8-hour cap the *APIError is 422
+// api.SessionTokenGrace. Past the 8-hour cap the *client.APIError is 422
 // session_cap_reached; on an ended or expired session 422 session_ended.
 func (c *Client) RefreshSession(ctx context.Context, sessionID api.ID) (api.AgentSession, error) {
 	path, err := idPath("session", sessionID)
@@ -132,19 +131,20 @@ func (c *Client) GetCustomerAs(ctx context.Context, token string, id api.ID) (ap
 // email and addresses (the store refuses status with a 400 field error);
 // a new email becomes unconfirmed. Like PatchCustomer it needs the
 // version it is based on and is never retried.
-func (c *Client) PatchCustomerAs(ctx context.Context, token string, id api.ID, version int64, p api.CustomerPatch) (api.Customer, error) {
+func (c *Client) PatchCustomerAs(ctx context.Context, token string, id api.ID, version string, p api.CustomerPatch) (api.Customer, error) {
 	path, err := idPath("customer", id)
 	if err != nil {
 		return api.Customer{}, err
 	}
-	if version <= 0 {
-		return api.Customer{}, fmt.Errorf("patch customer %s: no version to match: fetch the customer first", id)
+	im, err := ifMatch(id, version)
+	if err != nil {
+		return api.Customer{}, err
 	}
 	h, err := tokenHeader(token)
 	if err != nil {
 		return api.Customer{}, err
 	}
-	h[api.HeaderIfMatch] = strconv.Quote(strconv.FormatInt(version, 10))
+	h[api.HeaderIfMatch] = im
 	var out api.CustomerEnvelope
 	if _, err := c.do(ctx, request{method: http.MethodPatch, path: "/customers" + path, body: p, header: h}, &out); err != nil {
 		return api.Customer{}, fmt.Errorf("update customer %s as the customer: %w", id, err)

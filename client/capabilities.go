@@ -1,0 +1,77 @@
+package client
+
+import (
+	"maps"
+	"slices"
+)
+
+// Capability is something a platform may or may not do.
+type Capability string
+
+// The capabilities a screen or command may ask about.
+const (
+	CapCreateCustomer Capability = "create-customer" // CreateCustomer
+	CapEditCustomer   Capability = "edit-customer"   // PatchCustomer
+	CapOrders         Capability = "orders"          // ListOrders, GetOrder
+	CapLoyalty        Capability = "loyalty"         // GetLoyalty, ListLedger, AdjustLoyalty
+	CapNotes          Capability = "notes"           // ListNotes, AddNote
+	CapOnBehalf       Capability = "on-behalf"       // sessions and the calls as the customer
+	CapCoupons        Capability = "coupons"         // Coupons
+	CapPasswordReset  Capability = "password-reset"  // SendPasswordReset
+	CapAudit          Capability = "audit"           // ListAudit
+)
+
+// AllCapabilities lists every capability, in a stable order.
+var AllCapabilities = []Capability{
+	CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapNotes,
+	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit,
+}
+
+// Capabilities is what a platform can do. The zero value has every
+// capability; Without takes one away with the sentence that says why.
+// It is a value: copies do not share.
+type Capabilities struct {
+	missing map[Capability]string
+}
+
+// All is every capability (the frontdesk contract's set).
+func All() Capabilities { return Capabilities{} }
+
+// Without returns c lacking each of caps, for reason (a sentence for
+// people: "Commerce.js has no loyalty points").
+func (c Capabilities) Without(reason string, caps ...Capability) Capabilities {
+	m := maps.Clone(c.missing)
+	if m == nil {
+		m = map[Capability]string{}
+	}
+	for _, k := range caps {
+		m[k] = reason
+	}
+	return Capabilities{missing: m}
+}
+
+// Has reports whether the platform can do k.
+func (c Capabilities) Has(k Capability) bool {
+	_, missing := c.missing[k]
+	return !missing
+}
+
+// Why is the reason the platform cannot do k, "" when it can.
+func (c Capabilities) Why(k Capability) string { return c.missing[k] }
+
+// Missing lists what the platform cannot do, sorted.
+func (c Capabilities) Missing() []Capability {
+	return slices.Sorted(maps.Keys(c.missing))
+}
+
+// Check is nil when the platform can do k, else the KindUnsupported
+// error a caller would get for it.
+func (c Capabilities) Check(k Capability) error {
+	if why, missing := c.missing[k]; missing {
+		if why == "" {
+			why = "this platform cannot do that"
+		}
+		return Unsupported(k, why)
+	}
+	return nil
+}

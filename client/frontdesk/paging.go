@@ -1,0 +1,84 @@
+package frontdesk
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"frontdesk/api"
+	"frontdesk/client"
+)
+
+// The contract pages by number (?page=N). Until the server has real
+// cursors the driver hands out page numbers dressed as cursors, so that
+// nothing above the driver depends on numbering.
+const cursorPrefix = "page:"
+
+// PageCursor is the cursor of page n (1-based) of any list, for callers
+// that take a page number from a person (the CLI's --page). Page 1 is "".
+func PageCursor(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return cursorPrefix + strconv.Itoa(n)
+}
+
+// parseCursor reads a cursor made by PageCursor: 0 for "" (the server's
+// first page).
+func parseCursor(cur string) (int, error) {
+	if cur == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(cur, cursorPrefix))
+	if !strings.HasPrefix(cur, cursorPrefix) || err != nil || n < 1 {
+		return 0, &client.APIError{K: client.KindInvalid, Code: api.CodeValidation,
+			Message: fmt.Sprintf("cursor %q was not made by this platform", cur), Fields: map[string]string{"cursor": "not a cursor of this list"}}
+	}
+	return n, nil
+}
+
+// setPage sets page and limit from a cursor and a limit.
+func setPage(q url.Values, cursor string, limit int) error {
+	n, err := parseCursor(cursor)
+	if err != nil {
+		return err
+	}
+	setInt(q, "page", n)
+	setInt(q, "limit", limit)
+	return nil
+}
+
+// newPage wraps one numbered page of the contract in a client.Page: there
+// is a next page while this one is not empty and the total (or, when it
+// is only a lower bound, the fact that there may be more) says so.
+func newPage[T any](items []T, total int, estimate bool, number, limit int) client.Page[T] {
+	p := client.Page[T]{Items: items, Total: total, TotalIsEstimate: estimate, Number: number, Limit: limit}
+	if number < 1 {
+		number = 1
+		p.Number = 1
+	}
+	if len(items) > 0 && (estimate || limit > 0 && number*limit < total) {
+		p.Next = PageCursor(number + 1)
+	}
+	if number > 1 {
+		// Not PageCursor: page 1's cursor there is "", which here would
+		// read as "no previous page".
+		p.Prev = cursorPrefix + strconv.Itoa(number-1)
+	}
+	return p
+}
+
+// ifMatch is the If-Match value for an opaque version: the contract's
+// versions are integers, quoted as an ETag.
+func ifMatch(id api.ID, version string) (string, error) {
+	v := strings.Trim(strings.TrimPrefix(strings.TrimSpace(version), "W/"), `"`)
+	if n, err := strconv.ParseInt(v, 10, 64); err != nil || n <= 0 {
+		if v == "" || v == "0" {
+			return "", fmt.Errorf("patch customer %s: no version to match: fetch the customer first", id)
+		}
+		return "", errors.New("patch customer " + string(id) + ": version " + strconv.Quote(version) + " is not one of this store's versions")
+	}
+	return strconv.Quote(v), nil
+}
