@@ -38,6 +38,9 @@ func (m *Shell) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			if reason := m.c.Reason(b); reason != "" {
 				return m.showToast(ToastMsg{Kind: ToastError, Text: b.Help + ": " + reason})
 			}
+			if b.Run != nil {
+				return b.Run()
+			}
 			return m.updateTop(msg)
 		}
 	}

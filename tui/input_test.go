@@ -163,3 +163,38 @@ func TestMouseOff(t *testing.T) {
 		t.Errorf("help does not say how to select text:\n%s", content(m))
 	}
 }
+
+// runKeys is a screen whose e binding carries its action.
+type runKeys struct {
+	*fakeScreen
+	ran *int
+}
+
+func (s runKeys) FullHelp() [][]Binding {
+	return [][]Binding{{s.c.Keys.Edit.Do(func() tea.Cmd { *s.ran++; return nil })}}
+}
+
+// The shell runs a binding's Run instead of handing the key to the
+// screen, and refuses it with the reason when policy says no.
+func TestShellRunsBindings(t *testing.T) {
+	for _, role := range []string{api.RoleAgent, api.RoleViewer} {
+		ran := 0
+		m, _ := testShell(t, Options{Agent: &api.Me{AgentID: "x", Name: "X", Role: role}})
+		screen := runKeys{fakeScreen: newFake(m.c, "Runs"), ran: &ran}
+		send(t, m, PushMsg{Screen: screen})
+		msgs := sendAll(t, m, keyText("e"))
+		if len(screen.keys) != 0 {
+			t.Fatalf("%s: the screen's Update got %v; Run should have taken the key", role, screen.keys)
+		}
+		switch role {
+		case api.RoleAgent:
+			if ran != 1 {
+				t.Fatalf("agent: Run ran %d times, want 1", ran)
+			}
+		default:
+			if ran != 0 || !strings.Contains(content(m), "your role (viewer) cannot edit customers") {
+				t.Fatalf("viewer: Run ran %d times; screen:\n%s (%v)", ran, content(m), msgs)
+			}
+		}
+	}
+}

@@ -45,6 +45,18 @@ type Binding struct {
 	// Hidden keeps the binding out of the footer's short help and the ?
 	// overlay (it still fires): for aliases such as "1"…"5".
 	Hidden bool
+	// Run, if set, is what the binding does. Then the binding is the
+	// screen's one place for that key: the shell (or Common.Dispatch, for
+	// a screen that takes keys itself) gates it and calls Run, and the key
+	// never reaches the screen's Update. Without Run the key goes to
+	// Update, which acts on it with Common.Fires.
+	Run func() tea.Cmd
+}
+
+// Do returns a copy of b that runs run when it fires.
+func (b Binding) Do(run func() tea.Cmd) Binding {
+	b.Run = run
+	return b
 }
 
 // Matches reports whether the key fires the binding. It does not look at
@@ -110,6 +122,27 @@ func (c *Common) Reason(b Binding) string {
 
 // Enabled reports whether this session may use b now.
 func (c *Common) Enabled(b Binding) bool { return c.Reason(b) == "" }
+
+// Dispatch finds the binding among groups that msg fires and that has a
+// Run. It runs it when enabled, and otherwise shows why not (an error
+// toast with the reason); handled is false when no such binding matches,
+// so the caller goes on with the key. The shell dispatches the top
+// screen's FullHelp this way; a screen that captures keys (a form) calls
+// it with its own list.
+func (c *Common) Dispatch(msg tea.KeyPressMsg, groups ...[]Binding) (cmd tea.Cmd, handled bool) {
+	for _, g := range groups {
+		for _, b := range g {
+			if b.Run == nil || !b.Matches(msg) {
+				continue
+			}
+			if reason := c.Reason(b); reason != "" {
+				return Error(b.Help + ": " + reason), true
+			}
+			return b.Run(), true
+		}
+	}
+	return nil, false
+}
 
 // Fires reports whether msg fires b and b is enabled: what a screen's
 // Update asks before acting on a key.

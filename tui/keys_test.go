@@ -181,3 +181,31 @@ func TestFullHelpViewShowsReasons(t *testing.T) {
 		}
 	}
 }
+
+// A binding with Run is the key's one handler: the shell gates it and
+// calls Run, and the screen's Update never sees the key; Dispatch does
+// the same for a screen that takes keys itself.
+func TestBindingsRunTheirAction(t *testing.T) {
+	viewer := newTestCommon(api.RoleViewer, false)
+	agent := newTestCommon(api.RoleAgent, false)
+	ran := 0
+	edit := agent.Keys.Edit.Do(func() tea.Cmd { ran++; return nil })
+	if _, handled := agent.Dispatch(keyText("x"), []Binding{edit}); handled {
+		t.Fatal("a key no binding has was handled")
+	}
+	if _, handled := agent.Dispatch(keyText("e"), []Binding{edit}); !handled || ran != 1 {
+		t.Fatalf("e for an agent: handled, ran = %v, %d", ran == 1, ran)
+	}
+	cmd, handled := viewer.Dispatch(keyText("e"), []Binding{edit})
+	if !handled || ran != 1 {
+		t.Fatalf("e for a viewer ran the action (ran %d)", ran)
+	}
+	msgs := runCmd(t, cmd)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].(ToastMsg).Text, "your role (viewer) cannot edit customers") {
+		t.Fatalf("e for a viewer said %v", msgs)
+	}
+	// Without Run, Dispatch leaves the key to the screen.
+	if _, handled := agent.Dispatch(keyText("e"), []Binding{agent.Keys.Edit}); handled {
+		t.Fatal("a binding without Run was handled")
+	}
+}
