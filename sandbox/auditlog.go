@@ -2,16 +2,15 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"frontdesk/api"
 	"frontdesk/sandbox/audit"
+	"frontdesk/store"
 )
 
 // audit appends one audit row for a mutation in tx, the mutation's own
@@ -19,11 +18,11 @@ import (
 // Appends are serialised by the write mutex every write holds. sessionID
 // is the on-behalf session the change went through ("" for none); before
 // and after hold the changed fields only (nil for none).
-func (s *Server) audit(ctx context.Context, tx *sql.Tx, r *http.Request, c *caller, action string, customerID int64,
+func (s *Server) audit(ctx context.Context, tx store.Tx, r *http.Request, c *caller, action string, customerID api.ID,
 	sessionID string, before, after map[string]any) error {
 	rec := audit.Record{
 		At: s.now(), AgentID: c.AgentID, AgentName: c.Name, KeyID: c.KeyID, Via: c.Via,
-		SessionID: sessionID, Action: action, CustomerID: customerID, RequestID: RequestID(r.Context()),
+		SessionID: sessionID, Action: action, CustomerID: customerID.String(), RequestID: RequestID(r.Context()),
 	}
 	var err error
 	if before != nil {
@@ -36,8 +35,8 @@ func (s *Server) audit(ctx context.Context, tx *sql.Tx, r *http.Request, c *call
 			return fmt.Errorf("audit %s: %w", action, err)
 		}
 	}
-	if _, err := audit.Append(ctx, tx, rec); err != nil {
-		return fmt.Errorf("audit %s on customer %d: %w", action, customerID, err)
+	if _, err := tx.AppendAudit(ctx, rec); err != nil {
+		return fmt.Errorf("audit %s on customer %s: %w", action, customerID, err)
 	}
 	return nil
 }
@@ -62,69 +61,42 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, c *caller) er
 	q := r.URL.Query()
 	f := api.FieldErrors{}
 	page, limit := pageParams(q, f)
-	var where []string
-	var args []any
-	var customerID int64
-	if raw := filterParam(q, "customer_id", f); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			f["customer_id"] = "customer_id must be a customer's id (a positive whole number)"
-		}
-		customerID = id
-		where = append(where, "customer_id = ?")
-		args = append(args, id)
-	}
-	agent := filterParam(q, "agent_id", f)
-	if agent != "" {
-		where = append(where, "agent_id = ?")
-		args = append(args, agent)
-	}
+	var filter store.AuditFilter
+	filter.CustomerID = customerIDParam(q, f)
+	filter.AgentID = filterParam(q, "agent_id", f)
 	if action := filterParam(q, "action", f); action != "" {
 		if !slices.Contains(api.AuditActions, action) {
 			f["action"] = "action must be one of " + strings.Join(api.AuditActions, ", ")
 		}
-		where = append(where, "action = ?")
-		args = append(args, action)
+		filter.Action = action
 	}
-	if sid := filterParam(q, "session_id", f); sid != "" {
-		where = append(where, "session_id = ?")
-		args = append(args, sid)
-	}
+	filter.SessionID = filterParam(q, "session_id", f)
 	if len(f) > 0 {
 		return validationErr(f)
 	}
-	if !api.RoleAtLeast(c.Role, api.RoleSupervisor) && customerID == 0 && agent != c.AgentID {
+	if !api.RoleAtLeast(c.Role, api.RoleSupervisor) && filter.CustomerID == "" && filter.AgentID != c.AgentID {
 		return errf(http.StatusForbidden, api.CodeForbidden,
 			"only supervisors can read the whole store's audit trail; name a customer (customer_id) or ask for your own rows (agent_id=%s)", c.AgentID)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
 	ctx := r.Context()
 	out := api.AuditPage{Entries: []api.AuditEntry{}, Page: page, Limit: limit}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+cond, args...).Scan(&out.Total); err != nil {
-			return fmt.Errorf("count audit rows: %w", err)
+	err := s.read(ctx, func(tx store.Tx) error {
+		var err error
+		if out.Total, err = tx.CountAudit(ctx, filter); err != nil {
+			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+audit.Columns+` FROM audit_log`+cond+` ORDER BY seq DESC LIMIT ? OFFSET ?`,
-			append(args, limit, (page-1)*limit)...)
+		rows, err := tx.AuditRows(ctx, filter, limit, (page-1)*limit)
 		if err != nil {
-			return fmt.Errorf("list audit rows: %w", err)
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			row, err := audit.Scan(rows)
-			if err != nil {
-				return fmt.Errorf("list audit rows: %w", err)
-			}
+		for _, row := range rows {
 			e, err := auditEntry(row)
 			if err != nil {
 				return err
 			}
 			out.Entries = append(out.Entries, e)
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return err
@@ -139,7 +111,7 @@ func auditEntry(r audit.Row) (api.AuditEntry, error) {
 	}
 	return api.AuditEntry{
 		Seq: r.Seq, At: at, AgentID: r.AgentID, AgentName: r.AgentName, KeyID: r.KeyID, Via: r.Via,
-		SessionID: r.SessionID, Action: r.Action, CustomerID: api.IDFromInt(r.CustomerID),
+		SessionID: r.SessionID, Action: r.Action, CustomerID: api.ID(r.CustomerID),
 		Before: rawJSON(r.Before), After: rawJSON(r.After),
 		RequestID: r.RequestID, PrevHash: r.PrevHash, Hash: r.Hash,
 	}, nil

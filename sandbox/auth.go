@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 // caller is who a request runs as, after auth and the gateway header.
@@ -79,31 +79,28 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, er
 	if !strings.HasPrefix(keyID, "ck_") || len(keyID) > 100 || !strings.HasPrefix(secret, "cs_") || len(secret) > 200 {
 		return nil, unauthorized("the key id must start with ck_ and the secret with cs_")
 	}
-	var (
-		c       caller
-		stored  string
-		revoked sql.NullString
-		gateway int
-	)
-	err := s.db.QueryRowContext(ctx, `
-		SELECT k.secret_hash, k.revoked_at, k.gateway, a.id, a.name, a.role, a.loyalty_limit
-		FROM api_keys k JOIN agents a ON a.id = k.agent_id
-		WHERE k.key_id = ?`, keyID).Scan(&stored, &revoked, &gateway, &c.AgentID, &c.Name, &c.Role, &c.LoyaltyLimit)
+	var k store.APIKey
+	err := s.read(ctx, func(tx store.Tx) error {
+		var err error
+		k, err = tx.APIKey(ctx, keyID)
+		return err
+	})
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case errors.Is(err, store.ErrNotFound):
 		subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(dummyHash))
 		return nil, unauthorized("unknown key or wrong secret")
 	case err != nil:
 		return nil, fmt.Errorf("look up key: %w", err)
 	}
-	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(stored)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(k.SecretHash)) != 1 {
 		return nil, unauthorized("unknown key or wrong secret")
 	}
-	if revoked.Valid {
+	if k.Revoked {
 		return nil, unauthorized("this key was revoked; ask an admin for a new one")
 	}
+	c := caller{AgentID: k.Agent.ID, Name: k.Agent.Name, Role: k.Agent.Role, LoyaltyLimit: k.Agent.LoyaltyLimit}
 	c.KeyID = keyID
-	c.Gateway = gateway != 0
+	c.Gateway = k.Gateway
 	c.Via = "api"
 
 	named, sent := headerValue(r, api.HeaderAgent)
@@ -115,17 +112,20 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*caller, er
 			return nil, errf(http.StatusForbidden, api.CodeAgentHeaderForbidden,
 				"only gateway keys may send %s; drop the header or use a gateway key", api.HeaderAgent)
 		}
-		var a caller
-		err := s.db.QueryRowContext(ctx, `SELECT id, name, role, loyalty_limit FROM agents WHERE id = ?`, named).
-			Scan(&a.AgentID, &a.Name, &a.Role, &a.LoyaltyLimit)
+		var a store.Agent
+		err := s.read(ctx, func(tx store.Tx) error {
+			var err error
+			a, err = tx.Agent(ctx, named)
+			return err
+		})
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case errors.Is(err, store.ErrNotFound):
 			return nil, errf(http.StatusForbidden, api.CodeUnknownAgent, "the gateway named agent %q, which does not exist", truncate(named, 64))
 		case err != nil:
 			return nil, fmt.Errorf("look up agent: %w", err)
 		}
 		c.GatewayAgent = c.AgentID
-		c.AgentID, c.Name, c.Role, c.LoyaltyLimit = a.AgentID, a.Name, a.Role, a.LoyaltyLimit
+		c.AgentID, c.Name, c.Role, c.LoyaltyLimit = a.ID, a.Name, a.Role, a.LoyaltyLimit
 	}
 	// Only a gateway can vouch that a request came over SSH; everyone
 	// else is recorded as the plain API. A value outside the contract's

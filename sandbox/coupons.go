@@ -2,9 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"database/sql"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -12,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 // Customer-scope-only endpoints: they exist only for a customer, so they
@@ -27,45 +25,14 @@ const passwordResetTTL = time.Hour
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id := c.Session.CustomerID
 	ctx := r.Context()
-	now := formatTime(s.now())
-	out := api.CouponList{Coupons: []api.Coupon{}}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var orders, spent int64
-		err := tx.QueryRowContext(ctx, `SELECT total_orders, total_spent FROM customers WHERE id = ?`, id).Scan(&orders, &spent)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("customer", id)
-		}
+	out := api.CouponList{}
+	err := s.read(ctx, func(tx store.Tx) error {
+		cust, err := loadCustomer(ctx, tx, id)
 		if err != nil {
-			return fmt.Errorf("load customer %d: %w", id, err)
+			return err
 		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT code, description, kind, value, currency, min_order_total, ends_at FROM coupons
-			WHERE min_orders <= ?1 AND (max_orders IS NULL OR ?1 <= max_orders)
-			  AND min_spent <= ?2 AND ?3 % customer_mod = customer_rem
-			  AND (starts_at IS NULL OR starts_at <= ?4) AND (ends_at IS NULL OR ends_at > ?4)
-			ORDER BY sort, code`, orders, spent, id, now)
-		if err != nil {
-			return fmt.Errorf("list coupons: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				cp   api.Coupon
-				ends sql.NullString
-			)
-			if err := rows.Scan(&cp.Code, &cp.Description, &cp.Kind, &cp.Value, &cp.Currency, &cp.MinOrderTotal, &ends); err != nil {
-				return fmt.Errorf("list coupons: %w", err)
-			}
-			if ends.Valid {
-				t, err := parseTime(ends.String)
-				if err != nil {
-					return err
-				}
-				cp.ExpiresAt = &t
-			}
-			out.Coupons = append(out.Coupons, cp)
-		}
-		return rows.Err()
+		out.Coupons, err = tx.EligibleCoupons(ctx, cust, s.now())
+		return err
 	})
 	if err != nil {
 		return err
@@ -83,36 +50,29 @@ func (s *Server) passwordReset(w http.ResponseWriter, r *http.Request, c *caller
 	id := c.Session.CustomerID
 	ctx := r.Context()
 	var out api.PasswordReset
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var email, status string
-		err := tx.QueryRowContext(ctx, `SELECT email, status FROM customers WHERE id = ?`, id).Scan(&email, &status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("customer", id)
-		}
-		if err != nil {
-			return fmt.Errorf("load customer %d: %w", id, err)
-		}
-		if status == api.StatusDisabled {
-			return errf(http.StatusUnprocessableEntity, api.CodeCustomerDisabled,
-				"customer %d is disabled: enable the account before resetting its password", id)
-		}
-		now := s.now()
-		exp := now.Add(passwordResetTTL)
-		sentTo := maskEmail(email)
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO password_resets (customer_id, session_id, agent_id, token_hash, sent_to, requested_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, c.Session.ID, c.AgentID, hashSecret(newSessionToken()), sentTo, formatTime(now), formatTime(exp))
-		if err != nil {
-			return fmt.Errorf("record password reset: %w", err)
-		}
-		rid, err := res.LastInsertId()
+	err := s.write(ctx, func(tx store.Tx) error {
+		cust, err := loadCustomer(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		out = api.PasswordReset{ID: api.IDFromInt(rid), CustomerID: api.IDFromInt(id), SentTo: sentTo, RequestedAt: now, ExpiresAt: exp}
+		if cust.Status == api.StatusDisabled {
+			return errf(http.StatusUnprocessableEntity, api.CodeCustomerDisabled,
+				"customer %s is disabled: enable the account before resetting its password", id)
+		}
+		now := s.now()
+		exp := now.Add(passwordResetTTL)
+		sentTo := maskEmail(cust.Email)
+		rid, err := tx.RecordPasswordReset(ctx, store.PasswordReset{
+			CustomerID: id, SessionID: c.Session.ID, AgentID: c.AgentID, TokenHash: hashSecret(newSessionToken()),
+			SentTo: sentTo, RequestedAt: now, ExpiresAt: exp,
+		})
+		if err != nil {
+			return err
+		}
+		out = api.PasswordReset{ID: rid, CustomerID: id, SentTo: sentTo, RequestedAt: now, ExpiresAt: exp}
+		n, _ := rid.Int64()
 		return s.audit(ctx, tx, r, c, api.ActionPasswordReset, id, c.Session.ID, nil,
-			map[string]any{"password_reset_id": rid, "sent_to": sentTo})
+			map[string]any{"password_reset_id": n, "sent_to": sentTo})
 	})
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/search"
+	"frontdesk/store"
 )
 
 // recentOnDetail is how many notes and orders ride on GET /customers/{id}.
@@ -38,11 +37,21 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 	if len(f) > 0 {
 		return validationErr(f)
 	}
-	res, err := search.Customers(r.Context(), s.db, search.Params{Query: query, Sort: sort, Page: page, Limit: limit})
-	if err != nil {
-		return fmt.Errorf("search customers %q: %w", query, err)
-	}
-	customers, err := loadCustomers(r.Context(), s.db, res.IDs)
+	ctx := r.Context()
+	var (
+		res       store.SearchResult
+		customers []api.Customer
+	)
+	err := s.read(ctx, func(tx store.Tx) error {
+		var err error
+		if res, err = tx.SearchCustomers(ctx, store.SearchParams{Query: query, Sort: sort, Page: page, Limit: limit}); err != nil {
+			return fmt.Errorf("search customers %q: %w", query, err)
+		}
+		if customers, err = tx.CustomersByID(ctx, res.IDs); err != nil {
+			return fmt.Errorf("load customers: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -64,26 +73,14 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, c *calle
 		return validationErr(f)
 	}
 	ctx := r.Context()
-	var id int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := emailFree(ctx, tx, in.Email, 0); err != nil {
+	var id api.ID
+	err := s.write(ctx, func(tx store.Tx) error {
+		if err := emailFree(ctx, tx, in.Email, ""); err != nil {
 			return err
 		}
-		now := formatTime(s.now())
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO customers (email, email_confirmed, first_name, last_name, phone, created_at, updated_at)
-			VALUES (?, 0, ?, ?, ?, ?, ?)`, in.Email, in.FirstName, in.LastName, in.Phone, now, now)
-		if err != nil {
-			return fmt.Errorf("save customer: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
+		var err error
+		if id, err = tx.CreateCustomer(ctx, in, s.now()); err != nil {
 			return err
-		}
-		if err := insertAddresses(ctx, tx, id, in.Addresses); err != nil {
-			return err
-		}
-		if _, err = tx.ExecContext(ctx, `INSERT INTO loyalty_accounts (customer_id) VALUES (?)`, id); err != nil {
-			return fmt.Errorf("open loyalty account %d: %w", id, err)
 		}
 		created, err := loadCustomer(ctx, tx, id)
 		if err != nil {
@@ -99,23 +96,22 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, c *calle
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", api.Base+"/customers/"+strconv.FormatInt(id, 10))
+	w.Header().Set("Location", api.Base+"/customers/"+id.String())
 	w.Header().Set(api.HeaderETag, etag(cust.Version))
 	return writeData(w, http.StatusCreated, api.CustomerEnvelope{Customer: cust})
 }
 
 // emailFree is a 409 if another customer than self already has email
 // (case-insensitively, as the unique index compares).
-func emailFree(ctx context.Context, q querier, email string, self int64) error {
-	var other int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM customers WHERE email = ? COLLATE NOCASE AND id <> ?`, email, self).Scan(&other)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil
-	case err != nil:
-		return fmt.Errorf("check email: %w", err)
+func emailFree(ctx context.Context, tx store.Tx, email string, self api.ID) error {
+	other, err := tx.EmailOwner(ctx, email, self)
+	if err != nil {
+		return err
 	}
-	e := errf(http.StatusConflict, api.CodeDuplicateEmail, "another customer (id %d) already has the email %s", other, email)
+	if other == "" {
+		return nil
+	}
+	e := errf(http.StatusConflict, api.CodeDuplicateEmail, "another customer (id %s) already has the email %s", other, email)
 	e.body.Fields = map[string]string{"email": "another customer already has this email"}
 	return e
 }
@@ -153,9 +149,9 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, caller *cal
 // as sel wants them, store metrics, recent notes and recent orders, all
 // from one snapshot. asCustomer leaves out what only the store sees
 // (notes, store metrics).
-func (s *Server) customerDetail(ctx context.Context, id int64, sel *fieldSet, asCustomer bool) (api.Customer, error) {
+func (s *Server) customerDetail(ctx context.Context, id api.ID, sel *fieldSet, asCustomer bool) (api.Customer, error) {
 	var c api.Customer
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx store.Tx) error {
 		var err error
 		if c, err = loadCustomer(ctx, tx, id); err != nil {
 			return err
@@ -166,12 +162,12 @@ func (s *Server) customerDetail(ctx context.Context, id int64, sel *fieldSet, as
 			}
 		}
 		if sel.wants("notes") && !asCustomer {
-			if c.Notes, err = recentNotes(ctx, tx, id, recentOnDetail, 0); err != nil {
+			if c.Notes, err = tx.NotesOf(ctx, id, recentOnDetail, 0); err != nil {
 				return err
 			}
 		}
 		if sel.wants("orders") {
-			if c.Orders, err = recentOrders(ctx, tx, "customer_id = ?", []any{id}, recentOnDetail, 0); err != nil {
+			if c.Orders, err = tx.OrdersOf(ctx, store.OrderFilter{CustomerID: id}, recentOnDetail, 0); err != nil {
 				return err
 			}
 		}
@@ -213,52 +209,32 @@ func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, c *caller
 		return validationErr(f)
 	}
 	ctx := r.Context()
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx store.Tx) error {
 		before, err := loadCustomer(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		version, email := before.Version, before.Email
-		if version != want {
-			e := errf(http.StatusPreconditionFailed, api.CodeVersionMismatch,
-				"the customer changed since you loaded it (you sent version %d, it is at %d); reload and apply your change again", want, version)
-			e.body.CurrentVersion = &version
-			return e
+		if before.Version != want {
+			return versionMismatch(want, before.Version)
 		}
-		sets := []string{"version = version + 1", "updated_at = ?"}
-		args := []any{formatTime(s.now())}
+		u := store.CustomerUpdate{CustomerPatch: p, At: s.now()}
 		if p.Email != nil {
 			if err := emailFree(ctx, tx, *p.Email, id); err != nil {
 				return err
 			}
-			sets = append(sets, "email = ?")
-			args = append(args, *p.Email)
 			// A different address has not been confirmed by anyone yet.
-			if !strings.EqualFold(*p.Email, email) {
-				sets = append(sets, "email_confirmed = 0")
+			if !strings.EqualFold(*p.Email, before.Email) {
+				unconfirmed := false
+				u.EmailConfirmed = &unconfirmed
 			}
 		}
-		for col, v := range map[string]*string{"first_name": p.FirstName, "last_name": p.LastName, "phone": p.Phone, "status": p.Status} {
-			if v != nil {
-				sets = append(sets, col+" = ?")
-				args = append(args, *v)
-			}
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`,
-			append(args, id, want)...)
-		if err != nil {
-			return fmt.Errorf("update customer %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("update customer %d: %d rows changed, want 1", id, n)
-		}
-		if p.Addresses != nil {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM addresses WHERE customer_id = ?`, id); err != nil {
-				return fmt.Errorf("replace addresses of customer %d: %w", id, err)
-			}
-			if err := insertAddresses(ctx, tx, id, *p.Addresses); err != nil {
-				return err
-			}
+		err = tx.UpdateCustomer(ctx, id, want, u)
+		var vc *store.VersionConflictError
+		switch {
+		case errors.As(err, &vc):
+			return versionMismatch(want, vc.Current)
+		case err != nil:
+			return fmt.Errorf("update customer %s: %w", id, err)
 		}
 		after, err := loadCustomer(ctx, tx, id)
 		if err != nil {
@@ -276,6 +252,15 @@ func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, c *caller
 	}
 	w.Header().Set(api.HeaderETag, etag(cust.Version))
 	return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: cust})
+}
+
+// versionMismatch is the 412 for a change made on version want of a
+// customer now at current.
+func versionMismatch(want, current int64) error {
+	e := errf(http.StatusPreconditionFailed, api.CodeVersionMismatch,
+		"the customer changed since you loaded it (you sent version %d, it is at %d); reload and apply your change again", want, current)
+	e.body.CurrentVersion = &current
+	return e
 }
 
 // auditFields are a customer's editable fields as the audit trail records

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/store"
+	"frontdesk/store/sqlite"
 )
 
 // KeySpec describes the agent a new key belongs to.
@@ -64,46 +66,40 @@ func (spec KeySpec) Validate() error {
 	return nil
 }
 
-// CreateKey mints a key for spec.AgentID. A new agent is created; an
-// existing one takes spec's name, role and loyalty limit, since roles
-// belong to agents and the operator minting the key states them. Safe to
-// call while a server runs on the same database.
+// CreateKey mints a key for spec.AgentID in the SQLite database db (one
+// opened with schema.Open); see MintKey. Safe to call while a server
+// runs on the same database.
 func CreateKey(ctx context.Context, db *sql.DB, spec KeySpec) (Key, error) {
+	return MintKey(ctx, sqlite.New(db), spec)
+}
+
+// MintKey mints a key for spec.AgentID. A new agent is created; an
+// existing one takes spec's name, role and loyalty limit, since roles
+// belong to agents and the operator minting the key states them.
+func MintKey(ctx context.Context, st store.Store, spec KeySpec) (Key, error) {
 	if err := spec.Validate(); err != nil {
 		return Key{}, fmt.Errorf("create key: %w", err)
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	var k Key
+	err := st.Write(ctx, func(tx store.Tx) error {
+		var err error
+		k, err = insertKey(ctx, tx, spec, time.Now())
+		return err
+	})
 	if err != nil {
-		return Key{}, fmt.Errorf("create key: %w", err)
-	}
-	defer tx.Rollback()
-	k, err := insertKey(ctx, tx, spec, time.Now())
-	if err != nil {
-		return Key{}, err
-	}
-	if err := tx.Commit(); err != nil {
 		return Key{}, fmt.Errorf("create key: %w", err)
 	}
 	return k, nil
 }
 
-func insertKey(ctx context.Context, tx *sql.Tx, spec KeySpec, now time.Time) (Key, error) {
-	ts := formatTime(now)
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO agents (id, name, role, loyalty_limit, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, loyalty_limit = excluded.loyalty_limit`,
-		spec.AgentID, spec.Name, spec.Role, spec.LoyaltyLimit, ts); err != nil {
-		return Key{}, fmt.Errorf("create key: save agent %s: %w", spec.AgentID, err)
+func insertKey(ctx context.Context, tx store.Tx, spec KeySpec, now time.Time) (Key, error) {
+	agent := store.Agent{ID: spec.AgentID, Name: spec.Name, Role: spec.Role, LoyaltyLimit: spec.LoyaltyLimit}
+	if err := tx.PutAgent(ctx, agent, now); err != nil {
+		return Key{}, err
 	}
 	k := Key{KeyID: "ck_" + randomHex(16), Secret: "cs_" + randomHex(24)}
-	gateway := 0
-	if spec.Gateway {
-		gateway = 1
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO api_keys (key_id, secret_hash, agent_id, gateway, created_at) VALUES (?, ?, ?, ?, ?)`,
-		k.KeyID, hashSecret(k.Secret), spec.AgentID, gateway, ts); err != nil {
-		return Key{}, fmt.Errorf("create key: save key: %w", err)
+	if err := tx.CreateAPIKey(ctx, store.APIKey{KeyID: k.KeyID, SecretHash: hashSecret(k.Secret), Gateway: spec.Gateway, Agent: agent}, now); err != nil {
+		return Key{}, err
 	}
 	return k, nil
 }
@@ -111,29 +107,26 @@ func insertKey(ctx context.Context, tx *sql.Tx, spec KeySpec, now time.Time) (Ke
 // BootstrapKey mints a supervisor key for the sandbox-supervisor agent if
 // the key table is empty, so a fresh sandbox can be used at once. The
 // bool reports whether it made one; when it did not, Key is empty.
-func BootstrapKey(ctx context.Context, db *sql.DB) (Key, bool, error) {
+func BootstrapKey(ctx context.Context, st store.Store) (Key, bool, error) {
 	// The count and the insert share one write transaction, so two
 	// servers starting on one file cannot both print a key.
-	tx, err := db.BeginTx(ctx, nil)
+	var (
+		k    Key
+		made bool
+	)
+	err := st.Write(ctx, func(tx store.Tx) error {
+		n, err := tx.CountAPIKeys(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		k, err = insertKey(ctx, tx, KeySpec{AgentID: BootstrapAgentID, Name: BootstrapAgentName, Role: api.RoleSupervisor}, time.Now())
+		made = err == nil
+		return err
+	})
 	if err != nil {
 		return Key{}, false, fmt.Errorf("bootstrap key: %w", err)
 	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM api_keys`).Scan(&n); err != nil {
-		return Key{}, false, fmt.Errorf("bootstrap key: %w", err)
-	}
-	if n > 0 {
-		return Key{}, false, nil
-	}
-	k, err := insertKey(ctx, tx, KeySpec{AgentID: BootstrapAgentID, Name: BootstrapAgentName, Role: api.RoleSupervisor}, time.Now())
-	if err != nil {
-		return Key{}, false, err
-	}
-	if err := tx.Commit(); err != nil {
-		return Key{}, false, fmt.Errorf("bootstrap key: %w", err)
-	}
-	return k, true, nil
+	return k, made, nil
 }
 
 // timeLayout is how the database stores times: RFC 3339 UTC with

@@ -3,17 +3,16 @@ package sandbox
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 	"unicode"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 // recentLedger is how many entries GET /loyalty carries (seed 004).
@@ -32,17 +31,16 @@ func (s *Server) getLoyalty(w http.ResponseWriter, r *http.Request, _ *caller) e
 		return err
 	}
 	ctx := r.Context()
-	out := api.Loyalty{CustomerID: api.IDFromInt(id)}
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	out := api.Loyalty{CustomerID: id}
+	err = s.read(ctx, func(tx store.Tx) error {
 		if err := customerExists(ctx, tx, id); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `SELECT points_balance, lifetime_earned FROM loyalty_accounts WHERE customer_id = ?`, id).
-			Scan(&out.PointsBalance, &out.LifetimeEarned)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("load loyalty account %d: %w", id, err)
+		var err error
+		if out.PointsBalance, out.LifetimeEarned, err = tx.LoyaltyAccount(ctx, id); err != nil {
+			return err
 		}
-		out.Ledger, err = ledgerEntries(ctx, tx, id, recentLedger, 0)
+		out.Ledger, err = tx.LedgerOf(ctx, id, recentLedger, 0)
 		return err
 	})
 	if err != nil {
@@ -52,7 +50,7 @@ func (s *Server) getLoyalty(w http.ResponseWriter, r *http.Request, _ *caller) e
 }
 
 func (s *Server) getLedger(w http.ResponseWriter, r *http.Request, _ *caller) error {
-	p, err := readCustomerPage(s, r, "loyalty_ledger", "ledger", ledgerEntries)
+	p, err := readCustomerPage(s, r, "ledger", store.Tx.CountLedger, store.Tx.LedgerOf)
 	if err != nil {
 		return err
 	}
@@ -93,7 +91,7 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(append(canonical, "\ncustomer="+strconv.FormatInt(id, 10)...))
+	sum := sha256.Sum256(append(canonical, "\ncustomer="+id.String()...))
 	hash := hex.EncodeToString(sum[:])
 
 	// Once started, an adjustment runs to the end even if the client
@@ -104,40 +102,27 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 		status int
 		body   []byte
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		var (
-			storedHash, state, created string
-			status                     sql.NullInt64
-			body                       []byte
-		)
-		err := tx.QueryRowContext(ctx, `
-			SELECT request_hash, state, status, response, created_at FROM idempotency_keys
-			WHERE agent_id = ? AND key = ?`, c.AgentID, key).Scan(&storedHash, &state, &status, &body, &created)
+	err = s.write(ctx, func(tx store.Tx) error {
 		now := s.now()
+		k, err := tx.IdempotencyKey(ctx, c.AgentID, key)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO idempotency_keys (agent_id, key, request_hash, state, created_at)
-				VALUES (?, ?, ?, 'in_flight', ?)`, c.AgentID, key, hash, formatTime(now))
-			if err != nil {
-				return fmt.Errorf("claim idempotency key: %w", err)
-			}
-			return nil
+		case errors.Is(err, store.ErrNotFound):
+			return tx.ClaimIdempotencyKey(ctx, store.IdempotencyKey{
+				AgentID: c.AgentID, Key: key, CustomerID: id, RequestHash: hash, CreatedAt: now,
+			})
 		case err != nil:
 			return fmt.Errorf("look up idempotency key: %w", err)
-		case storedHash != hash:
+		case k.RequestHash != hash:
 			return errf(http.StatusUnprocessableEntity, api.CodeIdempotencyReused,
 				"this Idempotency-Key was already used for a different adjustment; use a new key for a new adjustment")
-		case state == "done":
-			replay.status, replay.body = int(status.Int64), body
+		case k.State == store.KeyDone:
+			replay.status, replay.body = k.Status, k.Response
 			return nil
 		}
-		if t, err := parseTime(created); err == nil && now.Sub(t) > inFlightTimeout {
+		if now.Sub(k.CreatedAt) > inFlightTimeout {
 			// The request that claimed it died before finishing: nothing
 			// was applied (apply and finish commit together), take over.
-			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = ? WHERE agent_id = ? AND key = ?`,
-				formatTime(now), c.AgentID, key)
-			return err
+			return tx.RenewIdempotencyKey(ctx, c.AgentID, key, now)
 		}
 		e := errf(http.StatusConflict, api.CodeIdempotencyInFlight,
 			"an adjustment with this Idempotency-Key is still being applied; retry in a moment to get its answer")
@@ -158,23 +143,21 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 
 	var refused error
 	var answer []byte
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx store.Tx) error {
 		var applyErr error
 		answer, refused, applyErr = s.applyAdjustment(ctx, tx, r, c, id, key, in)
 		if applyErr != nil {
 			return applyErr
 		}
 		if refused != nil {
-			_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE agent_id = ? AND key = ? AND state = 'in_flight'`, c.AgentID, key)
-			return err
+			return tx.ReleaseIdempotencyKey(ctx, c.AgentID, key)
 		}
 		return nil
 	})
 	if err != nil {
 		// Nothing was applied; free the key so a retry can proceed.
-		if relErr := s.write(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE agent_id = ? AND key = ? AND state = 'in_flight'`, c.AgentID, key)
-			return err
+		if relErr := s.write(ctx, func(tx store.Tx) error {
+			return tx.ReleaseIdempotencyKey(ctx, c.AgentID, key)
 		}); relErr != nil {
 			err = errors.Join(err, fmt.Errorf("release idempotency key: %w", relErr))
 		}
@@ -189,74 +172,45 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 
 // applyAdjustment writes the ledger row, the balance and the key's stored
 // answer in tx. refused is a business-rule answer (nothing written).
-func (s *Server) applyAdjustment(ctx context.Context, tx *sql.Tx, r *http.Request, c *caller, id int64, key string, in api.AdjustmentRequest) (answer []byte, refused, err error) {
-	var status string
-	err = tx.QueryRowContext(ctx, `SELECT status FROM customers WHERE id = ?`, id).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("customer", id), nil
+func (s *Server) applyAdjustment(ctx context.Context, tx store.Tx, r *http.Request, c *caller, id api.ID, key string, in api.AdjustmentRequest) (answer []byte, refused, err error) {
+	cust, err := loadCustomer(ctx, tx, id)
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return nil, ae, nil
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("load customer %d: %w", id, err)
-	}
-	if status == api.StatusDisabled {
-		return nil, errf(http.StatusUnprocessableEntity, api.CodeCustomerDisabled,
-			"customer %d is disabled; enable the account before adjusting its points", id), nil
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO loyalty_accounts (customer_id) VALUES (?)`, id); err != nil {
-		return nil, nil, fmt.Errorf("open loyalty account %d: %w", id, err)
-	}
-	var balance int64
-	if err := tx.QueryRowContext(ctx, `SELECT points_balance FROM loyalty_accounts WHERE customer_id = ?`, id).Scan(&balance); err != nil {
-		return nil, nil, fmt.Errorf("load loyalty account %d: %w", id, err)
-	}
-	after := balance + in.Points
-	if after < 0 {
-		e := errf(http.StatusUnprocessableEntity, api.CodeInsufficientPoints,
-			"the balance is %d points; removing %d would make it negative", balance, -in.Points)
-		return nil, e, nil
-	}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO loyalty_ledger (customer_id, type, points, balance_after, reason, note, agent_id, created_at)
-		VALUES (?, 'adjust', ?, ?, ?, ?, ?, ?)`,
-		id, in.Points, after, in.Reason, in.Note, c.AgentID, formatTime(s.now()))
-	if err != nil {
-		return nil, nil, fmt.Errorf("append ledger: %w", err)
-	}
-	entryID, err := res.LastInsertId()
 	if err != nil {
 		return nil, nil, err
 	}
-	// Positive adjustments count as earned: lifetime_earned is every
-	// point ever credited.
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE loyalty_accounts SET points_balance = ?, lifetime_earned = lifetime_earned + max(?, 0)
-		WHERE customer_id = ?`, after, in.Points, id); err != nil {
-		return nil, nil, fmt.Errorf("update balance: %w", err)
+	if cust.Status == api.StatusDisabled {
+		return nil, errf(http.StatusUnprocessableEntity, api.CodeCustomerDisabled,
+			"customer %s is disabled; enable the account before adjusting its points", id), nil
 	}
+	balance, _, err := tx.LoyaltyAccount(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	entry, err := tx.AppendAdjustment(ctx, store.Adjustment{
+		CustomerID: id, Points: in.Points, Reason: in.Reason, Note: in.Note, AgentID: c.AgentID, At: s.now(),
+	})
+	if errors.Is(err, store.ErrInsufficientPoints) {
+		return nil, errf(http.StatusUnprocessableEntity, api.CodeInsufficientPoints,
+			"the balance is %d points; removing %d would make it negative", balance, -in.Points), nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	entryID, _ := entry.ID.Int64()
 	if err := s.audit(ctx, tx, r, c, api.ActionLoyaltyAdjust, id, "",
 		map[string]any{"points_balance": balance},
-		map[string]any{"points_balance": after, "ledger_entry_id": entryID, "points": in.Points, "reason": in.Reason, "note": in.Note}); err != nil {
+		map[string]any{"points_balance": entry.BalanceAfter, "ledger_entry_id": entryID, "points": in.Points, "reason": in.Reason, "note": in.Note}); err != nil {
 		return nil, nil, err
 	}
-	entry, err := scanLedger(tx.QueryRowContext(ctx, `
-		SELECT l.id, l.type, l.points, l.balance_after, l.order_id, l.reason, l.note,
-		       COALESCE(l.agent_id, ''), COALESCE(a.name, ''), l.created_at
-		FROM loyalty_ledger l LEFT JOIN agents a ON a.id = l.agent_id WHERE l.id = ?`, entryID))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read back ledger entry: %w", err)
-	}
-	answer, err = envelope(api.AdjustmentResult{Entry: entry, PointsBalance: after})
+	answer, err = envelope(api.AdjustmentResult{Entry: entry, PointsBalance: entry.BalanceAfter})
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err = tx.ExecContext(ctx, `
-		UPDATE idempotency_keys SET state = 'done', status = ?, response = ?
-		WHERE agent_id = ? AND key = ? AND state = 'in_flight'`, http.StatusCreated, answer, c.AgentID, key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store idempotent answer: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, nil, fmt.Errorf("store idempotent answer: the key's claim is gone (%d rows)", n)
+	if err := tx.FinishIdempotencyKey(ctx, c.AgentID, key, http.StatusCreated, answer); err != nil {
+		return nil, nil, err
 	}
 	return answer, nil, nil
 }

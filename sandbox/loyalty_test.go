@@ -293,7 +293,7 @@ func BenchmarkAdjustments(b *testing.B) {
 	var ce api.CustomerEnvelope
 	r.Data(b, &ce)
 	// Measure the server itself: no contract check, no test log.
-	srv := httptest.NewServer(sandbox.New(env.DB, sandbox.Options{RateLimit: -1}))
+	srv := httptest.NewServer(sandbox.New(env.Store, sandbox.Options{RateLimit: -1}))
 	defer srv.Close()
 	path := srv.URL + api.Base + "/customers/" + ce.Customer.ID.String() + "/loyalty/adjustments"
 	key := env.Keys["supervisor"]

@@ -1,8 +1,6 @@
 package sandbox
 
 import (
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) error {
@@ -22,14 +21,12 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) e
 	q := r.URL.Query()
 	f := api.FieldErrors{}
 	page, limit := pageParams(q, f)
-	where := []string{"customer_id = ?"}
-	args := []any{id}
+	filter := store.OrderFilter{CustomerID: id}
 	if st := filterParam(q, "status", f); st != "" {
 		if !slices.Contains(api.OrderStatuses, st) {
 			f["status"] = "status must be one of " + strings.Join(api.OrderStatuses, ", ")
 		}
-		where = append(where, "status = ?")
-		args = append(args, st)
+		filter.Status = st
 	}
 	// from is inclusive and until exclusive, exactly: stored times and
 	// both bounds are milliseconds in one fixed-width layout, so the text
@@ -37,12 +34,10 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) e
 	from, okFrom := timeParam(q, "from", f)
 	until, okUntil := timeParam(q, "until", f)
 	if okFrom {
-		where = append(where, "created_at >= ?")
-		args = append(args, formatTime(from))
+		filter.From = from
 	}
 	if okUntil {
-		where = append(where, "created_at < ?")
-		args = append(args, formatTime(until))
+		filter.Until = until
 	}
 	if okFrom && okUntil && !from.Before(until) {
 		f["until"] = "until must be later than from (from is inclusive, until exclusive)"
@@ -52,15 +47,15 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, _ *caller) e
 	}
 	ctx := r.Context()
 	out := api.OrderList{Page: page, Limit: limit}
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx store.Tx) error {
 		if err := customerExists(ctx, tx, id); err != nil {
 			return err
 		}
-		cond := strings.Join(where, " AND ")
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM orders WHERE `+cond, args...).Scan(&out.Total); err != nil {
-			return fmt.Errorf("count orders: %w", err)
+		var err error
+		if out.Total, err = tx.CountOrders(ctx, filter); err != nil {
+			return err
 		}
-		out.Orders, err = recentOrders(ctx, tx, cond, args, limit, (page-1)*limit)
+		out.Orders, err = tx.OrdersOf(ctx, filter, limit, (page-1)*limit)
 		return err
 	})
 	if err != nil {
@@ -111,33 +106,16 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) err
 	}
 	ctx := r.Context()
 	var o api.Order
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx store.Tx) error {
 		if err := customerExists(ctx, tx, id); err != nil {
 			return err
 		}
-		var items string
-		var ship, bill sql.NullString
-		o, err = scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+`, items, shipping_address, billing_address
-			FROM orders WHERE id = ? AND customer_id = ?`, oid, id), &items, &ship, &bill)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("order", fmt.Sprintf("%d of customer %d", oid, id))
+		var err error
+		o, err = tx.Order(ctx, id, oid)
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound("order", fmt.Sprintf("%s of customer %s", oid, id))
 		}
-		if err != nil {
-			return fmt.Errorf("load order %d: %w", oid, err)
-		}
-		o.Items = []api.OrderItem{}
-		if items != "" {
-			if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
-				return fmt.Errorf("order %d items: %w", oid, err)
-			}
-		}
-		if o.ShippingAddress, err = unmarshalAddress(ship); err != nil {
-			return fmt.Errorf("order %d: %w", oid, err)
-		}
-		if o.BillingAddress, err = unmarshalAddress(bill); err != nil {
-			return fmt.Errorf("order %d: %w", oid, err)
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return err
@@ -146,7 +124,7 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) err
 }
 
 func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, _ *caller) error {
-	p, err := readCustomerPage(s, r, "notes", "notes", recentNotes)
+	p, err := readCustomerPage(s, r, "notes", store.Tx.CountNotes, store.Tx.NotesOf)
 	if err != nil {
 		return err
 	}
@@ -167,23 +145,16 @@ func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c *caller) e
 	}
 	ctx := r.Context()
 	var n api.Note
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx store.Tx) error {
 		if err := customerExists(ctx, tx, id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO notes (customer_id, body, agent_id, agent_name, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, in.Body, c.AgentID, c.Name, formatTime(s.now()))
-		if err != nil {
-			return fmt.Errorf("save note: %w", err)
-		}
-		nid, err := res.LastInsertId()
+		var err error
+		n, err = tx.AddNote(ctx, store.NewNote{CustomerID: id, Body: in.Body, AgentID: c.AgentID, AgentName: c.Name, At: s.now()})
 		if err != nil {
 			return err
 		}
-		n, err = scanNote(tx.QueryRowContext(ctx, `SELECT id, customer_id, body, agent_id, agent_name, created_at FROM notes WHERE id = ?`, nid))
-		if err != nil {
-			return err
-		}
+		nid, _ := n.ID.Int64()
 		return s.audit(ctx, tx, r, c, api.ActionNoteCreate, id, "", nil, map[string]any{"note_id": nid, "body": in.Body})
 	})
 	if err != nil {

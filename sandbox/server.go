@@ -1,29 +1,25 @@
 // Package sandbox is the reference Customers API server: net/http over a
-// SQLite file (modernc.org/sqlite, WAL). It is what `frontdesk sandbox
-// serve` and `frontdesk demo` run, and what every test in the repository
-// talks to (through sandbox/sandboxtest).
+// storage engine (package store; SQLite by default). It is what
+// `frontdesk sandbox serve` and `frontdesk demo` run, and what every
+// test in the repository talks to (through sandbox/sandboxtest).
 //
-// Concurrency model: one writer, many readers. Reads run on the *sql.DB
-// pool (WAL lets them proceed while a write commits); every write
-// transaction in this process holds Server.writeMu, so two of our own
-// writers never race for SQLite's lock and SQLITE_BUSY never reaches a
-// client. Writers in other processes (`sandbox keys create`) are waited
-// for by the connection's busy_timeout.
+// The handlers reach data only through store.Store: each request's reads
+// share one Read transaction, and each change writes its rows and its
+// audit row in one Write transaction, so they commit together.
 package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 // Options tune a Server. The zero value is usable.
@@ -51,15 +47,11 @@ const (
 // Server is the sandbox Customers API. It implements http.Handler and
 // serves everything under /api/v1.
 type Server struct {
-	db      *sql.DB
+	st      store.Store
 	now     func() time.Time
 	log     *slog.Logger
 	mux     *http.ServeMux
 	limiter *rateLimiter
-
-	// writeMu serialises this process's write transactions (see the
-	// package doc).
-	writeMu sync.Mutex
 
 	ltv ltvCache
 
@@ -69,9 +61,9 @@ type Server struct {
 	afterClaim atomic.Pointer[func()]
 }
 
-// New builds a Server over db, which must have been opened with
-// schema.Open (WAL, foreign keys, _txlock=immediate, migrated).
-func New(db *sql.DB, opts Options) *Server {
+// New builds a Server over the storage engine st (see store/sqlite);
+// the Server does not close it.
+func New(st store.Store, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -85,7 +77,7 @@ func New(db *sql.DB, opts Options) *Server {
 		opts.RateBurst = DefaultRateBurst
 	}
 	s := &Server{
-		db:  db,
+		st:  st,
 		now: func() time.Time { return opts.Now().UTC() },
 		log: opts.Logger,
 		mux: http.NewServeMux(),

@@ -19,7 +19,7 @@ import (
 	"frontdesk/api"
 	"frontdesk/sandbox"
 	"frontdesk/sandbox/sandboxtest"
-	"frontdesk/sandbox/schema"
+	"frontdesk/store/sqlite"
 )
 
 func TestMe(t *testing.T) {
@@ -596,7 +596,7 @@ func TestRateLimit(t *testing.T) {
 func TestRequestIDAndLog(t *testing.T) {
 	var buf syncBuffer
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1})
-	srv := httptest.NewServer(sandbox.New(env.DB, sandbox.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}))
+	srv := httptest.NewServer(sandbox.New(env.Store, sandbox.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}))
 	defer srv.Close()
 	key := env.Keys["agent"]
 	send := func(rid string) *http.Response {
@@ -759,16 +759,17 @@ func TestSeed004Shapes(t *testing.T) {
 
 func TestKeysAndBootstrap(t *testing.T) {
 	ctx := t.Context()
-	db, err := schema.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	k, created, err := sandbox.BootstrapKey(ctx, db)
+	defer st.Close()
+	db := st.DB()
+	k, created, err := sandbox.BootstrapKey(ctx, st)
 	if err != nil || !created || !strings.HasPrefix(k.KeyID, "ck_") || !strings.HasPrefix(k.Secret, "cs_") {
 		t.Fatalf("bootstrap: %+v %v %v", k, created, err)
 	}
-	if k2, created, err := sandbox.BootstrapKey(ctx, db); err != nil || created || k2 != (sandbox.Key{}) {
+	if k2, created, err := sandbox.BootstrapKey(ctx, st); err != nil || created || k2 != (sandbox.Key{}) {
 		t.Fatalf("second bootstrap: %+v %v %v", k2, created, err)
 	}
 	for _, bad := range []sandbox.KeySpec{
@@ -791,7 +792,7 @@ func TestKeysAndBootstrap(t *testing.T) {
 	if err != nil || k1 == k2 {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sandbox.New(db, sandbox.Options{}))
+	srv := httptest.NewServer(sandbox.New(st, sandbox.Options{}))
 	defer srv.Close()
 	for _, k := range []sandbox.Key{k1, k2} {
 		req, _ := http.NewRequest("GET", srv.URL+api.Base+"/me", nil)

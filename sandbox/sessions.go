@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 // On-behalf sessions (seed 003's agent on-behalf token) and the customer
@@ -49,7 +49,7 @@ const (
 // onBehalf is the live session a request acts through.
 type onBehalf struct {
 	ID         string
-	CustomerID int64
+	CustomerID api.ID
 }
 
 // tokenPrefix marks session tokens, so a leaked one is recognisable (and
@@ -91,7 +91,7 @@ func (s *Server) authorize(r *http.Request, c *caller, minRole string, scope tok
 	if err != nil {
 		return err
 	}
-	if id, err := strconv.ParseInt(r.PathValue("id"), 10, 64); err != nil || id != sess.CustomerID {
+	if api.ID(r.PathValue("id")) != sess.CustomerID {
 		return errf(http.StatusForbidden, api.CodeTokenCustomerMismatch,
 			"the customer token is for another customer than the one in the path; a session only opens its own customer")
 	}
@@ -120,83 +120,60 @@ func (s *Server) resolveToken(ctx context.Context, token string, c *caller) (*on
 		return nil, invalid
 	}
 	var (
-		sess                 onBehalf
-		agentID              string
-		tokenExp, sessionExp string
-		endedAt              sql.NullString
+		sess     store.Session
+		tokenExp time.Time
 	)
-	err := s.db.QueryRowContext(ctx, `
-		SELECT s.id, s.customer_id, s.agent_id, t.expires_at, s.expires_at, s.ended_at
-		FROM agent_session_tokens t JOIN agent_sessions s ON s.id = t.session_id
-		WHERE t.token_hash = ?`, hashSecret(token)).
-		Scan(&sess.ID, &sess.CustomerID, &agentID, &tokenExp, &sessionExp, &endedAt)
+	err := s.read(ctx, func(tx store.Tx) error {
+		var err error
+		sess, tokenExp, err = tx.SessionByToken(ctx, hashSecret(token))
+		return err
+	})
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case errors.Is(err, store.ErrNotFound):
 		return nil, invalid
 	case err != nil:
 		return nil, fmt.Errorf("look up customer token: %w", err)
 	}
 	// A token is its agent's alone: another agent holding it means it
 	// leaked, and it opens nothing for them.
-	if agentID != c.AgentID {
+	if sess.AgentID != c.AgentID {
 		return nil, errf(http.StatusUnauthorized, api.CodeSessionInvalid,
 			"this customer token belongs to another agent's session; start your own")
 	}
-	if endedAt.Valid {
+	if sess.EndedAt != nil {
 		return nil, errf(http.StatusUnauthorized, api.CodeSessionRevoked,
 			"on-behalf session %s was ended; start a new one to act as the customer again", sess.ID)
 	}
-	exp, err := parseTime(tokenExp)
-	if err != nil {
-		return nil, err
-	}
+	exp := tokenExp
 	if !s.now().Before(exp) {
-		if tokenExp < sessionExp {
+		if tokenExp.Before(sess.ExpiresAt) {
 			return nil, errf(http.StatusUnauthorized, api.CodeSessionExpired,
 				"this customer token was replaced by a refresh of session %s; use the new token", sess.ID)
 		}
 		return nil, errf(http.StatusUnauthorized, api.CodeSessionExpired,
 			"on-behalf session %s expired at %s; start a new one", sess.ID, exp.Format(time.RFC3339))
 	}
-	return &sess, nil
+	return &onBehalf{ID: sess.ID, CustomerID: sess.CustomerID}, nil
 }
 
-// sessionCols reads an agent session with its customer's and agent's
-// names; from: agent_sessions s JOIN customers c JOIN agents a.
-const sessionCols = `s.id, s.customer_id, c.first_name, c.last_name, s.agent_id, a.name, s.reason, s.ticket,
-	s.started_at, s.expires_at, s.max_expires_at`
-
-const sessionFrom = ` FROM agent_sessions s JOIN customers c ON c.id = s.customer_id JOIN agents a ON a.id = s.agent_id `
-
-func scanSession(sc scanner) (api.AgentSession, error) {
-	var (
-		out                    api.AgentSession
-		id                     string
-		cid                    int64
-		first, last            string
-		started, expires, maxE string
-	)
-	if err := sc.Scan(&id, &cid, &first, &last, &out.AgentID, &out.AgentName, &out.Reason, &out.Ticket,
-		&started, &expires, &maxE); err != nil {
-		return out, err
+// apiSession is a stored session as the API shows it (without a token).
+func apiSession(s store.Session) api.AgentSession {
+	return api.AgentSession{
+		ID: api.ID(s.ID), CustomerID: s.CustomerID, CustomerName: s.CustomerName,
+		AgentID: s.AgentID, AgentName: s.AgentName, Reason: s.Reason, Ticket: s.Ticket,
+		StartedAt: s.StartedAt, ExpiresAt: s.ExpiresAt, MaxExpiresAt: s.MaxExpiresAt,
 	}
-	out.ID = api.ID(id)
-	out.CustomerID = api.IDFromInt(cid)
-	out.CustomerName = api.Customer{FirstName: first, LastName: last}.Name()
-	var e1, e2, e3 error
-	out.StartedAt, e1 = parseTime(started)
-	out.ExpiresAt, e2 = parseTime(expires)
-	out.MaxExpiresAt, e3 = parseTime(maxE)
-	return out, errors.Join(e1, e2, e3)
 }
 
-func loadSession(ctx context.Context, q querier, id string) (api.AgentSession, error) {
-	out, err := scanSession(q.QueryRowContext(ctx, `SELECT `+sessionCols+sessionFrom+`WHERE s.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, notFound("agent session", strconv.Quote(truncate(id, 40)))
+// loadSession reads session sid: a 404 names the session when there is
+// none.
+func loadSession(ctx context.Context, tx store.Tx, sid string) (store.Session, error) {
+	out, err := tx.Session(ctx, sid)
+	if errors.Is(err, store.ErrNotFound) {
+		return out, notFound("agent session", strconv.Quote(truncate(sid, 40)))
 	}
 	if err != nil {
-		return out, fmt.Errorf("load agent session %s: %w", id, err)
+		return out, fmt.Errorf("load agent session: %w", err)
 	}
 	return out, nil
 }
@@ -217,29 +194,25 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, c *caller)
 	ctx := r.Context()
 	token := newSessionToken()
 	sid := newSessionID()
-	return s.writeSession(ctx, w, http.StatusCreated, sid, token, func(tx *sql.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM customers WHERE id = ?`, id).Scan(&status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("customer", id)
-		}
+	return s.writeSession(ctx, w, http.StatusCreated, sid, token, func(tx store.Tx) error {
+		cust, err := loadCustomer(ctx, tx, id)
 		if err != nil {
-			return fmt.Errorf("load customer %d: %w", id, err)
+			return err
 		}
-		if status == api.StatusDisabled {
+		if cust.Status == api.StatusDisabled {
 			return errf(http.StatusUnprocessableEntity, api.CodeCustomerDisabled,
-				"customer %d is disabled: nobody can act as them; enable the account first", id)
+				"customer %s is disabled: nobody can act as them; enable the account first", id)
 		}
 		now := s.now()
 		maxExp := now.Add(api.SessionMaxAge)
 		exp := minTime(now.Add(api.SessionTTL), maxExp)
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO agent_sessions (id, customer_id, agent_id, key_id, reason, ticket, started_at, expires_at, max_expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sid, id, c.AgentID, c.KeyID, in.Reason, in.Ticket, formatTime(now), formatTime(exp), formatTime(maxExp)); err != nil {
-			return fmt.Errorf("save agent session: %w", err)
+		if err := tx.CreateSession(ctx, store.Session{
+			ID: sid, CustomerID: id, AgentID: c.AgentID, KeyID: c.KeyID, Reason: in.Reason, Ticket: in.Ticket,
+			StartedAt: now, ExpiresAt: exp, MaxExpiresAt: maxExp,
+		}); err != nil {
+			return err
 		}
-		if err := issueToken(ctx, tx, sid, token, now, exp); err != nil {
+		if err := tx.IssueSessionToken(ctx, sid, hashSecret(token), now, exp); err != nil {
 			return err
 		}
 		after := map[string]any{"session_id": sid, "reason": in.Reason, "expires_at": formatTime(exp)}
@@ -257,50 +230,43 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 	sid := r.PathValue("sid")
 	ctx := r.Context()
 	token := newSessionToken()
-	return s.writeSession(ctx, w, http.StatusOK, sid, token, func(tx *sql.Tx) error {
-		st, err := loadSessionState(ctx, tx, sid)
+	return s.writeSession(ctx, w, http.StatusOK, sid, token, func(tx store.Tx) error {
+		st, err := loadSession(ctx, tx, sid)
 		if err != nil {
 			return err
 		}
-		if st.agentID != c.AgentID {
+		if st.AgentID != c.AgentID {
 			return errf(http.StatusForbidden, api.CodeForbidden,
 				"session %s belongs to another agent; only the agent who started it can refresh it", sid)
 		}
-		if st.endedAt.Valid {
+		if st.EndedAt != nil {
 			return errf(http.StatusUnprocessableEntity, api.CodeSessionEnded,
 				"session %s was ended and cannot be refreshed; start a new one", sid)
 		}
 		now := s.now()
-		capAt, err := parseTime(st.maxExpires)
-		if err != nil {
-			return err
-		}
+		capAt := st.MaxExpiresAt
 		if !now.Before(capAt) {
 			return errf(http.StatusUnprocessableEntity, api.CodeSessionCapReached,
 				"session %s has reached its %s limit (it started at %s); start a new one with a fresh reason",
 				sid, api.SessionMaxAge, capAt.Add(-api.SessionMaxAge).Format(time.RFC3339))
 		}
-		exp, err := parseTime(st.expires)
-		if err != nil {
-			return err
-		}
+		exp := st.ExpiresAt
 		if !now.Before(exp) {
 			return errf(http.StatusUnprocessableEntity, api.CodeSessionEnded,
 				"session %s expired at %s and cannot be refreshed; start a new one", sid, exp.Format(time.RFC3339))
 		}
 		newExp := minTime(now.Add(api.SessionTTL), capAt)
-		grace := formatTime(minTime(now.Add(api.SessionTokenGrace), newExp))
-		if _, err := tx.ExecContext(ctx, `UPDATE agent_session_tokens SET expires_at = min(expires_at, ?) WHERE session_id = ?`, grace, sid); err != nil {
-			return fmt.Errorf("retire old session tokens: %w", err)
-		}
-		if err := issueToken(ctx, tx, sid, token, now, newExp); err != nil {
+		if err := tx.RetireSessionTokens(ctx, sid, minTime(now.Add(api.SessionTokenGrace), newExp)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agent_sessions SET expires_at = ? WHERE id = ?`, formatTime(newExp), sid); err != nil {
-			return fmt.Errorf("extend agent session: %w", err)
+		if err := tx.IssueSessionToken(ctx, sid, hashSecret(token), now, newExp); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, r, c, api.ActionSessionRefresh, st.customerID, sid,
-			map[string]any{"expires_at": st.expires}, map[string]any{"expires_at": formatTime(newExp)})
+		if err := tx.ExtendSession(ctx, sid, newExp); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, c, api.ActionSessionRefresh, st.CustomerID, sid,
+			map[string]any{"expires_at": formatTime(st.ExpiresAt)}, map[string]any{"expires_at": formatTime(newExp)})
 	})
 }
 
@@ -310,29 +276,24 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) error {
 	sid := r.PathValue("sid")
 	ctx := r.Context()
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		st, err := loadSessionState(ctx, tx, sid)
+	err := s.write(ctx, func(tx store.Tx) error {
+		st, err := loadSession(ctx, tx, sid)
 		if err != nil {
 			return err
 		}
-		if st.agentID != c.AgentID && !api.RoleAtLeast(c.Role, api.RoleSupervisor) {
+		if st.AgentID != c.AgentID && !api.RoleAtLeast(c.Role, api.RoleSupervisor) {
 			return errf(http.StatusForbidden, api.CodeForbidden,
 				"session %s belongs to another agent; only they or a supervisor can end it", sid)
 		}
 		now := s.now()
-		exp, err := parseTime(st.expires)
-		if err != nil {
-			return err
-		}
-		if st.endedAt.Valid || !now.Before(exp) {
+		if st.EndedAt != nil || !now.Before(st.ExpiresAt) {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agent_sessions SET ended_at = ?, ended_by = ? WHERE id = ?`,
-			formatTime(now), c.AgentID, sid); err != nil {
-			return fmt.Errorf("end agent session: %w", err)
+		if err := tx.EndSession(ctx, sid, now, c.AgentID); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, r, c, api.ActionSessionEnd, st.customerID, sid,
-			map[string]any{"expires_at": st.expires},
+		return s.audit(ctx, tx, r, c, api.ActionSessionEnd, st.CustomerID, sid,
+			map[string]any{"expires_at": formatTime(st.ExpiresAt)},
 			map[string]any{"ended_at": formatTime(now), "ended_by": c.AgentID})
 	})
 	if err != nil {
@@ -345,9 +306,9 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) e
 // writeSession runs fn, which issues token for session sid, in a write
 // transaction that then loads the session as stored, and answers with
 // it and the token: the only answer that ever carries a token.
-func (s *Server) writeSession(ctx context.Context, w http.ResponseWriter, status int, sid, token string, fn func(tx *sql.Tx) error) error {
-	var out api.AgentSession
-	err := s.write(ctx, func(tx *sql.Tx) error {
+func (s *Server) writeSession(ctx context.Context, w http.ResponseWriter, status int, sid, token string, fn func(tx store.Tx) error) error {
+	var out store.Session
+	err := s.write(ctx, func(tx store.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -358,40 +319,9 @@ func (s *Server) writeSession(ctx context.Context, w http.ResponseWriter, status
 	if err != nil {
 		return err
 	}
-	out.Token = token
-	return writeData(w, status, out)
-}
-
-// sessionState is what refreshing or ending a session decides on.
-type sessionState struct {
-	agentID, expires, maxExpires string
-	customerID                   int64
-	endedAt                      sql.NullString
-}
-
-// loadSessionState reads session sid for a refresh or an end: a 404
-// names the session when there is none.
-func loadSessionState(ctx context.Context, q querier, sid string) (sessionState, error) {
-	var st sessionState
-	err := q.QueryRowContext(ctx, `SELECT agent_id, customer_id, expires_at, max_expires_at, ended_at FROM agent_sessions WHERE id = ?`, sid).
-		Scan(&st.agentID, &st.customerID, &st.expires, &st.maxExpires, &st.endedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, notFound("agent session", strconv.Quote(truncate(sid, 40)))
-	}
-	if err != nil {
-		return st, fmt.Errorf("load agent session: %w", err)
-	}
-	return st, nil
-}
-
-// issueToken stores token (hashed) for session sid, issued now and
-// valid until exp.
-func issueToken(ctx context.Context, q querier, sid, token string, now, exp time.Time) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO agent_session_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
-		hashSecret(token), sid, formatTime(now), formatTime(exp)); err != nil {
-		return fmt.Errorf("save session token: %w", err)
-	}
-	return nil
+	sess := apiSession(out)
+	sess.Token = token
+	return writeData(w, status, sess)
 }
 
 // maxLiveSessions bounds GET /agent-sessions; live sessions are few.
@@ -402,41 +332,26 @@ const maxLiveSessions = 200
 // agent opening a customer sees who is already acting for them.
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, _ *caller) error {
 	q := r.URL.Query()
-	where := []string{"s.ended_at IS NULL", "s.expires_at > ?"}
-	args := []any{formatTime(s.now())}
 	f := api.FieldErrors{}
-	if raw := filterParam(q, "customer_id", f); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			f["customer_id"] = "customer_id must be a customer's id (a positive whole number)"
-		}
-		where = append(where, "s.customer_id = ?")
-		args = append(args, id)
-	}
-	if agent := filterParam(q, "agent_id", f); agent != "" {
-		where = append(where, "s.agent_id = ?")
-		args = append(args, agent)
-	}
+	filter := store.SessionFilter{Now: s.now(), Limit: maxLiveSessions}
+	filter.CustomerID = customerIDParam(q, f)
+	filter.AgentID = filterParam(q, "agent_id", f)
 	if len(f) > 0 {
 		return validationErr(f)
 	}
 	ctx := r.Context()
-	rows, err := s.db.QueryContext(ctx, `SELECT `+sessionCols+sessionFrom+`WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY s.started_at, s.id LIMIT ?`, append(args, maxLiveSessions)...)
+	var live []store.Session
+	err := s.read(ctx, func(tx store.Tx) error {
+		var err error
+		live, err = tx.LiveSessions(ctx, filter)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("list agent sessions: %w", err)
 	}
-	defer rows.Close()
-	out := api.AgentSessionList{Sessions: []api.AgentSession{}}
-	for rows.Next() {
-		sess, err := scanSession(rows)
-		if err != nil {
-			return fmt.Errorf("list agent sessions: %w", err)
-		}
-		out.Sessions = append(out.Sessions, sess)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list agent sessions: %w", err)
+	out := api.AgentSessionList{Sessions: make([]api.AgentSession, 0, len(live))}
+	for _, sess := range live {
+		out.Sessions = append(out.Sessions, apiSession(sess))
 	}
 	return writeData(w, http.StatusOK, out)
 }

@@ -39,9 +39,11 @@ type Record struct {
 	KeyID     string
 	Via       string // api or ssh
 	// SessionID is the on-behalf session the agent acted through, or "".
-	SessionID  string
-	Action     string
-	CustomerID int64
+	SessionID string
+	Action    string
+	// CustomerID is the customer's id as text: the store's own integer
+	// ids in digits, or a platform's opaque id.
+	CustomerID string
 	// Before and After are the changed fields: JSON objects, or nil for
 	// none (stored as null).
 	Before, After json.RawMessage
@@ -59,7 +61,7 @@ type Row struct {
 	Via        string
 	SessionID  string
 	Action     string
-	CustomerID int64
+	CustomerID string
 	Before     string
 	After      string
 	RequestID  string
@@ -83,13 +85,33 @@ func Scan(sc interface{ Scan(...any) error }) (Row, error) {
 func (r Row) Canonical() []byte {
 	b, err := json.Marshal([]any{
 		encodingVersion, r.Seq, r.At, r.AgentID, r.AgentName, r.KeyID, r.Via, r.SessionID,
-		r.Action, r.CustomerID, r.Before, r.After, r.RequestID, r.PrevHash,
+		r.Action, canonicalID(r.CustomerID), r.Before, r.After, r.RequestID, r.PrevHash,
 	})
 	if err != nil {
 		// Strings and integers always marshal.
 		panic(err)
 	}
 	return b
+}
+
+// canonicalID is how a customer id enters the canonical encoding. The
+// chain began when customer ids were integers, hashed as JSON numbers;
+// ids are text now, and an id of digits (no leading zero, at most 18, so
+// it fits an int64 and reads back the same) is still hashed as the
+// number it spells, so rows written before keep their hashes. Any other
+// id is hashed as a JSON string, which no number encodes to.
+func canonicalID(id string) any {
+	if n := len(id); n == 0 || n > 18 || id[0] == '0' {
+		return id
+	}
+	var v int64
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return id
+		}
+		v = v*10 + int64(id[i]-'0')
+	}
+	return v
 }
 
 // ComputeHash is the hex SHA-256 of the row's canonical encoding.

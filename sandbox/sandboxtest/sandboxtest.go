@@ -21,6 +21,7 @@ import (
 	"frontdesk/sandbox"
 	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
+	"frontdesk/store/sqlite"
 )
 
 // loadContract loads api/openapi.yaml once per test binary. The validator
@@ -49,9 +50,12 @@ const LoyaltyLimit = 500
 // Env is a running test sandbox.
 type Env struct {
 	// URL is the base URL, without /api/v1.
-	URL    string
+	URL string
+	// DB is the SQLite database under Store, for tests that look at rows.
 	DB     *sql.DB
 	DBPath string
+	// Store is the storage engine the server runs on.
+	Store  *sqlite.Store
 	Server *sandbox.Server
 	// Keys holds a key for "viewer", "agent", "supervisor", "admin" and
 	// "gateway" (a gateway key whose own agent is a viewer).
@@ -85,7 +89,7 @@ func New(t testing.TB, o Options) *Env {
 			t.Fatalf("sandboxtest: seed %d customers: %v", o.Customers, err)
 		}
 	}
-	env := &Env{DB: db, DBPath: path, Keys: map[string]sandbox.Key{}, Agents: map[string]string{}}
+	env := &Env{DB: db, DBPath: path, Store: sqlite.New(db), Keys: map[string]sandbox.Key{}, Agents: map[string]string{}}
 	specs := []sandbox.KeySpec{
 		{AgentID: "test-viewer", Name: "Vera Viewer", Role: api.RoleViewer},
 		{AgentID: "test-agent", Name: "Amani Agent", Role: api.RoleAgent, LoyaltyLimit: LoyaltyLimit},
@@ -105,7 +109,7 @@ func New(t testing.TB, o Options) *Env {
 		env.Keys[name] = k
 		env.Agents[name] = spec.AgentID
 	}
-	env.Server = sandbox.New(db, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, Logger: testLogger(t)})
+	env.Server = sandbox.New(env.Store, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, Logger: testLogger(t)})
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.

@@ -131,6 +131,7 @@ END;
 CREATE TABLE idempotency_keys (
     agent_id     TEXT NOT NULL,
     key          TEXT NOT NULL,
+    customer_id  TEXT NOT NULL DEFAULT '',  -- text id (see notes)
     request_hash TEXT NOT NULL,
     state        TEXT NOT NULL CHECK (state IN ('in_flight', 'done')),
     status       INTEGER,
@@ -139,9 +140,13 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (agent_id, key)
 );
 
+-- The server's own tables (notes here; sessions, password resets and the
+-- audit trail in 002) key customers by text id with no foreign key, so a
+-- platform's opaque id ("cstmr_…") fits as well as this store's integer
+-- ids, which they hold as digits.
 CREATE TABLE notes (
     id          INTEGER PRIMARY KEY,
-    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    customer_id TEXT NOT NULL,
     body        TEXT NOT NULL,
     agent_id    TEXT NOT NULL,
     agent_name  TEXT NOT NULL,

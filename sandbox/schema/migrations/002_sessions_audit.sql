@@ -6,7 +6,7 @@
 -- max_expires_at (started_at + 8 h); ended_at is set when it is revoked.
 CREATE TABLE agent_sessions (
     id             TEXT PRIMARY KEY,              -- ses_...
-    customer_id    INTEGER NOT NULL REFERENCES customers (id),
+    customer_id    TEXT NOT NULL,
     agent_id       TEXT NOT NULL REFERENCES agents (id),
     key_id         TEXT NOT NULL,
     reason         TEXT NOT NULL,
@@ -64,7 +64,7 @@ INSERT INTO coupons (code, description, kind, value, min_order_total, min_orders
 -- itself is only stored hashed.
 CREATE TABLE password_resets (
     id           INTEGER PRIMARY KEY,
-    customer_id  INTEGER NOT NULL REFERENCES customers (id),
+    customer_id  TEXT NOT NULL,
     session_id   TEXT NOT NULL REFERENCES agent_sessions (id),
     agent_id     TEXT NOT NULL,
     token_hash   TEXT NOT NULL,
@@ -88,7 +88,7 @@ CREATE TABLE audit_log (
     via         TEXT NOT NULL,
     session_id  TEXT NOT NULL DEFAULT '',
     action      TEXT NOT NULL,
-    customer_id INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
     before      TEXT NOT NULL,
     after       TEXT NOT NULL,
     request_id  TEXT NOT NULL,
