@@ -178,8 +178,9 @@ type Adjustment struct {
 	Points     int64
 	Reason     string
 	Note       string
-	AgentID    string
-	At         time.Time
+	// AgentID is the agent who made it ("" for none: the store's own).
+	AgentID string
+	At      time.Time
 }
 
 // Idempotency stores Idempotency-Key claims and their answers, scoped to

@@ -179,6 +179,9 @@ func (t *txn) EmailOwner(ctx context.Context, email string, except api.ID) (api.
 
 // CreateCustomer adds a customer with its addresses and loyalty account.
 func (t *txn) CreateCustomer(ctx context.Context, in api.CustomerCreate, at time.Time) (api.ID, error) {
+	if err := t.writable(); err != nil {
+		return "", err
+	}
 	now := formatTime(at)
 	res, err := t.q.ExecContext(ctx, `
 		INSERT INTO customers (email, email_confirmed, first_name, last_name, phone, created_at, updated_at)
@@ -217,6 +220,9 @@ func (t *txn) insertAddresses(ctx context.Context, id int64, addrs []api.Address
 
 // UpdateCustomer applies u if the customer is at version.
 func (t *txn) UpdateCustomer(ctx context.Context, id api.ID, version int64, u store.CustomerUpdate) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	n, ok := rowID(id)
 	if !ok {
 		return store.ErrNotFound

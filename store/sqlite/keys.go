@@ -51,6 +51,9 @@ func (t *txn) Agent(ctx context.Context, id string) (store.Agent, error) {
 
 // PutAgent creates or updates an agent.
 func (t *txn) PutAgent(ctx context.Context, a store.Agent, at time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `
 		INSERT INTO agents (id, name, role, loyalty_limit, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, loyalty_limit = excluded.loyalty_limit`,
@@ -62,6 +65,9 @@ func (t *txn) PutAgent(ctx context.Context, a store.Agent, at time.Time) error {
 
 // CreateAPIKey stores a key.
 func (t *txn) CreateAPIKey(ctx context.Context, k store.APIKey, at time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `
 		INSERT INTO api_keys (key_id, secret_hash, agent_id, gateway, created_at) VALUES (?, ?, ?, ?, ?)`,
 		k.KeyID, k.SecretHash, k.Agent.ID, boolInt(k.Gateway), formatTime(at)); err != nil {
@@ -122,6 +128,9 @@ func (t *txn) EligibleCoupons(ctx context.Context, c api.Customer, now time.Time
 
 // RecordPasswordReset stores a reset request.
 func (t *txn) RecordPasswordReset(ctx context.Context, r store.PasswordReset) (api.ID, error) {
+	if err := t.writable(); err != nil {
+		return "", err
+	}
 	res, err := t.q.ExecContext(ctx, `
 		INSERT INTO password_resets (customer_id, session_id, agent_id, token_hash, sent_to, requested_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -138,6 +147,9 @@ func (t *txn) RecordPasswordReset(ctx context.Context, r store.PasswordReset) (a
 
 // AppendAudit adds rec to the hash chain.
 func (t *txn) AppendAudit(ctx context.Context, rec audit.Record) (audit.Row, error) {
+	if err := t.writable(); err != nil {
+		return audit.Row{}, err
+	}
 	return audit.Append(ctx, t.q, rec)
 }
 

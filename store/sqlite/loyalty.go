@@ -87,6 +87,9 @@ func (t *txn) CountLedger(ctx context.Context, id api.ID) (int, error) {
 
 // AppendAdjustment appends an adjustment and moves the balance.
 func (t *txn) AppendAdjustment(ctx context.Context, a store.Adjustment) (api.LedgerEntry, error) {
+	if err := t.writable(); err != nil {
+		return api.LedgerEntry{}, err
+	}
 	n, ok := rowID(a.CustomerID)
 	if !ok {
 		return api.LedgerEntry{}, store.ErrNotFound
@@ -105,7 +108,7 @@ func (t *txn) AppendAdjustment(ctx context.Context, a store.Adjustment) (api.Led
 	res, err := t.q.ExecContext(ctx, `
 		INSERT INTO loyalty_ledger (customer_id, type, points, balance_after, reason, note, agent_id, created_at)
 		VALUES (?, 'adjust', ?, ?, ?, ?, ?, ?)`,
-		n, a.Points, after, a.Reason, a.Note, a.AgentID, formatTime(a.At))
+		n, a.Points, after, a.Reason, a.Note, nullString(a.AgentID), formatTime(a.At))
 	if err != nil {
 		return api.LedgerEntry{}, fmt.Errorf("append ledger: %w", err)
 	}
@@ -126,6 +129,9 @@ func (t *txn) AppendAdjustment(ctx context.Context, a store.Adjustment) (api.Led
 	}
 	return e, nil
 }
+
+// nullString is s, or NULL for "".
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 // IdempotencyKey loads a claim.
 func (t *txn) IdempotencyKey(ctx context.Context, agentID, key string) (store.IdempotencyKey, error) {
@@ -150,6 +156,9 @@ func (t *txn) IdempotencyKey(ctx context.Context, agentID, key string) (store.Id
 
 // ClaimIdempotencyKey stores k in flight.
 func (t *txn) ClaimIdempotencyKey(ctx context.Context, k store.IdempotencyKey) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	res, err := t.q.ExecContext(ctx, `
 		INSERT INTO idempotency_keys (agent_id, key, customer_id, request_hash, state, created_at)
 		VALUES (?, ?, ?, ?, 'in_flight', ?) ON CONFLICT (agent_id, key) DO NOTHING`,
@@ -165,6 +174,9 @@ func (t *txn) ClaimIdempotencyKey(ctx context.Context, k store.IdempotencyKey) e
 
 // RenewIdempotencyKey moves an in-flight claim's time to at.
 func (t *txn) RenewIdempotencyKey(ctx context.Context, agentID, key string, at time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = ? WHERE agent_id = ? AND key = ? AND state = 'in_flight'`,
 		formatTime(at), agentID, key); err != nil {
 		return fmt.Errorf("renew idempotency key: %w", err)
@@ -174,6 +186,9 @@ func (t *txn) RenewIdempotencyKey(ctx context.Context, agentID, key string, at t
 
 // FinishIdempotencyKey stores the answer of an in-flight claim.
 func (t *txn) FinishIdempotencyKey(ctx context.Context, agentID, key string, status int, response []byte) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	res, err := t.q.ExecContext(ctx, `
 		UPDATE idempotency_keys SET state = 'done', status = ?, response = ?
 		WHERE agent_id = ? AND key = ? AND state = 'in_flight'`, status, response, agentID, key)
@@ -188,6 +203,9 @@ func (t *txn) FinishIdempotencyKey(ctx context.Context, agentID, key string, sta
 
 // ReleaseIdempotencyKey drops an in-flight claim.
 func (t *txn) ReleaseIdempotencyKey(ctx context.Context, agentID, key string) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE agent_id = ? AND key = ? AND state = 'in_flight'`, agentID, key); err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
 	}
@@ -215,6 +233,9 @@ const noteCols = `id, customer_id, body, agent_id, agent_name, created_at`
 
 // AddNote stores a note.
 func (t *txn) AddNote(ctx context.Context, in store.NewNote) (api.Note, error) {
+	if err := t.writable(); err != nil {
+		return api.Note{}, err
+	}
 	res, err := t.q.ExecContext(ctx, `INSERT INTO notes (customer_id, body, agent_id, agent_name, created_at) VALUES (?, ?, ?, ?, ?)`,
 		string(in.CustomerID), in.Body, in.AgentID, in.AgentName, formatTime(in.At))
 	if err != nil {

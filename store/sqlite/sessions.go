@@ -50,6 +50,9 @@ func scanSession(sc scanner, extra ...any) (store.Session, error) {
 
 // CreateSession stores a new session.
 func (t *txn) CreateSession(ctx context.Context, s store.Session) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `
 		INSERT INTO agent_sessions (id, customer_id, agent_id, key_id, reason, ticket, started_at, expires_at, max_expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,6 +92,9 @@ func (t *txn) SessionByToken(ctx context.Context, tokenHash string) (store.Sessi
 
 // IssueSessionToken stores a token hash for session id.
 func (t *txn) IssueSessionToken(ctx context.Context, id, tokenHash string, issued, expires time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `INSERT INTO agent_session_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
 		tokenHash, id, formatTime(issued), formatTime(expires)); err != nil {
 		return fmt.Errorf("save session token: %w", err)
@@ -98,6 +104,9 @@ func (t *txn) IssueSessionToken(ctx context.Context, id, tokenHash string, issue
 
 // RetireSessionTokens cuts the expiry of the session's tokens.
 func (t *txn) RetireSessionTokens(ctx context.Context, id string, notAfter time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `UPDATE agent_session_tokens SET expires_at = min(expires_at, ?) WHERE session_id = ?`,
 		formatTime(notAfter), id); err != nil {
 		return fmt.Errorf("retire old session tokens: %w", err)
@@ -107,6 +116,9 @@ func (t *txn) RetireSessionTokens(ctx context.Context, id string, notAfter time.
 
 // ExtendSession moves the session's expiry.
 func (t *txn) ExtendSession(ctx context.Context, id string, expires time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `UPDATE agent_sessions SET expires_at = ? WHERE id = ?`, formatTime(expires), id); err != nil {
 		return fmt.Errorf("extend agent session: %w", err)
 	}
@@ -115,6 +127,9 @@ func (t *txn) ExtendSession(ctx context.Context, id string, expires time.Time) e
 
 // EndSession marks the session ended.
 func (t *txn) EndSession(ctx context.Context, id string, at time.Time, by string) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `UPDATE agent_sessions SET ended_at = ?, ended_by = ? WHERE id = ?`,
 		formatTime(at), by, id); err != nil {
 		return fmt.Errorf("end agent session: %w", err)

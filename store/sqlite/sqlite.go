@@ -13,6 +13,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -67,7 +68,7 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&txn{q: tx, db: s.db})
+	return fn(&txn{q: tx, db: s.db, readOnly: true})
 }
 
 // Write runs fn in a write transaction while holding the write mutex and
@@ -107,6 +108,18 @@ type txn struct {
 	// db is the pool, for the search, which plans several statements of
 	// its own on it.
 	db *sql.DB
+	// readOnly refuses writes: SQLite does not enforce a read-only BEGIN.
+	readOnly bool
+}
+
+// errReadOnly is a write attempted in a Read transaction.
+var errReadOnly = errors.New("sqlite: a write in a read-only transaction")
+
+func (t *txn) writable() error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	return nil
 }
 
 var _ store.Tx = (*txn)(nil)
