@@ -120,7 +120,7 @@ func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, 
 	key := run.Key
 	if !run.KeyCreated {
 		spec := sandbox.KeySpec{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
-		if key, err = sandbox.CreateKey(ctx, run.DB, spec); err != nil {
+		if key, err = sandbox.MintKey(ctx, run.Store, spec); err != nil {
 			_ = d.Close(ctx)
 			return nil, fmt.Errorf("demo: %w", err)
 		}

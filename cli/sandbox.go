@@ -16,7 +16,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/sandbox"
-	"frontdesk/sandbox/schema"
+	"frontdesk/store/sqlite"
 )
 
 // sandboxSeedValue fixes the generator's seed, so every `sandbox serve
@@ -136,12 +136,12 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 			if err := spec.Validate(); err != nil {
 				return Usagef("%v", err)
 			}
-			db, err := schema.Open(cmd.Context(), dbPath)
+			st, err := sqlite.Open(cmd.Context(), dbPath)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			k, err := sandbox.CreateKey(cmd.Context(), db, spec)
+			defer st.Close()
+			k, err := sandbox.MintKey(cmd.Context(), st, spec)
 			if err != nil {
 				return err
 			}

@@ -42,6 +42,22 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return &Store{db: db, owned: true}, nil
 }
 
+// OpenReadOnly opens the existing database at path read-only and as it
+// is (no migration), for checks such as VerifyAudit that must not change
+// what they look at; a server may keep writing to it meanwhile. Writes
+// through it fail.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &Store{db: db, owned: true}, nil
+}
+
 // New wraps a database opened with schema.Open; Close leaves db open.
 func New(db *sql.DB) *Store { return &Store{db: db} }
 
