@@ -19,9 +19,9 @@ import (
 	"frontdesk/api"
 	"frontdesk/api/contract"
 	"frontdesk/sandbox"
-	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
 	"frontdesk/store/sqlite"
+	"frontdesk/store/sqlite/schema"
 )
 
 // loadContract loads api/openapi.yaml once per test binary. The validator

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
+	"frontdesk/store/sqlite/schema"
 )
 
 // benchDB opens FRONTDESK_BENCH_DB, seeding it first when it has no

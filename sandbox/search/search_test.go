@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
+	"frontdesk/store/sqlite/schema"
 )
 
 // shared is one seeded database for the read-only tests: seeding under

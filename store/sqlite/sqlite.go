@@ -18,8 +18,8 @@ import (
 	"sync"
 
 	"frontdesk/sandbox/audit"
-	"frontdesk/sandbox/schema"
 	"frontdesk/store"
+	"frontdesk/store/sqlite/schema"
 )
 
 // Store is the SQLite engine.
