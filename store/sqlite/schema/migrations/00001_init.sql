@@ -1,3 +1,4 @@
+-- +goose Up
 -- frontdesk sandbox schema. Times are RFC 3339 UTC text with milliseconds
 -- ("2026-01-15T10:00:00.000Z") so they sort as text. Money is integer minor
 -- units.
@@ -48,20 +49,26 @@ CREATE VIRTUAL TABLE customers_fts USING fts5 (
     email, first_name, last_name, phone,
     content = 'customers', content_rowid = 'id', tokenize = 'trigram'
 );
+-- +goose StatementBegin
 CREATE TRIGGER customers_fts_ai AFTER INSERT ON customers BEGIN
     INSERT INTO customers_fts (rowid, email, first_name, last_name, phone)
     VALUES (new.id, new.email, new.first_name, new.last_name, new.phone);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER customers_fts_ad AFTER DELETE ON customers BEGIN
     INSERT INTO customers_fts (customers_fts, rowid, email, first_name, last_name, phone)
     VALUES ('delete', old.id, old.email, old.first_name, old.last_name, old.phone);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER customers_fts_au AFTER UPDATE OF email, first_name, last_name, phone ON customers BEGIN
     INSERT INTO customers_fts (customers_fts, rowid, email, first_name, last_name, phone)
     VALUES ('delete', old.id, old.email, old.first_name, old.last_name, old.phone);
     INSERT INTO customers_fts (rowid, email, first_name, last_name, phone)
     VALUES (new.id, new.email, new.first_name, new.last_name, new.phone);
 END;
+-- +goose StatementEnd
 
 CREATE TABLE addresses (
     id          INTEGER PRIMARY KEY,
@@ -118,12 +125,16 @@ CREATE TABLE loyalty_ledger (
 );
 CREATE INDEX loyalty_ledger_customer ON loyalty_ledger (customer_id, id DESC);
 -- The ledger is append-only.
+-- +goose StatementBegin
 CREATE TRIGGER loyalty_ledger_no_update BEFORE UPDATE ON loyalty_ledger BEGIN
     SELECT RAISE(ABORT, 'loyalty_ledger is append-only');
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER loyalty_ledger_no_delete BEFORE DELETE ON loyalty_ledger BEGIN
     SELECT RAISE(ABORT, 'loyalty_ledger is append-only');
 END;
+-- +goose StatementEnd
 
 -- Idempotency keys of loyalty adjustments, scoped to the calling key's
 -- agent. state: in_flight while the request runs, done with the stored
@@ -131,7 +142,6 @@ END;
 CREATE TABLE idempotency_keys (
     agent_id     TEXT NOT NULL,
     key          TEXT NOT NULL,
-    customer_id  TEXT NOT NULL DEFAULT '',  -- text id (see notes)
     request_hash TEXT NOT NULL,
     state        TEXT NOT NULL CHECK (state IN ('in_flight', 'done')),
     status       INTEGER,
@@ -140,13 +150,9 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (agent_id, key)
 );
 
--- The server's own tables (notes here; sessions, password resets and the
--- audit trail in 002) key customers by text id with no foreign key, so a
--- platform's opaque id ("cstmr_…") fits as well as this store's integer
--- ids, which they hold as digits.
 CREATE TABLE notes (
     id          INTEGER PRIMARY KEY,
-    customer_id TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers (id),
     body        TEXT NOT NULL,
     agent_id    TEXT NOT NULL,
     agent_name  TEXT NOT NULL,

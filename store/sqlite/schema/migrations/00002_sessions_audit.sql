@@ -1,3 +1,4 @@
+-- +goose Up
 -- On-behalf agent sessions, customer-scope data (coupons, password resets)
 -- and the tamper-evident audit trail.
 
@@ -6,7 +7,7 @@
 -- max_expires_at (started_at + 8 h); ended_at is set when it is revoked.
 CREATE TABLE agent_sessions (
     id             TEXT PRIMARY KEY,              -- ses_...
-    customer_id    TEXT NOT NULL,
+    customer_id    INTEGER NOT NULL REFERENCES customers (id),
     agent_id       TEXT NOT NULL REFERENCES agents (id),
     key_id         TEXT NOT NULL,
     reason         TEXT NOT NULL,
@@ -64,7 +65,7 @@ INSERT INTO coupons (code, description, kind, value, min_order_total, min_orders
 -- itself is only stored hashed.
 CREATE TABLE password_resets (
     id           INTEGER PRIMARY KEY,
-    customer_id  TEXT NOT NULL,
+    customer_id  INTEGER NOT NULL REFERENCES customers (id),
     session_id   TEXT NOT NULL REFERENCES agent_sessions (id),
     agent_id     TEXT NOT NULL,
     token_hash   TEXT NOT NULL,
@@ -88,7 +89,7 @@ CREATE TABLE audit_log (
     via         TEXT NOT NULL,
     session_id  TEXT NOT NULL DEFAULT '',
     action      TEXT NOT NULL,
-    customer_id TEXT NOT NULL,
+    customer_id INTEGER NOT NULL,
     before      TEXT NOT NULL,
     after       TEXT NOT NULL,
     request_id  TEXT NOT NULL,
@@ -100,12 +101,16 @@ CREATE INDEX audit_log_agent ON audit_log (agent_id, seq DESC);
 CREATE INDEX audit_log_session ON audit_log (session_id, seq DESC) WHERE session_id <> '';
 -- Append-only, so a mistake cannot quietly rewrite history. (Someone with
 -- the file can drop these; the hash chain is what catches that.)
+-- +goose StatementBegin
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+-- +goose StatementEnd
 
 -- The chain's head: the last row's seq and hash, updated with every
 -- append, so removing rows from the end is caught too.
