@@ -16,6 +16,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/sandbox"
+	"frontdesk/server"
 	"frontdesk/store/sqlite"
 )
 
@@ -116,7 +117,7 @@ func (a *App) serveSandbox(ctx context.Context, addr, dbPath string, customers i
 func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 	var (
 		dbPath string
-		spec   sandbox.KeySpec
+		spec   server.KeySpec
 	)
 	cmd := &cobra.Command{
 		Use:   "create --db PATH --agent ID --name NAME --role ROLE [--gateway] [--loyalty-limit N]",
@@ -141,7 +142,7 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			k, err := sandbox.MintKey(cmd.Context(), st, spec)
+			k, err := server.MintKey(cmd.Context(), st, spec)
 			if err != nil {
 				return err
 			}
@@ -160,7 +161,7 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 }
 
 // printKey prints a key pair in the two-line form scripts read.
-func printKey(w io.Writer, k sandbox.Key) {
+func printKey(w io.Writer, k server.Key) {
 	fmt.Fprintf(w, "key: %s\nsecret: %s\n", k.KeyID, k.Secret)
 }
 

@@ -1,3 +1,7 @@
+// Package sandbox runs the demo store: the server (package server) over
+// a SQLite file (store/sqlite), seeded by the deterministic generator
+// (sandbox/seed) when it is empty, with a bootstrap key. It is what
+// `frontdesk sandbox serve` and `frontdesk demo` start.
 package sandbox
 
 import (
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"frontdesk/sandbox/seed"
+	"frontdesk/server"
 	"frontdesk/store/sqlite"
 )
 
@@ -51,7 +56,7 @@ type Running struct {
 	// DBPath is the SQLite file in use.
 	DBPath string
 	// Server is the API handler being served.
-	Server *Server
+	Server *server.Server
 
 	http    *http.Server
 	served  chan error
@@ -115,7 +120,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 			o.Logger.Info("seeded", "customers", o.Customers, "took", time.Since(started).Round(time.Millisecond))
 		}
 	}
-	if run.Key, run.KeyCreated, err = BootstrapKey(ctx, st); err != nil {
+	if run.Key, run.KeyCreated, err = server.BootstrapKey(ctx, st); err != nil {
 		return fail(fmt.Errorf("start sandbox: %w", err))
 	}
 
@@ -123,7 +128,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if err != nil {
 		return fail(fmt.Errorf("start sandbox: listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err))
 	}
-	run.Server = New(st, Options{Logger: o.Logger})
+	run.Server = server.New(st, server.Options{Logger: o.Logger})
 	run.URL = "http://" + ln.Addr().String()
 	run.http = &http.Server{
 		Handler:           run.Server,

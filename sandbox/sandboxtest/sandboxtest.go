@@ -18,8 +18,8 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/api/contract"
-	"frontdesk/sandbox"
 	"frontdesk/sandbox/seed"
+	"frontdesk/server"
 	"frontdesk/store/sqlite"
 	"frontdesk/store/sqlite/schema"
 )
@@ -38,7 +38,7 @@ type Options struct {
 	// Now is the API's clock (default time.Now); the seed data is
 	// generated relative to it.
 	Now func() time.Time
-	// RateLimit and RateBurst are passed to sandbox.Options (0: the
+	// RateLimit and RateBurst are passed to server.Options (0: the
 	// server's defaults; a negative RateLimit turns limiting off).
 	RateLimit float64
 	RateBurst int
@@ -56,10 +56,10 @@ type Env struct {
 	DBPath string
 	// Store is the storage engine the server runs on.
 	Store  *sqlite.Store
-	Server *sandbox.Server
+	Server *server.Server
 	// Keys holds a key for "viewer", "agent", "supervisor", "admin" and
 	// "gateway" (a gateway key whose own agent is a viewer).
-	Keys map[string]sandbox.Key
+	Keys map[string]server.Key
 	// Agents maps the same names to agent ids.
 	Agents map[string]string
 }
@@ -89,8 +89,8 @@ func New(t testing.TB, o Options) *Env {
 			t.Fatalf("sandboxtest: seed %d customers: %v", o.Customers, err)
 		}
 	}
-	env := &Env{DB: db, DBPath: path, Store: sqlite.New(db), Keys: map[string]sandbox.Key{}, Agents: map[string]string{}}
-	specs := []sandbox.KeySpec{
+	env := &Env{DB: db, DBPath: path, Store: sqlite.New(db), Keys: map[string]server.Key{}, Agents: map[string]string{}}
+	specs := []server.KeySpec{
 		{AgentID: "test-viewer", Name: "Vera Viewer", Role: api.RoleViewer},
 		{AgentID: "test-agent", Name: "Amani Agent", Role: api.RoleAgent, LoyaltyLimit: LoyaltyLimit},
 		{AgentID: "test-supervisor", Name: "Sifa Supervisor", Role: api.RoleSupervisor},
@@ -98,7 +98,7 @@ func New(t testing.TB, o Options) *Env {
 		{AgentID: "test-gateway", Name: "SSH Gateway", Role: api.RoleViewer, Gateway: true},
 	}
 	for _, spec := range specs {
-		k, err := sandbox.CreateKey(ctx, db, spec)
+		k, err := server.MintKey(ctx, env.Store, spec)
 		if err != nil {
 			t.Fatalf("sandboxtest: %v", err)
 		}
@@ -109,7 +109,7 @@ func New(t testing.TB, o Options) *Env {
 		env.Keys[name] = k
 		env.Agents[name] = spec.AgentID
 	}
-	env.Server = sandbox.New(env.Store, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, Logger: testLogger(t)})
+	env.Server = server.New(env.Store, server.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, Logger: testLogger(t)})
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.

@@ -6,7 +6,7 @@
 // The handlers reach data only through store.Store: each request's reads
 // share one Read transaction, and each change writes its rows and its
 // audit row in one Write transaction, so they commit together.
-package sandbox
+package server
 
 import (
 	"context"

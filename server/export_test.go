@@ -1,4 +1,4 @@
-package sandbox
+package server
 
 // SetAfterClaim installs a hook that runs while an adjustment holds its
 // idempotency key in flight (nil removes it).

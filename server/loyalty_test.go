@@ -1,4 +1,4 @@
-package sandbox_test
+package server_test
 
 import (
 	"bytes"
@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox"
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/server"
 )
 
 func TestAdjustment(t *testing.T) {
@@ -293,7 +293,7 @@ func BenchmarkAdjustments(b *testing.B) {
 	var ce api.CustomerEnvelope
 	r.Data(b, &ce)
 	// Measure the server itself: no contract check, no test log.
-	srv := httptest.NewServer(sandbox.New(env.Store, sandbox.Options{RateLimit: -1}))
+	srv := httptest.NewServer(server.New(env.Store, server.Options{RateLimit: -1}))
 	defer srv.Close()
 	path := srv.URL + api.Base + "/customers/" + ce.Customer.ID.String() + "/loyalty/adjustments"
 	key := env.Keys["supervisor"]

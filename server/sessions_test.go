@@ -1,4 +1,4 @@
-package sandbox_test
+package server_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox"
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/server"
 )
 
 // startSession starts an on-behalf session as role on customer id.
@@ -32,7 +32,7 @@ func asCustomer(t *testing.T, env *sandboxtest.Env, role, method, path, token st
 // addAgent mints a key for a second agent of role agent, as env.Keys[name].
 func addAgent(t *testing.T, env *sandboxtest.Env, name string) {
 	t.Helper()
-	k, err := sandbox.CreateKey(context.Background(), env.DB, sandbox.KeySpec{AgentID: "test-" + name, Name: "Baraka Second", Role: api.RoleAgent, LoyaltyLimit: 100})
+	k, err := server.MintKey(context.Background(), env.Store, server.KeySpec{AgentID: "test-" + name, Name: "Baraka Second", Role: api.RoleAgent, LoyaltyLimit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,7 @@
-package sandbox
+package server
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/store"
-	"frontdesk/store/sqlite"
 )
 
 // KeySpec describes the agent a new key belongs to.
@@ -64,13 +62,6 @@ func (spec KeySpec) Validate() error {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-// CreateKey mints a key for spec.AgentID in the SQLite database db (one
-// opened with schema.Open); see MintKey. Safe to call while a server
-// runs on the same database.
-func CreateKey(ctx context.Context, db *sql.DB, spec KeySpec) (Key, error) {
-	return MintKey(ctx, sqlite.New(db), spec)
 }
 
 // MintKey mints a key for spec.AgentID. A new agent is created; an

@@ -1,4 +1,4 @@
-package sandbox_test
+package server_test
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox"
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/server"
 	"frontdesk/store/sqlite"
 )
 
@@ -276,7 +276,7 @@ func TestCreateCustomer(t *testing.T) {
 		{"two objects", `{"email":"a@b.co","first_name":"A","last_name":"B"}{}`},
 		{"empty", ``},
 		{"array", `[]`},
-		{"too big", `{"email":"a@b.co","first_name":"` + strings.Repeat("x", sandbox.MaxBodyBytes) + `","last_name":"B"}`},
+		{"too big", `{"email":"a@b.co","first_name":"` + strings.Repeat("x", server.MaxBodyBytes) + `","last_name":"B"}`},
 	}
 	for _, b := range bad {
 		e := wantError(t, env.Do(t, "supervisor", "POST", "/customers", []byte(b.body)), 400, api.CodeBadRequest)
@@ -596,7 +596,7 @@ func TestRateLimit(t *testing.T) {
 func TestRequestIDAndLog(t *testing.T) {
 	var buf syncBuffer
 	env := sandboxtest.New(t, sandboxtest.Options{Customers: -1})
-	srv := httptest.NewServer(sandbox.New(env.Store, sandbox.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}))
+	srv := httptest.NewServer(server.New(env.Store, server.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}))
 	defer srv.Close()
 	key := env.Keys["agent"]
 	send := func(rid string) *http.Response {
@@ -764,37 +764,36 @@ func TestKeysAndBootstrap(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	db := st.DB()
-	k, created, err := sandbox.BootstrapKey(ctx, st)
+	k, created, err := server.BootstrapKey(ctx, st)
 	if err != nil || !created || !strings.HasPrefix(k.KeyID, "ck_") || !strings.HasPrefix(k.Secret, "cs_") {
 		t.Fatalf("bootstrap: %+v %v %v", k, created, err)
 	}
-	if k2, created, err := sandbox.BootstrapKey(ctx, st); err != nil || created || k2 != (sandbox.Key{}) {
+	if k2, created, err := server.BootstrapKey(ctx, st); err != nil || created || k2 != (server.Key{}) {
 		t.Fatalf("second bootstrap: %+v %v %v", k2, created, err)
 	}
-	for _, bad := range []sandbox.KeySpec{
+	for _, bad := range []server.KeySpec{
 		{AgentID: "", Name: "A", Role: "agent"},
 		{AgentID: "a b", Name: "A", Role: "agent"},
 		{AgentID: "a", Name: "", Role: "agent"},
 		{AgentID: "a", Name: "A", Role: "root"},
 		{AgentID: "a", Name: "A", Role: "agent", LoyaltyLimit: -1},
 	} {
-		if _, err := sandbox.CreateKey(ctx, db, bad); err == nil {
+		if _, err := server.MintKey(ctx, st, bad); err == nil {
 			t.Errorf("CreateKey(%+v) succeeded", bad)
 		}
 	}
-	k1, err := sandbox.CreateKey(ctx, db, sandbox.KeySpec{AgentID: "amina", Name: "Amina", Role: "agent", LoyaltyLimit: 10})
+	k1, err := server.MintKey(ctx, st, server.KeySpec{AgentID: "amina", Name: "Amina", Role: "agent", LoyaltyLimit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A second key for an existing agent updates the agent.
-	k2, err := sandbox.CreateKey(ctx, db, sandbox.KeySpec{AgentID: "amina", Name: "Amina W.", Role: "supervisor"})
+	k2, err := server.MintKey(ctx, st, server.KeySpec{AgentID: "amina", Name: "Amina W.", Role: "supervisor"})
 	if err != nil || k1 == k2 {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sandbox.New(st, sandbox.Options{}))
+	srv := httptest.NewServer(server.New(st, server.Options{}))
 	defer srv.Close()
-	for _, k := range []sandbox.Key{k1, k2} {
+	for _, k := range []server.Key{k1, k2} {
 		req, _ := http.NewRequest("GET", srv.URL+api.Base+"/me", nil)
 		req.SetBasicAuth(k.KeyID, k.Secret)
 		resp, err := http.DefaultClient.Do(req)
@@ -807,44 +806,5 @@ func TestKeysAndBootstrap(t *testing.T) {
 		if me.Data.Role != "supervisor" || me.Data.Name != "Amina W." || me.Data.KeyID != k.KeyID {
 			t.Fatalf("/me for %s: %+v", k.KeyID, me.Data)
 		}
-	}
-}
-
-func TestStart(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "start.db")
-	run, err := sandbox.Start(ctx, sandbox.StartOptions{DBPath: path, Customers: 12, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !run.KeyCreated || !run.Seeded || !strings.HasPrefix(run.URL, "http://127.0.0.1:") {
-		t.Fatalf("first start: %+v", run)
-	}
-	req, _ := http.NewRequest("GET", run.URL+api.Base+"/customers", nil)
-	req.SetBasicAuth(run.Key.KeyID, run.Key.Secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list struct{ Data api.CustomerList }
-	json.NewDecoder(resp.Body).Decode(&list)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || list.Data.Total != 12 {
-		t.Fatalf("GET /customers on Start: %d total %d", resp.StatusCode, list.Data.Total)
-	}
-	if err := run.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := http.DefaultClient.Get(run.URL + api.Base + "/me"); err == nil {
-		t.Fatal("server still answers after Close")
-	}
-	// Second start on the same file: no new key, no reseed.
-	run2, err := sandbox.Start(ctx, sandbox.StartOptions{DBPath: path, Customers: 12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run2.Close(ctx)
-	if run2.KeyCreated || run2.Seeded || run2.Key != (sandbox.Key{}) {
-		t.Fatalf("second start: %+v", run2)
 	}
 }
