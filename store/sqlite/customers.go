@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/search"
+	"frontdesk/store/sqlite/search"
 	"frontdesk/store"
 )
 
