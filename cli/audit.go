@@ -12,7 +12,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
-	"frontdesk/sandbox/audit"
+	"frontdesk/store/audit"
 	"frontdesk/store/sqlite"
 )
 

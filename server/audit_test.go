@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/audit"
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/store/audit"
 )
 
 // auditRows reads the whole trail through the API as the supervisor,

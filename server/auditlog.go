@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/audit"
 	"frontdesk/store"
+	"frontdesk/store/audit"
 )
 
 // audit appends one audit row for a mutation in tx, the mutation's own

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/audit"
+	"frontdesk/store/audit"
 )
 
 // Errors engines return, to be matched with errors.Is.

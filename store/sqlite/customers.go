@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/store/sqlite/search"
 	"frontdesk/store"
+	"frontdesk/store/sqlite/search"
 )
 
 // rowID is the integer key of a customer or order id. The store's own

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/audit"
 	"frontdesk/store"
+	"frontdesk/store/audit"
 )
 
 // APIKey loads a key with its agent.

@@ -17,8 +17,8 @@ import (
 	"fmt"
 	"sync"
 
-	"frontdesk/sandbox/audit"
 	"frontdesk/store"
+	"frontdesk/store/audit"
 	"frontdesk/store/sqlite/schema"
 )
 

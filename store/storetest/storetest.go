@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/audit"
 	"frontdesk/store"
+	"frontdesk/store/audit"
 )
 
 // Open makes a fresh, empty (migrated) store for one test; the store is

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"frontdesk/sandbox/audit"
+	"frontdesk/store/audit"
 )
 
 func TestOpenMigratesAndIsIdempotent(t *testing.T) {

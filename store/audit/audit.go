@@ -1,4 +1,4 @@
-// Package audit is the sandbox's tamper-evident audit trail: one row per
+// Package audit is the server's tamper-evident audit trail: one row per
 // mutation, appended in the same transaction as the change, each row's
 // hash covering its canonical encoding and the previous row's hash. Verify
 // recomputes the chain and names the first row that does not fit.
