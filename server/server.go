@@ -1,7 +1,9 @@
-// Package sandbox is the reference Customers API server: net/http over a
-// storage engine (package store; SQLite by default). It is what
-// `frontdesk sandbox serve` and `frontdesk demo` run, and what every
-// test in the repository talks to (through sandbox/sandboxtest).
+// Package server is the desk's Customers API server: net/http handlers,
+// roles, the audit trail, idempotent adjustments, on-behalf sessions and
+// notes, over a storage engine (store.Store; store/sqlite by default).
+// `frontdesk sandbox serve` and `frontdesk demo` run it on a seeded SQLite
+// file (package sandbox), and every test in the repository talks to it
+// through sandbox/sandboxtest.
 //
 // The handlers reach data only through store.Store: each request's reads
 // share one Read transaction, and each change writes its rows and its
