@@ -18,8 +18,17 @@ import (
 )
 
 // Open makes a fresh, empty (migrated) store for one test; the store is
-// closed by the test's cleanup.
+// closed by the test's cleanup. The store must also implement Fixtures.
 type Open func(t *testing.T) store.Store
+
+// Fixtures is what the suite needs of an engine besides store.Store: a
+// way to place rows the API never writes. Orders come from the platform
+// or the seed generator; PutOrders stores them and counts the kept ones
+// (neither cancelled nor refunded) into their customers' total_orders
+// and total_spent, returning the new orders' ids in order.
+type Fixtures interface {
+	PutOrders(ctx context.Context, orders []api.Order) ([]api.ID, error)
+}
 
 // t0 is the suite's clock: every time it stores is relative to it, at
 // millisecond precision (what every engine keeps).
@@ -36,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"EmailOwner", testEmailOwner},
 		{"Search", testSearch},
 		{"OrdersOfNewCustomer", testOrdersEmpty},
+		{"OrdersFiltersMetricsAndSpend", testOrders},
 		{"LedgerSumsAndRefusals", testLedger},
 		{"Idempotency", testIdempotency},
 		{"NotesByTextID", testNotes},
@@ -726,4 +736,110 @@ func testAtomic(t *testing.T, st store.Store) {
 	}); err == nil {
 		t.Fatal("AddNote in a Read transaction succeeded")
 	}
+}
+
+func testOrders(t *testing.T, st store.Store) {
+	fx, ok := st.(Fixtures)
+	if !ok {
+		t.Fatalf("%T does not implement storetest.Fixtures (PutOrders)", st)
+	}
+	ctx := t.Context()
+	a := newCustomer(t, st, "orders-a@example.co.ke", "Akinyi", "Odera", t0)
+	b := newCustomer(t, st, "orders-b@example.co.ke", "Bahati", "Langat", t0)
+	c := newCustomer(t, st, "orders-c@example.co.ke", "Chebet", "Mbugua", t0)
+	addr := &api.Address{Type: "shipping", Address1: "Moi Avenue 12", City: "Mombasa", Country: "Kenya"}
+	order := func(n string, cust api.ID, status string, total int64, at time.Time) api.Order {
+		return api.Order{Number: n, CustomerID: cust, Status: status, PaymentStatus: "paid", FulfillmentStatus: "fulfilled",
+			Currency: "KES", Subtotal: total, Total: total, ItemCount: 1, CreatedAt: at,
+			Items:           []api.OrderItem{{SKU: "SKU-" + n, Name: "Kikoi", Quantity: 1, UnitPrice: total, Total: total}},
+			ShippingAddress: addr}
+	}
+	// a: three months of orders, one cancelled; b: one big order; c: none.
+	jan, feb, mar := time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC), time.Date(2026, 2, 3, 12, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	ids, err := fx.PutOrders(ctx, []api.Order{
+		order("FD-1", a, api.OrderDelivered, 100_00, jan),
+		order("FD-2", a, api.OrderCancelled, 999_00, feb),
+		order("FD-3", a, api.OrderDelivered, 250_00, feb.Add(time.Hour)),
+		order("FD-4", a, api.OrderShipped, 50_00, mar),
+		order("FD-5", b, api.OrderDelivered, 5000_00, feb),
+	})
+	if err != nil || len(ids) != 5 {
+		t.Fatalf("PutOrders = %v, %v", ids, err)
+	}
+	read(t, st, func(ctx context.Context, tx store.Tx) error {
+		numbers := func(os []api.Order) []string {
+			var out []string
+			for _, o := range os {
+				out = append(out, o.Number)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			f    store.OrderFilter
+			want []string
+		}{
+			{store.OrderFilter{CustomerID: a}, []string{"FD-4", "FD-3", "FD-2", "FD-1"}},
+			{store.OrderFilter{CustomerID: a, Status: api.OrderDelivered}, []string{"FD-3", "FD-1"}},
+			// From is inclusive, Until exclusive.
+			{store.OrderFilter{CustomerID: a, From: feb, Until: mar}, []string{"FD-3", "FD-2"}},
+			{store.OrderFilter{CustomerID: a, From: mar}, []string{"FD-4"}},
+			{store.OrderFilter{CustomerID: b}, []string{"FD-5"}},
+			{store.OrderFilter{CustomerID: c}, nil},
+		} {
+			n, err := tx.CountOrders(ctx, tc.f)
+			if err != nil {
+				return err
+			}
+			got, err := tx.OrdersOf(ctx, tc.f, 10, 0)
+			if err != nil {
+				return err
+			}
+			if n != len(tc.want) || !slices.Equal(numbers(got), tc.want) {
+				return fmt.Errorf("orders %+v: count %d, %v; want %v", tc.f, n, numbers(got), tc.want)
+			}
+		}
+		page, err := tx.OrdersOf(ctx, store.OrderFilter{CustomerID: a}, 2, 2)
+		if err != nil || !slices.Equal(numbers(page), []string{"FD-2", "FD-1"}) {
+			return fmt.Errorf("page 2 of 2 = %v, %v", numbers(page), err)
+		}
+		o, err := tx.Order(ctx, a, ids[2])
+		if err != nil {
+			return err
+		}
+		if o.Number != "FD-3" || o.CustomerID != a || o.Total != 250_00 || !o.CreatedAt.Equal(feb.Add(time.Hour)) ||
+			len(o.Items) != 1 || o.Items[0].SKU != "SKU-FD-3" || o.ShippingAddress == nil || o.ShippingAddress.City != "Mombasa" || o.BillingAddress != nil {
+			return fmt.Errorf("order FD-3 = %+v", o)
+		}
+		if _, err := tx.Order(ctx, b, ids[2]); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("another customer's order: %v, want ErrNotFound", err)
+		}
+		first, last, err := tx.OrderDates(ctx, a)
+		if err != nil || first == nil || last == nil || !first.Equal(jan) || !last.Equal(mar) {
+			return fmt.Errorf("OrderDates = %v %v %v", first, last, err)
+		}
+		spend, err := tx.MonthlySpend(ctx, a, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return err
+		}
+		if len(spend) != 2 || spend["2026-02"] != 250_00 || spend["2026-03"] != 50_00 {
+			return fmt.Errorf("monthly spend since February = %v, want the kept orders only", spend)
+		}
+		ca, err := tx.Customer(ctx, a)
+		if err != nil || ca.TotalOrders != 3 || ca.TotalSpent != 400_00 {
+			return fmt.Errorf("a's totals: %d orders, %d spent, %v; want 3 and 40000", ca.TotalOrders, ca.TotalSpent, err)
+		}
+		all, err := tx.SpendDistribution(ctx, 100, 10)
+		if err != nil || !slices.Equal(all, []int64{0, 400_00, 5000_00}) {
+			return fmt.Errorf("SpendDistribution = %v, %v; want every total, ascending", all, err)
+		}
+		sample, err := tx.SpendDistribution(ctx, 2, 2)
+		if err != nil || len(sample) == 0 || len(sample) > 3 || !slices.IsSorted(sample) {
+			return fmt.Errorf("sampled SpendDistribution = %v, %v; want a few totals, ascending", sample, err)
+		}
+		top, err := tx.SearchCustomers(ctx, store.SearchParams{Sort: api.SortTopSpenders, Page: 1, Limit: 10})
+		if err != nil || !slices.Equal(top.IDs, []api.ID{b, a, c}) {
+			return fmt.Errorf("top spenders = %v, %v; want [%s %s %s]", top.IDs, err, b, a, c)
+		}
+		return nil
+	})
 }
