@@ -15,7 +15,7 @@ import (
 
 // audit appends one audit row for a mutation in tx, the mutation's own
 // transaction: the change and its record commit together or not at all.
-// Appends are serialised by the write mutex every write holds. sessionID
+// The store serialises writes, so appends never read the same head. sessionID
 // is the on-behalf session the change went through ("" for none); before
 // and after hold the changed fields only (nil for none).
 func (s *Server) audit(ctx context.Context, tx store.Tx, r *http.Request, c *caller, action string, customerID api.ID,

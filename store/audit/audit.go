@@ -149,10 +149,11 @@ type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Append adds rec to the chain in tx and returns the stored row. The
-// caller must serialise appends (the sandbox's write mutex and SQLite's
-// write lock both do): two appends reading the same head would fork the
-// chain, which the head update below refuses.
+// Append adds rec to the chain in tx and returns the stored row, with
+// SQLite's SQL (another engine writes its own around Row and ComputeHash).
+// The caller must serialise appends (the SQLite engine's write mutex and
+// SQLite's write lock both do): two appends reading the same head would
+// fork the chain, which the head update below refuses.
 func Append(ctx context.Context, tx Querier, rec Record) (Row, error) {
 	before, err := jsonText(rec.Before)
 	if err != nil {
@@ -218,7 +219,7 @@ type Result struct {
 	Head string
 }
 
-// Verify recomputes the chain in db from the first row and returns a
+// Verify recomputes the chain in the SQLite database db from the first row and returns a
 // *ChainError naming the first row that does not fit: a row whose stored
 // hash is not the hash of its contents (it was changed), a row whose
 // previous hash is not the hash of the row before it (a row before it was
@@ -245,43 +246,74 @@ func Verify(ctx context.Context, db *sql.DB) (Result, error) {
 		return Result{}, fmt.Errorf("audit: read the chain: %w", err)
 	}
 	defer rows.Close()
-	var n int64
-	prev := Genesis
+	var c Checker
 	for rows.Next() {
 		r, err := Scan(rows)
 		if err != nil {
-			return Result{}, fmt.Errorf("audit: read row %d: %w", n+1, err)
+			return Result{}, fmt.Errorf("audit: read row %d: %w", c.n+1, err)
 		}
-		want := n + 1
-		switch {
-		case r.Seq > want:
-			return Result{}, &ChainError{Seq: want, Problem: "missing",
-				Detail: fmt.Sprintf("the chain jumps from row %d to row %d", n, r.Seq)}
-		case r.Seq < want:
-			return Result{}, &ChainError{Seq: r.Seq, Problem: "out of order", Detail: fmt.Sprintf("expected row %d", want)}
-		case r.PrevHash != prev:
-			return Result{}, &ChainError{Seq: r.Seq, Problem: "previous-hash mismatch",
-				Detail: fmt.Sprintf("it names %s as the previous hash, but row %d hashes to %s: a row before it was changed, removed or replaced", short(r.PrevHash), n, short(prev))}
+		if err := c.Next(r); err != nil {
+			return Result{}, err
 		}
-		if got := r.ComputeHash(); got != r.Hash {
-			return Result{}, &ChainError{Seq: r.Seq, Problem: "hash mismatch",
-				Detail: fmt.Sprintf("stored %s, contents hash to %s: the row was changed after it was written", short(r.Hash), short(got))}
-		}
-		prev = r.Hash
-		n = r.Seq
 	}
 	if err := rows.Err(); err != nil {
 		return Result{}, fmt.Errorf("audit: read the chain: %w", err)
 	}
-	switch {
-	case headSeq > n:
-		return Result{}, &ChainError{Seq: n + 1, Problem: "missing",
-			Detail: fmt.Sprintf("the chain head says there are %d rows, but it ends at row %d", headSeq, n)}
-	case headSeq != n || headHash != prev:
-		return Result{}, &ChainError{Seq: n, Problem: "head mismatch",
-			Detail: fmt.Sprintf("the chain head says row %d with hash %s, the last row is %d with hash %s", headSeq, short(headHash), n, short(prev))}
+	return c.Finish(headSeq, headHash)
+}
+
+// Checker recomputes a chain row by row, for an engine that reads its
+// rows its own way: Next each row in seq order, then Finish with the
+// chain head. The zero value is an empty chain.
+type Checker struct {
+	n    int64
+	prev string
+}
+
+// Next checks row r, the next in seq order: a *ChainError when it does
+// not fit.
+func (c *Checker) Next(r Row) error {
+	prev := c.prev
+	if c.n == 0 {
+		prev = Genesis
 	}
-	return Result{Rows: n, Head: prev}, nil
+	want := c.n + 1
+	switch {
+	case r.Seq > want:
+		return &ChainError{Seq: want, Problem: "missing",
+			Detail: fmt.Sprintf("the chain jumps from row %d to row %d", c.n, r.Seq)}
+	case r.Seq < want:
+		return &ChainError{Seq: r.Seq, Problem: "out of order", Detail: fmt.Sprintf("expected row %d", want)}
+	case r.PrevHash != prev:
+		return &ChainError{Seq: r.Seq, Problem: "previous-hash mismatch",
+			Detail: fmt.Sprintf("it names %s as the previous hash, but row %d hashes to %s: a row before it was changed, removed or replaced", short(r.PrevHash), c.n, short(prev))}
+	}
+	if got := r.ComputeHash(); got != r.Hash {
+		return &ChainError{Seq: r.Seq, Problem: "hash mismatch",
+			Detail: fmt.Sprintf("stored %s, contents hash to %s: the row was changed after it was written", short(r.Hash), short(got))}
+	}
+	c.prev, c.n = r.Hash, r.Seq
+	return nil
+}
+
+// Finish compares the rows seen with the chain head (headSeq 0 and
+// Genesis when the head was never written) and returns the chain's
+// result, or a *ChainError when rows are missing from the end or the
+// head does not match the last row.
+func (c *Checker) Finish(headSeq int64, headHash string) (Result, error) {
+	prev := c.prev
+	if c.n == 0 {
+		prev = Genesis
+	}
+	switch {
+	case headSeq > c.n:
+		return Result{}, &ChainError{Seq: c.n + 1, Problem: "missing",
+			Detail: fmt.Sprintf("the chain head says there are %d rows, but it ends at row %d", headSeq, c.n)}
+	case headSeq != c.n || headHash != prev:
+		return Result{}, &ChainError{Seq: c.n, Problem: "head mismatch",
+			Detail: fmt.Sprintf("the chain head says row %d with hash %s, the last row is %d with hash %s", headSeq, short(headHash), c.n, short(prev))}
+	}
+	return Result{Rows: c.n, Head: prev}, nil
 }
 
 func short(h string) string {
