@@ -185,20 +185,18 @@ func (s *Server) applyAdjustment(ctx context.Context, tx store.Tx, r *http.Reque
 		return nil, errf(http.StatusUnprocessableEntity, api.CodeCustomerDisabled,
 			"customer %s is disabled; enable the account before adjusting its points", id), nil
 	}
-	balance, _, err := tx.LoyaltyAccount(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
 	entry, err := tx.AppendAdjustment(ctx, store.Adjustment{
 		CustomerID: id, Points: in.Points, Reason: in.Reason, Note: in.Note, AgentID: c.AgentID, At: s.now(),
 	})
-	if errors.Is(err, store.ErrInsufficientPoints) {
+	var short *store.InsufficientPointsError
+	if errors.As(err, &short) {
 		return nil, errf(http.StatusUnprocessableEntity, api.CodeInsufficientPoints,
-			"the balance is %d points; removing %d would make it negative", balance, -in.Points), nil
+			"the balance is %d points; removing %d would make it negative", short.Balance, -in.Points), nil
 	}
 	if err != nil {
 		return nil, nil, err
 	}
+	balance := entry.BalanceAfter - entry.Points
 	entryID, _ := entry.ID.Int64()
 	if err := s.audit(ctx, tx, r, c, api.ActionLoyaltyAdjust, id, "",
 		map[string]any{"points_balance": balance},

@@ -36,6 +36,20 @@ var (
 	ErrDuplicate = errors.New("duplicate")
 )
 
+// InsufficientPointsError is AppendAdjustment's refusal of an adjustment
+// that would make the balance negative; it matches ErrInsufficientPoints.
+type InsufficientPointsError struct {
+	// Balance is the balance the adjustment was refused on.
+	Balance int64
+}
+
+func (e *InsufficientPointsError) Error() string {
+	return fmt.Sprintf("insufficient points: the balance is %d", e.Balance)
+}
+
+// Is makes errors.Is(err, ErrInsufficientPoints) true.
+func (e *InsufficientPointsError) Is(target error) bool { return target == ErrInsufficientPoints }
+
 // VersionConflictError is UpdateCustomer's answer when the customer is
 // no longer at the version the change was made on.
 type VersionConflictError struct {
@@ -167,8 +181,9 @@ type Loyalty interface {
 	// CountLedger counts the customer's ledger entries.
 	CountLedger(ctx context.Context, id api.ID) (int, error)
 	// AppendAdjustment appends an 'adjust' entry and moves the balance
-	// (positive points also count as earned). ErrInsufficientPoints
-	// when the balance would go negative; nothing is written then.
+	// (positive points also count as earned). An
+	// *InsufficientPointsError (matching ErrInsufficientPoints) when the
+	// balance would go negative; nothing is written then.
 	AppendAdjustment(ctx context.Context, a Adjustment) (api.LedgerEntry, error)
 }
 

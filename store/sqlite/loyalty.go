@@ -103,7 +103,7 @@ func (t *txn) AppendAdjustment(ctx context.Context, a store.Adjustment) (api.Led
 	}
 	after := balance + a.Points
 	if after < 0 {
-		return api.LedgerEntry{}, store.ErrInsufficientPoints
+		return api.LedgerEntry{}, &store.InsufficientPointsError{Balance: balance}
 	}
 	res, err := t.q.ExecContext(ctx, `
 		INSERT INTO loyalty_ledger (customer_id, type, points, balance_after, reason, note, agent_id, created_at)

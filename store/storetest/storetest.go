@@ -310,8 +310,10 @@ func testLedger(t *testing.T, st store.Store) {
 			t.Fatalf("entry = %+v", e)
 		}
 	}
-	if _, err := adjust(-76, t0); !errors.Is(err, store.ErrInsufficientPoints) {
-		t.Fatalf("overdraw: %v, want ErrInsufficientPoints", err)
+	_, err := adjust(-76, t0)
+	var short *store.InsufficientPointsError
+	if !errors.Is(err, store.ErrInsufficientPoints) || !errors.As(err, &short) || short.Balance != 75 {
+		t.Fatalf("overdraw: %v, want an InsufficientPointsError on a balance of 75", err)
 	}
 	read(t, st, func(ctx context.Context, tx store.Tx) error {
 		balance, earned, err := tx.LoyaltyAccount(ctx, id)
