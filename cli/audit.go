@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -13,8 +12,8 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
-	"frontdesk/sandbox/audit"
-	_ "frontdesk/sandbox/schema" // the sqlite driver
+	"frontdesk/store/audit"
+	"frontdesk/store/sqlite"
 )
 
 // newAuditCmd is `frontdesk audit list|verify`.
@@ -167,12 +166,12 @@ func (a *App) auditVerify(ctx context.Context, path string) error {
 	}
 	// Read-only, so verifying never changes what it verifies, and a
 	// running sandbox may keep writing meanwhile.
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	st, err := sqlite.OpenReadOnly(ctx, path)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return err
 	}
-	defer db.Close()
-	res, err := audit.Verify(ctx, db)
+	defer st.Close()
+	res, err := st.VerifyAudit(ctx)
 	var ce *audit.ChainError
 	switch {
 	case errors.As(err, &ce):

@@ -13,6 +13,7 @@ import (
 	"frontdesk/client"
 	"frontdesk/money"
 	"frontdesk/sandbox"
+	"frontdesk/server"
 	"frontdesk/tui"
 )
 
@@ -119,8 +120,8 @@ func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, 
 	d := &demoStore{Run: run}
 	key := run.Key
 	if !run.KeyCreated {
-		spec := sandbox.KeySpec{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
-		if key, err = sandbox.CreateKey(ctx, run.DB, spec); err != nil {
+		spec := server.KeySpec{AgentID: demoAgentID, Name: "Demo Supervisor", Role: api.RoleSupervisor}
+		if key, err = server.MintKey(ctx, run.Store, spec); err != nil {
 			_ = d.Close(ctx)
 			return nil, fmt.Errorf("demo: %w", err)
 		}

@@ -16,7 +16,8 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/sandbox"
-	"frontdesk/sandbox/schema"
+	"frontdesk/server"
+	"frontdesk/store/sqlite"
 )
 
 // sandboxSeedValue fixes the generator's seed, so every `sandbox serve
@@ -116,7 +117,7 @@ func (a *App) serveSandbox(ctx context.Context, addr, dbPath string, customers i
 func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 	var (
 		dbPath string
-		spec   sandbox.KeySpec
+		spec   server.KeySpec
 	)
 	cmd := &cobra.Command{
 		Use:   "create --db PATH --agent ID --name NAME --role ROLE [--gateway] [--loyalty-limit N]",
@@ -136,12 +137,12 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 			if err := spec.Validate(); err != nil {
 				return Usagef("%v", err)
 			}
-			db, err := schema.Open(cmd.Context(), dbPath)
+			st, err := sqlite.Open(cmd.Context(), dbPath)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			k, err := sandbox.CreateKey(cmd.Context(), db, spec)
+			defer st.Close()
+			k, err := server.MintKey(cmd.Context(), st, spec)
 			if err != nil {
 				return err
 			}
@@ -160,7 +161,7 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 }
 
 // printKey prints a key pair in the two-line form scripts read.
-func printKey(w io.Writer, k sandbox.Key) {
+func printKey(w io.Writer, k server.Key) {
 	fmt.Fprintf(w, "key: %s\nsecret: %s\n", k.KeyID, k.Secret)
 }
 

@@ -1,3 +1,7 @@
+// Package sandbox runs the demo store: the server (package server) over
+// a SQLite file (store/sqlite), seeded by the deterministic generator
+// (sandbox/seed) when it is empty, with a bootstrap key. It is what
+// `frontdesk sandbox serve` and `frontdesk demo` start.
 package sandbox
 
 import (
@@ -12,8 +16,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
+	"frontdesk/server"
+	"frontdesk/store/sqlite"
 )
 
 // StartOptions configure Start.
@@ -44,12 +49,14 @@ type Running struct {
 	// Seeded reports whether Start seeded customers, and SeedStats what.
 	Seeded    bool
 	SeedStats seed.Stats
-	// DB is the open database, for minting more keys (CreateKey).
+	// Store is the storage engine the server runs on.
+	Store *sqlite.Store
+	// DB is Store's database, for minting more keys (CreateKey).
 	DB *sql.DB
 	// DBPath is the SQLite file in use.
 	DBPath string
 	// Server is the API handler being served.
-	Server *Server
+	Server *server.Server
 
 	http    *http.Server
 	served  chan error
@@ -77,8 +84,8 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	}
 	run.DBPath = o.DBPath
 	fail := func(err error) (*Running, error) {
-		if run.DB != nil {
-			run.DB.Close()
+		if run.Store != nil {
+			run.Store.Close()
 		}
 		if run.tempDir != "" {
 			os.RemoveAll(run.tempDir)
@@ -86,11 +93,12 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 		return nil, err
 	}
 
-	db, err := schema.Open(ctx, o.DBPath)
+	st, err := sqlite.Open(ctx, o.DBPath)
 	if err != nil {
 		return fail(fmt.Errorf("start sandbox: %w", err))
 	}
-	run.DB = db
+	db := st.DB()
+	run.Store, run.DB = st, db
 	if o.Customers > 0 {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n); err != nil {
@@ -112,7 +120,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 			o.Logger.Info("seeded", "customers", o.Customers, "took", time.Since(started).Round(time.Millisecond))
 		}
 	}
-	if run.Key, run.KeyCreated, err = BootstrapKey(ctx, db); err != nil {
+	if run.Key, run.KeyCreated, err = server.BootstrapKey(ctx, st); err != nil {
 		return fail(fmt.Errorf("start sandbox: %w", err))
 	}
 
@@ -120,7 +128,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if err != nil {
 		return fail(fmt.Errorf("start sandbox: listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err))
 	}
-	run.Server = New(db, Options{Logger: o.Logger})
+	run.Server = server.New(st, server.Options{Logger: o.Logger})
 	run.URL = "http://" + ln.Addr().String()
 	run.http = &http.Server{
 		Handler:           run.Server,
@@ -155,8 +163,8 @@ func (r *Running) Close(ctx context.Context) error {
 	}
 	for range r.served {
 	}
-	if cerr := r.DB.Close(); cerr != nil {
-		err = errors.Join(err, fmt.Errorf("close database: %w", cerr))
+	if cerr := r.Store.Close(); cerr != nil {
+		err = errors.Join(err, cerr)
 	}
 	if r.tempDir != "" {
 		if rerr := os.RemoveAll(r.tempDir); rerr != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/audit"
+	"frontdesk/store/audit"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens/session"
 	"frontdesk/tui"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"frontdesk/sandbox/schema"
+	"frontdesk/store/sqlite/schema"
 	"frontdesk/sandbox/seed"
 )
 

@@ -18,9 +18,10 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/api/contract"
-	"frontdesk/sandbox"
-	"frontdesk/sandbox/schema"
 	"frontdesk/sandbox/seed"
+	"frontdesk/server"
+	"frontdesk/store/sqlite"
+	"frontdesk/store/sqlite/schema"
 )
 
 // loadContract loads api/openapi.yaml once per test binary. The validator
@@ -37,7 +38,7 @@ type Options struct {
 	// Now is the API's clock (default time.Now); the seed data is
 	// generated relative to it.
 	Now func() time.Time
-	// RateLimit and RateBurst are passed to sandbox.Options (0: the
+	// RateLimit and RateBurst are passed to server.Options (0: the
 	// server's defaults; a negative RateLimit turns limiting off).
 	RateLimit float64
 	RateBurst int
@@ -52,13 +53,16 @@ const LoyaltyLimit = 500
 // Env is a running test sandbox.
 type Env struct {
 	// URL is the base URL, without /api/v1.
-	URL    string
+	URL string
+	// DB is the SQLite database under Store, for tests that look at rows.
 	DB     *sql.DB
 	DBPath string
-	Server *sandbox.Server
+	// Store is the storage engine the server runs on.
+	Store  *sqlite.Store
+	Server *server.Server
 	// Keys holds a key for "viewer", "agent", "supervisor", "admin" and
 	// "gateway" (a gateway key whose own agent is a viewer).
-	Keys map[string]sandbox.Key
+	Keys map[string]server.Key
 	// Agents maps the same names to agent ids.
 	Agents map[string]string
 }
@@ -88,8 +92,8 @@ func New(t testing.TB, o Options) *Env {
 			t.Fatalf("sandboxtest: seed %d customers: %v", o.Customers, err)
 		}
 	}
-	env := &Env{DB: db, DBPath: path, Keys: map[string]sandbox.Key{}, Agents: map[string]string{}}
-	specs := []sandbox.KeySpec{
+	env := &Env{DB: db, DBPath: path, Store: sqlite.New(db), Keys: map[string]server.Key{}, Agents: map[string]string{}}
+	specs := []server.KeySpec{
 		{AgentID: "test-viewer", Name: "Vera Viewer", Role: api.RoleViewer},
 		{AgentID: "test-agent", Name: "Amani Agent", Role: api.RoleAgent, LoyaltyLimit: LoyaltyLimit},
 		{AgentID: "test-supervisor", Name: "Sifa Supervisor", Role: api.RoleSupervisor},
@@ -97,7 +101,7 @@ func New(t testing.TB, o Options) *Env {
 		{AgentID: "test-gateway", Name: "SSH Gateway", Role: api.RoleViewer, Gateway: true},
 	}
 	for _, spec := range specs {
-		k, err := sandbox.CreateKey(ctx, db, spec)
+		k, err := server.MintKey(ctx, env.Store, spec)
 		if err != nil {
 			t.Fatalf("sandboxtest: %v", err)
 		}
@@ -108,7 +112,7 @@ func New(t testing.TB, o Options) *Env {
 		env.Keys[name] = k
 		env.Agents[name] = spec.AgentID
 	}
-	env.Server = sandbox.New(db, sandbox.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t)})
+	env.Server = server.New(env.Store, server.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t)})
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.

@@ -18,7 +18,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
-	"frontdesk/sandbox/schema"
+	"frontdesk/store/sqlite/schema"
 )
 
 func openDB(t testing.TB) *sql.DB {

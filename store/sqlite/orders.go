@@ -1,0 +1,204 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"frontdesk/api"
+	"frontdesk/store"
+)
+
+const orderCols = `id, number, customer_id, status, payment_status, fulfillment_status, currency,
+	subtotal, shipping, tax, discount, total, item_count, created_at`
+
+func scanOrder(sc scanner, extra ...any) (api.Order, error) {
+	var (
+		o       api.Order
+		id, cid int64
+		created string
+	)
+	dest := append([]any{&id, &o.Number, &cid, &o.Status, &o.PaymentStatus, &o.FulfillmentStatus, &o.Currency,
+		&o.Subtotal, &o.Shipping, &o.Tax, &o.Discount, &o.Total, &o.ItemCount, &created}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return o, err
+	}
+	o.ID = api.IDFromInt(id)
+	o.CustomerID = api.IDFromInt(cid)
+	var err error
+	o.CreatedAt, err = parseTime(created)
+	return o, err
+}
+
+// orderWhere is f as a condition and its arguments; ok is false when the
+// customer id cannot name a customer (no orders then).
+func orderWhere(f store.OrderFilter) (cond string, args []any, ok bool) {
+	n, ok := rowID(f.CustomerID)
+	if !ok {
+		return "", nil, false
+	}
+	where := []string{"customer_id = ?"}
+	args = []any{n}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, f.Status)
+	}
+	// Stored times and both bounds are milliseconds in one fixed-width
+	// layout, so the text comparison is the time comparison.
+	if !f.From.IsZero() {
+		where = append(where, "created_at >= ?")
+		args = append(args, formatTime(f.From))
+	}
+	if !f.Until.IsZero() {
+		where = append(where, "created_at < ?")
+		args = append(args, formatTime(f.Until))
+	}
+	return strings.Join(where, " AND "), args, true
+}
+
+// OrdersOf lists one page of orders matching f, newest first.
+func (t *txn) OrdersOf(ctx context.Context, f store.OrderFilter, limit, offset int) ([]api.Order, error) {
+	out := []api.Order{}
+	cond, args, ok := orderWhere(f)
+	if !ok {
+		return out, nil
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT `+orderCols+` FROM orders WHERE `+cond+
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("list orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list orders: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CountOrders counts the orders matching f.
+func (t *txn) CountOrders(ctx context.Context, f store.OrderFilter) (int, error) {
+	cond, args, ok := orderWhere(f)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	if err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM orders WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count orders: %w", err)
+	}
+	return n, nil
+}
+
+// Order loads one order of a customer with its items and addresses.
+func (t *txn) Order(ctx context.Context, customerID, orderID api.ID) (api.Order, error) {
+	cid, ok1 := rowID(customerID)
+	oid, ok2 := rowID(orderID)
+	if !ok1 || !ok2 {
+		return api.Order{}, store.ErrNotFound
+	}
+	var items string
+	var ship, bill sql.NullString
+	o, err := scanOrder(t.q.QueryRowContext(ctx, `SELECT `+orderCols+`, items, shipping_address, billing_address
+		FROM orders WHERE id = ? AND customer_id = ?`, oid, cid), &items, &ship, &bill)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, store.ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("load order %d: %w", oid, err)
+	}
+	o.Items = []api.OrderItem{}
+	if items != "" {
+		if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
+			return o, fmt.Errorf("order %d items: %w", oid, err)
+		}
+	}
+	if o.ShippingAddress, err = unmarshalAddress(ship); err != nil {
+		return o, fmt.Errorf("order %d: %w", oid, err)
+	}
+	if o.BillingAddress, err = unmarshalAddress(bill); err != nil {
+		return o, fmt.Errorf("order %d: %w", oid, err)
+	}
+	return o, nil
+}
+
+// unmarshalAddress reads an address stored as JSON text (orders keep a
+// copy of the address as it was).
+func unmarshalAddress(raw sql.NullString) (*api.Address, error) {
+	if !raw.Valid || raw.String == "" || raw.String == "null" {
+		return nil, nil
+	}
+	var a api.Address
+	if err := json.Unmarshal([]byte(raw.String), &a); err != nil {
+		return nil, fmt.Errorf("stored address: %w", err)
+	}
+	return &a, nil
+}
+
+// PutOrders stores orders as they come (the API never writes orders: the
+// platform or the seed generator does, which writes its own in bulk) and
+// counts the kept ones — not cancelled or refunded — into their
+// customers' total_orders and total_spent, as the seed does. It returns
+// the new orders' ids in order. The conformance suite places its orders
+// with it (storetest.Fixtures).
+func (s *Store) PutOrders(ctx context.Context, orders []api.Order) ([]api.ID, error) {
+	ids := make([]api.ID, 0, len(orders))
+	err := s.Write(ctx, func(tx store.Tx) error {
+		q := tx.(*txn).q
+		for _, o := range orders {
+			cid, ok := rowID(o.CustomerID)
+			if !ok {
+				return fmt.Errorf("put order %s: customer %q: %w", o.Number, o.CustomerID, store.ErrNotFound)
+			}
+			items, err := json.Marshal(o.Items)
+			if err != nil {
+				return fmt.Errorf("put order %s: %w", o.Number, err)
+			}
+			res, err := q.ExecContext(ctx, `
+				INSERT INTO orders (number, customer_id, status, payment_status, fulfillment_status, currency,
+					subtotal, shipping, tax, discount, total, item_count, items, shipping_address, billing_address, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				o.Number, cid, o.Status, o.PaymentStatus, o.FulfillmentStatus, o.Currency,
+				o.Subtotal, o.Shipping, o.Tax, o.Discount, o.Total, o.ItemCount, string(items),
+				addressJSON(o.ShippingAddress), addressJSON(o.BillingAddress), formatTime(o.CreatedAt))
+			if err != nil {
+				return fmt.Errorf("put order %s: %w", o.Number, err)
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return fmt.Errorf("put order %s: %w", o.Number, err)
+			}
+			ids = append(ids, api.IDFromInt(id))
+			if o.Status == api.OrderCancelled || o.Status == api.OrderRefunded {
+				continue
+			}
+			if _, err := q.ExecContext(ctx, `UPDATE customers SET total_orders = total_orders + 1, total_spent = total_spent + ? WHERE id = ?`,
+				o.Total, cid); err != nil {
+				return fmt.Errorf("put order %s: count it: %w", o.Number, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// addressJSON is how an order keeps a copy of an address: JSON text, or
+// NULL for none.
+func addressJSON(a *api.Address) any {
+	if a == nil {
+		return nil
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return nil
+	}
+	return string(b)
+}

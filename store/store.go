@@ -1,0 +1,375 @@
+// Package store is the server's storage seam: one interface (Store) that
+// the HTTP handlers reach every row through, and the types that cross
+// it. Engines implement it: store/sqlite is the first (and the embedded
+// default); a PostgreSQL engine joins by implementing the same interface
+// and passing store/storetest, the conformance suite.
+//
+// Customer ids cross the seam as text (api.ID): the server's own tables
+// (notes, on-behalf sessions, the audit trail, idempotency keys) key
+// customers by text, so a platform's "cstmr_…" id fits as well as the
+// sandbox's integer ids rendered as digits.
+//
+// Everything runs in a transaction: Read gives one consistent snapshot,
+// Write commits everything fn did or nothing. A change and its audit row
+// are written in one Write, so they commit together.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"frontdesk/api"
+	"frontdesk/store/audit"
+)
+
+// Errors engines return, to be matched with errors.Is.
+var (
+	// ErrNotFound: the row named does not exist (or its id cannot name
+	// a row of this engine, such as letters for an integer key).
+	ErrNotFound = errors.New("not found")
+	// ErrInsufficientPoints: an adjustment would make a balance negative.
+	ErrInsufficientPoints = errors.New("insufficient points")
+	// ErrDuplicate: a row with this key exists already (an idempotency
+	// key claimed twice, an email taken).
+	ErrDuplicate = errors.New("duplicate")
+)
+
+// InsufficientPointsError is AppendAdjustment's refusal of an adjustment
+// that would make the balance negative; it matches ErrInsufficientPoints.
+type InsufficientPointsError struct {
+	// Balance is the balance the adjustment was refused on.
+	Balance int64
+}
+
+func (e *InsufficientPointsError) Error() string {
+	return fmt.Sprintf("insufficient points: the balance is %d", e.Balance)
+}
+
+// Is makes errors.Is(err, ErrInsufficientPoints) true.
+func (e *InsufficientPointsError) Is(target error) bool { return target == ErrInsufficientPoints }
+
+// VersionConflictError is UpdateCustomer's answer when the customer is
+// no longer at the version the change was made on.
+type VersionConflictError struct {
+	// Current is the version the customer is at.
+	Current int64
+}
+
+func (e *VersionConflictError) Error() string {
+	return fmt.Sprintf("version conflict: the customer is at version %d", e.Current)
+}
+
+// Store is a storage engine. Every method is safe for concurrent use.
+type Store interface {
+	// Read runs fn in a read-only transaction: one consistent snapshot.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a write transaction and commits when fn returns
+	// nil; fn's error is returned as is (wrapped only for the engine's
+	// own failures). Writes are serialised: an audit append in one never
+	// races another's.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// VerifyAudit recomputes the audit hash chain (see audit.Verify).
+	VerifyAudit(ctx context.Context) (audit.Result, error)
+	// Close releases the engine's connections.
+	Close() error
+}
+
+// Tx is what a transaction can read and write. Methods that write fail
+// in a Read transaction.
+type Tx interface {
+	Customers
+	Orders
+	Loyalty
+	Idempotency
+	Notes
+	Sessions
+	Keys
+	CustomerScope
+	Audit
+}
+
+// Customers are the store's customer records.
+type Customers interface {
+	// Customer loads one customer with its addresses (no notes, orders
+	// or store metrics). ErrNotFound when there is none.
+	Customer(ctx context.Context, id api.ID) (api.Customer, error)
+	// CustomersByID loads the customers ids name, in that order, with
+	// their addresses; ids that name no customer are skipped.
+	CustomersByID(ctx context.Context, ids []api.ID) ([]api.Customer, error)
+	// SearchCustomers finds one page of customers (see SearchParams).
+	SearchCustomers(ctx context.Context, p SearchParams) (SearchResult, error)
+	// EmailOwner is the id of a customer other than except whose email
+	// equals email case-insensitively, or "" when there is none.
+	EmailOwner(ctx context.Context, email string, except api.ID) (api.ID, error)
+	// CreateCustomer adds a customer (email unconfirmed, version 1) with
+	// its addresses and an empty loyalty account, and returns its id.
+	CreateCustomer(ctx context.Context, in api.CustomerCreate, at time.Time) (api.ID, error)
+	// UpdateCustomer applies u to customer id if it is at version;
+	// the version goes up by one. ErrNotFound, or a
+	// *VersionConflictError naming the current version.
+	UpdateCustomer(ctx context.Context, id api.ID, version int64, u CustomerUpdate) error
+	// OrderDates are the times of the customer's first and last order
+	// (nil without orders).
+	OrderDates(ctx context.Context, id api.ID) (first, last *time.Time, err error)
+	// MonthlySpend sums the totals of the customer's orders since since
+	// that were not cancelled or refunded, by month ("2006-01").
+	MonthlySpend(ctx context.Context, id api.ID, since time.Time) (map[string]int64, error)
+	// SpendDistribution is total_spent of every customer, or of an even
+	// sample of about sample customers when there are more than exactMax,
+	// ascending.
+	SpendDistribution(ctx context.Context, exactMax, sample int) ([]int64, error)
+}
+
+// CustomerUpdate is a partial update: nil fields stay as they are.
+type CustomerUpdate struct {
+	api.CustomerPatch
+	// EmailConfirmed, when set, is stored with the patch.
+	EmailConfirmed *bool
+	// At is the new updated_at.
+	At time.Time
+}
+
+// SearchParams is one search request (GET /customers).
+type SearchParams struct {
+	// Query is what the user typed; empty lists everyone.
+	Query string
+	// Sort is one of api.Sorts ("" for api.SortNewest).
+	Sort string
+	// Page counts from 1; Limit is 1..api.MaxPageLimit.
+	Page, Limit int
+}
+
+// SearchResult is one page of ids in sort order and the number of
+// matches: exact up to api.TotalExactCap, then the cap with Estimate.
+type SearchResult struct {
+	IDs      []api.ID
+	Total    int
+	Estimate bool
+}
+
+// Orders are the store's orders.
+type Orders interface {
+	// OrdersOf lists one page of orders matching f, newest first
+	// (without items and addresses).
+	OrdersOf(ctx context.Context, f OrderFilter, limit, offset int) ([]api.Order, error)
+	// CountOrders counts the orders matching f.
+	CountOrders(ctx context.Context, f OrderFilter) (int, error)
+	// Order loads one order of a customer with its items and addresses;
+	// ErrNotFound when the customer has no such order.
+	Order(ctx context.Context, customerID, orderID api.ID) (api.Order, error)
+}
+
+// OrderFilter picks a customer's orders.
+type OrderFilter struct {
+	CustomerID api.ID
+	// Status, when not "", is the only status listed.
+	Status string
+	// From (inclusive) and Until (exclusive) bound created_at when not
+	// zero.
+	From, Until time.Time
+}
+
+// Loyalty is the points ledger: append-only, the balance always its sum.
+type Loyalty interface {
+	// LoyaltyAccount is the customer's balance and lifetime earned
+	// points (zeros without an account).
+	LoyaltyAccount(ctx context.Context, id api.ID) (balance, lifetimeEarned int64, err error)
+	// LedgerOf lists one page of the customer's ledger, newest first.
+	LedgerOf(ctx context.Context, id api.ID, limit, offset int) ([]api.LedgerEntry, error)
+	// CountLedger counts the customer's ledger entries.
+	CountLedger(ctx context.Context, id api.ID) (int, error)
+	// AppendAdjustment appends an 'adjust' entry and moves the balance
+	// (positive points also count as earned). An
+	// *InsufficientPointsError (matching ErrInsufficientPoints) when the
+	// balance would go negative; nothing is written then.
+	AppendAdjustment(ctx context.Context, a Adjustment) (api.LedgerEntry, error)
+}
+
+// Adjustment is a loyalty correction by an agent.
+type Adjustment struct {
+	CustomerID api.ID
+	Points     int64
+	Reason     string
+	Note       string
+	// AgentID is the agent who made it ("" for none: the store's own).
+	AgentID string
+	At      time.Time
+}
+
+// Idempotency stores Idempotency-Key claims and their answers, scoped to
+// an agent.
+type Idempotency interface {
+	// IdempotencyKey loads a claim; ErrNotFound when there is none.
+	IdempotencyKey(ctx context.Context, agentID, key string) (IdempotencyKey, error)
+	// ClaimIdempotencyKey stores k in flight; ErrDuplicate when the
+	// agent's key is claimed already.
+	ClaimIdempotencyKey(ctx context.Context, k IdempotencyKey) error
+	// RenewIdempotencyKey moves an in-flight claim's CreatedAt to at (a
+	// takeover of a claim whose request died).
+	RenewIdempotencyKey(ctx context.Context, agentID, key string, at time.Time) error
+	// FinishIdempotencyKey stores the answer of an in-flight claim and
+	// marks it done; ErrNotFound when no claim is in flight.
+	FinishIdempotencyKey(ctx context.Context, agentID, key string, status int, response []byte) error
+	// ReleaseIdempotencyKey drops an in-flight claim (nothing was
+	// applied); a done key stays.
+	ReleaseIdempotencyKey(ctx context.Context, agentID, key string) error
+}
+
+// Idempotency key states.
+const (
+	KeyInFlight = "in_flight"
+	KeyDone     = "done"
+)
+
+// IdempotencyKey is a claimed key.
+type IdempotencyKey struct {
+	AgentID, Key string
+	// CustomerID is the customer the request was for.
+	CustomerID api.ID
+	// RequestHash identifies the request body; the same key with another
+	// body is refused.
+	RequestHash string
+	// State is KeyInFlight or KeyDone.
+	State string
+	// Status and Response are the stored answer of a done key.
+	Status    int
+	Response  []byte
+	CreatedAt time.Time
+}
+
+// Notes are internal support notes on a customer.
+type Notes interface {
+	// AddNote stores a note and returns it as stored.
+	AddNote(ctx context.Context, n NewNote) (api.Note, error)
+	// NotesOf lists one page of the customer's notes, newest first.
+	NotesOf(ctx context.Context, customerID api.ID, limit, offset int) ([]api.Note, error)
+	// CountNotes counts the customer's notes.
+	CountNotes(ctx context.Context, customerID api.ID) (int, error)
+}
+
+// NewNote is a note to store.
+type NewNote struct {
+	CustomerID         api.ID
+	Body               string
+	AgentID, AgentName string
+	At                 time.Time
+}
+
+// Sessions are on-behalf (agent-as-customer) sessions and their tokens,
+// stored as hashes only.
+type Sessions interface {
+	// CreateSession stores a new session.
+	CreateSession(ctx context.Context, s Session) error
+	// Session loads a session with its customer's and agent's names;
+	// ErrNotFound when there is none.
+	Session(ctx context.Context, id string) (Session, error)
+	// SessionByToken finds the session a token hash was issued for and
+	// the token's own expiry; ErrNotFound for an unknown hash.
+	SessionByToken(ctx context.Context, tokenHash string) (s Session, tokenExpires time.Time, err error)
+	// IssueSessionToken stores a token hash for session id.
+	IssueSessionToken(ctx context.Context, id, tokenHash string, issued, expires time.Time) error
+	// RetireSessionTokens cuts the expiry of session id's tokens to at
+	// most notAfter.
+	RetireSessionTokens(ctx context.Context, id string, notAfter time.Time) error
+	// ExtendSession moves the session's expiry.
+	ExtendSession(ctx context.Context, id string, expires time.Time) error
+	// EndSession marks the session ended at at by agent by.
+	EndSession(ctx context.Context, id string, at time.Time, by string) error
+	// LiveSessions lists sessions neither ended nor expired at f.Now,
+	// oldest first, at most f.Limit.
+	LiveSessions(ctx context.Context, f SessionFilter) ([]Session, error)
+}
+
+// Session is an on-behalf session.
+type Session struct {
+	ID         string
+	CustomerID api.ID
+	AgentID    string
+	KeyID      string
+	Reason     string
+	Ticket     string
+	StartedAt  time.Time
+	ExpiresAt  time.Time
+	// MaxExpiresAt caps every refresh.
+	MaxExpiresAt time.Time
+	// EndedAt is set when the session was revoked.
+	EndedAt *time.Time
+	EndedBy string
+	// CustomerName and AgentName are filled in by reads.
+	CustomerName, AgentName string
+}
+
+// SessionFilter narrows LiveSessions.
+type SessionFilter struct {
+	Now        time.Time
+	CustomerID api.ID // "" for every customer
+	AgentID    string // "" for every agent
+	Limit      int
+}
+
+// Keys are agents and their API keys.
+type Keys interface {
+	// APIKey loads a key with its agent; ErrNotFound when there is none.
+	APIKey(ctx context.Context, keyID string) (APIKey, error)
+	// Agent loads an agent; ErrNotFound when there is none.
+	Agent(ctx context.Context, id string) (Agent, error)
+	// PutAgent creates the agent, or gives an existing one a's name,
+	// role and loyalty limit.
+	PutAgent(ctx context.Context, a Agent, at time.Time) error
+	// CreateAPIKey stores a key of an existing agent.
+	CreateAPIKey(ctx context.Context, k APIKey, at time.Time) error
+	// CountAPIKeys counts every key, revoked or not.
+	CountAPIKeys(ctx context.Context) (int, error)
+}
+
+// Agent is a support agent.
+type Agent struct {
+	ID, Name, Role string
+	LoyaltyLimit   int64
+}
+
+// APIKey is a stored key: the secret only as its hash.
+type APIKey struct {
+	KeyID      string
+	SecretHash string
+	Gateway    bool
+	Revoked    bool
+	Agent      Agent
+}
+
+// CustomerScope is what only a customer (through an on-behalf session)
+// asks for: coupons and password resets.
+type CustomerScope interface {
+	// EligibleCoupons lists the coupons customer c may use at now.
+	EligibleCoupons(ctx context.Context, c api.Customer, now time.Time) ([]api.Coupon, error)
+	// RecordPasswordReset stores a reset request and returns its id.
+	RecordPasswordReset(ctx context.Context, r PasswordReset) (api.ID, error)
+}
+
+// PasswordReset is a reset requested on a customer's behalf.
+type PasswordReset struct {
+	CustomerID             api.ID
+	SessionID, AgentID     string
+	TokenHash, SentTo      string
+	RequestedAt, ExpiresAt time.Time
+}
+
+// Audit is the tamper-evident audit trail.
+type Audit interface {
+	// AppendAudit adds rec to the hash chain and returns the stored row.
+	AppendAudit(ctx context.Context, rec audit.Record) (audit.Row, error)
+	// AuditRows lists one page of rows matching f, newest first.
+	AuditRows(ctx context.Context, f AuditFilter, limit, offset int) ([]audit.Row, error)
+	// CountAudit counts the rows matching f.
+	CountAudit(ctx context.Context, f AuditFilter) (int, error)
+}
+
+// AuditFilter narrows the audit trail; "" fields do not filter.
+type AuditFilter struct {
+	CustomerID api.ID
+	AgentID    string
+	Action     string
+	SessionID  string
+}
