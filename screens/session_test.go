@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"frontdesk/api"
-	"frontdesk/store/audit"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens/session"
+	"frontdesk/store/audit"
 	"frontdesk/tui"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"frontdesk/store/sqlite/schema"
 	"frontdesk/sandbox/seed"
+	"frontdesk/store/sqlite/schema"
 )
 
 // smallStore seeds 400 customers into a temporary SQLite file and opens
