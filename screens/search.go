@@ -108,6 +108,8 @@ type Search struct {
 	// results: each binding carries its help, gating and action.
 	box, boxEmpty []Binding
 	results       [][]Binding
+	// resultsShort is the footer's pick of results.
+	resultsShort []Binding
 }
 
 // Binding is tui.Binding, spelled short for this package's key tables.
@@ -215,8 +217,7 @@ func (s *Search) ShortHelp() []Binding {
 	if s.inBox {
 		return s.box[:4] // enter, ↓/tab, esc, ctrl+r
 	}
-	r := s.results
-	return []Binding{r[0][0], r[0][1], r[1][0], r[1][1], s.bSort, r[0][5], r[2][0]}
+	return s.resultsShort
 }
 
 // FullHelp is every binding of the results: the shell gates and runs

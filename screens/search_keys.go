@@ -31,6 +31,7 @@ func (s *Search) makeBoxKeys() {
 	s.bRows = s.bRows.Do(s.toResults)
 	s.bResults = s.bResults.Do(s.leaveBox)
 	s.box = []Binding{
+		// The first four are the footer's (ShortHelp).
 		k.Open.Do(s.enter),
 		s.bRows,
 		s.bResults,
@@ -43,17 +44,20 @@ func (s *Search) makeBoxKeys() {
 	s.boxEmpty = append([]Binding{k.Help.Do(tui.ShowHelp), k.Palette.Do(tui.OpenPalette)}, s.box...)
 }
 
-// resultKeys is the results' one list of keys, in help's groups: the
+// makeResultKeys builds the results' one list of keys, in help's groups: the
 // shell gates each binding and runs it; FullHelp and ShortHelp show them.
 func (s *Search) makeResultKeys() {
 	k := s.c.Keys
 	s.bSort = s.bSort.Do(s.nextSort)
 	s.bCopyID = s.bCopyID.Do(s.copyID)
+	up, down, pgdn := k.Up.Do(s.up), k.Down.Do(s.move(1)), k.PageDown.Do(s.nextPage)
+	open, search, newC := k.Open.Do(s.enter), k.Search.Do(s.focusBox), k.New.Do(s.newCustomer)
 	s.results = [][]Binding{
-		{k.Up.Do(s.up), k.Down.Do(s.move(1)), k.Top.Do(s.toRow(first)), k.Bottom.Do(s.toRow(last)), k.PageUp.Do(s.prevPage), k.PageDown.Do(s.nextPage)},
-		{k.Open.Do(s.enter), k.Search.Do(s.focusBox), s.bSort, k.Refresh.Do(s.refresh)},
-		{k.New.Do(s.newCustomer), k.Copy.WithHelp("copy email").With(s.noSelection).Do(s.copyEmail), s.bCopyID},
+		{up, down, k.Top.Do(s.toRow(first)), k.Bottom.Do(s.toRow(last)), k.PageUp.Do(s.prevPage), pgdn},
+		{open, search, s.bSort, k.Refresh.Do(s.refresh)},
+		{newC, k.Copy.WithHelp("copy email").With(s.noSelection).Do(s.copyEmail), s.bCopyID},
 	}
+	s.resultsShort = []Binding{up, down, open, search, s.bSort, pgdn, newC}
 }
 
 // boxKey runs the box's binding for msg, or types it.
