@@ -7,11 +7,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 
 	"frontdesk/api"
 	"frontdesk/client"
-	"frontdesk/config"
 	"frontdesk/tui"
 	"frontdesk/tui/sanitize"
 )
@@ -57,22 +55,6 @@ const (
 	choiceSandbox = "or try the sandbox"
 )
 
-var (
-	onbConnectKey = tui.Binding{Keys: []string{"ctrl+s"}, Help: "connect"}
-	onbNextKey    = tui.Binding{Keys: []string{"tab"}, HelpKey: "tab/↓", Help: "next field"}
-	onbPrevKey    = tui.Binding{Keys: []string{"shift+tab"}, HelpKey: "shift+tab/↑", Help: "previous field"}
-	onbEnterKey   = tui.Binding{Keys: []string{"enter"}, Help: "next / choose"}
-)
-
-// onbField is one line of the onboarding form.
-type onbField struct {
-	label string
-	title string // the title last given to the huh field
-	f     huh.Field
-	check func() string // what is wrong now ("" if nothing)
-	input bool
-}
-
 // onboardingScreen is the first-run form: URL, key id, masked secret,
 // profile name, production and read-only, then Connect or the sandbox.
 type onboardingScreen struct {
@@ -99,6 +81,8 @@ type onboardingScreen struct {
 	// whole shows the whole status in place of the form (ctrl+e), for a
 	// message longer than the room above the form.
 	whole bool
+
+	keys onbKeys
 }
 
 // onboardedMsg is the answer of Connect or Sandbox for the screen.
@@ -123,172 +107,9 @@ func NewOnboarding(c *tui.Common, cfg Onboarding) tui.Screen {
 		s.draft.Profile = "default"
 	}
 	s.initial = s.draft
+	s.makeKeys()
 	s.build()
 	return s
-}
-
-func (s *onboardingScreen) build() {
-	d := &s.draft
-	url := &onbField{label: "Store URL", input: true,
-		f: huh.NewInput().Value(&d.URL).Placeholder("https://support.example.com"),
-		check: func() string {
-			u := strings.TrimSpace(d.URL)
-			if u == "" && !s.tried {
-				return ""
-			}
-			return errText(config.ValidateURL(u))
-		}}
-	key := &onbField{label: "Key ID", input: true,
-		f: huh.NewInput().Value(&d.KeyID).Placeholder("ck_…"),
-		check: func() string {
-			k := strings.TrimSpace(d.KeyID)
-			if k == "" && !s.tried {
-				return ""
-			}
-			if strings.HasPrefix(k, "cs_") {
-				return "that is a secret (cs_…): put the key id (ck_…) here"
-			}
-			return errText(config.ValidateKeyID(k))
-		}}
-	secret := &onbField{label: "Secret", input: true,
-		f: huh.NewInput().Value(&d.Secret).EchoMode(huh.EchoModePassword).Placeholder("cs_… (hidden)"),
-		check: func() string {
-			if d.Secret == "" && s.tried {
-				return "paste the key's secret"
-			}
-			return ""
-		}}
-	name := &onbField{label: "Profile name", input: true,
-		f:     huh.NewInput().Value(&d.Profile),
-		check: func() string { return errText(config.ValidateProfileName(strings.TrimSpace(d.Profile))) }}
-	// The two yes/no questions share one label width and put their
-	// buttons right after it, so Yes and No line up under each other
-	// (huh centres inline buttons in the title's width otherwise).
-	prodLabel, roLabel := "Production store (confirm every change)", "Read-only (no changes at all)"
-	labelW := max(sanitize.Width(prodLabel), sanitize.Width(roLabel)) + 2
-	pad := func(s string) string { return s + strings.Repeat(" ", labelW-sanitize.Width(s)) }
-	prod := &onbField{label: pad(prodLabel),
-		f: huh.NewConfirm().Value(&d.Production).Affirmative("Yes").Negative("No").Inline(true).WithButtonAlignment(lipgloss.Left)}
-	ro := &onbField{label: pad(roLabel),
-		f: huh.NewConfirm().Value(&d.ReadOnly).Affirmative("Yes").Negative("No").Inline(true).WithButtonAlignment(lipgloss.Left)}
-	opts := []string{choiceConnect}
-	if s.cfg.Sandbox != nil {
-		opts = append(opts, choiceSandbox)
-	}
-	actLabel := "Connect (enter)"
-	if s.cfg.Sandbox != nil {
-		actLabel = "Connect, or try the sandbox (←/→ choose, enter)"
-	}
-	act := &onbField{label: actLabel,
-		f: huh.NewSelect[string]().Options(huh.NewOptions(opts...)...).Value(&s.choice).Inline(true)}
-	s.fields = []*onbField{url, key, secret, name, prod, ro, act}
-	hf := make([]huh.Field, len(s.fields))
-	for i, f := range s.fields {
-		hf[i] = f.f
-	}
-	s.form = huh.NewForm(huh.NewGroup(hf...)).WithShowHelp(false).WithShowErrors(false)
-	s.resize()
-	s.titles()
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-// titles puts each field's problem in its title, so it sits on the field
-// and changes as the agent types.
-func (s *onboardingScreen) titles() {
-	changed := false
-	for _, f := range s.fields {
-		t := f.label
-		if f.check != nil {
-			if p := f.check(); p != "" {
-				t += s.c.Styles.Error.Render("  ✗ " + sanitize.Line(p))
-			}
-		}
-		if t == f.title {
-			continue
-		}
-		f.title, changed = t, true
-		switch x := f.f.(type) {
-		case *huh.Input:
-			x.Title(t)
-		case *huh.Confirm:
-			x.Title(t)
-		case *huh.Select[string]:
-			x.Title(t)
-		}
-	}
-	if changed {
-		// huh builds its view in Update: a changed title needs one.
-		s.form.Update(onbRepaintMsg{})
-	}
-}
-
-// onbRepaintMsg makes huh rebuild its view; no field reacts to it.
-type onbRepaintMsg struct{}
-
-// statusRoom is the most lines the status (a connection error with its
-// cause and advice) takes above the form: what the screen can spare
-// while the form keeps room for the focused field and its neighbours.
-// A longer status ends with a line saying that ctrl+e shows all of it.
-func (s *onboardingScreen) statusRoom() int { return min(max(s.height-10, 2), 10) }
-
-var onbWholeKey = tui.Binding{Keys: []string{"ctrl+e"}, Help: "whole message"}
-
-// head is what the screen draws above the form: title, intro, and the
-// status when there is one. The status goes above the form, not below,
-// so that a form as tall as the screen cannot push it out of sight.
-func (s *onboardingScreen) head() []string {
-	st := s.c.Styles
-	w := max(s.width, 20)
-	intro := "The key id and URL go in a profile; the secret goes in the OS keyring, never in a file."
-	if s.cfg.Note != "" {
-		intro = s.cfg.Note
-	}
-	lines := []string{st.Title.Render("Connect frontdesk to your store"), st.Muted.Render(sanitize.Truncate(intro, w))}
-	if s.status != "" {
-		style := st.Muted
-		if s.isErr {
-			style = st.Error
-		}
-		lines = append(lines, "")
-		if s.whole {
-			// The whole message instead of the form: ctrl+e (or any
-			// key) goes back to it.
-			for _, l := range tui.Wrap(s.status, w, 0) {
-				lines = append(lines, style.Render(l))
-			}
-			return append(lines, "", st.Muted.Render(sanitize.Truncate("any key goes back to the form", w)))
-		}
-		all := tui.Wrap(s.status, w, 0)
-		if room := s.statusRoom(); len(all) > room {
-			all = tui.Wrap(s.status, w, room-1)
-			all = append(all, st.Muted.Render(sanitize.Truncate("ctrl+e shows the whole message", w)))
-		}
-		for _, l := range all {
-			lines = append(lines, style.Render(l))
-		}
-	}
-	return append(lines, "")
-}
-
-func (s *onboardingScreen) resize() {
-	if s.width <= 0 {
-		return
-	}
-	s.form.WithWidth(min(s.width, 76))
-	s.form.WithHeight(max(s.height-len(s.head()), 3))
-}
-
-// setStatus says how the connection goes; the form gives up the lines
-// the status takes.
-func (s *onboardingScreen) setStatus(text string, isErr bool) {
-	s.status, s.isErr, s.whole = text, isErr, false
-	s.resize()
 }
 
 func (s *onboardingScreen) Init() tea.Cmd { return s.form.Init() }
@@ -310,49 +131,12 @@ func (s *onboardingScreen) Dirty() bool {
 
 func (s *onboardingScreen) Title() string      { return "Welcome" }
 func (s *onboardingScreen) CapturesKeys() bool { return true }
-func (s *onboardingScreen) ShortHelp() []tui.Binding {
-	if s.status != "" && s.isErr {
-		return []tui.Binding{onbConnectKey, onbNextKey, onbWholeKey, onbPrevKey}
-	}
-	return []tui.Binding{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey}
-}
-func (s *onboardingScreen) FullHelp() [][]tui.Binding {
-	whole := onbWholeKey.With(func() string {
-		if s.status == "" {
-			return "no message yet"
-		}
-		return ""
-	})
-	return [][]tui.Binding{{onbEnterKey, onbNextKey, onbPrevKey, onbConnectKey, whole}}
-}
 
 // Close cancels a connection attempt in flight.
 func (s *onboardingScreen) Close() {
 	if s.cancel != nil {
 		s.cancel()
 	}
-}
-
-func (s *onboardingScreen) focused() int {
-	ff := s.form.GetFocusedField()
-	for i, f := range s.fields {
-		if f.f == ff {
-			return i
-		}
-	}
-	return -1
-}
-
-func (s *onboardingScreen) focus(to int) tea.Cmd {
-	cur := s.focused()
-	var cmds []tea.Cmd
-	for ; cur >= 0 && cur < to; cur++ {
-		cmds = append(cmds, s.form.NextField())
-	}
-	for ; cur > to; cur-- {
-		cmds = append(cmds, s.form.PrevField())
-	}
-	return tea.Batch(cmds...)
 }
 
 func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
@@ -380,42 +164,9 @@ func (s *onboardingScreen) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			s.whole = false // any key goes back to the form
 			return s, nil
 		}
-		i, last := s.focused(), len(s.fields)-1
-		switch k := msg.String(); {
-		case onbWholeKey.Matches(msg) && s.status != "":
-			s.whole = true
-			return s, nil
-		case k == "ctrl+s":
-			return s, s.connect()
-		case k == "esc":
-			// Not a way out: at the root it would quit and lose the
-			// draft. ctrl+c quits (asking first once something is typed).
-			return s, nil
-		case k == "tab" || k == "down" && i < last || k == "enter" && i < last:
-			if i >= last {
-				return s, nil // huh would complete the form past the last field
-			}
-			cmd := s.form.NextField()
-			s.titles()
-			return s, cmd
-		case k == "shift+tab" || k == "up":
-			if i <= 0 {
-				return s, nil
-			}
-			cmd := s.form.PrevField()
-			s.titles()
-			return s, cmd
-		case k == "enter":
-			if s.choice == choiceSandbox {
-				return s, s.sandbox()
-			}
-			return s, s.connect()
-		}
+		return s, s.key(msg)
 	}
-	m, cmd := s.form.Update(msg)
-	s.form = m.(*huh.Form)
-	s.titles()
-	return s, cmd
+	return s, s.updateForm(msg)
 }
 
 // connect checks the draft and, when it is complete, verifies and saves
@@ -464,11 +215,4 @@ func (s *onboardingScreen) start(sandbox bool, fn func(ctx context.Context) (Con
 		}
 		return onboardedMsg{seq: seq, conn: conn, err: err, sandbox: sandbox}
 	})
-}
-
-func (s *onboardingScreen) View() string {
-	if s.whole {
-		return strings.Join(s.head(), "\n")
-	}
-	return strings.Join(s.head(), "\n") + "\n" + s.form.View()
 }

@@ -104,6 +104,12 @@ type Search struct {
 	fails   int
 
 	bSort, bRows, bCopyID, bResults Binding
+	// The one list of keys of the box (with text, and empty) and of the
+	// results: each binding carries its help, gating and action.
+	box, boxEmpty []Binding
+	results       [][]Binding
+	// resultsShort is the footer's pick of results.
+	resultsShort []Binding
 }
 
 // Binding is tui.Binding, spelled short for this package's key tables.
@@ -127,6 +133,8 @@ func newSearch(c *tui.Common, e *env, query string) *Search {
 	s.bRows = Binding{Keys: []string{"down", "tab"}, HelpKey: "↓/tab", Help: "results"}
 	s.bCopyID = Binding{Keys: []string{"Y"}, Help: "copy id", Disabled: s.noSelection}
 	s.bResults = Binding{Keys: []string{"esc"}, Help: "leave the box"}
+	s.makeBoxKeys()
+	s.makeResultKeys()
 	s.styleInput()
 	return s
 }
@@ -203,24 +211,18 @@ func (s *Search) selected() (api.Customer, bool) {
 	return s.list.Items[s.cur.pos], true
 }
 
-// ShortHelp is the footer's key help for the box or the results.
+// ShortHelp is the footer's key help for the box or the results, taken
+// from the lists that run the keys.
 func (s *Search) ShortHelp() []Binding {
-	k := s.c.Keys
 	if s.inBox {
-		return []Binding{k.Open, s.bRows, s.bResults, k.Refresh}
+		return s.box[:4] // enter, ↓/tab, esc, ctrl+r
 	}
-	return []Binding{k.Up, k.Down, k.Open, k.Search, s.bSort, k.PageDown, k.New}
+	return s.resultsShort
 }
 
-// FullHelp is every binding of the results; the shell gates keys by it.
-func (s *Search) FullHelp() [][]Binding {
-	k := s.c.Keys
-	return [][]Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-		{k.Open, k.Search, s.bSort, k.Refresh},
-		{k.New, k.Copy.WithHelp("copy email").With(s.noSelection), s.bCopyID},
-	}
-}
+// FullHelp is every binding of the results: the shell gates and runs
+// them, and the ? overlay lists them.
+func (s *Search) FullHelp() [][]Binding { return s.results }
 
 // Update handles keys, mouse, search answers and retry countdowns.
 func (s *Search) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {

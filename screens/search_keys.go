@@ -13,36 +13,93 @@ import (
 // What a key, a paste or a click does on the search screen. Every action
 // on a row acts only on a list that answers the text in the box now.
 
-func (s *Search) boxKey(msg tea.KeyPressMsg) tea.Cmd {
+// boxKeys is the search box's one list of keys: each binding's help and
+// what it does. The box captures keys, so it runs them itself
+// (Common.Dispatch); a key that none fires is typed. In an empty box ?
+// and : open help and the palette (the footer says so) instead of being
+// typed.
+func (s *Search) boxKeys() []Binding {
+	if s.input.Value() == "" {
+		return s.boxEmpty
+	}
+	return s.box
+}
+
+// makeBoxKeys builds the box's lists once: with text, and empty.
+func (s *Search) makeBoxKeys() {
 	k := s.c.Keys
-	switch {
-	case k.Open.Matches(msg):
-		return s.enter()
-	case s.opening && k.Back.Matches(msg):
-		s.opening = false
-		return tui.Info("stopped waiting to open")
-	case s.input.Value() == "" && k.Help.Matches(msg):
-		return tui.ShowHelp() // nothing typed yet: ? is help, as the footer says
-	case s.input.Value() == "" && k.Palette.Matches(msg):
-		return tui.OpenPalette()
-	case s.bRows.Matches(msg):
-		if len(s.list.Items) > 0 {
-			s.blur()
-		}
-		return nil
-	case k.Back.Matches(msg):
-		s.blur()
-		return nil
-	case k.Refresh.Matches(msg):
-		return s.refresh()
-	case k.PageDown.Matches(msg):
-		return s.nextPage()
-	case k.PageUp.Matches(msg):
-		return s.prevPage()
-	case k.Up.Matches(msg) && msg.Text == "":
-		return nil // the box has one line: up goes nowhere
+	s.bRows = s.bRows.Do(s.toResults)
+	s.bResults = s.bResults.Do(s.leaveBox)
+	s.box = []Binding{
+		// The first four are the footer's (ShortHelp).
+		k.Open.Do(s.enter),
+		s.bRows,
+		s.bResults,
+		k.Refresh.Do(s.refresh),
+		k.PageDown.Do(s.nextPage),
+		k.PageUp.Do(s.prevPage),
+		// The box has one line: the up arrow goes nowhere (k is typed).
+		{Keys: []string{"up"}, Hidden: true, Run: func() tea.Cmd { return nil }},
+	}
+	s.boxEmpty = append([]Binding{k.Help.Do(tui.ShowHelp), k.Palette.Do(tui.OpenPalette)}, s.box...)
+}
+
+// makeResultKeys builds the results' one list of keys, in help's groups: the
+// shell gates each binding and runs it; FullHelp and ShortHelp show them.
+func (s *Search) makeResultKeys() {
+	k := s.c.Keys
+	s.bSort = s.bSort.Do(s.nextSort)
+	s.bCopyID = s.bCopyID.Do(s.copyID)
+	up, down, pgdn := k.Up.Do(s.up), k.Down.Do(s.move(1)), k.PageDown.Do(s.nextPage)
+	open, search, newC := k.Open.Do(s.enter), k.Search.Do(s.focusBox), k.New.Do(s.newCustomer)
+	s.results = [][]Binding{
+		{up, down, k.Top.Do(s.toRow(first)), k.Bottom.Do(s.toRow(last)), k.PageUp.Do(s.prevPage), pgdn},
+		{open, search, s.bSort, k.Refresh.Do(s.refresh)},
+		{newC, k.Copy.WithHelp("copy email").With(s.noSelection).Do(s.copyEmail), s.bCopyID},
+	}
+	s.resultsShort = []Binding{up, down, open, search, s.bSort, pgdn, newC}
+}
+
+// boxKey runs the box's binding for msg, or types it.
+func (s *Search) boxKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := s.c.Dispatch(msg, s.boxKeys()); ok {
+		return cmd
 	}
 	return s.typed(msg)
+}
+
+// resultsKey runs the results' binding for a key that reached Update
+// (the shell runs them before that; a screen driven on its own, as in
+// tests, gets them here). A disabled binding does nothing: the shell is
+// the one that says why.
+func (s *Search) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
+	for _, g := range s.results {
+		for _, b := range g {
+			if b.Run != nil && s.c.Fires(msg, b) {
+				return b.Run()
+			}
+		}
+	}
+	return nil
+}
+
+// leaveBox is esc in the box: it stops a pending open (enter waiting for
+// its answer) or else moves to the results.
+func (s *Search) leaveBox() tea.Cmd {
+	if s.opening {
+		s.opening = false
+		return tui.Info("stopped waiting to open")
+	}
+	s.blur()
+	return nil
+}
+
+// toResults moves from the box to the results, when there are any.
+func (s *Search) toResults() tea.Cmd {
+	if len(s.list.Items) > 0 {
+		s.blur()
+	}
+	return nil
 }
 
 // typed gives a key or paste to the box and, if the text changed, asks
@@ -59,48 +116,68 @@ func (s *Search) typed(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, s.sync())
 }
 
-func (s *Search) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := s.c.Keys
-	n := len(s.list.Items)
-	vis := s.rowsVisible()
-	switch {
-	case s.c.Fires(msg, k.Up):
-		if s.cur.pos == 0 {
-			s.focus()
-			return nil
-		}
-		s.cur.move(-1, n, vis)
-	case s.c.Fires(msg, k.Down):
-		s.cur.move(1, n, vis)
-	case s.c.Fires(msg, k.Top):
-		s.cur.to(0, n, vis)
-	case s.c.Fires(msg, k.Bottom):
-		s.cur.to(n-1, n, vis)
-	case s.c.Fires(msg, k.PageDown):
-		return s.nextPage()
-	case s.c.Fires(msg, k.PageUp):
-		return s.prevPage()
-	case s.c.Fires(msg, k.Open):
-		return s.enter()
-	case s.c.Fires(msg, k.Search):
+// up moves the highlight up; from the first row it goes back to the box.
+func (s *Search) up() tea.Cmd {
+	if s.cur.pos == 0 {
 		s.focus()
-	case s.c.Fires(msg, s.bSort):
-		s.sort = (s.sort + 1) % len(api.Sorts)
-		s.page = 1
-		s.opening = false
-		return tea.Batch(s.sync(), tui.Info("sorted by "+sortNames[s.sort]))
-	case s.c.Fires(msg, k.Refresh):
-		return s.refresh()
-	case s.c.Fires(msg, k.New):
-		return tui.Push(newCustomerForm(s.c, s.env))
-	case s.c.Fires(msg, k.Copy):
-		if c, ok := s.selected(); ok {
-			return s.c.Copy("email", c.Email)
+		return nil
+	}
+	s.cur.move(-1, len(s.list.Items), s.rowsVisible())
+	return nil
+}
+
+// move returns the action that moves the highlight by n rows.
+func (s *Search) move(n int) func() tea.Cmd {
+	return func() tea.Cmd {
+		s.cur.move(n, len(s.list.Items), s.rowsVisible())
+		return nil
+	}
+}
+
+// Rows toRow can go to.
+const (
+	first = iota
+	last
+)
+
+// toRow returns the action that highlights the first or the last row.
+func (s *Search) toRow(which int) func() tea.Cmd {
+	return func() tea.Cmd {
+		n := len(s.list.Items)
+		i := 0
+		if which == last {
+			i = n - 1
 		}
-	case s.c.Fires(msg, s.bCopyID):
-		if c, ok := s.selected(); ok {
-			return s.c.Copy("customer id", string(c.ID))
-		}
+		s.cur.to(i, n, s.rowsVisible())
+		return nil
+	}
+}
+
+func (s *Search) focusBox() tea.Cmd {
+	s.focus()
+	return nil
+}
+
+// nextSort lists by the next sort, from the first page.
+func (s *Search) nextSort() tea.Cmd {
+	s.sort = (s.sort + 1) % len(api.Sorts)
+	s.page = 1
+	s.opening = false
+	return tea.Batch(s.sync(), tui.Info("sorted by "+sortNames[s.sort]))
+}
+
+func (s *Search) newCustomer() tea.Cmd { return tui.Push(newCustomerForm(s.c, s.env)) }
+
+func (s *Search) copyEmail() tea.Cmd {
+	if c, ok := s.selected(); ok {
+		return s.c.Copy("email", c.Email)
+	}
+	return nil
+}
+
+func (s *Search) copyID() tea.Cmd {
+	if c, ok := s.selected(); ok {
+		return s.c.Copy("customer id", string(c.ID))
 	}
 	return nil
 }

@@ -249,3 +249,41 @@ func TestSearchMouse(t *testing.T) {
 		t.Fatal("a click on the box should focus it")
 	}
 }
+
+// The search's keys are data: every binding the footer and ? show for the
+// results and the box carries the action that key runs, and gating comes
+// from the same binding (the shell refuses n for a viewer with policy's
+// sentence, through the list FullHelp returns).
+func TestSearchBindingsCarryTheirAction(t *testing.T) {
+	s, _ := newTestSearch(t, api.RoleViewer, 10)
+	for _, b := range s.ShortHelp() {
+		if b.Run == nil {
+			t.Errorf("box footer key %q has no action", b.KeyLabel())
+		}
+	}
+	press(t, s, "down")
+	for _, g := range s.FullHelp() {
+		for _, b := range g {
+			if b.Run == nil {
+				t.Errorf("results key %q (%s) has no action", b.KeyLabel(), b.Help)
+			}
+		}
+	}
+	for _, b := range s.ShortHelp() {
+		if b.Run == nil {
+			t.Errorf("results footer key %q has no action", b.KeyLabel())
+		}
+	}
+	cmd, handled := s.c.Dispatch(key("n"), s.FullHelp()...)
+	if !handled {
+		t.Fatal("n is not among the results' bindings")
+	}
+	if ts := toasts(run(t, cmd)); len(ts) != 1 || !strings.Contains(ts[0], "your role (viewer) cannot create customers") {
+		t.Fatalf("n for a viewer through the key map: %v, want policy's sentence", ts)
+	}
+	// j through the same list moves the highlight.
+	before := s.cur.pos
+	if cmd, handled := s.c.Dispatch(key("j"), s.FullHelp()...); !handled || cmd != nil || s.cur.pos != before+1 {
+		t.Fatalf("j through the key map: handled %v, pos %d → %d", handled, before, s.cur.pos)
+	}
+}

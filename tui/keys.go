@@ -167,6 +167,13 @@ type KeyMap struct {
 
 	// Actions on a customer.
 	Edit, Adjust, Note, New, StartSession, EndSession, Copy, Refresh Binding
+
+	// Forms (every form and the first-run screen): save the draft, move
+	// between fields, cancel. A form captures keys, so it runs these
+	// itself with Common.Dispatch, each with its action (Binding.Do); a
+	// form gives Save the Policy of what it saves, so policy refuses the
+	// key with its sentence.
+	Save, NextField, PrevField, Cancel Binding
 }
 
 // DefaultKeyMap is the key map of DESIGN.md. The actions' role floors
@@ -204,6 +211,11 @@ func DefaultKeyMap() KeyMap {
 		EndSession:   Binding{Keys: []string{"O"}, Help: "end on-behalf session"},
 		Copy:         Binding{Keys: []string{"y"}, Help: "copy"},
 		Refresh:      Binding{Keys: []string{"ctrl+r"}, Help: "refresh"},
+
+		Save:      Binding{Keys: []string{"ctrl+s"}, Help: "save", Mutates: true},
+		NextField: Binding{Keys: []string{"tab"}, HelpKey: "tab/↓", Help: "next field"},
+		PrevField: Binding{Keys: []string{"shift+tab"}, HelpKey: "shift+tab/↑", Help: "previous field"},
+		Cancel:    Binding{Keys: []string{"esc"}, Help: "cancel"},
 	}
 }
 

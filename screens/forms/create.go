@@ -41,6 +41,13 @@ func NewCustomer(c *tui.Common, cl Client) tui.Screen {
 		}
 		return checkField(k, v, m.d, m.tried)
 	})...)
+	m.setFlow(draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard this new customer?", "Nothing has been created.", nil, tui.Pop, nil)
+		},
+		save: m.save,
+	})
 	return m
 }
 
@@ -83,19 +90,6 @@ func (m *NewCustomerForm) Dirty() bool {
 // Update handles keys and answers.
 func (m *NewCustomerForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	return m, m.route(m, msg, m.onAnswer, m.onKey, m.updateForm)
-}
-
-func (m *NewCustomerForm) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if cmd, busy := m.busyKey(k); busy {
-		return cmd
-	}
-	return m.draftKey(k, draftFlow{
-		dirty: m.Dirty,
-		discard: func() tea.Cmd {
-			return m.confirm("Discard this new customer?", "Nothing has been created.", nil, tui.Pop, nil)
-		},
-		save: m.save,
-	})
 }
 
 // create is the body the save sends.

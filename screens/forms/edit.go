@@ -32,29 +32,9 @@ type EditProfile struct {
 	sent []int
 
 	conflict *conflict
+	// onConflict is the conflict choice's keys (conflictKeys).
+	onConflict []tui.Binding
 }
-
-// conflict is a 412: the server's current customer and the choice.
-type conflict struct {
-	server api.Customer
-	from   int64 // the version the agent edited
-	rows   []diffRow
-	choice string
-	form   *huh.Form
-}
-
-// diffRow is one field that differs between the server and the agent.
-type diffRow struct {
-	key, label, server, yours, was string
-	serverChanged                  bool
-}
-
-// Conflict choices.
-const (
-	choiceReapply = "reapply"
-	choiceEdit    = "edit"
-	choiceDiscard = "discard"
-)
 
 // Answer payloads, so one answerMsg type serves both calls.
 type (
@@ -66,15 +46,15 @@ type (
 func NewEditProfile(c *tui.Common, cl Client, cust api.Customer) tui.Screen {
 	m := &EditProfile{base: newBase(c, c.Keys.Edit, "Edit "+displayName(cust)), cl: cl}
 	m.rebase(cust, false)
+	m.setFlow(draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard your changes?", "", m.changeLines(), tui.Pop, nil)
+		},
+		save: m.save,
+	})
+	m.onConflict = m.conflictKeys()
 	return m
-}
-
-func displayName(c api.Customer) string {
-	n := strings.TrimSpace(sanitize.Line(c.Name()))
-	if n == "" {
-		n = "customer " + sanitize.Line(string(c.ID))
-	}
-	return n
 }
 
 // rebase makes cust the version the draft is based on. With keep, the
@@ -139,16 +119,20 @@ func (m *EditProfile) SetSize(w, h int) {
 // CapturesKeys is true: the form takes every key but ctrl+c.
 func (m *EditProfile) CapturesKeys() bool { return true }
 
-// ShortHelp is the footer's help.
-func (m *EditProfile) ShortHelp() []tui.Binding {
-	if m.conflict != nil {
-		return []tui.Binding{{Keys: []string{"enter"}, Help: "choose"}, {Keys: []string{"up", "down"}, HelpKey: "↑/↓", Help: "move"}, escKey.WithHelp("keep editing")}
+// keysNow is the list of the form's current state: the conflict choice's
+// while it is open, else the form's.
+func (m *EditProfile) keysNow() []tui.Binding {
+	if m.conflict != nil && m.refused == "" && m.ask == nil && !m.saving {
+		return m.onConflict
 	}
-	return m.formHelp()
+	return m.base.keysNow()
 }
 
-// FullHelp is the ? list.
-func (m *EditProfile) FullHelp() [][]tui.Binding { return m.fullHelp() }
+// ShortHelp is the footer's help: the keys of the current state.
+func (m *EditProfile) ShortHelp() []tui.Binding { return m.keysNow() }
+
+// FullHelp is the ? list: the keys of the current state.
+func (m *EditProfile) FullHelp() [][]tui.Binding { return [][]tui.Binding{m.keysNow()} }
 
 // Close cancels a save in flight.
 func (m *EditProfile) Close() { m.stop() }
@@ -183,13 +167,7 @@ func (m *EditProfile) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.conflict != nil {
 		return m.onConflictKey(k)
 	}
-	return m.draftKey(k, draftFlow{
-		dirty: m.Dirty,
-		discard: func() tea.Cmd {
-			return m.confirm("Discard your changes?", "", m.changeLines(), tui.Pop, nil)
-		},
-		save: m.save,
-	})
+	return m.draftKey(k)
 }
 
 // patch is what the save sends: only the changed fields, the phone
@@ -316,10 +294,6 @@ func (m *EditProfile) save() tea.Cmd {
 	return send()
 }
 
-func productionLabel(c *tui.Common) string {
-	return sanitize.Line(c.Profile.Label()) + " (PRODUCTION)"
-}
-
 func (m *EditProfile) send(p api.CustomerPatch) tea.Cmd {
 	id, version := m.orig.ID, client.CustomerVersion(m.orig)
 	return m.start(m, func(ctx context.Context) (any, error) {
@@ -380,98 +354,6 @@ func (m *EditProfile) fieldKey(k string) string {
 	return k
 }
 
-func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// showConflict builds the 412 view: the fields where the server and the
-// agent differ, and the choice.
-func (m *EditProfile) showConflict(server api.Customer) tea.Cmd {
-	now := draftOf(server)
-	var rows []diffRow
-	keys, names := m.d.keys(), m.d
-	if len(now.Addresses) > len(m.d.Addresses) {
-		keys, names = now.keys(), now
-	}
-	for _, k := range keys {
-		sv, yv, wv := now.get(k), m.d.get(k), m.was.get(k)
-		if sv == yv || (sv == wv && yv == wv) {
-			continue
-		}
-		rows = append(rows, diffRow{key: k, label: names.label(k), server: sv, yours: yv, was: wv, serverChanged: sv != wv})
-	}
-	cf := &conflict{server: server, from: m.orig.Version, rows: rows, choice: choiceReapply}
-	cf.form = huh.NewForm(huh.NewGroup(
-		huh.NewSelect[string]().Key("choice").
-			Title("What now?").
-			Options(
-				huh.NewOption("Re-apply my changes on top of version "+fmt.Sprint(server.Version), choiceReapply),
-				huh.NewOption("Keep editing on version "+fmt.Sprint(server.Version), choiceEdit),
-				huh.NewOption("Discard my changes", choiceDiscard),
-			).
-			Value(&cf.choice),
-	)).WithTheme(m.th.theme()).WithKeyMap(keyMap()).WithShowHelp(false).WithShowErrors(false)
-	if m.width > 0 {
-		cf.form.WithWidth(min(m.width, 76))
-	}
-	m.conflict = cf
-	m.status = ""
-	return cf.form.Init()
-}
-
-func (m *EditProfile) onConflictKey(k tea.KeyPressMsg) tea.Cmd {
-	cf := m.conflict
-	switch k.String() {
-	case "esc":
-		return m.resolve(choiceEdit)
-	case "enter":
-		return m.resolve(cf.choice)
-	case "tab", "shift+tab":
-		return nil // huh would leave the select and complete the form
-	}
-	f, cmd := cf.form.Update(k)
-	cf.form = f.(*huh.Form)
-	return cmd
-}
-
-// resolve acts on the agent's choice after a conflict.
-func (m *EditProfile) resolve(choice string) tea.Cmd {
-	server := m.conflict.server
-	m.conflict = nil
-	switch choice {
-	case choiceDiscard:
-		return tea.Batch(
-			tui.Info("Your changes were discarded; the profile shows the current version."),
-			tea.Sequence(tui.Pop(), emit(CustomerSavedMsg{Customer: server})),
-		)
-	case choiceEdit:
-		msg := fmt.Sprintf("Now editing on version %d: the other changes are in the form, yours are kept. ctrl+s saves.", server.Version)
-		if m.rebase(server, true) {
-			msg = fmt.Sprintf("Now editing on version %d. Its addresses changed too: your address changes were not kept, enter them again. ctrl+s saves.", server.Version)
-		}
-		m.setInfo(msg)
-		return m.initForm()
-	}
-	if m.rebase(server, true) {
-		// Re-applying would silently lose the address changes: let the
-		// agent see the new addresses and enter them again.
-		m.setInfo(fmt.Sprintf("Now editing on version %d. Its addresses changed too: your address changes were not kept, enter them again. ctrl+s saves.", server.Version))
-		return m.initForm()
-	}
-	if m.patch().Empty() {
-		return tea.Batch(
-			tui.Info("Nothing to re-apply: the store already has your values."),
-			tea.Sequence(tui.Pop(), emit(CustomerSavedMsg{Customer: server})),
-		)
-	}
-	return tea.Batch(m.initForm(), m.save())
-}
-
 // View draws the form, a confirmation, or the conflict.
 func (m *EditProfile) View() string {
 	if m.refused != "" {
@@ -485,53 +367,4 @@ func (m *EditProfile) View() string {
 		return m.frame(sub, m.conflictView())
 	}
 	return m.frame(sub, m.form.View())
-}
-
-func (m *EditProfile) conflictView() string {
-	s := m.c.Styles
-	cf := m.conflict
-	var sb strings.Builder
-	sb.WriteString(s.Warning.Render(wrapText(fmt.Sprintf(
-		"Someone else saved this customer while you were editing (version %d → %d).", cf.from, cf.server.Version), m.width)))
-	sb.WriteString("\n\n")
-	if len(cf.rows) == 0 {
-		sb.WriteString(s.Muted.Render("Their changes do not touch the fields you changed."))
-		sb.WriteString("\n")
-	} else {
-		lw, cw := 14, max(min((m.width-18)/2, 32), 8)
-		sb.WriteString(s.TableHeader.Render("  " + sanitize.Pad("Field", lw) + "  " + sanitize.Pad("On the server now", cw) + "  " + "Yours"))
-		sb.WriteString("\n")
-		for _, r := range cf.rows {
-			mark := "  "
-			if r.serverChanged {
-				mark = s.Warning.Render("* ")
-			}
-			yours := s.Strong.Render(sanitize.Truncate(orEmpty(r.yours), cw))
-			if r.yours == r.was {
-				yours = s.Muted.Render("(you did not change it)")
-			}
-			sb.WriteString(mark + sanitize.Pad(r.label, lw) + "  " + sanitize.Pad(orEmpty(r.server), cw) + "  " + yours)
-			sb.WriteString("\n")
-		}
-		sb.WriteString(s.Muted.Render("* changed on the server since you opened the form"))
-		sb.WriteString("\n")
-	}
-	if mine := changedKeys(m.was, m.d); len(mine) > 0 {
-		names := make([]string, len(mine))
-		for i, k := range mine {
-			names[i] = strings.ToLower(m.d.label(k))
-		}
-		sb.WriteString(s.Muted.Render(wrapText("Re-applying sends only your changes ("+strings.Join(names, ", ")+") on top of the new version.", m.width)))
-		sb.WriteString("\n")
-	}
-	sb.WriteString("\n")
-	sb.WriteString(cf.form.View())
-	return sb.String()
-}
-
-func orEmpty(s string) string {
-	if s == "" {
-		return "(empty)"
-	}
-	return s
 }

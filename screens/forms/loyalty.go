@@ -68,6 +68,13 @@ func NewAdjustLoyalty(c *tui.Common, cl Client, cust api.Customer, balance int64
 	note.input = huh.NewInput().Key(keyNote).Value(&m.note).CharLimit(api.MaxAdjustNoteLen).Placeholder("why, for the next agent (required)")
 	note.check = m.checkNote
 	m.build(points, reason, note)
+	m.setFlow(draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard this adjustment?", "Nothing has been sent.", nil, tui.Pop, nil)
+		},
+		save: m.save,
+	})
 	return m
 }
 
@@ -152,19 +159,6 @@ func (m *AdjustLoyalty) Dirty() bool {
 // Update handles keys and answers.
 func (m *AdjustLoyalty) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	return m, m.route(m, msg, m.onAnswer, m.onKey, m.updateForm)
-}
-
-func (m *AdjustLoyalty) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if cmd, busy := m.busyKey(k); busy {
-		return cmd
-	}
-	return m.draftKey(k, draftFlow{
-		dirty: m.Dirty,
-		discard: func() tea.Cmd {
-			return m.confirm("Discard this adjustment?", "Nothing has been sent.", nil, tui.Pop, nil)
-		},
-		save: m.save,
-	})
 }
 
 // request is the adjustment the form would send.
@@ -294,14 +288,6 @@ func (m *AdjustLoyalty) onAnswer(a answerMsg) tea.Cmd {
 	return nil
 }
 
-func apiMessage(err error) string {
-	var ae *client.APIError
-	if asAPIError(err, &ae) {
-		return sanitize.Line(ae.Message)
-	}
-	return sanitize.Line(err.Error())
-}
-
 // View draws the form with the live balance line, or a confirmation.
 func (m *AdjustLoyalty) View() string {
 	if m.refused != "" {
@@ -330,4 +316,31 @@ func (m *AdjustLoyalty) balanceLine() string {
 		return line + s.Warning.Render(arrow) + s.Muted.Render(" points")
 	}
 	return line + s.Success.Render(arrow) + s.Muted.Render(" points")
+}
+
+// pointsLabel formats points with a sign: +50, -1,200.
+func pointsLabel(p int64) string {
+	if p > 0 {
+		return "+" + money.Int(p)
+	}
+	return money.Int(p)
+}
+
+// reasonLabel is how a reason reads in the select and in messages.
+func reasonLabel(r string) string {
+	switch r {
+	case api.ReasonGoodwill:
+		return "Goodwill"
+	case api.ReasonCorrection:
+		return "Correction"
+	case api.ReasonMissingEarn:
+		return "Missing points from an order"
+	case api.ReasonOrderIssue:
+		return "Problem with an order"
+	case api.ReasonFraudReversal:
+		return "Fraud reversal"
+	case api.ReasonOther:
+		return "Other"
+	}
+	return sanitize.Line(r)
 }

@@ -34,6 +34,14 @@ func NewNote(c *tui.Common, cl Client, cust api.Customer) tui.Screen {
 		ExternalEditor(false).Placeholder("What happened, what you did, what the next agent should know.")
 	f.check = m.checkBody
 	m.build(f)
+	m.setFlow(draftFlow{
+		dirty: m.Dirty,
+		discard: func() tea.Cmd {
+			return m.confirm("Discard this note?", "Nothing has been saved.", nil, tui.Pop, nil)
+		},
+		save:      m.save,
+		multiline: true,
+	})
 	return m
 }
 
@@ -65,12 +73,7 @@ func (m *Note) SetSize(w, h int) { m.setSize(w, h) }
 func (m *Note) CapturesKeys() bool { return true }
 
 // ShortHelp is the footer's help.
-func (m *Note) ShortHelp() []tui.Binding {
-	if m.ask != nil || m.refused != "" {
-		return m.formHelp()
-	}
-	return []tui.Binding{saveKey, {Keys: []string{"enter"}, Help: "new line"}, escKey}
-}
+func (m *Note) ShortHelp() []tui.Binding { return m.formHelp() }
 
 // FullHelp is the ? list.
 func (m *Note) FullHelp() [][]tui.Binding { return m.fullHelp() }
@@ -84,20 +87,6 @@ func (m *Note) Dirty() bool { return strings.TrimSpace(m.body) != "" }
 // Update handles keys and answers.
 func (m *Note) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	return m, m.route(m, msg, m.onAnswer, m.onKey, m.updateForm)
-}
-
-func (m *Note) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if cmd, busy := m.busyKey(k); busy {
-		return cmd
-	}
-	return m.draftKey(k, draftFlow{
-		dirty: m.Dirty,
-		discard: func() tea.Cmd {
-			return m.confirm("Discard this note?", "Nothing has been saved.", nil, tui.Pop, nil)
-		},
-		save:      m.save,
-		multiline: true,
-	})
 }
 
 func (m *Note) save() tea.Cmd {

@@ -22,16 +22,17 @@ type Coupons struct {
 	sess *client.Session
 	name string
 
-	list    []api.Coupon
-	loaded  bool
-	err     error
-	cur     int
-	seq     int
-	cancel  context.CancelFunc
-	width   int
-	height  int
-	bCopy   tui.Binding
-	bReload tui.Binding
+	list   []api.Coupon
+	loaded bool
+	err    error
+	cur    int
+	seq    int
+	cancel context.CancelFunc
+	width  int
+	height int
+	// keys is the screen's one list: the shell gates and runs each
+	// binding, the footer and ? show them.
+	keys [][]tui.Binding
 }
 
 type couponsLoadedMsg struct {
@@ -46,13 +47,29 @@ type couponsLoadedMsg struct {
 // acting).
 func NewCoupons(c *tui.Common, a *Acting) *Coupons {
 	m := &Coupons{c: c, sess: a.Session(), name: a.name}
-	m.bCopy = c.Keys.Copy.WithHelp("copy code").With(func() string {
+	k := c.Keys
+	last := func() int { return max(0, len(m.list)-1) }
+	moveTo := func(to func() int) func() tea.Cmd {
+		return func() tea.Cmd {
+			m.cur = to()
+			return nil
+		}
+	}
+	copyCode := k.Copy.WithHelp("copy code").With(func() string {
 		if len(m.list) == 0 {
 			return "no coupon selected"
 		}
 		return ""
-	})
-	m.bReload = c.Keys.Refresh
+	}).Do(func() tea.Cmd { return m.c.Copy("coupon code", m.list[m.cur].Code) })
+	m.keys = [][]tui.Binding{
+		{
+			k.Down.Do(moveTo(func() int { return min(m.cur+1, last()) })),
+			k.Up.Do(moveTo(func() int { return max(m.cur-1, 0) })),
+			k.Top.Do(moveTo(func() int { return 0 })),
+			k.Bottom.Do(moveTo(last)),
+		},
+		{copyCode, k.Refresh.Do(m.load)},
+	}
 	return m
 }
 
@@ -95,21 +112,10 @@ func (m *Coupons) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		m.cur = min(m.cur, max(0, len(m.list)-1))
 		return m, nil
 	case tea.KeyPressMsg:
-		k := m.c.Keys
-		switch {
-		case m.c.Fires(msg, k.Down):
-			m.cur = min(m.cur+1, max(0, len(m.list)-1))
-		case m.c.Fires(msg, k.Up):
-			m.cur = max(m.cur-1, 0)
-		case m.c.Fires(msg, k.Top):
-			m.cur = 0
-		case m.c.Fires(msg, k.Bottom):
-			m.cur = max(0, len(m.list)-1)
-		case m.c.Fires(msg, m.bCopy):
-			return m, m.c.Copy("coupon code", m.list[m.cur].Code)
-		case m.c.Fires(msg, m.bReload):
-			return m, m.load()
-		}
+		// The shell runs the bindings before a key gets here; a key sent
+		// to the screen itself goes through the same list.
+		cmd, _ := m.c.Dispatch(msg, m.keys...)
+		return m, cmd
 	}
 	return m, nil
 }
@@ -173,16 +179,13 @@ func (m *Coupons) SetSize(w, h int) { m.width, m.height = w, h }
 // Title is the breadcrumb.
 func (m *Coupons) Title() string { return "Coupons" }
 
-// ShortHelp is the footer's help.
+// ShortHelp is the footer's help: down, up, copy, reload.
 func (m *Coupons) ShortHelp() []tui.Binding {
-	return []tui.Binding{m.c.Keys.Down, m.c.Keys.Up, m.bCopy, m.bReload}
+	return []tui.Binding{m.keys[0][0], m.keys[0][1], m.keys[1][0], m.keys[1][1]}
 }
 
 // FullHelp is every binding.
-func (m *Coupons) FullHelp() [][]tui.Binding {
-	k := m.c.Keys
-	return [][]tui.Binding{{k.Down, k.Up, k.Top, k.Bottom}, {m.bCopy, m.bReload}}
-}
+func (m *Coupons) FullHelp() [][]tui.Binding { return m.keys }
 
 // CapturesKeys: no text input.
 func (m *Coupons) CapturesKeys() bool { return false }

@@ -36,6 +36,9 @@ type PasswordReset struct {
 	cancel context.CancelFunc
 	err    error
 	width  int
+
+	// cancel is esc: no, close (not while the link is being sent).
+	bCancel tui.Binding
 }
 
 type resetResultMsg struct {
@@ -44,12 +47,18 @@ type resetResultMsg struct {
 	err   error
 }
 
+// confirmKey is huh's enter on a yes/no question: it takes the
+// highlighted answer. It has no action of its own: help only.
 var confirmKey = tui.Binding{Keys: []string{"enter"}, HelpKey: "←/→ enter", Help: "choose"}
 
 // NewPasswordReset returns the confirmation for the live session's
 // customer.
 func NewPasswordReset(c *tui.Common, a *Acting) *PasswordReset {
 	m := &PasswordReset{c: c, sess: a.Session(), name: a.name}
+	m.bCancel = c.Keys.Cancel.Do(func() tea.Cmd {
+		m.done = true
+		return tui.Pop()
+	})
 	m.build()
 	return m
 }
@@ -83,9 +92,8 @@ func (m *PasswordReset) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		if cancelKey.Matches(msg) && !m.saving {
-			m.done = true
-			return m, tui.Pop()
+		if cmd, ok := m.c.Dispatch(msg, m.keys()); ok {
+			return m, cmd
 		}
 		if m.saving {
 			return m, nil
@@ -159,11 +167,20 @@ func (m *PasswordReset) SetSize(w, _ int) {
 // Title is the breadcrumb.
 func (m *PasswordReset) Title() string { return "Password reset" }
 
+// keys is the question's bindings now: while the link is being sent esc
+// waits for the answer.
+func (m *PasswordReset) keys() []tui.Binding {
+	if m.saving {
+		return []tui.Binding{confirmKey}
+	}
+	return []tui.Binding{confirmKey, m.bCancel}
+}
+
 // ShortHelp is the footer's help.
-func (m *PasswordReset) ShortHelp() []tui.Binding { return []tui.Binding{confirmKey, cancelKey} }
+func (m *PasswordReset) ShortHelp() []tui.Binding { return m.keys() }
 
 // FullHelp is every binding.
-func (m *PasswordReset) FullHelp() [][]tui.Binding { return [][]tui.Binding{{confirmKey, cancelKey}} }
+func (m *PasswordReset) FullHelp() [][]tui.Binding { return [][]tui.Binding{m.keys()} }
 
 // CapturesKeys: the question takes y, n, h, l and enter.
 func (m *PasswordReset) CapturesKeys() bool { return true }

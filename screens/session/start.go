@@ -42,6 +42,11 @@ type StartForm struct {
 	others []api.AgentSession
 
 	width, height int
+
+	// The form's keys as bindings, each with its action (enter is huh's,
+	// to move on and complete the form): editing, and the production
+	// question.
+	draftKeys, askKeys []tui.Binding
 }
 
 // startedResultMsg answers the start request of form.
@@ -51,17 +56,43 @@ type startedResultMsg struct {
 	err  error
 }
 
-var (
-	startKey  = tui.Binding{Keys: []string{"enter"}, Help: "next / start"}
-	cancelKey = tui.Binding{Keys: []string{"esc"}, Help: "cancel"}
-)
+// startKey is huh's enter on the start form: the next field, and on the
+// last one, start. It has no action of its own: help only.
+var startKey = tui.Binding{Keys: []string{"enter"}, Help: "next / start"}
 
 // StartForm returns the start form for customer id (name as the profile
 // shows it; "" to use the store's).
 func (a *Acting) StartForm(id api.ID, name string) *StartForm {
 	m := &StartForm{a: a, c: a.c, id: id, name: name}
+	k := m.c.Keys
+	m.draftKeys = []tui.Binding{startKey, k.Cancel.Do(m.leave)}
+	m.askKeys = []tui.Binding{confirmKey, k.Cancel.WithHelp("back").Do(m.back)}
 	m.build()
 	return m
+}
+
+// keys is the list of the form's current state: the question's while it
+// is open (and nothing is being sent), else the draft's.
+func (m *StartForm) keys() []tui.Binding {
+	if m.ask != nil && !m.saving {
+		return m.askKeys
+	}
+	return m.draftKeys
+}
+
+// leave is esc on the draft, or while the start is in flight: the form
+// closes and a start in flight is cancelled.
+func (m *StartForm) leave() tea.Cmd {
+	m.Close()
+	m.done = true
+	return tui.Pop()
+}
+
+// back is esc on the production question: back to the draft.
+func (m *StartForm) back() tea.Cmd {
+	m.ask = nil
+	m.build()
+	return m.form.Init()
 }
 
 // build makes the huh form over the draft (kept across failures).
@@ -116,13 +147,8 @@ func (m *StartForm) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		if m.ask != nil && !m.saving {
-			return m, m.answer(msg)
-		}
-		if cancelKey.Matches(msg) {
-			m.Close()
-			m.done = true
-			return m, tui.Pop()
+		if cmd, ok := m.c.Dispatch(msg, m.keys()); ok {
+			return m, cmd
 		}
 		if m.saving {
 			return m, nil
@@ -190,24 +216,17 @@ func (m *StartForm) confirm() tea.Cmd {
 	return m.ask.Init()
 }
 
-// answer handles a key or message while the production question is open: yes
-// starts the session; no (or esc) goes back to the draft.
+// answer handles a key or message while the production question is
+// open: yes starts the session; no goes back to the draft (as esc does,
+// through askKeys).
 func (m *StartForm) answer(msg tea.Msg) tea.Cmd {
-	back := func() tea.Cmd {
-		m.ask = nil
-		m.build()
-		return m.form.Init()
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && cancelKey.Matches(k) {
-		return back()
-	}
 	f, cmd := m.ask.Update(msg)
 	m.ask = f.(*huh.Form)
 	if m.ask.State != huh.StateCompleted {
 		return cmd
 	}
 	if !m.yes {
-		return back()
+		return m.back()
 	}
 	m.ask = nil
 	return tea.Batch(cmd, m.start())
@@ -275,16 +294,11 @@ func (m *StartForm) SetSize(w, h int) {
 // Title is the breadcrumb.
 func (m *StartForm) Title() string { return "Act on behalf" }
 
-// ShortHelp is the footer's help.
-func (m *StartForm) ShortHelp() []tui.Binding {
-	if m.ask != nil {
-		return []tui.Binding{confirmKey, cancelKey.WithHelp("back")}
-	}
-	return []tui.Binding{startKey, cancelKey}
-}
+// ShortHelp is the footer's help: the keys of the current state.
+func (m *StartForm) ShortHelp() []tui.Binding { return m.keys() }
 
-// FullHelp is every binding.
-func (m *StartForm) FullHelp() [][]tui.Binding { return [][]tui.Binding{{startKey, cancelKey}} }
+// FullHelp is every binding of the current state.
+func (m *StartForm) FullHelp() [][]tui.Binding { return [][]tui.Binding{m.keys()} }
 
 // CapturesKeys: the form takes text.
 func (m *StartForm) CapturesKeys() bool { return true }
