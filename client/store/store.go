@@ -173,6 +173,10 @@ func New(cfg Config) (*Client, error) {
 // trail are missing, each with its sentence. It does not call the store.
 func (c *Client) Capabilities() client.Capabilities { return capabilities }
 
+// Capabilities is what every Client of this driver can do, for callers
+// that have no credentials yet (`frontdesk info`).
+func Capabilities() client.Capabilities { return capabilities }
+
 // BaseURL is the API's base URL this client calls, ending in /api/v1.
 func (c *Client) BaseURL() string { return c.base }
 
