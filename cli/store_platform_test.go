@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"frontdesk/api"
+	storedriver "frontdesk/client/store"
 )
 
 // storeProfile serves a seeded store in the store dialect, logs in to it
@@ -106,5 +107,32 @@ func TestUnknownDialect(t *testing.T) {
 	}
 	if r := e.run("", "--platform", "chec", "demo"); r.code != ExitUsage || !strings.Contains(r.stderr, "unknown platform") {
 		t.Fatalf("demo --platform chec: %+v", r)
+	}
+}
+
+// What the store cannot do exits 6 with the driver's sentence, the one
+// `frontdesk info` and the console show, and nothing reaches the store.
+func TestStorePlatformUnsupportedExitsSix(t *testing.T) {
+	e, _, list := storeProfile(t)
+	id := list.Customers[0].ID.String()
+	before := e.run("", "loyalty", "show", id, "--json")
+	for _, tc := range []struct {
+		args []string
+		why  string
+	}{
+		{[]string{"loyalty", "adjust", id, "--points", "50", "--reason", "goodwill", "--note", "sorry for the delay"}, storedriver.ReasonReadOnly},
+		{[]string{"loyalty", "adjust", id, "--points", "-5", "--reason", "correction", "--note", "double earn", "--json"}, storedriver.ReasonReadOnly},
+		{[]string{"orders", "list", id}, storedriver.ReasonNoOrders},
+		{[]string{"session", "start", id, "--reason", "customer asked on the phone"}, storedriver.ReasonNoOnBehalf},
+		{[]string{"session", "list"}, storedriver.ReasonNoOnBehalf},
+		{[]string{"audit", "list", "--customer", id}, storedriver.ReasonNoAudit},
+	} {
+		r := e.run("", tc.args...)
+		if r.code != ExitUnsupported || !strings.Contains(r.stderr, tc.why) || r.stdout != "" {
+			t.Errorf("%v: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tc.args, r.code, ExitUnsupported, tc.why, r.stdout, r.stderr)
+		}
+	}
+	if after := e.run("", "loyalty", "show", id, "--json"); after.stdout != before.stdout || before.code != ExitOK {
+		t.Errorf("the balance changed:\n%s\n%s", before.stdout, after.stdout)
 	}
 }
