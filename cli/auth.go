@@ -64,10 +64,13 @@ func newAuthLoginCmd(a *App) *cobra.Command {
 		Long: "login reads the API secret from stdin when stdin is not a terminal, and\n" +
 			"otherwise asks for it at a hidden prompt; there is no flag for it, so it\n" +
 			"never lands in shell history or a process list. The key is checked with\n" +
-			"the store (GET /me) before anything is saved.\n\n" +
+			"the store (GET /me, or the platform's cheapest read) before anything is\n" +
+			"saved. --platform names the store's platform (frontdesk, store); it is\n" +
+			"kept in the profile.\n\n" +
 			"The profile is --profile, else $FRONTDESK_PROFILE, else \"default\"; it\n" +
 			"becomes the current profile when it is the first one or named with --profile.",
 		Example: "  frontdesk auth login --url https://support.example.com --key ck_123\n" +
+			"  frontdesk auth login --platform store --profile shop --url https://your-store.com --key ck_…\n" +
 			"  pass show store/api | frontdesk auth login --profile prod --production --url … --key ck_…",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -87,6 +90,24 @@ func newAuthLoginCmd(a *App) *cobra.Command {
 type loginOptions struct {
 	URL, KeyID           string
 	Production, ReadOnly bool
+	// Platform is the store's platform; "" takes --platform, then
+	// FRONTDESK_PLATFORM, then the profile's if it exists (loginPlatform).
+	Platform string
+}
+
+// loginPlatform is the platform a login of profile name is for: o's,
+// else --platform, FRONTDESK_PLATFORM, then the existing profile's. An
+// unknown platform is a usage error.
+func (a *App) loginPlatform(cfg *config.Config, name string, o loginOptions) (string, error) {
+	platform := o.Platform
+	if platform == "" {
+		prev, _ := cfg.Profile(name)
+		platform, _ = a.selectedPlatform(prev.Platform)
+	}
+	if _, err := platformNamed(platform); err != nil {
+		return "", err
+	}
+	return platform, nil
 }
 
 func (a *App) authLogin(ctx context.Context, o loginOptions) error {
@@ -112,6 +133,9 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 	if err := config.ValidateProfileName(name); err != nil {
 		return UsageError{Err: err}
 	}
+	if o.Platform, err = a.loginPlatform(cfg, name, o); err != nil {
+		return err
+	}
 
 	// Without a keyring there is nowhere to put the secret: say so before
 	// asking for it, not after.
@@ -133,7 +157,11 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 	}
 
 	w := a.Env.Stdout
-	fmt.Fprintf(w, "Logged in to %s as %s (agent %s, role %s).\n", o.URL, sanitize.Line(me.Name), sanitize.Line(me.AgentID), sanitize.Line(me.Role))
+	on := o.URL
+	if o.Platform != "" && o.Platform != PlatformFrontdesk {
+		on += " (platform " + o.Platform + ")"
+	}
+	fmt.Fprintf(w, "Logged in to %s as %s (agent %s, role %s).\n", on, sanitize.Line(me.Name), sanitize.Line(me.AgentID), sanitize.Line(me.Role))
 	cur := ""
 	if cfg.CurrentProfile == name {
 		cur = ", the current profile"
@@ -156,8 +184,12 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 // share it. warn receives what went wrong but does not fail the login.
 func (a *App) saveLogin(ctx context.Context, cfg *config.Config, store *config.SecretStore, name string, o loginOptions, secret string,
 	makeCurrent bool, warn func(string)) (api.Me, error) {
+	platform, err := a.loginPlatform(cfg, name, o)
+	if err != nil {
+		return api.Me{}, err
+	}
 	// Verify before saving anything: a wrong secret must leave no trace.
-	me, err := a.verify(ctx, Credentials{Profile: name, URL: o.URL, KeyID: o.KeyID, Secret: secret}, 0)
+	me, err := a.verify(ctx, Credentials{Profile: name, URL: o.URL, KeyID: o.KeyID, Secret: secret, Platform: platform}, 0)
 	if err != nil {
 		if client.IsPermission(err) {
 			return api.Me{}, &codedError{code: ExitPermission, err: fmt.Errorf("the store at %s refused key %s: check the key id and secret (nothing was saved): %w", o.URL, o.KeyID, err)}
@@ -166,7 +198,7 @@ func (a *App) saveLogin(ctx context.Context, cfg *config.Config, store *config.S
 	}
 
 	prev, hadPrev := cfg.Profile(name)
-	p := config.Profile{URL: o.URL, KeyID: o.KeyID, Production: o.Production, ReadOnly: o.ReadOnly}
+	p := config.Profile{Platform: platform, URL: o.URL, KeyID: o.KeyID, Production: o.Production, ReadOnly: o.ReadOnly}
 	if hadPrev {
 		// Keep settings login has no flags for.
 		p.Agent, p.Timeout = prev.Agent, prev.Timeout
@@ -283,7 +315,8 @@ func newAuthStatusCmd(a *App) *cobra.Command {
 
 // StatusJSON is `auth status --json`. Its fields are stable.
 type StatusJSON struct {
-	Profile      string    `json:"profile"` // "" when from the environment only
+	Profile      string    `json:"profile"`  // "" when from the environment only
+	Platform     string    `json:"platform"` // the driver in use: "frontdesk", "store", …
 	URL          string    `json:"url"`
 	KeyID        string    `json:"key_id"`
 	SecretSource string    `json:"secret_source"` // "keyring" or "environment"
@@ -312,7 +345,7 @@ func (a *App) authStatus(ctx context.Context, asJSON bool) error {
 	}
 	path, _ := a.ConfigPath()
 	st := StatusJSON{
-		Profile: c.Profile, URL: c.URL, KeyID: c.KeyID, SecretSource: c.SecretSource,
+		Profile: c.Profile, Platform: platformOrDefault(c.Platform), URL: c.URL, KeyID: c.KeyID, SecretSource: c.SecretSource,
 		Keyring: config.Backend(), Production: c.Production, ReadOnly: c.ReadOnly, ConfigFile: path,
 	}
 	start := time.Now()
@@ -367,6 +400,7 @@ func (a *App) printStatus(st StatusJSON) {
 		prof += " [" + strings.Join(marks, ", ") + "]"
 	}
 	row("Profile", prof)
+	row("Platform", st.Platform)
 	row("URL", st.URL)
 	row("Key ID", st.KeyID)
 	switch st.SecretSource {

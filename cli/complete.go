@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"frontdesk/api"
+	"frontdesk/sandbox"
 )
 
 // flagValues are the flags whose value is one of a fixed list, by command
@@ -17,6 +18,7 @@ var flagValues = map[string]map[string][]string{
 	"loyalty adjust":      {"reason": api.AdjustmentReasons},
 	"sandbox keys create": {"role": api.Roles},
 	"audit list":          {"action": api.AuditActions},
+	"sandbox serve":       {"dialect": sandbox.Dialects},
 }
 
 // completeFlagValues registers flagValues with the commands of root's tree.

@@ -27,7 +27,11 @@ const (
 
 // Credentials is what a run needs to call the API.
 type Credentials struct {
-	Profile      string // profile name, "" when from the environment only
+	Profile string // profile name, "" when from the environment only
+	// Platform is the store's platform (see connect); "" is frontdesk's
+	// own. PlatformFrom says what chose it ("" for the default).
+	Platform     string
+	PlatformFrom string
 	URL          string
 	KeyID        string
 	Secret       string
@@ -36,6 +40,10 @@ type Credentials struct {
 	ReadOnly     bool
 	Agent        string // optional label
 	Timeout      time.Duration
+
+	// profilePlatform is the profile's platform, before --platform and
+	// the environment have their say.
+	profilePlatform string
 }
 
 // ErrNoCredentials means nothing is set up to call an API with: no profile
@@ -120,6 +128,43 @@ func (a *App) selectedProfile(f *config.File) (name, from string) {
 // that key id. With nothing configured the error is a *NoCredentialsError
 // (errors.Is ErrNoCredentials).
 func (a *App) Credentials(ctx context.Context) (Credentials, error) {
+	c, err := a.credentials(ctx)
+	if err != nil {
+		return Credentials{}, err
+	}
+	if c.Platform, c.PlatformFrom = a.selectedPlatform(c.profilePlatform); c.Platform != "" {
+		if _, err := platformNamed(c.Platform); err != nil {
+			return Credentials{}, err
+		}
+	}
+	c.profilePlatform = ""
+	return c, nil
+}
+
+// Platform sources, for messages.
+const (
+	platformFromFlag    = "--platform"
+	platformFromEnv     = EnvPlatform
+	platformFromProfile = "the profile"
+)
+
+// selectedPlatform is the platform this run asks for: --platform, then
+// FRONTDESK_PLATFORM, then the profile's (fromProfile), and where that
+// came from; "" for the default (frontdesk).
+func (a *App) selectedPlatform(fromProfile string) (name, from string) {
+	switch {
+	case strings.TrimSpace(a.Flags.Platform) != "":
+		return strings.TrimSpace(a.Flags.Platform), platformFromFlag
+	case strings.TrimSpace(a.Getenv(EnvPlatform)) != "":
+		return strings.TrimSpace(a.Getenv(EnvPlatform)), platformFromEnv
+	case fromProfile != "":
+		return fromProfile, platformFromProfile
+	}
+	return "", ""
+}
+
+// credentials is Credentials before the platform is chosen.
+func (a *App) credentials(ctx context.Context) (Credentials, error) {
 	envURL := strings.TrimSpace(a.Getenv(EnvAPIURL))
 	envKey := strings.TrimSpace(a.Getenv(EnvAPIKey))
 	envSecret := a.Getenv(EnvAPISecret)
@@ -175,6 +220,8 @@ func fromProfile(name string, p config.Profile) Credentials {
 		ReadOnly:   p.ReadOnly,
 		Agent:      p.Agent,
 		Timeout:    time.Duration(p.Timeout),
+
+		profilePlatform: p.Platform,
 	}
 }
 
@@ -214,6 +261,7 @@ func (a *App) envCredentials(ctx context.Context, cfg *config.Config, url, key, 
 	if owner != "" {
 		p := cfg.Profiles[owner]
 		c.Profile, c.Production, c.ReadOnly, c.Agent, c.Timeout = owner, p.Production, p.ReadOnly, p.Agent, time.Duration(p.Timeout)
+		c.profilePlatform = p.Platform
 	}
 	if secret != "" {
 		c.Secret, c.SecretSource = secret, SecretFromEnv

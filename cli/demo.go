@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"charm.land/log/v2"
@@ -41,12 +43,17 @@ func newDemoCmd(a *App) *cobra.Command {
 			"and open the console on it as a supervisor. Nothing to set up.\n\n" +
 			"The store lives in a temporary SQLite file removed on exit, unless --db\n" +
 			"names a file to keep (an existing file is used as it is). Press ? in\n" +
-			"the console for the keys; q or ctrl+c quits.",
-		Example: "  frontdesk demo\n  frontdesk demo --customers 500 --db demo.db",
+			"the console for the keys; q or ctrl+c quits.\n\n" +
+			"--platform store serves the store as a plain seed-004 store API and\n" +
+			"opens the console on it with the store driver (read-only).",
+		Example: "  frontdesk demo\n  frontdesk demo --customers 500 --db demo.db\n  frontdesk demo --platform store",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if customers < 1 || customers > maxDemoCustomers {
 				return Usagef("--customers must be between 1 and %d, not %d", maxDemoCustomers, customers)
+			}
+			if _, err := a.demoPlatform(); err != nil {
+				return err
 			}
 			return a.runDemo(cmd.Context(), customers, dbPath)
 		},
@@ -95,6 +102,21 @@ func (a *App) runDemo(ctx context.Context, customers int, dbPath string) (err er
 	return nil
 }
 
+// demoPlatform is the platform the demo serves and speaks: --platform or
+// FRONTDESK_PLATFORM (no profile is involved), frontdesk by default. It
+// must be one the sandbox has a dialect for.
+func (a *App) demoPlatform() (string, error) {
+	name, _ := a.selectedPlatform("")
+	drv, err := platformNamed(name)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(sandbox.Dialects, drv.name) {
+		return "", Usagef("the demo has no %s store to serve (dialects: %s)", drv.name, strings.Join(sandbox.Dialects, ", "))
+	}
+	return drv.name, nil
+}
+
 // demoStore is a sandbox store running in this process and a client on
 // it as a supervisor: `demo`, and the onboarding screen's "or try the
 // sandbox".
@@ -107,12 +129,17 @@ type demoStore struct {
 // with customers when new, kept in dbPath ("" for a temporary file), and
 // a client on it. Close stops it.
 func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, logger *log.Logger) (*demoStore, error) {
+	platform, err := a.demoPlatform()
+	if err != nil {
+		return nil, err
+	}
 	run, err := sandbox.Start(ctx, sandbox.StartOptions{
 		Addr:      "127.0.0.1:0",
 		DBPath:    dbPath,
 		Customers: customers,
 		Seed:      sandboxSeedValue,
 		Logger:    slog.New(logger.WithPrefix("sandbox")),
+		Dialect:   platform,
 	})
 	if err != nil {
 		return nil, err
@@ -126,7 +153,7 @@ func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, 
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	d.Client, err = connect(Credentials{URL: run.URL, KeyID: key.KeyID, Secret: key.Secret}, logTo(slog.New(logger.WithPrefix("client"))))
+	d.Client, err = connect(Credentials{URL: run.URL, KeyID: key.KeyID, Secret: key.Secret, Platform: platform}, logTo(slog.New(logger.WithPrefix("client"))))
 	if err != nil {
 		_ = d.Close(ctx)
 		return nil, fmt.Errorf("demo: %w", err)

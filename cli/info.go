@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"frontdesk/client"
 	"frontdesk/config"
 )
 
@@ -33,13 +35,36 @@ type InfoJSON struct {
 	Profile          string `json:"profile,omitempty"`
 	ProfileFrom      string `json:"profile_from,omitempty"`
 	SecretInEnv      bool   `json:"secret_in_env"`
+	// Platform is the store's platform this run would use, PlatformFrom
+	// what chose it ("default" when nothing did).
+	Platform     string `json:"platform"`
+	PlatformFrom string `json:"platform_from"`
+	// Capabilities lists every capability and whether the platform has
+	// it; where it does not, the driver's sentence why.
+	Capabilities []CapabilityJSON `json:"capabilities"`
+}
+
+// CapabilityJSON is one capability in `frontdesk info --json`.
+type CapabilityJSON struct {
+	Name      string `json:"name"`
+	Supported bool   `json:"supported"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// capabilityRows lists caps in client.AllCapabilities' order.
+func capabilityRows(caps client.Capabilities) []CapabilityJSON {
+	out := make([]CapabilityJSON, 0, len(client.AllCapabilities))
+	for _, c := range client.AllCapabilities {
+		out = append(out, CapabilityJSON{Name: string(c), Supported: caps.Has(c), Reason: caps.Why(c)})
+	}
+	return out
 }
 
 func newInfoCmd(a *App) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "info",
-		Short: "Show where frontdesk keeps its config, logs and secrets",
+		Short: "Show where frontdesk keeps its config, logs and secrets, and what the store's platform can do",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			info, err := a.info(cmd.Context())
@@ -83,6 +108,19 @@ func newInfoCmd(a *App) *cobra.Command {
 			if info.SecretInEnv {
 				row("Secret", "from "+EnvAPISecret+" (overrides the keyring)")
 			}
+			row("Platform", info.Platform+" (from "+info.PlatformFrom+")")
+			var can []string
+			for _, c := range info.Capabilities {
+				if c.Supported {
+					can = append(can, c.Name)
+				}
+			}
+			row("Can", "search, read profiles, "+strings.Join(can, ", "))
+			for _, c := range info.Capabilities {
+				if !c.Supported {
+					row("Cannot", c.Name+": "+c.Reason)
+				}
+			}
 			return nil
 		},
 	}
@@ -113,12 +151,25 @@ func (a *App) info(ctx context.Context) (InfoJSON, error) {
 	if !info.LogFileIsFlag {
 		info.LogFile = info.DefaultLogFile
 	}
+	var profilePlatform string
 	if cfg, err := config.Load(info.ConfigFile); err == nil {
 		info.Profile, info.ProfileFrom = a.selectedProfile(&cfg.File)
+		p, _ := cfg.Profile(info.Profile)
+		profilePlatform = p.Platform
 	} else {
 		info.ConfigError = err.Error()
 		info.Profile, info.ProfileFrom = a.selectedProfile(&config.File{})
 	}
+	name, from := a.selectedPlatform(profilePlatform)
+	drv, err := platformNamed(name)
+	if err != nil {
+		return info, err
+	}
+	info.Platform, info.PlatformFrom = drv.name, from
+	if from == "" {
+		info.PlatformFrom = "default"
+	}
+	info.Capabilities = capabilityRows(drv.caps())
 	store := a.SecretStore()
 	store.Timeout = probeTimeout
 	if err := store.Probe(ctx); err != nil {

@@ -77,6 +77,7 @@ func writeManPage(w io.Writer, root *cobra.Command, date time.Time) error {
 	b.WriteString(".SH ENVIRONMENT\n")
 	for _, e := range []struct{ name, text string }{
 		{EnvProfile, "The profile to use when --profile is not given."},
+		{EnvPlatform, "The store's platform (frontdesk, store) when --platform is not given; overrides the profile's."},
 		{EnvConfig, "The config file when --config is not given."},
 		{EnvAPIURL + ", " + EnvAPIKey, "Set together, the store URL and key id for this run instead of a profile's."},
 		{EnvAPISecret, "The API secret for this run; overrides the keyring. For machines without a keyring."},

@@ -57,7 +57,7 @@ func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 
 // Global flags that choose this machine's files or store; over SSH the
 // gateway decides those.
-var remoteRefusedFlags = []string{"profile", "config", "log-file"}
+var remoteRefusedFlags = []string{"profile", "platform", "config", "log-file"}
 
 // client is newClientWithCredentials for a remote run.
 func (r *Remote) client() (client.Platform, Credentials, error) {

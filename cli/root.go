@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -36,10 +37,11 @@ func OSEnv() Env {
 
 // GlobalFlags are the flags every command accepts.
 type GlobalFlags struct {
-	Profile string
-	Config  string
-	LogFile string
-	NoColor bool
+	Profile  string
+	Platform string
+	Config   string
+	LogFile  string
+	NoColor  bool
 }
 
 // App is one run of the command tree: its environment and global flags.
@@ -81,6 +83,7 @@ func NewRoot(env Env) *cobra.Command {
 	root.SetErr(env.Stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.Flags.Profile, "profile", "", "profile to use (default: $FRONTDESK_PROFILE, then the config's current profile)")
+	pf.StringVar(&a.Flags.Platform, "platform", "", "the store's platform: "+strings.Join(PlatformNames(), ", ")+" (default: $"+EnvPlatform+", then the profile's, then frontdesk)")
 	pf.StringVar(&a.Flags.Config, "config", "", "config file (default: $FRONTDESK_CONFIG, then $XDG_CONFIG_HOME/frontdesk/config.toml)")
 	pf.StringVar(&a.Flags.LogFile, "log-file", "", "write debug logs here (secrets redacted)")
 	pf.BoolVar(&a.Flags.NoColor, "no-color", false, "no color in output (also NO_COLOR)")

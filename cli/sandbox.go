@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -45,11 +46,11 @@ func newSandboxCmd(a *App) *cobra.Command {
 
 func newSandboxServeCmd(a *App) *cobra.Command {
 	var (
-		addr, dbPath string
-		customers    int
+		addr, dbPath, dialect string
+		customers             int
 	)
 	cmd := &cobra.Command{
-		Use:   "serve --db PATH [--addr HOST:PORT] [--seed N]",
+		Use:   "serve --db PATH [--addr HOST:PORT] [--seed N] [--dialect NAME]",
 		Short: "Serve the sandbox API on a SQLite file",
 		Long: "Serve the sandbox Customers API (under /api/v1) on the SQLite file --db,\n" +
 			"creating and migrating it if needed. With --seed N an empty store is\n" +
@@ -57,9 +58,13 @@ func newSandboxServeCmd(a *App) *cobra.Command {
 			"On the first start, when the file has no API keys, a supervisor key is\n" +
 			"made and printed once on stdout as `key: ck_…` and `secret: cs_…`; keep\n" +
 			"it, the secret is stored only as a hash. Logs go to stderr. Stop with\n" +
-			"Ctrl-C (SIGINT) or SIGTERM.",
+			"Ctrl-C (SIGINT) or SIGTERM.\n\n" +
+			"--dialect store serves the same store as a plain seed-004 store API\n" +
+			"(read-only customers and loyalty, the same keys): log in to it with\n" +
+			"`frontdesk auth login --platform store` (see docs/platforms.md).",
 		Example: "  frontdesk sandbox serve --db sandbox.db --seed 10000\n" +
-			"  frontdesk sandbox serve --db sandbox.db --addr 127.0.0.1:9000",
+			"  frontdesk sandbox serve --db sandbox.db --addr 127.0.0.1:9000\n" +
+			"  frontdesk sandbox serve --db sandbox.db --seed 500 --dialect store",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dbPath == "" {
@@ -71,22 +76,26 @@ func newSandboxServeCmd(a *App) *cobra.Command {
 			if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
 				return Usagef("--addr %q is not HOST:PORT, e.g. 127.0.0.1:8080", addr)
 			}
-			return a.serveSandbox(cmd.Context(), addr, dbPath, customers)
+			if !slices.Contains(sandbox.Dialects, dialect) {
+				return Usagef("--dialect %q is not one the sandbox speaks: %s", dialect, strings.Join(sandbox.Dialects, ", "))
+			}
+			return a.serveSandbox(cmd.Context(), addr, dbPath, customers, dialect)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	f.StringVar(&dbPath, "db", "", "SQLite file of the store (created if missing)")
 	f.IntVar(&customers, "seed", 0, "seed this many customers into an empty store (0: none)")
+	f.StringVar(&dialect, "dialect", sandbox.DialectFrontdesk, "the wire format to serve: "+strings.Join(sandbox.Dialects, ", "))
 	return cmd
 }
 
-func (a *App) serveSandbox(ctx context.Context, addr, dbPath string, customers int) error {
+func (a *App) serveSandbox(ctx context.Context, addr, dbPath string, customers int, dialect string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(writerOrDiscard(a.Env.Stderr), nil))
 	run, err := sandbox.Start(ctx, sandbox.StartOptions{
-		Addr: addr, DBPath: dbPath, Customers: customers, Seed: sandboxSeedValue, Logger: logger,
+		Addr: addr, DBPath: dbPath, Customers: customers, Seed: sandboxSeedValue, Logger: logger, Dialect: dialect,
 	})
 	if err != nil {
 		return err

@@ -92,6 +92,9 @@ func (a *App) sshServe(ctx context.Context, o sshServeOptions) error {
 	if err != nil {
 		return asUsage(err)
 	}
+	if platformOrDefault(creds.Platform) != PlatformFrontdesk {
+		return UsageError{Err: fmt.Errorf("the SSH gateway runs on the frontdesk platform only (it sends each request as the connected agent, which only the desk server knows), not on %q: point it at a frontdesk API", creds.Platform)}
+	}
 	logger := a.gatewayLogger()
 
 	// The key must be a gateway key: any other key may not name agents,

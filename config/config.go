@@ -18,6 +18,10 @@ import (
 // Profile is one API endpoint and key the console can act through. It never
 // holds the secret: that lives in the keyring (or FRONTDESK_API_SECRET).
 type Profile struct {
+	// Platform names the store's platform, the driver that speaks to it
+	// ("frontdesk", "store", …); empty means "frontdesk". The CLI knows
+	// which names exist; the file only has to spell one.
+	Platform   string   `toml:"platform,omitempty"`
 	URL        string   `toml:"url"`
 	KeyID      string   `toml:"key_id"`
 	Production bool     `toml:"production,omitempty"`
@@ -119,7 +123,7 @@ func Parse(name string, data []byte) (File, error) {
 }
 
 // knownKeys is listed in the "unknown key" message so a typo is easy to fix.
-const knownKeys = "current_profile, and in [profiles.NAME]: url, key_id, production, read_only, agent, timeout"
+const knownKeys = "current_profile, and in [profiles.NAME]: platform, url, key_id, production, read_only, agent, timeout"
 
 // decodeErr turns go-toml's errors into one message with the file, line,
 // column and what was expected. It never quotes the document's lines: a
@@ -249,12 +253,28 @@ func ValidateProfileName(name string) error {
 	return nil
 }
 
-// Validate checks a profile's URL and key id.
+// Validate checks a profile's platform name, URL and key id.
 func (p Profile) Validate() error {
+	if err := ValidatePlatformName(p.Platform); err != nil {
+		return err
+	}
 	if err := ValidateURL(p.URL); err != nil {
 		return err
 	}
 	return ValidateKeyID(p.KeyID)
+}
+
+// ValidatePlatformName accepts "" (the default platform) or 1–32
+// lowercase letters and digits: a name such as "store". Whether a
+// driver of that name exists is the CLI's to say.
+func ValidatePlatformName(s string) error {
+	if s == "" {
+		return nil
+	}
+	if len(s) > 32 || strings.ContainsFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		return fmt.Errorf("platform %q is not a platform name: use lowercase letters, e.g. platform = \"store\"", s)
+	}
+	return nil
 }
 
 // ValidateURL accepts an absolute http or https URL with a host.

@@ -68,7 +68,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := c.SetProfile("work", Profile{URL: "https://api.example.com", KeyID: "ck_work", Agent: "jane", Timeout: Duration(45 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetProfile("prod-1", Profile{URL: "https://prod.example.com/", KeyID: "ck_prod", Production: true, ReadOnly: true}); err != nil {
+	if err := c.SetProfile("prod-1", Profile{Platform: "store", URL: "https://prod.example.com/", KeyID: "ck_prod", Production: true, ReadOnly: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Use("work"); err != nil {
@@ -91,6 +91,12 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("prod-1: got %+v want %+v", got, c.Profiles["prod-1"])
 	}
 	raw, _ := os.ReadFile(path)
+	if !strings.Contains(string(raw), `platform = 'store'`) && !strings.Contains(string(raw), `platform = "store"`) {
+		t.Errorf("platform not written:\n%s", raw)
+	}
+	if strings.Count(string(raw), "platform") != 1 {
+		t.Errorf("the default platform is written out (it should be left empty):\n%s", raw)
+	}
 	if !strings.Contains(string(raw), `timeout = '45s'`) && !strings.Contains(string(raw), `timeout = "45s"`) {
 		t.Errorf("timeout not written as a duration string:\n%s", raw)
 	}
@@ -262,6 +268,8 @@ func TestMalformedMessages(t *testing.T) {
 		{"missing url", "[profiles.a]\nkey_id = \"ck\"\n", []string{"config.toml:1:", "url is missing"}, 1, 0},
 		{"current names nothing", "current_profile = \"b\"\n[profiles.a]\nurl = \"http://x\"\nkey_id = \"ck\"\n",
 			[]string{"config.toml:1:", `"b" names no profile`, "profiles: a"}, 1, 0},
+		{"bad platform", "[profiles.a]\nplatform = \"Store!\"\nurl = \"http://x\"\nkey_id = \"ck\"\n",
+			[]string{"config.toml:1:", `platform "Store!" is not a platform name`}, 1, 0},
 		{"password in url", "[profiles.a]\nurl = \"https://ck:cs_hunter2@x\"\nkey_id = \"ck\"\n",
 			[]string{"must not hold a user name or password"}, 1, 0},
 	} {

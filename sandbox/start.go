@@ -14,8 +14,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
+	storedialect "frontdesk/dialect/store"
 	"frontdesk/sandbox/seed"
 	"frontdesk/server"
 	"frontdesk/store/sqlite"
@@ -36,7 +39,20 @@ type StartOptions struct {
 	Seed int64
 	// Logger receives request and lifecycle logs. Default: discard.
 	Logger *slog.Logger
+	// Dialect is the wire format served: DialectFrontdesk ("" too), the
+	// desk's own API, or DialectStore, the seed-004 store API
+	// (dialect/store) over the same database and keys.
+	Dialect string
 }
+
+// The dialects Start serves.
+const (
+	DialectFrontdesk = "frontdesk"
+	DialectStore     = "store"
+)
+
+// Dialects lists the dialects Start serves, default first.
+var Dialects = []string{DialectFrontdesk, DialectStore}
 
 // Running is a started sandbox.
 type Running struct {
@@ -55,8 +71,13 @@ type Running struct {
 	DB *sql.DB
 	// DBPath is the SQLite file in use.
 	DBPath string
-	// Server is the API handler being served.
+	// Server is the desk's API server; nil when another dialect is
+	// served.
 	Server *server.Server
+	// Handler is what is served: Server, or the dialect's handler.
+	Handler http.Handler
+	// Dialect is the dialect served (DialectFrontdesk or another).
+	Dialect string
 
 	http    *http.Server
 	served  chan error
@@ -73,7 +94,13 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
-	run := &Running{served: make(chan error, 1)}
+	if o.Dialect == "" {
+		o.Dialect = DialectFrontdesk
+	}
+	if !slices.Contains(Dialects, o.Dialect) {
+		return nil, fmt.Errorf("start sandbox: no dialect %q (dialects: %s)", o.Dialect, strings.Join(Dialects, ", "))
+	}
+	run := &Running{served: make(chan error, 1), Dialect: o.Dialect}
 	if o.DBPath == "" {
 		dir, err := os.MkdirTemp("", "frontdesk-sandbox-")
 		if err != nil {
@@ -128,10 +155,16 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if err != nil {
 		return fail(fmt.Errorf("start sandbox: listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err))
 	}
-	run.Server = server.New(st, server.Options{Logger: o.Logger})
+	switch o.Dialect {
+	case DialectStore:
+		run.Handler = storedialect.New(st, o.Logger)
+	default:
+		run.Server = server.New(st, server.Options{Logger: o.Logger})
+		run.Handler = run.Server
+	}
 	run.URL = "http://" + ln.Addr().String()
 	run.http = &http.Server{
-		Handler:           run.Server,
+		Handler:           run.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -146,7 +179,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 		run.served <- err
 		close(run.served)
 	}()
-	o.Logger.Info("sandbox API listening", "url", run.URL+"/api/v1", "db", o.DBPath)
+	o.Logger.Info("sandbox API listening", "url", run.URL+"/api/v1", "dialect", o.Dialect, "db", o.DBPath)
 	return run, nil
 }
 

@@ -1,0 +1,254 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"frontdesk/api"
+	"frontdesk/client"
+)
+
+// Me is who the key acts as. The seed-004 API has no /me and no agents,
+// so Me checks the key with the cheapest documented call (GET
+// /customers?limit=1: a wrong key is 401 there) and describes a synthetic
+// agent: the key id as its id and name, no loyalty limit, and role
+// supervisor. The role is not a grant — the store's key is all the
+// permission there is, and the store enforces it. It is the role under
+// which frontdesk's own role checks never stand in front of the
+// platform: what this store cannot do is refused with the store's
+// sentence (Capabilities), not with "your role (viewer) cannot edit
+// customers", which would send the agent to ask for a role that cannot
+// help. docs/platforms.md says the same.
+func (c *Client) Me(ctx context.Context) (api.Me, error) {
+	q := url.Values{"page": {"1"}, "limit": {"1"}}
+	var out wireList
+	if err := c.get(ctx, "/customers", q, &out); err != nil {
+		return api.Me{}, fmt.Errorf("check the key with GET /customers: %w", err)
+	}
+	return api.Me{AgentID: c.cfg.KeyID, Name: "API key " + c.cfg.KeyID, Role: api.RoleSupervisor, KeyID: c.cfg.KeyID}, nil
+}
+
+// cursorPrefix makes a page number a cursor, as the frontdesk driver's
+// frontdesk.PageCursor does, so the CLI's --page works on both.
+const cursorPrefix = "page:"
+
+// PageCursor is the cursor of page n (1-based); page 1 is "".
+func PageCursor(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return cursorPrefix + strconv.Itoa(n)
+}
+
+// pageOf reads a cursor made by PageCursor (or a Page's Next/Prev): 1 for
+// "".
+func pageOf(cur string) (int, error) {
+	if cur == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(cur, cursorPrefix))
+	if !strings.HasPrefix(cur, cursorPrefix) || err != nil || n < 1 {
+		return 0, &client.APIError{K: client.KindInvalid, Code: api.CodeValidation,
+			Message: fmt.Sprintf("cursor %q was not made by this platform", cur), Fields: map[string]string{"cursor": "not a cursor of this list"}}
+	}
+	return n, nil
+}
+
+// SearchCustomers lists customers (GET /customers?page=&limit=&search=).
+// The store searches email, first name and last name (seed 004); it
+// cannot search phones, and it has one order, so p.Sort is not sent. A
+// query that could only match a phone finds nobody, as it would on the
+// store.
+func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (client.Page[api.Customer], error) {
+	page, err := pageOf(p.Cursor)
+	if err != nil {
+		return client.Page[api.Customer]{}, fmt.Errorf("search customers: %w", err)
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	q := url.Values{"page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(limit)}}
+	if s := strings.TrimSpace(p.Query); s != "" {
+		q.Set("search", s)
+	}
+	var out wireList
+	if err := c.get(ctx, "/customers", q, &out); err != nil {
+		if p.Query != "" {
+			return client.Page[api.Customer]{}, fmt.Errorf("search customers for %q: %w", p.Query, err)
+		}
+		return client.Page[api.Customer]{}, fmt.Errorf("list customers: %w", err)
+	}
+	items := make([]api.Customer, 0, len(out.Customers))
+	for _, w := range out.Customers {
+		items = append(items, c.customer(w))
+	}
+	if out.Page < 1 {
+		out.Page = page
+	}
+	if out.Limit < 1 {
+		out.Limit = limit
+	}
+	res := client.Page[api.Customer]{Items: items, Total: out.Total, Number: out.Page, Limit: out.Limit}
+	if len(items) > 0 && out.Page*out.Limit < out.Total {
+		res.Next = PageCursor(out.Page + 1)
+	}
+	if out.Page > 1 {
+		// Not PageCursor: page 1's cursor is "", which here would read
+		// as "no previous page".
+		res.Prev = cursorPrefix + strconv.Itoa(out.Page-1)
+	}
+	return res, nil
+}
+
+// idPath escapes one id as a path segment; ids are opaque.
+func idPath(id api.ID) (string, error) {
+	s := strings.TrimSpace(string(id))
+	if s == "" {
+		return "", fmt.Errorf("no customer id given")
+	}
+	return "/" + url.PathEscape(s), nil
+}
+
+// GetCustomer reads one customer (GET /customers/:id). The store has no
+// versions: the customer's Version is 0.
+func (c *Client) GetCustomer(ctx context.Context, id api.ID) (api.Customer, error) {
+	p, err := idPath(id)
+	if err != nil {
+		return api.Customer{}, err
+	}
+	var out wireOne
+	if err := c.get(ctx, "/customers"+p, nil, &out); err != nil {
+		return api.Customer{}, fmt.Errorf("get customer %s: %w", id, err)
+	}
+	if out.Customer == nil {
+		return api.Customer{}, fmt.Errorf("get customer %s: %w", id, &client.APIError{Status: 200, Code: client.CodeBadResponse,
+			Message: "the store's answer has no customer in it"})
+	}
+	return c.customer(*out.Customer), nil
+}
+
+// GetLoyalty reads the balance, lifetime earned points and up to 50
+// recent ledger entries (GET /customers/:id/loyalty).
+func (c *Client) GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error) {
+	p, err := idPath(id)
+	if err != nil {
+		return api.Loyalty{}, err
+	}
+	var out wireLoyalty
+	if err := c.get(ctx, "/customers"+p+"/loyalty", nil, &out); err != nil {
+		return api.Loyalty{}, fmt.Errorf("get loyalty of customer %s: %w", id, err)
+	}
+	if out.PointsBalance == nil {
+		return api.Loyalty{}, fmt.Errorf("get loyalty of customer %s: %w", id, &client.APIError{Status: 200, Code: client.CodeBadResponse,
+			Message: "the store's loyalty answer has no points_balance"})
+	}
+	return loyalty(id, out), nil
+}
+
+// ListLedger is the one page the store has: the recent entries of GET
+// /loyalty (at most 50), newest first as the store lists them, cut to
+// p.Limit. The whole ledger is not available: when the store sent 50
+// entries, Total is a lower bound (TotalIsEstimate), and there is no
+// next page.
+func (c *Client) ListLedger(ctx context.Context, id api.ID, p client.PageParams) (client.Page[api.LedgerEntry], error) {
+	if p.Cursor != "" {
+		return client.Page[api.LedgerEntry]{}, client.Unsupported(client.CapLoyalty, ReasonNoLedger)
+	}
+	l, err := c.GetLoyalty(ctx, id)
+	if err != nil {
+		return client.Page[api.LedgerEntry]{}, err
+	}
+	items := l.Ledger
+	limit := p.Limit
+	if limit <= 0 || limit > len(items) {
+		limit = len(items)
+	}
+	return client.Page[api.LedgerEntry]{Items: items[:limit], Total: len(items), TotalIsEstimate: len(items) >= RecentLedger,
+		Number: 1, Limit: max(limit, 1)}, nil
+}
+
+// CreateCustomer is refused: the store's API is read-only.
+func (c *Client) CreateCustomer(context.Context, api.CustomerCreate) (api.Customer, error) {
+	return api.Customer{}, client.Unsupported(client.CapCreateCustomer, ReasonReadOnly)
+}
+
+// PatchCustomer is refused: the store's API is read-only.
+func (c *Client) PatchCustomer(context.Context, api.ID, string, api.CustomerPatch) (api.Customer, error) {
+	return api.Customer{}, client.Unsupported(client.CapEditCustomer, ReasonReadOnly)
+}
+
+// ListOrders is refused: the store's API lists no orders.
+func (c *Client) ListOrders(context.Context, api.ID, client.OrderParams) (client.Page[api.Order], error) {
+	return client.Page[api.Order]{}, client.Unsupported(client.CapOrders, ReasonNoOrders)
+}
+
+// GetOrder is refused: the store's API shows no orders.
+func (c *Client) GetOrder(context.Context, api.ID, api.ID) (api.Order, error) {
+	return api.Order{}, client.Unsupported(client.CapOrders, ReasonNoOrders)
+}
+
+// AdjustLoyalty is refused: the store's API is read-only (points change
+// only by the store's own rules at checkout, seed 004).
+func (c *Client) AdjustLoyalty(context.Context, api.ID, api.AdjustmentRequest, string) (api.AdjustmentResult, bool, error) {
+	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyalty, ReasonReadOnly)
+}
+
+// ListNotes is refused: the store keeps no internal notes.
+func (c *Client) ListNotes(context.Context, api.ID, client.PageParams) (client.Page[api.Note], error) {
+	return client.Page[api.Note]{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
+}
+
+// AddNote is refused: the store keeps no internal notes.
+func (c *Client) AddNote(context.Context, api.ID, string) (api.Note, error) {
+	return api.Note{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
+}
+
+// CreateSession is refused: no on-behalf sessions on this store.
+func (c *Client) CreateSession(context.Context, api.ID, string, string) (api.AgentSession, error) {
+	return api.AgentSession{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
+}
+
+// RefreshSession is refused: no on-behalf sessions on this store.
+func (c *Client) RefreshSession(context.Context, api.ID) (api.AgentSession, error) {
+	return api.AgentSession{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
+}
+
+// EndSession is refused: no on-behalf sessions on this store.
+func (c *Client) EndSession(context.Context, api.ID) error {
+	return client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
+}
+
+// ListSessions is refused: no on-behalf sessions on this store.
+func (c *Client) ListSessions(context.Context, api.ID) ([]api.AgentSession, error) {
+	return nil, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
+}
+
+// GetCustomerAs is refused: no on-behalf sessions on this store.
+func (c *Client) GetCustomerAs(context.Context, string, api.ID) (api.Customer, error) {
+	return api.Customer{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
+}
+
+// PatchCustomerAs is refused: no on-behalf sessions on this store.
+func (c *Client) PatchCustomerAs(context.Context, string, api.ID, string, api.CustomerPatch) (api.Customer, error) {
+	return api.Customer{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
+}
+
+// Coupons is refused: no on-behalf sessions on this store.
+func (c *Client) Coupons(context.Context, string, api.ID) ([]api.Coupon, error) {
+	return nil, client.Unsupported(client.CapCoupons, ReasonNoOnBehalf)
+}
+
+// SendPasswordReset is refused: no on-behalf sessions on this store.
+func (c *Client) SendPasswordReset(context.Context, string, api.ID) (api.PasswordReset, error) {
+	return api.PasswordReset{}, client.Unsupported(client.CapPasswordReset, ReasonNoOnBehalf)
+}
+
+// ListAudit is refused: the store keeps no audit trail.
+func (c *Client) ListAudit(context.Context, client.AuditParams) (client.Page[api.AuditEntry], error) {
+	return client.Page[api.AuditEntry]{}, client.Unsupported(client.CapAudit, ReasonNoAudit)
+}
