@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,7 +73,18 @@ func TestSessionCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list.Sessions) != 4 || strings.Contains(r.stdout, "cst_") {
 		t.Fatalf("session list: %v\n%s", err, r.stdout)
 	}
-	live := list.Sessions[3]
+	// The live session is the one --print-token started: the newest row.
+	// (The list is ordered by start time, and four starts can share a
+	// millisecond, so its last entry need not be that one.)
+	var liveID string
+	if err := env.DB.QueryRow(`SELECT id FROM agent_sessions ORDER BY rowid DESC LIMIT 1`).Scan(&liveID); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(list.Sessions, func(s api.AgentSession) bool { return s.ID.String() == liveID })
+	if i < 0 {
+		t.Fatalf("session list lacks the live session %s:\n%s", liveID, r.stdout)
+	}
+	live := list.Sessions[i]
 	r = runCLI(t, agent, "session", "list")
 	r.want(t, 0)
 	if !strings.Contains(r.stdout, live.ID.String()) || !strings.Contains(r.stdout, "ACTING AS") {
