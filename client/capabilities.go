@@ -13,7 +13,8 @@ const (
 	CapCreateCustomer Capability = "create-customer" // CreateCustomer
 	CapEditCustomer   Capability = "edit-customer"   // PatchCustomer
 	CapOrders         Capability = "orders"          // ListOrders, GetOrder
-	CapLoyalty        Capability = "loyalty"         // GetLoyalty, ListLedger, AdjustLoyalty
+	CapLoyalty        Capability = "loyalty"         // GetLoyalty, ListLedger
+	CapLoyaltyAdjust  Capability = "loyalty-adjust"  // AdjustLoyalty
 	CapNotes          Capability = "notes"           // ListNotes, AddNote
 	CapOnBehalf       Capability = "on-behalf"       // sessions and the calls as the customer
 	CapCoupons        Capability = "coupons"         // Coupons
@@ -23,7 +24,7 @@ const (
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
-	CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapNotes,
+	CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapLoyaltyAdjust, CapNotes,
 	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit,
 }
 
@@ -38,7 +39,9 @@ type Capabilities struct {
 func All() Capabilities { return Capabilities{} }
 
 // Without returns c lacking each of caps, for reason (a sentence for
-// people: "Commerce.js has no loyalty points").
+// people: "Commerce.js has no loyalty points"). A platform without
+// loyalty points cannot adjust them either: lacking CapLoyalty takes
+// CapLoyaltyAdjust too, with the same reason, unless it is already gone.
 func (c Capabilities) Without(reason string, caps ...Capability) Capabilities {
 	m := maps.Clone(c.missing)
 	if m == nil {
@@ -46,6 +49,9 @@ func (c Capabilities) Without(reason string, caps ...Capability) Capabilities {
 	}
 	for _, k := range caps {
 		m[k] = reason
+		if _, gone := m[CapLoyaltyAdjust]; k == CapLoyalty && !gone {
+			m[CapLoyaltyAdjust] = reason
+		}
 	}
 	return Capabilities{missing: m}
 }

@@ -100,7 +100,24 @@ func TestCapabilities(t *testing.T) {
 	if !client.IsUnsupported(err) || !ok || ae.Capability != client.CapLoyalty || ae.UserMessage() != "Commerce.js has no loyalty points" {
 		t.Errorf("Check = %v", err)
 	}
-	if got := some.Missing(); len(got) != 2 || got[0] != client.CapLoyalty || got[1] != client.CapNotes {
+	// Without loyalty there is no adjusting either.
+	if got := some.Missing(); len(got) != 3 || got[0] != client.CapLoyalty || got[1] != client.CapLoyaltyAdjust || got[2] != client.CapNotes {
 		t.Errorf("Missing = %v", got)
+	}
+}
+
+// A platform without loyalty points cannot adjust them: CapLoyalty's
+// reason carries over, and a read-only store may lack adjusting alone.
+func TestWithoutLoyaltyMeansNoAdjusting(t *testing.T) {
+	c := client.All().Without("no points here", client.CapLoyalty)
+	if c.Has(client.CapLoyaltyAdjust) || c.Why(client.CapLoyaltyAdjust) != "no points here" {
+		t.Fatalf("without loyalty, adjust: has %v, why %q", c.Has(client.CapLoyaltyAdjust), c.Why(client.CapLoyaltyAdjust))
+	}
+	ro := client.All().Without("read-only", client.CapLoyaltyAdjust).Without("no points here", client.CapLoyalty)
+	if ro.Why(client.CapLoyaltyAdjust) != "read-only" {
+		t.Fatalf("an earlier reason was replaced: %q", ro.Why(client.CapLoyaltyAdjust))
+	}
+	if r := client.All().Without("read-only", client.CapLoyaltyAdjust); !r.Has(client.CapLoyalty) || r.Has(client.CapLoyaltyAdjust) {
+		t.Fatal("lacking adjust alone took reading too, or kept adjusting")
 	}
 }

@@ -262,10 +262,10 @@ func (p *Platform) ListLedger(ctx context.Context, id api.ID, pp client.PagePara
 
 // AdjustLoyalty is not kept: the fake has no ledger.
 func (p *Platform) AdjustLoyalty(ctx context.Context, id api.ID, req api.AdjustmentRequest, key string) (api.AdjustmentResult, bool, error) {
-	if err := p.need(ctx, client.CapLoyalty); err != nil {
+	if err := p.need(ctx, client.CapLoyaltyAdjust); err != nil {
 		return api.AdjustmentResult{}, false, err
 	}
-	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyalty, "the fake platform keeps no ledger")
+	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyaltyAdjust, "the fake platform keeps no ledger")
 }
 
 // ListNotes pages through the notes added.

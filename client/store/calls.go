@@ -195,7 +195,7 @@ func (c *Client) GetOrder(context.Context, api.ID, api.ID) (api.Order, error) {
 // AdjustLoyalty is refused: the store's API is read-only (points change
 // only by the store's own rules at checkout, seed 004).
 func (c *Client) AdjustLoyalty(context.Context, api.ID, api.AdjustmentRequest, string) (api.AdjustmentResult, bool, error) {
-	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyalty, ReasonReadOnly)
+	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyaltyAdjust, ReasonReadOnly)
 }
 
 // ListNotes is refused: the store keeps no internal notes.

@@ -73,7 +73,7 @@ const (
 // customers, read loyalty. Loyalty stays (it can be read); adjusting it
 // is refused by AdjustLoyalty with ReasonReadOnly.
 var capabilities = client.All().
-	Without(ReasonReadOnly, client.CapCreateCustomer, client.CapEditCustomer).
+	Without(ReasonReadOnly, client.CapCreateCustomer, client.CapEditCustomer, client.CapLoyaltyAdjust).
 	Without(ReasonNoOrders, client.CapOrders).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).

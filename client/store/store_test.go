@@ -151,7 +151,7 @@ func TestUnsupportedWithoutARequest(t *testing.T) {
 	_, err = c.CreateCustomer(ctx, api.CustomerCreate{})
 	calls = append(calls, call{"create", client.CapCreateCustomer, err})
 	_, _, err = c.AdjustLoyalty(ctx, "42", api.AdjustmentRequest{Points: 5}, "")
-	calls = append(calls, call{"adjust", client.CapLoyalty, err})
+	calls = append(calls, call{"adjust", client.CapLoyaltyAdjust, err})
 	_, err = c.ListOrders(ctx, "42", client.OrderParams{})
 	calls = append(calls, call{"orders", client.CapOrders, err})
 	_, err = c.AddNote(ctx, "42", "hi")
