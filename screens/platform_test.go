@@ -81,19 +81,19 @@ func TestConsoleOnAnotherPlatform(t *testing.T) {
 		t.Fatalf("profile title %q, err %v", p.Title(), p.custL.err)
 	}
 	press(t, p, "2")
-	if p.ordersL.err != nil || len(p.orders.Items) != ordersPageSize || p.orders.Items[0].Number != "F-01" {
-		t.Fatalf("orders: %d, err %v", len(p.orders.Items), p.ordersL.err)
+	if ordersOf(p).l.err != nil || len(ordersOf(p).pg.page.Items) != ordersPageSize || ordersOf(p).pg.page.Items[0].Number != "F-01" {
+		t.Fatalf("orders: %d, err %v", len(ordersOf(p).pg.page.Items), ordersOf(p).l.err)
 	}
 	press(t, p, "pgdown")
-	if p.ordersPg.n != 2 || len(p.orders.Items) != 20 || p.orders.Items[0].Number != "F-51" {
-		t.Fatalf("orders page %d: %d rows from %v", p.ordersPg.n, len(p.orders.Items), p.orders.Items)
+	if ordersOf(p).pg.n != 2 || len(ordersOf(p).pg.page.Items) != 20 || ordersOf(p).pg.page.Items[0].Number != "F-51" {
+		t.Fatalf("orders page %d: %d rows from %v", ordersOf(p).pg.n, len(ordersOf(p).pg.page.Items), ordersOf(p).pg.page.Items)
 	}
 	if v := p.View(); !strings.Contains(v, "page 2 of 2") {
 		t.Fatalf("orders view lacks page 2 of 2:\n%s", v)
 	}
 	press(t, p, "pgup")
-	if p.ordersPg.n != 1 || p.orders.Items[0].Number != "F-01" {
-		t.Fatalf("back on orders page %d from %s", p.ordersPg.n, p.orders.Items[0].Number)
+	if ordersOf(p).pg.n != 1 || ordersOf(p).pg.page.Items[0].Number != "F-01" {
+		t.Fatalf("back on orders page %d from %s", ordersOf(p).pg.n, ordersOf(p).pg.page.Items[0].Number)
 	}
 }
 
