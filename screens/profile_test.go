@@ -146,6 +146,13 @@ func TestProfileActionsAndGating(t *testing.T) {
 	if got := helpReason(ro, "f"); got != "only on the Orders tab" {
 		t.Errorf("f on the overview: reason %q", got)
 	}
+	if got := helpReason(ro, "enter"); got != "only on the Orders and Activity tabs" {
+		t.Errorf("enter on the overview: reason %q", got)
+	}
+	press(t, ro, "5")
+	if got := helpReason(ro, "f"); got != "only on the Orders tab" {
+		t.Errorf("f on the activity: reason %q", got)
+	}
 }
 
 // helpReason is the reason the shell would give for refusing key on s.
