@@ -47,9 +47,10 @@ type Profile struct {
 	// index of the one shown.
 	tabs []tabComponent
 	cur  int
-	// absent are the tabs the platform lacks, with its reason: their
-	// keys are greyed in ? with it.
-	absent []absentTab
+	// slots are every tab the profile may have, in order: the tab built,
+	// or why the platform cannot fill it (its keys are greyed in ? with
+	// that reason).
+	slots []tabSlot
 	// caps is what the platform can do, asked once.
 	caps client.Capabilities
 
@@ -64,21 +65,24 @@ type Profile struct {
 	keys profileKeys
 }
 
-// absentTab is a tab the platform cannot fill, and why.
-type absentTab struct {
+// tabSlot is one of the tabs a profile may have: built, or absent and
+// why.
+type tabSlot struct {
 	spec tabSpec
+	tab  tabComponent
 	why  string
 }
 
 func newProfile(c *tui.Common, e *env, id api.ID) *Profile {
 	p := &Profile{c: c, env: e, id: id, caps: e.caps()}
 	p.acting = e.actingOn(c)
-	for _, s := range profileTabs {
-		if why := s.missingReason(p.caps); why != "" {
-			p.absent = append(p.absent, absentTab{spec: s, why: why})
-			continue
+	for _, s := range profileTabs() {
+		slot := tabSlot{spec: s, why: s.missingReason(p.caps)}
+		if slot.why == "" {
+			slot.tab = s.build(p)
+			p.tabs = append(p.tabs, slot.tab)
 		}
-		p.tabs = append(p.tabs, s.build(p))
+		p.slots = append(p.slots, slot)
 	}
 	p.keys = newProfileKeys(p)
 	return p

@@ -165,40 +165,18 @@ func (p *Profile) FullHelp() [][]Binding {
 	tabs = append(append(tabs, pk.tabs...), pk.next, pk.prev)
 	move := append([]Binding{pk.up, pk.down, pk.top, pk.bottom, pk.pageUp, pk.pageDn}, p.tabKeys()...)
 	actions := []Binding{pk.edit}
-	for _, s := range profileTabs {
-		if t := p.built(s.kind); t != nil {
-			actions = append(actions, t.Actions()...)
-			continue
-		}
-		if s.actions == nil {
-			continue
-		}
-		why := p.absentWhy(s.kind)
-		for _, b := range s.actions(p.c.Keys) {
-			actions = append(actions, unavailable(b, why))
+	for _, s := range p.slots {
+		switch {
+		case s.tab != nil:
+			actions = append(actions, s.tab.Actions()...)
+		case s.spec.actions != nil:
+			for _, b := range s.spec.actions(p.c.Keys) {
+				actions = append(actions, unavailable(b, s.why))
+			}
 		}
 	}
 	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.refresh)
 	return [][]Binding{tabs, move, actions, {pk.start, pk.end, pk.coupons, pk.resetPassword}}
-}
-
-// built is the tab of kind t, nil when the platform lacks it.
-func (p *Profile) built(t tab) tabComponent {
-	for _, tc := range p.tabs {
-		if tc.kind() == t {
-			return tc
-		}
-	}
-	return nil
-}
-
-func (p *Profile) absentWhy(t tab) string {
-	for _, a := range p.absent {
-		if a.spec.kind == t {
-			return a.why
-		}
-	}
-	return ""
 }
 
 // tabKeys are the keys of the tab shown, then those of the other tabs

@@ -83,14 +83,16 @@ type tabSpec struct {
 
 // profileTabs are the profile's tabs, in order. A tab whose capability
 // the platform lacks is not built; 1–5 count only the tabs built.
-var profileTabs = []tabSpec{
-	{kind: tabOverview, build: newOverviewTab},
-	{kind: tabOrders, needs: []client.Capability{client.CapOrders}, build: newOrdersTab},
-	{kind: tabLoyalty, needs: []client.Capability{client.CapLoyalty}, build: newLoyaltyTab,
-		actions: func(k tui.KeyMap) []tui.Binding { return []tui.Binding{k.Adjust} }},
-	{kind: tabNotes, needs: []client.Capability{client.CapNotes}, build: newNotesTab,
-		actions: func(k tui.KeyMap) []tui.Binding { return []tui.Binding{k.Note} }},
-	{kind: tabActivity, build: newActivityTab},
+func profileTabs() []tabSpec {
+	return []tabSpec{
+		{kind: tabOverview, build: newOverviewTab},
+		{kind: tabOrders, needs: []client.Capability{client.CapOrders}, build: newOrdersTab},
+		{kind: tabLoyalty, needs: []client.Capability{client.CapLoyalty}, build: newLoyaltyTab,
+			actions: func(k tui.KeyMap) []tui.Binding { return []tui.Binding{k.Adjust} }},
+		{kind: tabNotes, needs: []client.Capability{client.CapNotes}, build: newNotesTab,
+			actions: func(k tui.KeyMap) []tui.Binding { return []tui.Binding{k.Note} }},
+		{kind: tabActivity, build: newActivityTab},
+	}
 }
 
 // missingReason is why the platform cannot fill the tab, "" when it can.
