@@ -303,3 +303,13 @@ func ordersOf(p *Profile) *ordersTab     { return findTab[*ordersTab](p) }
 func loyaltyOf(p *Profile) *loyaltyTab   { return findTab[*loyaltyTab](p) }
 func notesOf(p *Profile) *notesTab       { return findTab[*notesTab](p) }
 func activityOf(p *Profile) *activityTab { return findTab[*activityTab](p) }
+
+// fakeProfile is the settled profile of customer id on platform pf, for
+// an agent, w×h cells.
+func fakeProfile(t testing.TB, pf client.Platform, id api.ID, w, h int) *Profile {
+	t.Helper()
+	p := newProfile(testCommon(api.RoleAgent, w, h), testEnv(pf), id)
+	p.SetSize(w, h)
+	settle(t, p, p.Init())
+	return p
+}

@@ -21,6 +21,13 @@ import (
 // customers, 70 orders on the first, cursors that are not page numbers,
 // and no loyalty or notes.
 func fakeStore() (*fake.Platform, []api.Customer) {
+	return fakeStoreWith(client.All().
+		Without("this store has no loyalty points", client.CapLoyalty).
+		Without("this store keeps no notes", client.CapNotes))
+}
+
+// fakeStoreWith is fakeStore's data on a platform that can do caps.
+func fakeStoreWith(caps client.Capabilities) (*fake.Platform, []api.Customer) {
 	custs := make([]api.Customer, 60)
 	for i := range custs {
 		custs[i] = api.Customer{
@@ -34,9 +41,6 @@ func fakeStore() (*fake.Platform, []api.Customer) {
 		orders[i] = api.Order{ID: api.ID(fmt.Sprintf("ord_%02d", i+1)), Number: fmt.Sprintf("F-%02d", i+1), CustomerID: custs[0].ID,
 			Status: api.OrderDelivered, Currency: "KES", Total: 1000, ItemCount: 1, CreatedAt: testNow.Add(-time.Duration(i) * 24 * time.Hour)}
 	}
-	caps := client.All().
-		Without("this store has no loyalty points", client.CapLoyalty).
-		Without("this store keeps no notes", client.CapNotes)
 	return fake.New(fake.Options{Caps: caps, Customers: custs, Orders: map[api.ID][]api.Order{custs[0].ID: orders}}), custs
 }
 
