@@ -34,7 +34,7 @@ type auditWrittenMsg struct{}
 
 // Profile is one customer: a frame (the customer's line, the tabs, the
 // on-behalf line) around the tab shown. The tabs are the ones the
-// platform can fill (profileTabs); each loads the first time it is
+// platform can fill (profileTabs()); each loads the first time it is
 // looked at.
 type Profile struct {
 	c   *tui.Common

@@ -8,7 +8,7 @@ import (
 )
 
 // tab names a kind of profile tab. The tabs a profile shows are the ones
-// its platform can fill (profileTabs), in this order.
+// its platform can fill (profileTabs()), in this order.
 type tab int
 
 const (
@@ -27,8 +27,8 @@ var tabNames = [numTabs]string{"Overview", "Orders", "Loyalty", "Notes", "Activi
 // customer, draws the lines above the tab and routes to the tab shown.
 //
 // To add a tab: write a type that embeds tabBase and overrides what it
-// needs, and give it an entry in profileTabs with the capability it
-// needs.
+// needs, and give it an entry in profileTabs() with the capability it
+// needs (docs/architecture.md, "Adding a tab").
 type tabComponent interface {
 	// kind says which tab this is.
 	kind() tab
@@ -41,8 +41,9 @@ type tabComponent interface {
 	Show() tea.Cmd
 	// Refresh loads what the tab shows again (ctrl+r).
 	Refresh() tea.Cmd
-	// Update takes the tab's own messages (the answers to its requests;
-	// a session that started or ended) and ignores every other one.
+	// Update takes the tab's own messages (the answers to its requests,
+	// tagged with the tab; auditWrittenMsg from the frame) and ignores
+	// every other one.
 	Update(msg tea.Msg) tea.Cmd
 	// Saved takes what a form saved on this customer: the tab marks
 	// what changed stale, or updates it at once.
