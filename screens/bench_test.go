@@ -15,6 +15,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/client/fake"
 	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox"
 	"frontdesk/tui"
@@ -81,7 +82,7 @@ func BenchmarkProfileView(b *testing.B) {
 		for _, t := range []tab{tabOverview, tabOrders, tabLoyalty, tabNotes, tabActivity} {
 			b.Run(fmt.Sprintf("%s/rows=%d", tabNames[t], rows), func(b *testing.B) {
 				p := benchProfile(rows)
-				p.tab = t
+				p.focus(t)
 				b.ReportAllocs()
 				for b.Loop() {
 					_ = p.View()
@@ -102,7 +103,7 @@ func BenchmarkShellFrame(b *testing.B) {
 		Agent:   &api.Me{AgentID: "b", Name: "Bench", Role: api.RoleSupervisor},
 		Root: func(c *tui.Common) tui.Screen {
 			p := benchProfileOn(c, ordersPageSize)
-			p.tab = tabOrders
+			p.focus(tabOrders)
 			return p
 		},
 	})
@@ -117,7 +118,7 @@ func BenchmarkShellFrame(b *testing.B) {
 }
 
 func benchProfileOn(c *tui.Common, rows int) *Profile {
-	p := newProfile(c, testEnv(nil), "1")
+	p := newProfile(c, testEnv(fake.New(fake.Options{})), "1")
 	p.SetSize(200, 60)
 	months := make([]api.MonthSpend, 12)
 	for i := range months {
@@ -131,29 +132,34 @@ func benchProfileOn(c *tui.Common, rows int) *Profile {
 		StoreMetrics: &api.StoreMetrics{TotalOrders: rows, TotalSpent: 123456789, AverageOrderValue: 12345, FirstOrderAt: &first,
 			LastOrderAt: &last, LTVPercentile: 87, MonthlySpend: months, Currency: "KES"},
 	}
-	p.custL.loaded, p.loyL.loaded = true, true
-	p.loyalty = api.Loyalty{PointsBalance: 320, LifetimeEarned: 1250}
+	p.custL.loaded = true
+	lt := loyaltyOf(p)
+	lt.balL.loaded = true
+	lt.balance = api.Loyalty{PointsBalance: 320, LifetimeEarned: 1250}
 	orders := fakeOrders(rows)
-	p.orders = client.Page[api.Order]{Items: orders, Total: rows, Number: 1, Limit: ordersPageSize}
-	p.ordersL.loaded = true
+	ot := ordersOf(p)
+	ot.pg.page = client.Page[api.Order]{Items: orders, Total: rows, Number: 1, Limit: ordersPageSize}
+	ot.l.loaded = true
 	ledger := make([]api.LedgerEntry, rows)
 	for i := range ledger {
 		ledger[i] = api.LedgerEntry{ID: api.IDFromInt(int64(i)), Type: api.LedgerAdjust, Points: int64(i%7 - 3), BalanceAfter: int64(i),
 			Reason: api.ReasonGoodwill, Note: "late delivery \x1b]0;pwned\x07", AgentName: "Amani Agent", CreatedAt: testNow.Add(-time.Duration(i) * time.Minute)}
 	}
-	p.ledger = client.Page[api.LedgerEntry]{Items: ledger, Total: rows, Number: 1, Limit: ledgerPageSize}
-	p.ledgerL.loaded = true
+	lt.pg.page = client.Page[api.LedgerEntry]{Items: ledger, Total: rows, Number: 1, Limit: ledgerPageSize}
+	lt.l.loaded = true
 	notes := make([]api.Note, min(rows, notesPageSize))
 	for i := range notes {
 		notes[i] = api.Note{ID: api.IDFromInt(int64(i)), Body: strings.Repeat("Called about the parcel. ", 8) + "\nSecond line.", AgentName: "Amani", CreatedAt: testNow.Add(-time.Duration(i) * time.Hour)}
 	}
-	p.notes = client.Page[api.Note]{Items: notes, Total: rows, Number: 1, Limit: notesPageSize}
-	p.notesL.loaded = true
-	p.activity = mergeActivity(orders, ledger, notes)
-	p.activityL.loaded = true
-	p.ordersCur.to(rows/2, rows, p.tableRows())
-	p.ledgerCur.to(rows/2, rows, p.tableRows())
-	p.activityCur.to(rows/2, len(p.activity), p.tableRows())
+	nt := notesOf(p)
+	nt.pg.page = client.Page[api.Note]{Items: notes, Total: rows, Number: 1, Limit: notesPageSize}
+	nt.l.loaded = true
+	at := activityOf(p)
+	at.items = mergeActivity(orders, ledger, notes)
+	at.l.loaded = true
+	ot.cur.to(rows/2, rows, ot.tableRows())
+	lt.cur.to(rows/2, rows, lt.tableRows())
+	at.cur.to(rows/2, len(at.items), at.tableRows())
 	return p
 }
 

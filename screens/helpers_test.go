@@ -296,3 +296,20 @@ func newSwitchable(t testing.TB, target string) *switchable {
 	sw.URL = "http://" + ln.Addr().String()
 	return sw
 }
+
+// The profile's tabs, for tests that look inside them; nil when the
+// platform lacks the tab.
+func ordersOf(p *Profile) *ordersTab     { return findTab[*ordersTab](p) }
+func loyaltyOf(p *Profile) *loyaltyTab   { return findTab[*loyaltyTab](p) }
+func notesOf(p *Profile) *notesTab       { return findTab[*notesTab](p) }
+func activityOf(p *Profile) *activityTab { return findTab[*activityTab](p) }
+
+// fakeProfile is the settled profile of customer id on platform pf, for
+// an agent, w×h cells.
+func fakeProfile(t testing.TB, pf client.Platform, id api.ID, w, h int) *Profile {
+	t.Helper()
+	p := newProfile(testCommon(api.RoleAgent, w, h), testEnv(pf), id)
+	p.SetSize(w, h)
+	settle(t, p, p.Init())
+	return p
+}

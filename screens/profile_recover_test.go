@@ -33,7 +33,7 @@ func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 		p := newProfile(c, testEnv(newRetryingClient(t, env, api.RoleAgent, sw.URL)), cust.id)
 		p.SetSize(w, h)
 		settle(t, p, p.Init())
-		p.ordersL.tickEvery = time.Millisecond
+		ordersOf(p).l.tickEvery = time.Millisecond
 
 		sw.limit.Store(2)
 		sw.limited.Store(0)
@@ -68,12 +68,12 @@ func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 		}
 		_, retry := p.Update(tick)
 		settle(t, p, retry)
-		if p.ordersL.err != nil || len(p.orders.Items) == 0 {
-			t.Fatalf("the orders were not loaded again at the end of the countdown: %v", p.ordersL.err)
+		if ordersOf(p).l.err != nil || len(ordersOf(p).pg.page.Items) == 0 {
+			t.Fatalf("the orders were not loaded again at the end of the countdown: %v", ordersOf(p).l.err)
 		}
 		v = p.View()
 		checkView(t, v, w, h)
-		if strings.Contains(v, "rate limited") || !strings.Contains(v, "#"+p.orders.Items[0].Number) {
+		if strings.Contains(v, "rate limited") || !strings.Contains(v, "#"+ordersOf(p).pg.page.Items[0].Number) {
 			t.Fatalf("after the retry:\n%s", v)
 		}
 	}
@@ -84,7 +84,7 @@ func TestProfileRateLimitCountdownStopsOnRefresh(t *testing.T) {
 	sw := newSwitchable(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	p := newTestProfile(t, env, api.RoleAgent, sw.URL, cust.id, 100, 30)
-	p.ordersL.tickEvery = time.Millisecond
+	ordersOf(p).l.tickEvery = time.Millisecond
 	sw.limit.Store(3)
 	tick, ok := findMsg[loadTickMsg](press(t, p, "2"))
 	if !ok {
@@ -92,11 +92,11 @@ func TestProfileRateLimitCountdownStopsOnRefresh(t *testing.T) {
 	}
 	sw.limit.Store(0)
 	press(t, p, "ctrl+r")
-	if p.ordersL.err != nil || p.ordersL.waiting() {
-		t.Fatalf("ctrl+r did not load the orders: %v", p.ordersL.err)
+	if ordersOf(p).l.err != nil || ordersOf(p).l.waiting() {
+		t.Fatalf("ctrl+r did not load the orders: %v", ordersOf(p).l.err)
 	}
-	seq := p.ordersL.seq
-	if _, cmd := p.Update(tick); cmd != nil || p.ordersL.seq != seq {
+	seq := ordersOf(p).l.seq
+	if _, cmd := p.Update(tick); cmd != nil || ordersOf(p).l.seq != seq {
 		t.Fatal("a tick of the old countdown started another load")
 	}
 }
@@ -140,31 +140,31 @@ func TestProfileReloadsFailedPanes(t *testing.T) {
 	sw.down.Store(true)
 	press(t, p, "ctrl+r") // the orders were loaded once; this refresh fails
 	press(t, p, "4")      // the notes never loaded
-	if p.ordersL.err == nil || p.notesL.err == nil {
+	if ordersOf(p).l.err == nil || notesOf(p).l.err == nil {
 		t.Fatal("the loads did not fail with the store down")
 	}
 	press(t, p, "1")
 	sw.down.Store(false)
 
 	press(t, p, "2")
-	if v := p.View(); p.ordersL.err != nil || strings.Contains(v, "Could not load") {
+	if v := p.View(); ordersOf(p).l.err != nil || strings.Contains(v, "Could not load") {
 		t.Fatalf("the orders tab kept its error when it got focus again:\n%s", v)
 	}
-	if p.notesL.err != nil {
-		t.Fatalf("the notes kept their error after the orders loaded: %v", p.notesL.err)
+	if notesOf(p).l.err != nil {
+		t.Fatalf("the notes kept their error after the orders loaded: %v", notesOf(p).l.err)
 	}
 
 	sw.down.Store(true)
 	press(t, p, "3")
-	if p.ledgerL.err == nil {
+	if loyaltyOf(p).l.err == nil {
 		t.Fatal("the ledger did not fail with the store down")
 	}
 	press(t, p, "1")
 	sw.down.Store(false)
 	_, cmd := p.Update(forms.NoteAddedMsg{Note: api.Note{CustomerID: cust.id}})
 	settle(t, p, cmd)
-	if p.ledgerL.err != nil || p.loyL.err != nil {
-		t.Fatalf("a save that worked did not reload the failed panes: %v, %v", p.ledgerL.err, p.loyL.err)
+	if loyaltyOf(p).l.err != nil || loyaltyOf(p).balL.err != nil {
+		t.Fatalf("a save that worked did not reload the failed panes: %v, %v", loyaltyOf(p).l.err, loyaltyOf(p).balL.err)
 	}
 }
 
@@ -188,7 +188,7 @@ func TestProfileMissingCustomer(t *testing.T) {
 				t.Fatalf("%dx%d tab %s of a missing customer:\n%s", w, h, tb, v)
 			}
 		}
-		if p.ordersL.seq != 0 || p.notesL.seq != 0 || p.activityL.seq != 0 {
+		if ordersOf(p).l.seq != 0 || notesOf(p).l.seq != 0 || activityOf(p).l.seq != 0 {
 			t.Error("the tabs of a missing customer asked the store for their data")
 		}
 		if p.Title() != "No customer 99999" {

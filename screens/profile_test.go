@@ -8,10 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"frontdesk/api"
-	"frontdesk/money"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sandbox/seed"
-	"frontdesk/screens/forms"
 	"frontdesk/tui"
 )
 
@@ -32,32 +30,6 @@ func apiData[T any](t *testing.T, env *sandboxtest.Env, path string) T {
 	return v
 }
 
-func TestProfileOverview(t *testing.T) {
-	env := newSandbox(t, 40)
-	cust, _ := pickCustomer(t, env.DB)
-	p := newTestProfile(t, env, api.RoleAgent, env.URL, cust.id, 120, 40)
-	want := apiData[api.CustomerEnvelope](t, env, "/customers/"+string(cust.id)).Customer
-	loyalty := apiData[api.Loyalty](t, env, "/customers/"+string(cust.id)+"/loyalty")
-
-	if p.Title() != want.Name() {
-		t.Errorf("title %q, want %q", p.Title(), want.Name())
-	}
-	v := p.View()
-	checkView(t, v, 120, 40)
-	for _, s := range []string{
-		want.Email, want.Phone, "Customer since", "Store metrics", "Spend, last 12 months",
-		money.Int(loyalty.PointsBalance) + " points", money.Format(want.StoreMetrics.TotalSpent, want.Currency),
-		"1 Overview", "5 Activity",
-	} {
-		if !strings.Contains(v, s) {
-			t.Errorf("overview lacks %q:\n%s", s, v)
-		}
-	}
-	if !strings.Contains(v, "✓ confirmed") && !strings.Contains(v, "not confirmed") {
-		t.Errorf("overview does not say whether the email is confirmed:\n%s", v)
-	}
-}
-
 func TestProfileTabs(t *testing.T) {
 	env := newSandbox(t, 40)
 	cust, _ := pickCustomer(t, env.DB)
@@ -67,8 +39,8 @@ func TestProfileTabs(t *testing.T) {
 	notes := apiData[api.NoteList](t, env, "/customers/"+string(cust.id)+"/notes?limit=50")
 
 	press(t, p, "2")
-	if p.Tab() != int(tabOrders) || p.orders.Total != orders.Total {
-		t.Fatalf("2: tab %d with %d orders, want orders with %d", p.Tab(), p.orders.Total, orders.Total)
+	if p.Tab() != int(tabOrders) || ordersOf(p).pg.page.Total != orders.Total {
+		t.Fatalf("2: tab %d with %d orders, want orders with %d", p.Tab(), ordersOf(p).pg.page.Total, orders.Total)
 	}
 	v := p.View()
 	checkView(t, v, 140, 40)
@@ -77,8 +49,8 @@ func TestProfileTabs(t *testing.T) {
 	}
 
 	press(t, p, "tab")
-	if p.Tab() != int(tabLoyalty) || len(p.ledger.Items) != len(ledger.Ledger) {
-		t.Fatalf("tab: tab %d with %d ledger entries, want loyalty with %d", p.Tab(), len(p.ledger.Items), len(ledger.Ledger))
+	if p.Tab() != int(tabLoyalty) || len(loyaltyOf(p).pg.page.Items) != len(ledger.Ledger) {
+		t.Fatalf("tab: tab %d with %d ledger entries, want loyalty with %d", p.Tab(), len(loyaltyOf(p).pg.page.Items), len(ledger.Ledger))
 	}
 	if v := p.View(); !strings.Contains(v, "balance ") || !strings.Contains(v, "Balance") {
 		t.Fatalf("loyalty tab lacks the balance or the ledger:\n%s", v)
@@ -88,20 +60,20 @@ func TestProfileTabs(t *testing.T) {
 		t.Fatalf("shift+tab went to tab %d, want orders", p.Tab())
 	}
 	press(t, p, "4")
-	if p.Tab() != int(tabNotes) || p.notes.Total != notes.Total {
-		t.Fatalf("4: tab %d with %d notes, want notes with %d", p.Tab(), p.notes.Total, notes.Total)
+	if p.Tab() != int(tabNotes) || notesOf(p).pg.page.Total != notes.Total {
+		t.Fatalf("4: tab %d with %d notes, want notes with %d", p.Tab(), notesOf(p).pg.page.Total, notes.Total)
 	}
-	for i := 1; i < len(p.notes.Items); i++ {
-		if p.notes.Items[i].CreatedAt.After(p.notes.Items[i-1].CreatedAt) {
+	for i := 1; i < len(notesOf(p).pg.page.Items); i++ {
+		if notesOf(p).pg.page.Items[i].CreatedAt.After(notesOf(p).pg.page.Items[i-1].CreatedAt) {
 			t.Fatal("notes are not newest first")
 		}
 	}
 	press(t, p, "5")
-	if want := len(orders.Orders) + len(ledger.Ledger) + len(notes.Notes); len(p.activity) != want {
-		t.Fatalf("activity has %d events, want %d", len(p.activity), want)
+	if want := len(orders.Orders) + len(ledger.Ledger) + len(notes.Notes); len(activityOf(p).items) != want {
+		t.Fatalf("activity has %d events, want %d", len(activityOf(p).items), want)
 	}
-	for i := 1; i < len(p.activity); i++ {
-		if p.activity[i].at.After(p.activity[i-1].at) {
+	for i := 1; i < len(activityOf(p).items); i++ {
+		if activityOf(p).items[i].at.After(activityOf(p).items[i-1].at) {
 			t.Fatal("activity is not newest first")
 		}
 	}
@@ -112,9 +84,9 @@ func TestProfileTabs(t *testing.T) {
 	}
 	press(t, p, "5")
 	// Enter on an order in the timeline opens it.
-	for i, a := range p.activity {
+	for i, a := range activityOf(p).items {
 		if a.kind == kindOrder {
-			p.activityCur.to(i, len(p.activity), p.tableRows())
+			activityOf(p).cur.to(i, len(activityOf(p).items), activityOf(p).tableRows())
 			break
 		}
 	}
@@ -122,60 +94,6 @@ func TestProfileTabs(t *testing.T) {
 		t.Fatal("enter on an order in the activity opened nothing")
 	} else if _, ok := push.Screen.(*OrderDetail); !ok {
 		t.Fatalf("enter pushed %T, want *OrderDetail", push.Screen)
-	}
-}
-
-func TestProfileOrdersAndOrderDetail(t *testing.T) {
-	env := newSandbox(t, 40)
-	cust, _ := pickCustomer(t, env.DB)
-	p := newTestProfile(t, env, api.RoleAgent, env.URL, cust.id, 120, 40)
-	press(t, p, "2", "j")
-	if p.ordersCur.pos != 1 {
-		t.Fatalf("j in orders: highlight on %d, want 1", p.ordersCur.pos)
-	}
-	press(t, p, "k")
-	msgs := press(t, p, "enter")
-	push, ok := findMsg[tui.PushMsg](msgs)
-	if !ok {
-		t.Fatalf("enter opened nothing: %v", msgs)
-	}
-	o := push.Screen.(*OrderDetail)
-	o.SetSize(120, 40)
-	settle(t, o, o.Init())
-	want := apiData[api.OrderEnvelope](t, env, "/customers/"+string(cust.id)+"/orders/"+string(p.orders.Items[0].ID)).Order
-	v := o.View()
-	checkView(t, v, 120, 40)
-	for _, s := range []string{
-		"Order #" + want.Number, want.Items[0].Name, "Subtotal", "Total", money.Format(want.Total, want.Currency),
-		"payment " + want.PaymentStatus, "fulfilment " + want.FulfillmentStatus, "Shipping",
-	} {
-		if !strings.Contains(v, s) {
-			t.Errorf("order detail lacks %q:\n%s", s, v)
-		}
-	}
-	if o.Title() != "Order #"+want.Number {
-		t.Errorf("title %q", o.Title())
-	}
-	if ts := toasts(press(t, o, "y")); len(ts) != 1 || !strings.Contains(ts[0], want.Number) {
-		t.Errorf("y in the order said %q", ts)
-	}
-	press(t, o, "j", "G", "g", "ctrl+r")
-	if o.l.err != nil || !o.l.loaded {
-		t.Fatalf("refresh failed: %v", o.l.err)
-	}
-
-	// f filters by status, one status after the other.
-	press(t, p, "f")
-	if got := statusFilters[p.filter]; got != api.OrderPending {
-		t.Fatalf("f filtered by %q, want pending", got)
-	}
-	for _, o := range p.orders.Items {
-		if o.Status != api.OrderPending {
-			t.Fatalf("filter pending shows a %s order", o.Status)
-		}
-	}
-	if v := p.View(); !strings.Contains(v, "status: pending (f)") {
-		t.Fatalf("the filter is not shown:\n%s", v)
 	}
 }
 
@@ -228,6 +146,13 @@ func TestProfileActionsAndGating(t *testing.T) {
 	if got := helpReason(ro, "f"); got != "only on the Orders tab" {
 		t.Errorf("f on the overview: reason %q", got)
 	}
+	if got := helpReason(ro, "enter"); got != "only on the Orders and Activity tabs" {
+		t.Errorf("enter on the overview: reason %q", got)
+	}
+	press(t, ro, "5")
+	if got := helpReason(ro, "f"); got != "only on the Orders tab" {
+		t.Errorf("f on the activity: reason %q", got)
+	}
 }
 
 // helpReason is the reason the shell would give for refusing key on s.
@@ -241,61 +166,6 @@ func helpReason(s tui.Screen, k string) string {
 		}
 	}
 	return "no binding"
-}
-
-func TestProfileRefreshesWhatFormsSaved(t *testing.T) {
-	env := newSandbox(t, 20)
-	cust, _ := pickCustomer(t, env.DB)
-	p := newTestProfile(t, env, api.RoleAgent, env.URL, cust.id, 120, 40)
-	press(t, p, "3")
-	entries := len(p.ledger.Items)
-
-	// The adjustment happens on the server, then the form says so.
-	var res api.AdjustmentResult
-	env.Do(t, "supervisor", http.MethodPost, "/customers/"+string(cust.id)+"/loyalty/adjustments",
-		api.AdjustmentRequest{Points: 50, Reason: api.ReasonGoodwill, Note: "late delivery"},
-		api.HeaderIdempotencyKey, "test-key-1").Data(t, &res)
-	_, cmd := p.Update(forms.LoyaltyAdjustedMsg{CustomerID: cust.id, Result: res})
-	if p.loyalty.PointsBalance != res.PointsBalance {
-		t.Fatalf("balance %d right after the adjustment, want %d", p.loyalty.PointsBalance, res.PointsBalance)
-	}
-	settle(t, p, cmd)
-	if len(p.ledger.Items) != entries+1 || p.ledger.Items[0].Note != "late delivery" {
-		t.Fatalf("ledger has %d entries (newest %+v), want %d with the adjustment", len(p.ledger.Items), p.ledger.Items[0], entries+1)
-	}
-	if v := p.View(); !strings.Contains(v, "late delivery") || !strings.Contains(v, "+50") {
-		t.Fatalf("the loyalty tab does not show the adjustment:\n%s", v)
-	}
-
-	// An adjustment of another customer changes nothing here.
-	before := p.loyL.seq
-	p.Update(forms.LoyaltyAdjustedMsg{CustomerID: "999999", Result: api.AdjustmentResult{PointsBalance: 1}})
-	if p.loyL.seq != before || p.loyalty.PointsBalance == 1 {
-		t.Fatal("another customer's adjustment touched this profile")
-	}
-
-	press(t, p, "4")
-	var note api.NoteEnvelope
-	env.Do(t, "agent", http.MethodPost, "/customers/"+string(cust.id)+"/notes", api.NoteCreate{Body: "Called about the parcel"}).Data(t, &note)
-	_, cmd = p.Update(forms.NoteAddedMsg{Note: note.Note})
-	settle(t, p, cmd)
-	if v := p.View(); !strings.Contains(v, "Called about the parcel") {
-		t.Fatalf("the notes tab does not show the new note:\n%s", v)
-	}
-
-	press(t, p, "1")
-	var saved api.CustomerEnvelope
-	first := "Renamed"
-	env.Do(t, "supervisor", http.MethodPatch, "/customers/"+string(cust.id), api.CustomerPatch{FirstName: &first},
-		api.HeaderIfMatch, `"`+itoa(int(p.cust.Version))+`"`).Data(t, &saved)
-	_, cmd = p.Update(forms.CustomerSavedMsg{Customer: saved.Customer})
-	if !strings.HasPrefix(p.Title(), "Renamed ") {
-		t.Fatalf("title %q after the save", p.Title())
-	}
-	settle(t, p, cmd)
-	if v := p.View(); !strings.Contains(v, "Renamed") || !strings.Contains(v, "Store metrics") {
-		t.Fatalf("the overview does not show the saved customer:\n%s", v)
-	}
 }
 
 func TestProfileIgnoresStaleAnswers(t *testing.T) {
@@ -343,8 +213,8 @@ func TestProfileSurvivesADeadAPI(t *testing.T) {
 	}
 	sw.down.Store(false)
 	press(t, p, "ctrl+r")
-	if p.ordersL.err != nil || len(p.orders.Items) == 0 {
-		t.Fatalf("ctrl+r did not recover the orders: %v", p.ordersL.err)
+	if ordersOf(p).l.err != nil || len(ordersOf(p).pg.page.Items) == 0 {
+		t.Fatalf("ctrl+r did not recover the orders: %v", ordersOf(p).l.err)
 	}
 	press(t, p, "1")
 	if v := p.View(); strings.Contains(v, "retry") {
@@ -368,8 +238,8 @@ func TestProfileMouse(t *testing.T) {
 		t.Fatalf("a click on the Orders label went to tab %d", p.Tab())
 	}
 	p.Update(tea.MouseClickMsg{X: 5, Y: profileHeadLines + tableHeadLines + 1, Button: tea.MouseLeft})
-	if p.ordersCur.pos != 1 {
-		t.Fatalf("a click on the second order highlighted %d", p.ordersCur.pos)
+	if ordersOf(p).cur.pos != 1 {
+		t.Fatalf("a click on the second order highlighted %d", ordersOf(p).cur.pos)
 	}
 	_, cmd = p.Update(tea.MouseClickMsg{X: 5, Y: profileHeadLines + tableHeadLines + 1, Button: tea.MouseLeft})
 	if push, ok := findMsg[tui.PushMsg](run(t, cmd)); !ok {
@@ -400,7 +270,7 @@ func TestProfileHostileRecords(t *testing.T) {
 				}
 			}
 			press(t, p, "2", "g")
-			if len(p.orders.Items) == 0 {
+			if len(ordersOf(p).pg.page.Items) == 0 {
 				return
 			}
 			push, _ := findMsg[tui.PushMsg](press(t, p, "enter"))

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"frontdesk/api"
+	"frontdesk/client/fake"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/screens/session"
 	"frontdesk/store/audit"
@@ -250,10 +251,10 @@ func TestActivityMergesAudit(t *testing.T) {
 	}
 
 	c := testCommon(api.RoleAgent, 160, 20)
-	p := newProfile(c, testEnv(nil), "42")
+	p := newProfile(c, testEnv(fake.New(fake.Options{})), "42")
 	p.SetSize(160, 20)
-	p.tab = tabActivity
-	p.activity, p.activityL.loaded = items, true
+	p.focus(tabActivity)
+	activityOf(p).items, activityOf(p).l.loaded = items, true
 	v := p.View()
 	checkView(t, v, 160, 20)
 	if strings.ContainsAny(v, "\x1b\a") {
