@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -128,8 +129,7 @@ func (a *App) sshServe(ctx context.Context, o sshServeOptions) error {
 		Addr:        o.addr,
 		AgentsFile:  o.agents,
 		HostKeyFile: o.hostKey,
-		API: sshd.APIConfig{BaseURL: creds.URL, KeyID: creds.KeyID, Secret: creds.Secret, Timeout: creds.Timeout,
-			UserAgent: "frontdesk-gateway/" + Version},
+		API:         GatewayAPI(creds.URL, creds.KeyID, creds.Secret, creds.Timeout),
 		Profile:     tui.Profile{Name: profileName, Host: hostOf(creds.URL), Production: creds.Production, ReadOnly: readOnly},
 		IdleTimeout: idle,
 		MaxSessions: o.maxSessions,
@@ -250,4 +250,27 @@ func environValue(environ []string, key string) string {
 		}
 	}
 	return v
+}
+
+// GatewayAPI is how an SSH gateway reaches the desk server at url with its
+// own key: the frontdesk driver, acting as each session's agent
+// (X-Frontdesk-Agent), via ssh. Only the desk server knows agents, so the
+// gateway runs on the frontdesk platform alone.
+func GatewayAPI(url, keyID, secret string, timeout time.Duration) sshd.APIConfig {
+	return sshd.APIConfig{Connect: func(agent string, transport http.RoundTripper) (client.Platform, error) {
+		p, err := frontdesk.New(frontdesk.Config{
+			BaseURL:   url,
+			KeyID:     keyID,
+			Secret:    secret,
+			Agent:     agent,
+			Via:       frontdesk.ViaSSH,
+			Timeout:   timeout,
+			UserAgent: "frontdesk-gateway/" + Version,
+			Transport: transport,
+		})
+		if err != nil {
+			return nil, err // a nil Platform, not a nil *frontdesk.Client in one
+		}
+		return p, nil
+	}}
 }

@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"frontdesk/api"
+	"frontdesk/cli"
 	"frontdesk/policy"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sshd"
@@ -221,7 +222,7 @@ func TestAgentsFileFailsClosed(t *testing.T) {
 				}
 			}
 			_, err := sshd.New(sshd.Config{AgentsFile: path, HostKeyFile: dir + "/host",
-				API: sshd.APIConfig{BaseURL: env.URL, KeyID: gw.KeyID, Secret: gw.Secret}})
+				API: cli.GatewayAPI(env.URL, gw.KeyID, gw.Secret, 0)})
 			if err == nil {
 				t.Fatal("the gateway started")
 			}

@@ -108,7 +108,7 @@ func startGateway(t testing.TB, o gatewayOptions) *gateway {
 	cfg := sshd.Config{
 		AgentsFile:  g.agents,
 		HostKeyFile: filepath.Join(dir, "host_key"),
-		API:         sshd.APIConfig{BaseURL: env.URL, KeyID: gw.KeyID, Secret: gw.Secret},
+		API:         cli.GatewayAPI(env.URL, gw.KeyID, gw.Secret, 0),
 		Logger:      slog.New(slog.NewTextHandler(g.log, nil)),
 		Console:     cli.SSHConsole,
 		Command:     cli.SSHCommand("", false),

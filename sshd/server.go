@@ -20,7 +20,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"frontdesk/client"
-	"frontdesk/client/frontdesk"
 	"frontdesk/tui"
 )
 
@@ -35,17 +34,16 @@ const (
 	DefaultHandshakeTimeout = 20 * time.Second
 )
 
-// APIConfig is the gateway's own API key: every session calls the API
-// with it, naming its agent in X-Frontdesk-Agent.
+// APIConfig is how the gateway reaches the desk server: with its own API
+// key, every session's requests naming their agent. Acting as an agent is
+// the frontdesk contract's (X-Frontdesk-Agent); the gateway itself knows
+// no driver, so the program that starts it builds the platform
+// (cli.GatewayAPI).
 type APIConfig struct {
-	BaseURL       string
-	KeyID, Secret string
-	// Timeout bounds each API request (client default when zero).
-	Timeout   time.Duration
-	UserAgent string
-	// Logger receives the API client's debug records (secrets redacted);
-	// nil logs none.
-	Logger *slog.Logger
+	// Connect builds the platform of one agent: the gateway key acting as
+	// agent ("" checks only the key), marked as coming over ssh, sending
+	// through transport. Required.
+	Connect func(agent string, transport http.RoundTripper) (client.Platform, error)
 	// Transport sends the requests (default: a clone of
 	// http.DefaultTransport shared by every session).
 	Transport http.RoundTripper
@@ -199,7 +197,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	// The gateway key is checked now, not at the first session.
-	if _, err := cfg.API.platform("", nil); err != nil {
+	if cfg.API.Connect == nil {
+		return nil, errors.New("sshd: Config.API.Connect is required: it builds the platform each session calls")
+	}
+	if _, err := cfg.API.Connect("", nil); err != nil {
 		return nil, fmt.Errorf("gateway API key: %w", err)
 	}
 
@@ -455,28 +456,7 @@ func (s *Server) consoles() []*session {
 // newAPIClient is the platform of one agent: the gateway key, the agent
 // in X-Frontdesk-Agent, via ssh, the shared counting transport.
 func (s *Server) newAPIClient(a *Agent) (client.Platform, error) {
-	p, err := s.cfg.API.platform(a.ID, s.transport)
-	if err != nil {
-		return nil, err // a nil Platform, not a nil *frontdesk.Client in one
-	}
-	return p, nil
-}
-
-// platform is the gateway's one way to build its driver: acting as agent
-// (none: only the key is checked), sending through transport (nil: the
-// driver's own).
-func (a APIConfig) platform(agent string, transport http.RoundTripper) (*frontdesk.Client, error) {
-	return frontdesk.New(frontdesk.Config{
-		BaseURL:   a.BaseURL,
-		KeyID:     a.KeyID,
-		Secret:    a.Secret,
-		Agent:     agent,
-		Via:       frontdesk.ViaSSH,
-		Timeout:   a.Timeout,
-		UserAgent: a.UserAgent,
-		Logger:    a.Logger,
-		Transport: transport,
-	})
+	return s.cfg.API.Connect(a.ID, s.transport)
 }
 
 // printfLogger lets wish's recover middleware log panics to the
