@@ -12,31 +12,20 @@ import (
 )
 
 // The contract pages by number (?page=N). Until the server has real
-// cursors the driver hands out page numbers dressed as cursors, so that
-// nothing above the driver depends on numbering.
-const cursorPrefix = "page:"
+// cursors the driver hands out page numbers dressed as cursors
+// (client.PageCursor), so that nothing above the driver depends on
+// numbering.
 
-// PageCursor is the cursor of page n (1-based) of any list, for callers
-// that take a page number from a person (the CLI's --page). Page 1 is "".
-func PageCursor(n int) string {
-	if n <= 1 {
-		return ""
-	}
-	return cursorPrefix + strconv.Itoa(n)
-}
+// PageCursor is client.PageCursor: the cursor of page n (1-based).
+func PageCursor(n int) string { return client.PageCursor(n) }
 
 // parseCursor reads a cursor made by PageCursor: 0 for "" (the server's
-// first page).
+// first page, asked for without a page parameter).
 func parseCursor(cur string) (int, error) {
 	if cur == "" {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(cur, cursorPrefix))
-	if !strings.HasPrefix(cur, cursorPrefix) || err != nil || n < 1 {
-		return 0, &client.APIError{K: client.KindInvalid, Code: api.CodeValidation,
-			Message: fmt.Sprintf("cursor %q was not made by this platform", cur), Fields: map[string]string{"cursor": "not a cursor of this list"}}
-	}
-	return n, nil
+	return client.PageNumber(cur)
 }
 
 // setPage sets page and limit from a cursor and a limit.
@@ -63,9 +52,7 @@ func newPage[T any](items []T, total int, estimate bool, number, limit int) clie
 		p.Next = PageCursor(number + 1)
 	}
 	if number > 1 {
-		// Not PageCursor: page 1's cursor there is "", which here would
-		// read as "no previous page".
-		p.Prev = cursorPrefix + strconv.Itoa(number-1)
+		p.Prev = client.PrevPageCursor(number - 1)
 	}
 	return p
 }

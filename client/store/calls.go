@@ -31,31 +31,9 @@ func (c *Client) Me(ctx context.Context) (api.Me, error) {
 	return api.Me{AgentID: c.cfg.KeyID, Name: "API key " + c.cfg.KeyID, Role: api.RoleSupervisor, KeyID: c.cfg.KeyID}, nil
 }
 
-// cursorPrefix makes a page number a cursor, as the frontdesk driver's
-// frontdesk.PageCursor does, so the CLI's --page works on both.
-const cursorPrefix = "page:"
-
-// PageCursor is the cursor of page n (1-based); page 1 is "".
-func PageCursor(n int) string {
-	if n <= 1 {
-		return ""
-	}
-	return cursorPrefix + strconv.Itoa(n)
-}
-
-// pageOf reads a cursor made by PageCursor (or a Page's Next/Prev): 1 for
-// "".
-func pageOf(cur string) (int, error) {
-	if cur == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(strings.TrimPrefix(cur, cursorPrefix))
-	if !strings.HasPrefix(cur, cursorPrefix) || err != nil || n < 1 {
-		return 0, &client.APIError{K: client.KindInvalid, Code: api.CodeValidation,
-			Message: fmt.Sprintf("cursor %q was not made by this platform", cur), Fields: map[string]string{"cursor": "not a cursor of this list"}}
-	}
-	return n, nil
-}
+// PageCursor is client.PageCursor, as the frontdesk driver's is, so the
+// CLI's --page works on both.
+func PageCursor(n int) string { return client.PageCursor(n) }
 
 // SearchCustomers lists customers (GET /customers?page=&limit=&search=).
 // The store searches email, first name and last name (seed 004); it
@@ -63,7 +41,7 @@ func pageOf(cur string) (int, error) {
 // query that could only match a phone finds nobody, as it would on the
 // store.
 func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (client.Page[api.Customer], error) {
-	page, err := pageOf(p.Cursor)
+	page, err := client.PageNumber(p.Cursor)
 	if err != nil {
 		return client.Page[api.Customer]{}, fmt.Errorf("search customers: %w", err)
 	}
@@ -98,9 +76,7 @@ func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (cl
 		res.Next = PageCursor(out.Page + 1)
 	}
 	if out.Page > 1 {
-		// Not PageCursor: page 1's cursor is "", which here would read
-		// as "no previous page".
-		res.Prev = cursorPrefix + strconv.Itoa(out.Page-1)
+		res.Prev = client.PrevPageCursor(out.Page - 1)
 	}
 	return res, nil
 }
