@@ -200,7 +200,7 @@ func TestFlowViewerIsRefusedWithAReason(t *testing.T) {
 // answers keys, and ctrl+r recovers once the API is back.
 func TestFlowAPIStoppedMidSession(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	tm, p := startConsole(t, env, api.RoleAgent, sw.URL, 120, 36)
 	p.waitFor(t, "page 1 of 1")
@@ -209,7 +209,7 @@ func TestFlowAPIStoppedMidSession(t *testing.T) {
 	tm.Send(key("enter"))
 	p.waitFor(t, cust.email, "Store metrics")
 
-	sw.down.Store(true)
+	sw.Down(true)
 	tm.Send(key("ctrl+r"))
 	p.waitFor(t, "cannot reach the store")
 	tm.Send(key("2"))
@@ -219,7 +219,7 @@ func TestFlowAPIStoppedMidSession(t *testing.T) {
 	tm.Send(key("esc"))
 	p.waitFrame(t, "the help to close", func(f string) bool { return !strings.Contains(f, "Keys — ") })
 
-	sw.down.Store(false)
+	sw.Down(false)
 	tm.Send(key("ctrl+r"))
 	p.waitFor(t, "[2 Orders]", "Fulfilment")
 	tm.Send(key("1"))
@@ -235,17 +235,17 @@ func TestFlowAPIStoppedMidSession(t *testing.T) {
 // requests, and ends showing the results of the final text.
 func TestFlowTypingAgainstASlowStore(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(1, 2))
-	sw.setDelay(func() time.Duration {
+	sw.SetDelay(func() time.Duration {
 		mu.Lock()
 		defer mu.Unlock()
 		return 90*time.Millisecond + time.Duration(rng.Int64N(int64(150*time.Millisecond)))
 	})
 	tm, p := startConsoleWith(t, testConfig(), env, api.RoleAgent, sw.URL, 120, 36)
 	p.waitFor(t, "page 1 of 1")
-	start := sw.searches.Load()
+	start := sw.Searches()
 	query := "hostile-emoj"
 	for _, r := range query {
 		tm.Send(key(string(r)))
@@ -257,11 +257,11 @@ func TestFlowTypingAgainstASlowStore(t *testing.T) {
 	if !strings.Contains(f, "hostile-emoji") {
 		t.Fatalf("the final results do not show the customer:\n%s", f)
 	}
-	n := sw.searches.Load() - start
+	n := sw.Searches() - start
 	if n < 1 || n > 4 {
 		t.Fatalf("typing %d characters sent %d search requests, want 1 to 4", len(query), n)
 	}
-	if m := sw.maxInFlight.Load(); m != 1 {
+	if m := sw.MaxInFlight(); m != 1 {
 		t.Fatalf("%d searches were in flight at once, want never more than 1", m)
 	}
 	t.Logf("%d keys, %d requests", len(query), n)

@@ -3,14 +3,7 @@ package screens
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"net"
-	"net/http"
-	"net/http/httputil"
-	"net/url"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -221,80 +214,6 @@ func pickCustomer(t testing.TB, db *sql.DB) (customerRow, string) {
 	}
 	t.Fatal("no seeded customer with a unique email fragment")
 	return customerRow{}, ""
-}
-
-// switchable is a reverse proxy in front of the sandbox that can play
-// dead: while down, every connection is closed without an answer, as if
-// the API had stopped. While limit is above zero it answers every call
-// 429 with Retry-After: limit seconds, and counts those answers. It counts
-// searches, the most it saw in flight at once, and can make every answer
-// slow (setDelay).
-type switchable struct {
-	URL      string
-	down     atomic.Bool
-	searches atomic.Int64
-	limit    atomic.Int64
-	limited  atomic.Int64
-	// inFlight and maxInFlight count searches between arrival and answer.
-	inFlight, maxInFlight atomic.Int64
-	delay                 atomic.Pointer[func() time.Duration]
-}
-
-// setDelay makes the proxy hold every request for d() before passing it
-// on (d is called once per request, from the request's goroutine).
-func (sw *switchable) setDelay(d func() time.Duration) { sw.delay.Store(&d) }
-
-func newSwitchable(t testing.TB, target string) *switchable {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sw := &switchable{}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sw.down.Load() {
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
-					return
-				}
-			}
-			panic(http.ErrAbortHandler)
-		}
-		if n := sw.limit.Load(); n > 0 {
-			sw.limited.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set(api.HeaderRetryAfter, strconv.FormatInt(n, 10))
-			w.WriteHeader(http.StatusTooManyRequests)
-			fmt.Fprintf(w, `{"status":"error","error":{"code":%q,"message":"too many requests for this key; retry after %d seconds"}}`, api.CodeRateLimited, n)
-			return
-		}
-		if r.URL.Path == api.Base+"/customers" && r.Method == http.MethodGet {
-			sw.searches.Add(1)
-			n := sw.inFlight.Add(1)
-			defer sw.inFlight.Add(-1)
-			for m := sw.maxInFlight.Load(); n > m && !sw.maxInFlight.CompareAndSwap(m, n); m = sw.maxInFlight.Load() {
-			}
-		}
-		if d := sw.delay.Load(); d != nil {
-			select {
-			case <-time.After((*d)()):
-			case <-r.Context().Done():
-				return
-			}
-		}
-		proxy.ServeHTTP(w, r)
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	sw.URL = "http://" + ln.Addr().String()
-	return sw
 }
 
 // The profile's tabs, for tests that look inside them; nil when the

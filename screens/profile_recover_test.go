@@ -25,7 +25,7 @@ func newRetryingClient(t *testing.T, env *sandboxtest.Env, role, baseURL string)
 
 func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	for _, size := range [][2]int{{80, 24}, {160, 45}} {
 		w, h := size[0], size[1]
@@ -35,11 +35,11 @@ func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 		settle(t, p, p.Init())
 		ordersOf(p).l.tickEvery = time.Millisecond
 
-		sw.limit.Store(2)
-		sw.limited.Store(0)
+		sw.RateLimit(2)
+		limited := sw.Limited()
 		start := time.Now()
 		msgs := press(t, p, "2")
-		if n := sw.limited.Load(); n != 1 {
+		if n := sw.Limited() - limited; n != 1 {
 			t.Fatalf("the store answered 429 %d times for one load: the client waited it out instead of handing it back", n)
 		}
 		if d := time.Since(start); d > time.Second {
@@ -61,7 +61,7 @@ func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 		if v := p.View(); !strings.Contains(v, "retrying in 1 s") {
 			t.Fatalf("the countdown did not count:\n%s", v)
 		}
-		sw.limit.Store(0)
+		sw.RateLimit(0)
 		tick, ok = findMsg[loadTickMsg](run(t, next))
 		if !ok {
 			t.Fatal("the countdown stopped before the retry")
@@ -81,16 +81,16 @@ func TestProfileRateLimitedCountsDownAndRetries(t *testing.T) {
 
 func TestProfileRateLimitCountdownStopsOnRefresh(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	p := newTestProfile(t, env, api.RoleAgent, sw.URL, cust.id, 100, 30)
 	ordersOf(p).l.tickEvery = time.Millisecond
-	sw.limit.Store(3)
+	sw.RateLimit(3)
 	tick, ok := findMsg[loadTickMsg](press(t, p, "2"))
 	if !ok {
 		t.Fatal("no countdown started")
 	}
-	sw.limit.Store(0)
+	sw.RateLimit(0)
 	press(t, p, "ctrl+r")
 	if ordersOf(p).l.err != nil || ordersOf(p).l.waiting() {
 		t.Fatalf("ctrl+r did not load the orders: %v", ordersOf(p).l.err)
@@ -103,14 +103,14 @@ func TestProfileRateLimitCountdownStopsOnRefresh(t *testing.T) {
 
 func TestOrderDetailRateLimited(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	orders := apiData[api.OrderList](t, env, "/customers/"+string(cust.id)+"/orders?limit=1")
 	c := testCommon(api.RoleAgent, 80, 24)
 	o := newOrderDetail(c, testEnv(newRetryingClient(t, env, api.RoleAgent, sw.URL)), cust.id, orders.Orders[0].ID)
 	o.SetSize(80, 24)
 	o.l.tickEvery = time.Millisecond
-	sw.limit.Store(1)
+	sw.RateLimit(1)
 	msgs := settle(t, o, o.Init())
 	v := o.View()
 	checkView(t, v, 80, 24)
@@ -121,7 +121,7 @@ func TestOrderDetailRateLimited(t *testing.T) {
 	if !ok {
 		t.Fatal("no countdown started")
 	}
-	sw.limit.Store(0)
+	sw.RateLimit(0)
 	_, cmd := o.Update(tick)
 	settle(t, o, cmd)
 	if !o.l.loaded || !strings.Contains(o.View(), "Order #"+orders.Orders[0].Number) {
@@ -133,18 +133,18 @@ func TestOrderDetailRateLimited(t *testing.T) {
 // when its tab gets focus, or when anything else on the profile works.
 func TestProfileReloadsFailedPanes(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	p := newTestProfile(t, env, api.RoleAgent, sw.URL, cust.id, 100, 30)
 	press(t, p, "2")
-	sw.down.Store(true)
+	sw.Down(true)
 	press(t, p, "ctrl+r") // the orders were loaded once; this refresh fails
 	press(t, p, "4")      // the notes never loaded
 	if ordersOf(p).l.err == nil || notesOf(p).l.err == nil {
 		t.Fatal("the loads did not fail with the store down")
 	}
 	press(t, p, "1")
-	sw.down.Store(false)
+	sw.Down(false)
 
 	press(t, p, "2")
 	if v := p.View(); ordersOf(p).l.err != nil || strings.Contains(v, "Could not load") {
@@ -154,13 +154,13 @@ func TestProfileReloadsFailedPanes(t *testing.T) {
 		t.Fatalf("the notes kept their error after the orders loaded: %v", notesOf(p).l.err)
 	}
 
-	sw.down.Store(true)
+	sw.Down(true)
 	press(t, p, "3")
 	if loyaltyOf(p).l.err == nil {
 		t.Fatal("the ledger did not fail with the store down")
 	}
 	press(t, p, "1")
-	sw.down.Store(false)
+	sw.Down(false)
 	_, cmd := p.Update(forms.NoteAddedMsg{Note: api.Note{CustomerID: cust.id}})
 	settle(t, p, cmd)
 	if loyaltyOf(p).l.err != nil || loyaltyOf(p).balL.err != nil {

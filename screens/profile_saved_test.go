@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -18,7 +17,7 @@ func TestProfileRefreshesWhatFormsSaved(t *testing.T) {
 
 	// The adjustment happens on the server, then the form says so.
 	var res api.AdjustmentResult
-	env.Do(t, "supervisor", http.MethodPost, "/customers/"+string(cust.id)+"/loyalty/adjustments",
+	env.Do(t, "supervisor", "POST", "/customers/"+string(cust.id)+"/loyalty/adjustments",
 		api.AdjustmentRequest{Points: 50, Reason: api.ReasonGoodwill, Note: "late delivery"},
 		api.HeaderIdempotencyKey, "test-key-1").Data(t, &res)
 	_, cmd := p.Update(forms.LoyaltyAdjustedMsg{CustomerID: cust.id, Result: res})
@@ -42,7 +41,7 @@ func TestProfileRefreshesWhatFormsSaved(t *testing.T) {
 
 	press(t, p, "4")
 	var note api.NoteEnvelope
-	env.Do(t, "agent", http.MethodPost, "/customers/"+string(cust.id)+"/notes", api.NoteCreate{Body: "Called about the parcel"}).Data(t, &note)
+	env.Do(t, "agent", "POST", "/customers/"+string(cust.id)+"/notes", api.NoteCreate{Body: "Called about the parcel"}).Data(t, &note)
 	_, cmd = p.Update(forms.NoteAddedMsg{Note: note.Note})
 	settle(t, p, cmd)
 	if v := p.View(); !strings.Contains(v, "Called about the parcel") {
@@ -52,7 +51,7 @@ func TestProfileRefreshesWhatFormsSaved(t *testing.T) {
 	press(t, p, "1")
 	var saved api.CustomerEnvelope
 	first := "Renamed"
-	env.Do(t, "supervisor", http.MethodPatch, "/customers/"+string(cust.id), api.CustomerPatch{FirstName: &first},
+	env.Do(t, "supervisor", "PATCH", "/customers/"+string(cust.id), api.CustomerPatch{FirstName: &first},
 		api.HeaderIfMatch, `"`+itoa(int(p.cust.Version))+`"`).Data(t, &saved)
 	_, cmd = p.Update(forms.CustomerSavedMsg{Customer: saved.Customer})
 	if !strings.HasPrefix(p.Title(), "Renamed ") {

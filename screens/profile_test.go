@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -26,7 +25,7 @@ func newTestProfile(t *testing.T, env *sandboxtest.Env, role, baseURL string, id
 func apiData[T any](t *testing.T, env *sandboxtest.Env, path string) T {
 	t.Helper()
 	var v T
-	env.Do(t, "supervisor", http.MethodGet, path, nil).Data(t, &v)
+	env.Do(t, "supervisor", "GET", path, nil).Data(t, &v)
 	return v
 }
 
@@ -192,10 +191,10 @@ func TestProfileIgnoresStaleAnswers(t *testing.T) {
 
 func TestProfileSurvivesADeadAPI(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	cust, _ := pickCustomer(t, env.DB)
 	p := newTestProfile(t, env, api.RoleAgent, sw.URL, cust.id, 100, 30)
-	sw.down.Store(true)
+	sw.Down(true)
 	ts := toasts(press(t, p, "ctrl+r"))
 	if len(ts) == 0 || !strings.Contains(ts[0], "cannot reach the store") {
 		t.Fatalf("ctrl+r on a dead API said %q", ts)
@@ -211,7 +210,7 @@ func TestProfileSurvivesADeadAPI(t *testing.T) {
 	if v := p.View(); !strings.Contains(v, "Could not load orders") {
 		t.Fatalf("orders tab with the API down:\n%s", v)
 	}
-	sw.down.Store(false)
+	sw.Down(false)
 	press(t, p, "ctrl+r")
 	if ordersOf(p).l.err != nil || len(ordersOf(p).pg.page.Items) == 0 {
 		t.Fatalf("ctrl+r did not recover the orders: %v", ordersOf(p).l.err)

@@ -13,6 +13,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/sandbox/sandboxtest"
 )
 
 // Whatever order the answers come back in, enter and clicks on the search
@@ -33,7 +34,7 @@ func TestFlowEveryKeyActsOnTheTextInTheBox(t *testing.T) {
 
 func actOnTheTextInTheBox(t *testing.T, seed uint64) {
 	env := newSandbox(t, 40)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(seed, 42))
 	randN := func(n time.Duration) time.Duration {
@@ -63,7 +64,7 @@ func actOnTheTextInTheBox(t *testing.T, seed uint64) {
 
 	tm, p := startConsoleWith(t, testConfig(), env, api.RoleAgent, sw.URL, size[0], size[1])
 	p.waitFor(t, "customers")
-	sw.setDelay(func() time.Duration { return randN(2 * time.Second) })
+	sw.SetDelay(func() time.Duration { return randN(2 * time.Second) })
 
 	// Type a misleading word, then erase it and type the text, at random
 	// moments; act a random moment after the last key.
@@ -95,7 +96,7 @@ func actOnTheTextInTheBox(t *testing.T, seed uint64) {
 	opened := func(f string) bool { return strings.Contains(f, "Search › ") }
 	settled := func(f string) bool {
 		return strings.Contains(f, `matching "`+text+`"`) && !strings.Contains(f, "searching") &&
-			!strings.Contains(f, "opening when") && sw.inFlight.Load() == 0
+			!strings.Contains(f, "opening when") && sw.InFlight() == 0
 	}
 	switch {
 	case action != "click" && len(ids) == 1:

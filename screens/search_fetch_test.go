@@ -137,7 +137,7 @@ func TestSearchIgnoresALateAnswer(t *testing.T) {
 
 func TestSearchEmptyErrorAndRetry(t *testing.T) {
 	env := newSandbox(t, 20)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	c := testCommon(api.RoleAgent, 100, 20)
 	s := newSearch(c, testEnv(newClient(t, env, api.RoleAgent, sw.URL)), "")
 	s.SetSize(100, 20)
@@ -150,7 +150,7 @@ func TestSearchEmptyErrorAndRetry(t *testing.T) {
 	}
 	checkView(t, v, 100, 20)
 
-	sw.down.Store(true)
+	sw.Down(true)
 	msgs := press(t, s, "backspace")
 	v = s.View()
 	if !strings.Contains(v, "Could not load customers.") || !strings.Contains(v, "cannot reach the store") ||
@@ -164,7 +164,7 @@ func TestSearchEmptyErrorAndRetry(t *testing.T) {
 	}
 
 	// The store comes back: the countdown retries by itself, no ctrl+r.
-	sw.down.Store(false)
+	sw.Down(false)
 	msgs = deliver(t, s, tick)
 	if !strings.Contains(s.View(), "Retrying by itself in 1 s") {
 		t.Fatalf("the countdown did not count:\n%s", s.View())
@@ -177,13 +177,13 @@ func TestSearchEmptyErrorAndRetry(t *testing.T) {
 
 	// Down again; ctrl+r retries at once, and a tick of the cut-short
 	// wait does nothing.
-	sw.down.Store(true)
+	sw.Down(true)
 	msgs = press(t, s, "ctrl+r")
 	tick, _ = findMsg[searchRetryMsg](msgs)
 	if s.err == nil {
 		t.Fatal("a dead store on ctrl+r showed no error")
 	}
-	sw.down.Store(false)
+	sw.Down(false)
 	press(t, s, "ctrl+r")
 	if s.err != nil || s.waiting != 0 {
 		t.Fatalf("ctrl+r did not recover: err %v, waiting %d", s.err, s.waiting)
@@ -194,9 +194,9 @@ func TestSearchEmptyErrorAndRetry(t *testing.T) {
 
 	// An error still on screen when the agent comes back to the search
 	// (a profile above it was popped) is reloaded.
-	sw.down.Store(true)
+	sw.Down(true)
 	press(t, s, "ctrl+r")
-	sw.down.Store(false)
+	sw.Down(false)
 	settle(t, s, s.Refocus())
 	if s.err != nil {
 		t.Fatalf("coming back to the search did not reload the error: %v", s.err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"frontdesk/api"
+	"frontdesk/sandbox/sandboxtest"
 )
 
 // At 80x24 the profile's help overlay scrolls, and j reaches every
@@ -47,12 +48,12 @@ func TestFlowProfileHelpReachesEveryBindingAt80x24(t *testing.T) {
 // columns it used to stop at "cannot reach the store at http://…/".
 func TestSearchErrorPaneKeepsCauseAndAdvice(t *testing.T) {
 	env := newSandbox(t, 5)
-	sw := newSwitchable(t, env.URL)
+	sw := sandboxtest.NewProxy(t, env.URL)
 	c := testCommon(api.RoleAgent, 80, 20)
 	s := newSearch(c, testEnv(newClient(t, env, api.RoleAgent, sw.URL)), "")
 	s.SetSize(80, 20)
 	settle(t, s, s.Init())
-	sw.down.Store(true)
+	sw.Down(true)
 	typeText(t, s, "zz")
 	v := s.View()
 	flat := strings.Join(strings.Fields(v), " ")

@@ -3,7 +3,6 @@ package frontdesk_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"frontdesk/api"
-	"frontdesk/api/contract"
 	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
 )
@@ -120,10 +118,6 @@ func (p *faultProxy) setRetryAfter(v string) {
 // (503 with an HTML page) are not the server's and are not judged.
 func newClient(t *testing.T, env *sandboxtest.Env, base, role string, mutate ...func(*frontdesk.Config)) *frontdesk.Client {
 	t.Helper()
-	v, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	k, ok := env.Keys[role]
 	if !ok {
 		t.Fatalf("no key for role %q", role)
@@ -135,13 +129,7 @@ func newClient(t *testing.T, env *sandboxtest.Env, base, role string, mutate ...
 		UserAgent:    "frontdesk/test",
 		RetryWaitMin: 5 * millis,
 		RetryWaitMax: 50 * millis,
-		Transport: v.Transport(http.DefaultTransport.(*http.Transport).Clone(), func(err error) {
-			var viol *contract.Violation
-			if errors.As(err, &viol) && viol.Status == http.StatusServiceUnavailable {
-				return
-			}
-			t.Errorf("%v", err)
-		}),
+		Transport:    sandboxtest.ContractTransport(t, http.StatusServiceUnavailable),
 	}
 	for _, m := range mutate {
 		m(&cfg)

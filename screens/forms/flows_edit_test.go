@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
+	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 )
 
@@ -23,8 +23,8 @@ func TestFlowEditPhoneSendsOnlyThePhone(t *testing.T) {
 	e := newEnv(t)
 	c := e.common(t, "agent", tui.Profile{Name: "test"})
 	before := e.firstCustomer(t)
-	rec := &recorder{next: http.DefaultTransport}
-	cl := e.client(t, "agent", func(cfg *frontdesk.Config) { cfg.Transport = rec })
+	rec := sandboxtest.NewProxy(t, e.URL)
+	cl := e.client(t, "agent", func(cfg *frontdesk.Config) { cfg.BaseURL = rec.URL })
 
 	tm, h := start(t, c, NewEditProfile(c, cl, before))
 	press(tm, "tab", "tab", "tab")
@@ -55,7 +55,7 @@ func TestFlowEditPhoneSendsOnlyThePhone(t *testing.T) {
 		t.Fatalf("other fields changed:\nbefore %s\nafter  %s", bj, aj)
 	}
 	// Only the phone went over the wire.
-	reqs := rec.requests()
+	reqs := sent(rec)
 	if len(reqs) != 1 || !strings.HasPrefix(reqs[0], "PATCH ") || !strings.HasSuffix(reqs[0], ` {"phone":"+254711222333"}`) {
 		t.Fatalf("requests: %q", reqs)
 	}

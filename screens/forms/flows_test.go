@@ -1,14 +1,8 @@
 package forms
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +14,7 @@ import (
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
 	"frontdesk/money"
+	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 )
 
@@ -57,31 +52,13 @@ func clearInput(tm *teatest.TestModel) {
 	}
 }
 
-// recorder keeps the body of every request that changes something.
-type recorder struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	sent []string // "METHOD path body"
-}
-
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method != http.MethodGet && req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		r.mu.Lock()
-		r.sent = append(r.sent, req.Method+" "+req.URL.Path+" "+string(b))
-		r.mu.Unlock()
+// sent is every change sent through p, as "METHOD path body".
+func sent(p *sandboxtest.Proxy) []string {
+	var out []string
+	for _, c := range p.Changes() {
+		out = append(out, c.String())
 	}
-	return r.next.RoundTrip(req)
-}
-
-func (r *recorder) requests() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.sent)
+	return out
 }
 
 func TestFlowAdjustLoyaltyAddsOneEntry(t *testing.T) {
@@ -115,61 +92,17 @@ func TestFlowAdjustLoyaltyAddsOneEntry(t *testing.T) {
 	}
 }
 
-// dropper proxies to the sandbox and cuts the connection instead of
-// answering the first loyalty adjustment, after the sandbox applied it.
-type dropper struct {
-	upstream string
-	mu       sync.Mutex
-	keys     []string
-}
-
-func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, d.upstream+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	rb, _ := io.ReadAll(resp.Body)
-	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/loyalty/adjustments") {
-		d.mu.Lock()
-		d.keys = append(d.keys, r.Header.Get(api.HeaderIdempotencyKey))
-		first := len(d.keys) == 1
-		d.mu.Unlock()
-		if first {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				conn.Close()
-			}
-			return
-		}
-	}
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	// No connection reuse: net/http would otherwise replay a keyed POST
-	// on its own when a reused connection dies, hiding the error from
-	// the form this test is about.
-	w.Header().Set("Connection", "close")
-	w.WriteHeader(resp.StatusCode)
-	w.Write(rb)
-}
-
 func TestFlowAdjustRetryAfterNetworkErrorReusesTheKey(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
-	d := &dropper{upstream: e.URL}
-	proxy := httptest.NewServer(d)
-	t.Cleanup(proxy.Close)
+	// The proxy cuts the connection instead of answering the first
+	// loyalty adjustment, after the sandbox applied it.
+	proxy := sandboxtest.NewProxy(t, e.URL)
+	proxy.DropAnswer(func(method, path string, n int) bool {
+		return method == "POST" && strings.HasSuffix(path, "/loyalty/adjustments") && n == 1
+	})
 	// No retries in the client: the agent's retry is the one under test.
 	cl := e.client(t, "supervisor", func(cfg *frontdesk.Config) { cfg.BaseURL, cfg.MaxRetries = proxy.URL, -1 })
 	before := ledgerCount(t, e, cust.ID)
@@ -197,9 +130,12 @@ func TestFlowAdjustRetryAfterNetworkErrorReusesTheKey(t *testing.T) {
 	if n := ledgerCount(t, e, cust.ID); n != before+1 {
 		t.Fatalf("ledger has %d entries after the retry, want exactly %d", n, before+1)
 	}
-	d.mu.Lock()
-	keys := slices.Clone(d.keys)
-	d.mu.Unlock()
+	var keys []string
+	for _, c := range proxy.Changes() {
+		if c.Method == "POST" && strings.HasSuffix(c.Path, "/loyalty/adjustments") {
+			keys = append(keys, c.IdempotencyKey)
+		}
+	}
 	if len(keys) != 2 || keys[0] == "" || keys[0] != keys[1] {
 		t.Fatalf("idempotency keys sent: %q", keys)
 	}
@@ -210,8 +146,8 @@ func TestFlowNegativeAdjustmentNoByDefault(t *testing.T) {
 	e := newEnv(t)
 	c := e.common(t, "supervisor", tui.Profile{Name: "test"})
 	cust := e.firstCustomer(t)
-	rec := &recorder{next: http.DefaultTransport}
-	cl := e.client(t, "supervisor", func(cfg *frontdesk.Config) { cfg.Transport = rec })
+	rec := sandboxtest.NewProxy(t, e.URL)
+	cl := e.client(t, "supervisor", func(cfg *frontdesk.Config) { cfg.BaseURL = rec.URL })
 	tm, h := start(t, c, NewAdjustLoyalty(c, cl, cust, 500))
 	typeInto(tm, "-50")
 	press(tm, "tab", "tab")
@@ -220,7 +156,7 @@ func TestFlowNegativeAdjustmentNoByDefault(t *testing.T) {
 	h.waitFor(t, "the confirmation", func(s snapshot) bool { return strings.Contains(s.view, "Remove 50 points") })
 	press(tm, "enter")
 	h.waitFor(t, "the form again", func(s snapshot) bool { return strings.Contains(s.view, "Balance 500 → 450") })
-	if reqs := rec.requests(); len(reqs) != 0 {
+	if reqs := sent(rec); len(reqs) != 0 {
 		t.Fatalf("sent after No: %q", reqs)
 	}
 }

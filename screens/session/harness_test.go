@@ -2,7 +2,6 @@ package session_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"frontdesk/api"
-	"frontdesk/api/contract"
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
 	"frontdesk/sandbox/sandboxtest"
@@ -26,14 +24,10 @@ import (
 // against the contract.
 func newAPIClient(t *testing.T, env *sandboxtest.Env, role string) *frontdesk.Client {
 	t.Helper()
-	v, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	k := env.Keys[role]
 	cl, err := frontdesk.New(frontdesk.Config{
 		BaseURL: env.URL, KeyID: k.KeyID, Secret: k.Secret,
-		Transport: v.Transport(http.DefaultTransport.(*http.Transport).Clone(), func(err error) { t.Errorf("%v", err) }),
+		Transport: sandboxtest.ContractTransport(t),
 	})
 	if err != nil {
 		t.Fatal(err)
