@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"strconv"
+	"time"
 
 	bkey "charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -82,6 +83,11 @@ type Search struct {
 	seq    int
 	cancel context.CancelFunc
 	again  bool
+	// sentAt is when the search in flight was sent; slowFor is the seq
+	// whose slowness is being watched (searchSlowMsg), so newer keys
+	// schedule one watch per request.
+	sentAt  time.Time
+	slowFor int
 
 	shown   searchKey // what list answers
 	list    client.Page[api.Customer]
@@ -231,6 +237,8 @@ func (s *Search) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return s, s.answer(msg)
 	case searchRetryMsg:
 		return s, s.countdown(msg)
+	case searchSlowMsg:
+		return s, s.slow(msg)
 	case tea.KeyPressMsg:
 		if s.inBox {
 			return s, s.boxKey(msg)

@@ -86,6 +86,11 @@ func (s *Search) currentKey() searchKey {
 func (s *Search) sync() tea.Cmd {
 	want := s.currentKey()
 	switch {
+	case s.flying && want != s.flyKey && s.slowFor != s.seq:
+		// Newer text waits for this answer, unless the answer is slow.
+		s.slowFor = s.seq
+		msg := searchSlowMsg{s: s, seq: s.seq}
+		return tea.Tick(max(0, slowSearch-time.Since(s.sentAt)), func(time.Time) tea.Msg { return msg })
 	case s.flying, s.waiting > 0:
 		return nil
 	case s.hasList && s.err == nil && s.shown == want:
@@ -118,11 +123,37 @@ func (s *Search) send(key searchKey) tea.Cmd {
 	ctx, cancel := context.WithCancel(client.NoRateLimitWait(s.c.Context()))
 	s.cancel = cancel
 	s.flying, s.flyKey, s.again = true, key, false
+	s.sentAt = time.Now()
 	seq, cl := s.seq, s.env.cl
 	return s.c.Track(func() tea.Msg {
 		list, err := cl.SearchCustomers(ctx, client.SearchParams{Query: key.query, Sort: key.sort, Cursor: key.cursor, Limit: searchPageSize})
 		return searchDoneMsg{s: s, seq: seq, key: key, list: list, err: err}
 	})
+}
+
+// slowSearch is how long the search in flight may hold back newer text.
+// A store answers most searches in milliseconds, and a slow store (90–240
+// ms) is waited for, so typing sends a few requests per word; but one
+// pathological query (a second or more: at 1M customers the sandbox takes
+// a second over "odhiambo.") is cancelled once it has taken this long and
+// the newest text is asked instead. There is still one search in flight:
+// the cancelled one's answer is dropped.
+const slowSearch = 500 * time.Millisecond
+
+// searchSlowMsg is the search in flight (seq) turning slow while newer
+// text waits for it.
+type searchSlowMsg struct {
+	s   *Search
+	seq int
+}
+
+// slow gives up on the search in flight if it is still the one that was
+// holding back newer text, and asks for the newest key.
+func (s *Search) slow(msg searchSlowMsg) tea.Cmd {
+	if msg.s != s || !s.flying || msg.seq != s.seq || s.flyKey == s.currentKey() {
+		return nil
+	}
+	return s.send(s.currentKey()) // send cancels the slow one
 }
 
 // answer takes the answer of the search in flight, then asks for the

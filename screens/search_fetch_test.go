@@ -245,3 +245,55 @@ func TestSearchRateLimited(t *testing.T) {
 		t.Fatalf("after the wait showing %q (stale %v, limited %v), want %q", s.shown.query, s.stale(), s.limited, s.Query())
 	}
 }
+
+// A search that holds back newer text for longer than slowSearch is
+// cancelled and the newest text asked instead; one that answers in time
+// is waited for, and its watch does nothing.
+func TestSearchGivesUpOnASlowAnswer(t *testing.T) {
+	s, _ := newTestSearch(t, api.RoleAgent, 30)
+	_, first := s.Update(key("h"))
+	_, watch := s.Update(key("o"))
+	if watch == nil {
+		t.Fatal("newer text behind a search in flight scheduled no watch")
+	}
+	if _, again := s.Update(key("s")); again != nil {
+		if got := searches(run(t, again)); len(got) != 0 {
+			t.Fatal("a third key sent a search while one was in flight")
+		}
+	}
+	msgs := run(t, watch) // the watch's timer: slowSearch after the send
+	slow, ok := findMsg[searchSlowMsg](msgs)
+	if !ok {
+		t.Fatalf("the watch gave %v", msgs)
+	}
+	_, resend := s.Update(slow)
+	newer := searches(run(t, resend))
+	if len(newer) != 1 || newer[0].key.query != "hos" {
+		t.Fatalf("a slow search was not replaced by the newest text: %v", newer)
+	}
+	// The slow one was cancelled, and its answer is dropped.
+	for _, m := range run(t, first) {
+		d := m.(searchDoneMsg)
+		if !errors.Is(d.err, context.Canceled) {
+			t.Errorf("the slow search ended with %v, want context.Canceled", d.err)
+		}
+		s.Update(m)
+	}
+	settle(t, s, func() tea.Msg { return newer[0] })
+	if s.shown.query != "hos" || s.stale() {
+		t.Fatalf("showing %q (stale %v), want hos", s.shown.query, s.stale())
+	}
+
+	// An answer in time: the watch finds the screen moved on and does
+	// nothing.
+	_, cmd := s.Update(key("t"))
+	pending := searches(run(t, cmd))
+	_, watch = s.Update(key("i"))
+	settle(t, s, func() tea.Msg { return pending[0] })
+	slow, _ = findMsg[searchSlowMsg](run(t, watch))
+	if _, cmd := s.Update(slow); cmd != nil {
+		if got := searches(run(t, cmd)); len(got) != 0 {
+			t.Fatalf("an outdated watch sent %v", got)
+		}
+	}
+}
