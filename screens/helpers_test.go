@@ -116,7 +116,7 @@ func settle(t testing.TB, s tui.Screen, cmd tea.Cmd) []tea.Msg {
 // settle hands back to the screen.
 func ownMsg(msg tea.Msg) bool {
 	switch msg.(type) {
-	case searchDoneMsg, customerLoadedMsg, loyaltyLoadedMsg, ledgerLoadedMsg,
+	case searchDoneMsg, searchPaceMsg, customerLoadedMsg, loyaltyLoadedMsg, ledgerLoadedMsg,
 		ordersLoadedMsg, notesLoadedMsg, activityLoadedMsg, orderLoadedMsg:
 		return true
 	}

@@ -88,6 +88,12 @@ type Search struct {
 	// schedule one watch per request.
 	sentAt  time.Time
 	slowFor int
+	// rtt is how long the store took over the last search answered;
+	// pacing is set while the next search waits out paceGap (paceGen
+	// numbers the pauses, so Close can void one).
+	rtt     time.Duration
+	pacing  bool
+	paceGen int
 
 	shown   searchKey // what list answers
 	list    client.Page[api.Customer]
@@ -160,6 +166,8 @@ func (s *Search) Close() {
 	}
 	s.flying = false
 	s.stopWait()
+	s.pacing = false
+	s.paceGen++
 }
 
 // Refocus reloads a list that failed to load, now that the agent is back
@@ -239,6 +247,8 @@ func (s *Search) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return s, s.countdown(msg)
 	case searchSlowMsg:
 		return s, s.slow(msg)
+	case searchPaceMsg:
+		return s, s.paced(msg)
 	case tea.KeyPressMsg:
 		if s.inBox {
 			return s, s.boxKey(msg)

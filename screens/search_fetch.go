@@ -28,6 +28,7 @@ type searchDoneMsg struct {
 	key  searchKey
 	list client.Page[api.Customer]
 	err  error
+	took time.Duration // from sending to the answer
 }
 
 // searchRetryMsg counts down a wait before the next search (the store
@@ -91,7 +92,7 @@ func (s *Search) sync() tea.Cmd {
 		s.slowFor = s.seq
 		msg := searchSlowMsg{s: s, seq: s.seq}
 		return tea.Tick(max(0, slowSearch-time.Since(s.sentAt)), func(time.Time) tea.Msg { return msg })
-	case s.flying, s.waiting > 0:
+	case s.flying, s.waiting > 0, s.pacing:
 		return nil
 	case s.hasList && s.err == nil && s.shown == want:
 		if s.opening && s.openKey == want {
@@ -99,7 +100,46 @@ func (s *Search) sync() tea.Cmd {
 		}
 		return nil // e.g. a trailing space: nothing new to ask
 	}
+	if wait := s.paceGap() - time.Since(s.sentAt); wait > 0 {
+		s.pacing = true
+		msg := searchPaceMsg{s: s, gen: s.paceGen}
+		return tea.Tick(wait, func(time.Time) tea.Msg { return msg })
+	}
 	return s.send(want)
+}
+
+// A slow store is not asked once per key: while the agent types, searches
+// are sent at most every paceGap, twice the store's last answer time, so
+// a 12-character query typed at 40 ms a key makes a few requests against
+// a store answering in 90–240 ms. A store answering under paceFrom (the
+// sandbox, at a million customers) is asked at once, every time.
+const (
+	paceFrom = 50 * time.Millisecond
+	paceMax  = 300 * time.Millisecond
+)
+
+// paceGap is how long after a search the next may be sent: 0 for a fast
+// store.
+func (s *Search) paceGap() time.Duration {
+	if s.rtt < paceFrom {
+		return 0
+	}
+	return min(2*s.rtt, paceMax)
+}
+
+// searchPaceMsg ends a pause between searches to a slow store; gen is
+// the screen's pace generation, so a closed screen's pause sends nothing.
+type searchPaceMsg struct {
+	s   *Search
+	gen int
+}
+
+func (s *Search) paced(msg searchPaceMsg) tea.Cmd {
+	if msg.s != s || msg.gen != s.paceGen || !s.pacing {
+		return nil
+	}
+	s.pacing = false
+	return s.sync()
 }
 
 // refresh asks for the current key again even if it is on screen (ctrl+r,
@@ -126,8 +166,9 @@ func (s *Search) send(key searchKey) tea.Cmd {
 	s.sentAt = time.Now()
 	seq, cl := s.seq, s.env.cl
 	return s.c.Track(func() tea.Msg {
+		start := time.Now()
 		list, err := cl.SearchCustomers(ctx, client.SearchParams{Query: key.query, Sort: key.sort, Cursor: key.cursor, Limit: searchPageSize})
-		return searchDoneMsg{s: s, seq: seq, key: key, list: list, err: err}
+		return searchDoneMsg{s: s, seq: seq, key: key, list: list, err: err, took: time.Since(start)}
 	})
 }
 
@@ -176,6 +217,7 @@ func (s *Search) answer(msg searchDoneMsg) tea.Cmd {
 		return s.failed(msg)
 	}
 	s.fails, s.limited = 0, false
+	s.rtt = msg.took
 	s.take(msg.key, msg.list)
 	if again {
 		return s.send(s.currentKey())

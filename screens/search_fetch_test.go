@@ -24,6 +24,23 @@ func deliver(t testing.TB, s tui.Screen, msg tea.Msg) []tea.Msg {
 	return settle(t, s, cmd)
 }
 
+// sent runs cmd and returns the searches it sends, following a pause a
+// slow store's pacing puts before them (searchPaceMsg).
+func sent(t testing.TB, s *Search, cmd tea.Cmd) []searchDoneMsg {
+	t.Helper()
+	var out []searchDoneMsg
+	for _, m := range run(t, cmd) {
+		switch m := m.(type) {
+		case searchDoneMsg:
+			out = append(out, m)
+		case searchPaceMsg:
+			_, next := s.Update(m)
+			out = append(out, sent(t, s, next)...)
+		}
+	}
+	return out
+}
+
 // searches returns the search answers among msgs.
 func searches(msgs []tea.Msg) []searchDoneMsg {
 	var out []searchDoneMsg
@@ -61,7 +78,7 @@ func TestSearchSendsAtOnceAndCoalesces(t *testing.T) {
 	// The first answer is shown (for the first letter), and asks for the
 	// whole fragment: one more request.
 	_, cmd = s.Update(first[0])
-	next := searches(run(t, cmd))
+	next := sent(t, s, cmd)
 	if len(next) != 1 || next[0].key.query != frag {
 		t.Fatalf("the first answer sent %v, want one search for %q", next, frag)
 	}
@@ -287,7 +304,7 @@ func TestSearchGivesUpOnASlowAnswer(t *testing.T) {
 	// An answer in time: the watch finds the screen moved on and does
 	// nothing.
 	_, cmd := s.Update(key("t"))
-	pending := searches(run(t, cmd))
+	pending := sent(t, s, cmd)
 	_, watch = s.Update(key("i"))
 	settle(t, s, func() tea.Msg { return pending[0] })
 	slow, _ = findMsg[searchSlowMsg](run(t, watch))
@@ -295,5 +312,56 @@ func TestSearchGivesUpOnASlowAnswer(t *testing.T) {
 		if got := searches(run(t, cmd)); len(got) != 0 {
 			t.Fatalf("an outdated watch sent %v", got)
 		}
+	}
+}
+
+// Against a slow store the search waits twice the store's last answer
+// time between requests while the agent types, so a word is a few
+// requests, not one per key; a fast store is asked at once.
+func TestSearchPacesASlowStore(t *testing.T) {
+	env := newSandbox(t, 30)
+	sw := sandboxtest.NewProxy(t, env.URL)
+	c := testCommon(api.RoleAgent, 100, 20)
+	s := newSearch(c, testEnv(newClient(t, env, api.RoleAgent, sw.URL)), "")
+	s.SetSize(100, 20)
+	settle(t, s, s.Init())
+	if s.paceGap() != 0 {
+		t.Fatalf("a fast store (answered in %s) is paced by %s", s.rtt, s.paceGap())
+	}
+
+	sw.SetDelay(func() time.Duration { return 120 * time.Millisecond })
+	_, cmd := s.Update(key("h"))
+	first := searches(run(t, cmd))
+	if len(first) != 1 || first[0].took < 120*time.Millisecond {
+		t.Fatalf("the first key's search: %v", first)
+	}
+	s.Update(key("o"))
+	_, cmd = s.Update(first[0])
+	msgs := run(t, cmd)
+	if got := searches(msgs); len(got) != 0 {
+		t.Fatalf("the answer of a 120 ms store sent the next search at once: %v", got)
+	}
+	pause, ok := findMsg[searchPaceMsg](msgs)
+	if !ok || s.paceGap() < 240*time.Millisecond {
+		t.Fatalf("no pause after a slow answer (gap %s): %v", s.paceGap(), msgs)
+	}
+	if v := s.View(); !strings.Contains(v, `searching "ho"…`) {
+		t.Fatalf("the status line does not say a search is coming:\n%s", v)
+	}
+	_, cmd = s.Update(pause)
+	next := searches(run(t, cmd))
+	if len(next) != 1 || next[0].key.query != "ho" {
+		t.Fatalf("the pause's end sent %v, want the newest text", next)
+	}
+	// A closed screen's pause sends nothing.
+	s.Update(next[0])
+	_, cmd = s.Update(key("s"))
+	pause, ok = findMsg[searchPaceMsg](run(t, cmd))
+	if !ok {
+		t.Fatal("a key right after a slow answer was not paced")
+	}
+	s.Close()
+	if _, cmd := s.Update(pause); cmd != nil {
+		t.Fatal("a closed screen's pause sent a search")
 	}
 }

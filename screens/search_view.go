@@ -123,9 +123,9 @@ func (s *Search) stateText() string {
 		return "retrying in " + strconv.Itoa(s.waiting) + " s (ctrl+r now)"
 	case s.opening:
 		return "opening when " + strconv.Quote(s.openKey.query) + " answers (esc stops)"
-	case s.flying && s.hasList && want.query != s.shown.query:
+	case (s.flying || s.pacing) && s.hasList && want.query != s.shown.query:
 		return "searching " + strconv.Quote(want.query) + "…"
-	case s.flying:
+	case s.flying || s.pacing:
 		return "searching…"
 	}
 	return ""
