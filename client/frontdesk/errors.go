@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"frontdesk/api"
@@ -20,7 +18,7 @@ import (
 // becomes one, with a message saying so. The kind follows the status.
 func decodeError(status int, h http.Header, body []byte, url string) *client.APIError {
 	ae := &client.APIError{Status: status, RequestID: h.Get(api.HeaderRequestID)}
-	ae.RetryAfter, _ = parseRetryAfter(h.Get(api.HeaderRetryAfter), time.Now())
+	ae.RetryAfter, _ = client.ParseRetryAfter(h.Get(api.HeaderRetryAfter), time.Now())
 	var env api.Envelope
 	if err := json.Unmarshal(body, &env); err == nil && env.Status == api.EnvelopeError && env.Error != nil && env.Error.Code != "" {
 		ae.Code = env.Error.Code
@@ -33,7 +31,7 @@ func decodeError(status int, h http.Header, body []byte, url string) *client.API
 	}
 	ae.Code = client.CodeBadResponse
 	ae.Message = fmt.Sprintf("the store answered %d %s from %s with %s, not the API's JSON envelope — check the URL points at the Customers API and that any proxy in front of it is healthy",
-		status, http.StatusText(status), url, describeBody(h, body))
+		status, http.StatusText(status), url, client.DescribeBody(h.Get("Content-Type"), body))
 	return ae
 }
 
@@ -44,27 +42,8 @@ func badSuccess(status int, h http.Header, body []byte, url string, err error) *
 		Code:      client.CodeBadResponse,
 		RequestID: h.Get(api.HeaderRequestID),
 		Message: fmt.Sprintf("the store answered %d from %s with %s that the client cannot read (%v) — check the URL points at the Customers API, version v1",
-			status, url, describeBody(h, body), err),
+			status, url, client.DescribeBody(h.Get("Content-Type"), body), err),
 	}
-}
-
-// describeBody says what a body looks like without printing it whole: its
-// media type and a short, printable prefix.
-func describeBody(h http.Header, body []byte) string {
-	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if mt == "" {
-		mt = "no content type"
-	}
-	if len(body) == 0 {
-		return "an empty body (" + mt + ")"
-	}
-	// %q escapes control characters, so an untrusted body cannot reach
-	// the user's terminal raw from here.
-	snippet := strings.Join(strings.Fields(strings.ToValidUTF8(string(body), "?")), " ")
-	if r := []rune(snippet); len(r) > 60 {
-		snippet = string(r[:60]) + "…"
-	}
-	return fmt.Sprintf("a %s body %q", mt, snippet)
 }
 
 // contextError explains a call stopped by its context: the caller's

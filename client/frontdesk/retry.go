@@ -9,8 +9,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -135,32 +133,6 @@ func errorCode(body []byte) string {
 	return env.Error.Code
 }
 
-// parseRetryAfter reads a Retry-After header: delta seconds or an HTTP
-// date. ok is false when the header is absent or unreadable.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > int64(24*time.Hour/time.Second) {
-			n = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
-}
-
 // backoff is how long to wait before retry number attempt (1 for the
 // first retry). A Retry-After from the server wins but is capped at max,
 // so a server asking for an hour cannot hang the console. Otherwise it is
@@ -212,7 +184,7 @@ func (c *Client) retryAfterFunc(_ *resty.Client, resp *resty.Response) (time.Dur
 			ctx = resp.Request.Context()
 		}
 		if resp.RawResponse != nil {
-			ra, hasRA = parseRetryAfter(resp.Header().Get(api.HeaderRetryAfter), time.Now())
+			ra, hasRA = client.ParseRetryAfter(resp.Header().Get(api.HeaderRetryAfter), time.Now())
 		}
 	}
 	wait := backoff(attempt, ra, hasRA, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, rand.Int64N)

@@ -8,11 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"frontdesk/api"
@@ -155,7 +152,7 @@ func badSuccess(status int, h http.Header, body []byte, target string, err error
 	return &client.APIError{
 		Status: status, Code: client.CodeBadResponse, RequestID: h.Get(api.HeaderRequestID),
 		Message: fmt.Sprintf("the store answered %d from %s with %s that is not the store API's answer (%v) — check the URL points at the store's /api/v1",
-			status, target, describeBody(h, body), err),
+			status, target, client.DescribeBody(h.Get("Content-Type"), body), err),
 	}
 }
 
@@ -164,7 +161,7 @@ func badSuccess(status int, h http.Header, body []byte, target string, err error
 // what came back. The kind follows the status.
 func decodeError(status int, h http.Header, body []byte, target string) *client.APIError {
 	ae := &client.APIError{Status: status, RequestID: h.Get(api.HeaderRequestID)}
-	ae.RetryAfter = parseRetryAfter(h.Get(api.HeaderRetryAfter), time.Now())
+	ae.RetryAfter, _ = client.ParseRetryAfter(h.Get(api.HeaderRetryAfter), time.Now())
 	var env envelope
 	if err := json.Unmarshal(body, &env); err == nil && env.Status == api.EnvelopeError && env.Error != nil && (env.Error.Code != "" || env.Error.Message != "") {
 		ae.Code, ae.Message, ae.Fields = env.Error.Code, env.Error.Message, env.Error.Fields
@@ -174,37 +171,6 @@ func decodeError(status int, h http.Header, body []byte, target string) *client.
 	if status == http.StatusUnauthorized {
 		ae.Code = api.CodeUnauthorized
 	}
-	ae.Message = fmt.Sprintf("the store answered %d %s from %s with %s", status, http.StatusText(status), target, describeBody(h, body))
+	ae.Message = fmt.Sprintf("the store answered %d %s from %s with %s", status, http.StatusText(status), target, client.DescribeBody(h.Get("Content-Type"), body))
 	return ae
-}
-
-// parseRetryAfter reads seconds or an HTTP date; 0 when absent or bad.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// describeBody says what a body looks like without printing it whole.
-func describeBody(h http.Header, body []byte) string {
-	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if mt == "" {
-		mt = "no content type"
-	}
-	if len(body) == 0 {
-		return "an empty body (" + mt + ")"
-	}
-	snippet := strings.Join(strings.Fields(strings.ToValidUTF8(string(body), "?")), " ")
-	if r := []rune(snippet); len(r) > 60 {
-		snippet = string(r[:60]) + "…"
-	}
-	return fmt.Sprintf("a %s body %q", mt, snippet)
 }
