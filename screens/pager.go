@@ -84,20 +84,21 @@ func (p *pager[T]) take(at int, page client.Page[T]) {
 // items are the rows of the page shown.
 func (p *pager[T]) items() []T { return p.page.Items }
 
-// turnBy moves d pages (±1). ok means the page changed and the caller
-// fetches it; otherwise refused is the toast that says why not: the
-// first or last page, or the page shown has not answered yet.
-func (p *pager[T]) turnBy(d int) (ok bool, refused tea.Cmd) {
+// turnThen moves d pages (±1) and, if the page changed, returns then():
+// the caller resets its position and fetches the page. Otherwise it
+// returns the toast that says why not: the first or last page, or the
+// page shown has not answered yet.
+func (p *pager[T]) turnThen(d int, then func() tea.Cmd) tea.Cmd {
 	ok, waiting := p.turn(d)
 	switch {
 	case ok:
-		return true, nil
+		return then()
 	case waiting:
-		return false, tui.Info("wait for this page before turning it")
+		return tui.Info("wait for this page before turning it")
 	case d > 0:
-		return false, tui.Info("this is the last page")
+		return tui.Info("this is the last page")
 	}
-	return false, tui.Info("this is the first page")
+	return tui.Info("this is the first page")
 }
 
 // status is "page 2 of 5 · 70 orders", or "70 orders" while everything

@@ -222,11 +222,12 @@ func TestPager(t *testing.T) {
 	pg := newPager[int](2)
 	refusal := func(d int) string {
 		t.Helper()
-		ok, refused := pg.turnBy(d)
-		if ok {
+		turned := false
+		cmd := pg.turnThen(d, func() tea.Cmd { turned = true; return nil })
+		if turned {
 			return "turned"
 		}
-		return strings.Join(toasts(run(t, refused)), "")
+		return strings.Join(toasts(run(t, cmd)), "")
 	}
 	if got := refusal(1); got != "wait for this page before turning it" {
 		t.Fatalf("pgdn before the first answer: %q", got)

@@ -119,14 +119,9 @@ func (t *activityTab) Move(d int)           { t.cur.move(d, len(t.items), t.tabl
 func (t *activityTab) PageBy(d int) tea.Cmd { t.Move(d * t.tableRows()); return nil }
 
 func (t *activityTab) Click(row int) tea.Cmd {
-	i := t.cur.top + row - tableHeadLines
-	if row < tableHeadLines || i >= len(t.items) {
-		return nil
-	}
-	if i == t.cur.pos {
+	if again, _ := t.cur.click(row, len(t.items), t.tableRows()); again {
 		return t.open()
 	}
-	t.cur.to(i, len(t.items), t.tableRows())
 	return nil
 }
 

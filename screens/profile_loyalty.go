@@ -138,20 +138,12 @@ func (t *loyaltyTab) Saved(s formSave) tea.Cmd {
 func (t *loyaltyTab) Move(d int) { t.cur.move(d, len(t.pg.items()), t.tableRows()) }
 
 func (t *loyaltyTab) PageBy(d int) tea.Cmd {
-	ok, refused := t.pg.turnBy(d)
-	if !ok {
-		return refused
-	}
-	t.cur = cursor{}
-	return t.fetch()
+	return t.pg.turnThen(d, func() tea.Cmd { t.cur = cursor{}; return t.fetch() })
 }
 
 // Click highlights the entry clicked; there is nothing to open.
 func (t *loyaltyTab) Click(row int) tea.Cmd {
-	i := t.cur.top + row - tableHeadLines
-	if row >= tableHeadLines && i < len(t.pg.items()) {
-		t.cur.to(i, len(t.pg.items()), t.tableRows())
-	}
+	t.cur.click(row, len(t.pg.items()), t.tableRows())
 	return nil
 }
 

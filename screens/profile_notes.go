@@ -79,12 +79,7 @@ func (t *notesTab) Saved(s formSave) tea.Cmd {
 func (t *notesTab) Move(d int) { t.scrollBy(&t.scroll, d, len(t.lines())) }
 
 func (t *notesTab) PageBy(d int) tea.Cmd {
-	ok, refused := t.pg.turnBy(d)
-	if !ok {
-		return refused
-	}
-	t.scroll = 0
-	return t.fetch()
+	return t.pg.turnThen(d, func() tea.Cmd { t.scroll = 0; return t.fetch() })
 }
 
 func (t *notesTab) fetch() tea.Cmd {

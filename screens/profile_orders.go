@@ -90,23 +90,13 @@ func (t *ordersTab) Update(msg tea.Msg) tea.Cmd {
 func (t *ordersTab) Move(d int) { t.cur.move(d, len(t.pg.items()), t.tableRows()) }
 
 func (t *ordersTab) PageBy(d int) tea.Cmd {
-	ok, refused := t.pg.turnBy(d)
-	if !ok {
-		return refused
-	}
-	t.cur = cursor{}
-	return t.fetch()
+	return t.pg.turnThen(d, func() tea.Cmd { t.cur = cursor{}; return t.fetch() })
 }
 
 func (t *ordersTab) Click(row int) tea.Cmd {
-	i := t.cur.top + row - tableHeadLines
-	if row < tableHeadLines || i >= len(t.pg.items()) {
-		return nil
-	}
-	if i == t.cur.pos {
+	if again, _ := t.cur.click(row, len(t.pg.items()), t.tableRows()); again {
 		return t.open()
 	}
-	t.cur.to(i, len(t.pg.items()), t.tableRows())
 	return nil
 }
 

@@ -196,6 +196,23 @@ func (c *cursor) to(i, n, visible int) {
 	c.clamp(n, visible)
 }
 
+// click handles a click on line row of a table drawn with its column
+// titles on top (tableHeadLines) and n rows in a window of visible: it
+// highlights the row clicked. ok is false for a click off the rows; again
+// is true when the row was already highlighted (a second click, which
+// opens it where there is something to open).
+func (c *cursor) click(row, n, visible int) (again, ok bool) {
+	i := c.top + row - tableHeadLines
+	if row < tableHeadLines || i >= n {
+		return false, false
+	}
+	if i == c.pos {
+		return true, true
+	}
+	c.to(i, n, visible)
+	return false, true
+}
+
 func (c *cursor) clamp(n, visible int) {
 	if n <= 0 {
 		c.pos, c.top = 0, 0
