@@ -7,13 +7,17 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"frontdesk/client"
 	"frontdesk/desk"
+	"frontdesk/desk/upstream"
 	"frontdesk/server"
+	"frontdesk/store"
 )
 
 // serverOptions are `frontdesk server`'s flags.
@@ -25,7 +29,15 @@ type serverOptions struct {
 	sessionRetention    time.Duration
 	purgeEvery          time.Duration
 	rateLimit           float64
+
+	// The platform behind the desk (--upstream): its driver's name, URL,
+	// key and options; the secret comes from FRONTDESK_UPSTREAM_SECRET.
+	upstream, upstreamURL, upstreamKey string
+	upstreamOptions                    []string
 }
+
+// EnvUpstreamSecret holds the secret of the platform behind the desk.
+const EnvUpstreamSecret = "FRONTDESK_UPSTREAM_SECRET"
 
 func newServerCmd(a *App) *cobra.Command {
 	var o serverOptions
@@ -46,9 +58,17 @@ func newServerCmd(a *App) *cobra.Command {
 			"requests in flight finish (up to --shutdown-timeout). Idempotency-Key\n" +
 			"answers are kept --idempotency-retention, ended on-behalf sessions\n" +
 			"--session-retention. `sandbox serve` runs the same API on a seeded demo\n" +
-			"store.",
+			"store.\n\n" +
+			"With --upstream NAME the desk stands in front of a store's own platform\n" +
+			"(docs/platforms.md): customers, orders and loyalty points are the\n" +
+			"platform's, reached through its driver with --upstream-url,\n" +
+			"--upstream-key, --upstream-option NAME=VALUE and the secret in $" + EnvUpstreamSecret + ";\n" +
+			"agents, roles, sessions, notes, the audit trail and idempotent\n" +
+			"adjustments are the desk's, in --db. What the platform cannot do is\n" +
+			"refused (501 unsupported, and GET /me says so to consoles).",
 		Example: "  frontdesk server --db /var/lib/frontdesk/desk.db --addr 127.0.0.1:8080\n" +
-			"  frontdesk server --db postgres://frontdesk@db.internal/frontdesk --addr :8080 --drain-delay 5s --log-format json",
+			"  frontdesk server --db postgres://frontdesk@db.internal/frontdesk --addr :8080 --drain-delay 5s --log-format json\n" +
+			"  FRONTDESK_UPSTREAM_SECRET=sk_… frontdesk server --db desk.db --upstream chec --upstream-url https://api.chec.io --upstream-key pk_…",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.db == "" {
@@ -79,6 +99,10 @@ func newServerCmd(a *App) *cobra.Command {
 	f.DurationVar(&o.sessionRetention, "session-retention", server.DefaultSessionRetention, "how long ended on-behalf sessions are kept (the audit trail keeps its rows)")
 	f.DurationVar(&o.purgeEvery, "purge-every", server.DefaultPurgeEvery, "how often expired Idempotency-Keys and sessions are purged")
 	f.Float64Var(&o.rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second per key (negative: no limit)")
+	f.StringVar(&o.upstream, "upstream", "", "the platform behind the desk: "+strings.Join(PlatformNames(), ", "))
+	f.StringVar(&o.upstreamURL, "upstream-url", "", "the platform's API URL (with --upstream)")
+	f.StringVar(&o.upstreamKey, "upstream-key", "", "the key id the desk uses at the platform (with --upstream)")
+	f.StringArrayVar(&o.upstreamOptions, "upstream-option", nil, "a platform setting NAME=VALUE (with --upstream; repeatable)")
 	return cmd
 }
 
@@ -91,9 +115,20 @@ func (a *App) runServer(ctx context.Context, o serverOptions) error {
 	}
 	logger := slog.New(h)
 
-	st, err := desk.Open(ctx, o.db)
+	up, err := a.upstreamPlatform(ctx, o, logger)
+	if err != nil {
+		return err
+	}
+	local, err := desk.Open(ctx, o.db)
 	if err != nil {
 		return fmt.Errorf("open the store of record: %w", err)
+	}
+	var st store.Store = local
+	var unsupported map[string]string
+	if up != nil {
+		u := upstream.New(local, up)
+		st, unsupported = u, u.Unsupported()
+		logger.Info("in front of a platform", "platform", o.upstream, "url", o.upstreamURL, "unsupported", len(unsupported))
 	}
 	defer st.Close()
 	key, created, err := server.BootstrapKey(ctx, st)
@@ -107,6 +142,7 @@ func (a *App) runServer(ctx context.Context, o serverOptions) error {
 		Server: server.Options{
 			Logger: logger, RateLimit: o.rateLimit,
 			IdempotencyRetention: o.keyRetention, SessionRetention: o.sessionRetention,
+			Unsupported: unsupported,
 		},
 		PurgeEvery:      o.purgeEvery,
 		DrainDelay:      o.drainDelay,
@@ -122,4 +158,38 @@ func (a *App) runServer(ctx context.Context, o serverOptions) error {
 		return fmt.Errorf("desk server: %w", err)
 	}
 	return nil
+}
+
+// upstreamPlatform builds and checks the driver of the platform behind
+// the desk; nil without --upstream.
+func (a *App) upstreamPlatform(ctx context.Context, o serverOptions, logger *slog.Logger) (client.Platform, error) {
+	if o.upstream == "" {
+		if o.upstreamURL != "" || o.upstreamKey != "" || len(o.upstreamOptions) > 0 {
+			return nil, Usagef("--upstream-url, --upstream-key and --upstream-option need --upstream NAME")
+		}
+		return nil, nil
+	}
+	if o.upstream == PlatformFrontdesk && o.upstreamURL == "" {
+		return nil, Usagef("--upstream frontdesk needs --upstream-url: the other desk server's URL")
+	}
+	if o.upstreamURL == "" || o.upstreamKey == "" {
+		return nil, Usagef("--upstream %s needs --upstream-url and --upstream-key, and the secret in $%s", o.upstream, EnvUpstreamSecret)
+	}
+	secret := a.Getenv(EnvUpstreamSecret)
+	if secret == "" {
+		return nil, Usagef("$%s is empty: put the secret of key %s at the %s platform there (it never goes on the command line)", EnvUpstreamSecret, o.upstreamKey, o.upstream)
+	}
+	opts, err := parseOptions(o.upstreamOptions, "--upstream-option")
+	if err != nil {
+		return nil, err
+	}
+	p, err := connect(Credentials{Platform: o.upstream, URL: o.upstreamURL, KeyID: o.upstreamKey, Secret: secret, Options: opts},
+		logTo(logger.With("upstream", o.upstream)))
+	if err != nil {
+		return nil, fmt.Errorf("--upstream %s: %w", o.upstream, err)
+	}
+	if _, err := p.Me(ctx); err != nil {
+		return nil, fmt.Errorf("the %s platform at %s refused the desk's key %s: %w", o.upstream, o.upstreamURL, o.upstreamKey, err)
+	}
+	return p, nil
 }
