@@ -7,6 +7,7 @@ import (
 
 	"frontdesk/dialect"
 	storedialect "frontdesk/dialect/store"
+	"frontdesk/sandbox/seed"
 	"frontdesk/store"
 )
 
@@ -48,7 +49,8 @@ var dialects = []Dialect{
 			return storedialect.New(st, logger)
 		},
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
-			return dialect.Pair(keyID, secret)
+			// The seeded store's money is Kenyan shillings (sandbox/seed).
+			return append(dialect.Pair(keyID, secret), dialect.Credential{Name: "currency", Value: seed.Currency})
 		},
 	},
 }
