@@ -299,7 +299,9 @@ func TestAnswersLikeTheSchema(t *testing.T) {
 			continue
 		}
 		validate(t, s, "Error", b)
-		var er struct{ Error struct{ Code, Message string } }
+		var er struct {
+			Error struct{ Code, Message string }
+		}
 		if json.Unmarshal(b, &er) != nil || er.Error.Code != tc.code || er.Error.Message == "" {
 			t.Errorf("%s %s: %s, want code %s", tc.method, tc.path, b, tc.code)
 		}
