@@ -7,6 +7,7 @@ import (
 
 	"frontdesk/dialect"
 	storedialect "frontdesk/dialect/store"
+	tybritedialect "frontdesk/dialect/tybrite"
 	"frontdesk/store"
 )
 
@@ -50,6 +51,14 @@ var dialects = []Dialect{
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
 			return dialect.Pair(keyID, secret)
 		},
+	},
+	{
+		Name:  "tybrite",
+		About: "Tybrite Galactic Core (secret key: create customers, read their orders; profiles only with the customer's token)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return tybritedialect.New(st, logger)
+		},
+		Credentials: tybritedialect.Credentials,
 	},
 }
 

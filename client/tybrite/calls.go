@@ -58,7 +58,7 @@ func uuidPath(what string, id api.ID) (string, error) {
 // SearchCustomers is refused: the API lists and searches no customers.
 // The console then opens a customer by the id the agent types.
 func (c *Client) SearchCustomers(context.Context, client.SearchParams) (client.Page[api.Customer], error) {
-	return client.Page[api.Customer]{}, client.Unsupported(capSearch, ReasonNoSearch)
+	return client.Page[api.Customer]{}, client.Unsupported(client.CapSearch, ReasonNoSearch)
 }
 
 // GetCustomer is refused without a request: getCustomer needs the

@@ -87,7 +87,7 @@ const (
 
 // capabilities is what the documented API gives an agent's secret key.
 var capabilities = client.All().
-	Without(ReasonNoSearch, capSearch).
+	Without(ReasonNoSearch, client.CapSearch).
 	Without(ReasonProfileIsTheCustomers, client.CapEditCustomer).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf).
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).

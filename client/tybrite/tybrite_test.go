@@ -343,7 +343,7 @@ func TestUnsupported(t *testing.T) {
 		}{cp, err})
 	}
 	_, err := c.SearchCustomers(ctx, client.SearchParams{Query: "john"})
-	add(capSearch, err)
+	add(client.CapSearch, err)
 	_, err = c.GetCustomer(ctx, exampleCustomer)
 	add(CapReadProfile, err)
 	_, err = c.PatchCustomer(ctx, exampleCustomer, "", api.CustomerPatch{})

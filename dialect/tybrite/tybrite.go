@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/dialect"
 	storage "frontdesk/store"
 )
 
@@ -336,3 +337,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }
+
+// Credentials are the lines `sandbox serve --dialect tybrite` prints
+// after `url:`: the key id as the profile's label (`key`), the test
+// secret key carrying the sandbox's key pair (`secret`, kept in the
+// keyring), and the sandbox's currency (`currency`, a platform option:
+// the API's amounts carry none).
+func Credentials(_, keyID, secret string) []dialect.Credential {
+	return []dialect.Credential{
+		{Name: "key", Value: keyID},
+		{Name: "secret", Value: SecretKey(keyID, secret)},
+		{Name: "currency", Value: SandboxCurrency},
+	}
+}
+
+// SandboxCurrency is the currency the sandbox's seeded amounts are in.
+const SandboxCurrency = "KES"
