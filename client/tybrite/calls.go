@@ -242,9 +242,11 @@ func orderQuery(status string) (url.Values, error) {
 
 // ListOrders lists a customer's orders, newest first, with the secret
 // key (GET /v1/orders?customer_id=&limit=&cursor=). Paging is the API's
-// own opaque cursor: Next is pagination.next_cursor while has_more; the
-// API has no way back, so Prev is "" and the total is what has been seen
-// (a lower bound while there is more).
+// own opaque cursor (pagination.next_cursor while has_more), handed out
+// inside the driver's cursor with how many orders came before it
+// (orderCursor), so that Total is every order seen so far, a lower bound
+// (TotalIsEstimate) while there is more. The API has no way back: Prev
+// is "" (the console keeps the cursors of the pages it has seen).
 func (c *Client) ListOrders(ctx context.Context, customerID api.ID, p client.OrderParams) (client.Page[api.Order], error) {
 	if !p.From.IsZero() || !p.Until.IsZero() {
 		return client.Page[api.Order]{}, &client.APIError{K: client.KindInvalid, Code: CodeInvalidRequest, Message: ReasonNoDateFilter,
@@ -265,8 +267,9 @@ func (c *Client) ListOrders(ctx context.Context, customerID api.ID, p client.Ord
 	limit = min(limit, MaxLimit)
 	q.Set("customer_id", strings.TrimPrefix(path, "/"))
 	q.Set("limit", strconv.Itoa(limit))
-	if p.Cursor != "" {
-		q.Set("cursor", p.Cursor)
+	before, vendor := readOrderCursor(p.Cursor)
+	if vendor != "" {
+		q.Set("cursor", vendor)
 	}
 	var out wireOrderList
 	if err := c.do(ctx, request{method: http.MethodGet, path: "/v1/orders", query: q}, &out); err != nil {
@@ -276,16 +279,31 @@ func (c *Client) ListOrders(ctx context.Context, customerID api.ID, p client.Ord
 		return client.Page[api.Order]{}, fmt.Errorf("list orders of customer %s: %w", customerID, &client.APIError{Status: 200, Code: client.CodeBadResponse,
 			Message: "the API's answer has no orders or pagination"})
 	}
-	res := client.Page[api.Order]{Items: make([]api.Order, 0, len(out.Orders)), Total: len(out.Orders), Limit: limit}
+	seen := before + len(out.Orders)
+	res := client.Page[api.Order]{Items: make([]api.Order, 0, len(out.Orders)), Total: seen, Limit: limit}
 	for _, w := range out.Orders {
 		res.Items = append(res.Items, c.order(w, customerID))
 	}
 	if out.Pagination.HasMore && out.Pagination.NextCursor != nil && *out.Pagination.NextCursor != "" {
-		res.Next = *out.Pagination.NextCursor
+		res.Next = orderCursor(seen, *out.Pagination.NextCursor)
 		res.Total++
 		res.TotalIsEstimate = true
 	}
 	return res, nil
+}
+
+// orderCursor is the driver's cursor of a page of orders: how many
+// orders came before it, and Tybrite's cursor ("20:eyJ…").
+func orderCursor(before int, vendor string) string { return strconv.Itoa(before) + ":" + vendor }
+
+// readOrderCursor reads an orderCursor; any other text is taken as
+// Tybrite's own cursor, with no count before it.
+func readOrderCursor(cursor string) (before int, vendor string) {
+	n, rest, ok := strings.Cut(cursor, ":")
+	if i, err := strconv.Atoi(n); ok && err == nil && i >= 0 && rest != "" {
+		return i, rest
+	}
+	return 0, cursor
 }
 
 // GetOrder reads one order with its items (GET /v1/orders/{id}). The

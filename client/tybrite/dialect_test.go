@@ -75,8 +75,8 @@ func TestAgainstTheDialect(t *testing.T) {
 			}
 			seen[o.ID], prev = true, o
 		}
-		if (p.Next != "") != p.TotalIsEstimate {
-			t.Fatalf("page: %+v", p)
+		if (p.Next != "") != p.TotalIsEstimate || p.Total < len(seen) || (p.Next == "" && p.Total != len(seen)) {
+			t.Fatalf("page %d: total %d (estimate %v) after %d orders", pages+1, p.Total, p.TotalIsEstimate, len(seen))
 		}
 		if p.Next == "" {
 			break
