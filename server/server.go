@@ -45,6 +45,10 @@ type Options struct {
 	// Idempotency-Key answers and ended sessions (defaults
 	// DefaultIdempotencyRetention, DefaultSessionRetention).
 	IdempotencyRetention, SessionRetention time.Duration
+	// Unsupported names what the store of record cannot do (a platform
+	// behind the desk: desk/upstream), by capability, with the reason;
+	// GET /me tells consoles, which then hide or grey those keys.
+	Unsupported map[string]string
 }
 
 // Defaults for Options.
@@ -64,6 +68,8 @@ type Server struct {
 	mux     *http.ServeMux
 	limiter *rateLimiter
 	ops     *ops
+	// unsupported is Options.Unsupported, for /me.
+	unsupported map[string]string
 	// retention is how long Purge keeps what it purges.
 	retention struct{ IdempotencyKeys, Sessions time.Duration }
 
@@ -105,6 +111,8 @@ func New(st store.Store, opts Options) *Server {
 		log: opts.Logger,
 		mux: http.NewServeMux(),
 		ops: newOps(),
+
+		unsupported: opts.Unsupported,
 	}
 	s.retention.IdempotencyKeys, s.retention.Sessions = opts.IdempotencyRetention, opts.SessionRetention
 	if opts.RateLimit > 0 {
