@@ -9,6 +9,7 @@ import (
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
 	storedriver "frontdesk/client/store"
+	tybritedriver "frontdesk/client/tybrite"
 	"frontdesk/config"
 )
 
@@ -133,10 +134,29 @@ var platforms = []platformDriver{
 			return p, nil
 		},
 	},
+	{
+		name:  "tybrite",
+		about: "Tybrite Galactic Core with the store's secret key: create customers, read their orders; no customer search or profiles for an agent",
+		caps:  tybritedriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "currency", About: "ISO 4217 code of the store's amounts, e.g. KES (the API names none)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := tybritedriver.New(tybritedriver.Config{
+				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, SecretKey: cfg.Secret, Currency: opts["currency"], Timeout: cfg.Timeout,
+				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
 }
 
 // plannedPlatforms are named in docs/platforms.md but have no driver yet.
-var plannedPlatforms = []string{"chec", "sfcc", "tybrite", "openapi"}
+var plannedPlatforms = []string{"chec", "sfcc", "openapi"}
 
 // PlatformNames lists the platforms connect can build, default first.
 func PlatformNames() []string {

@@ -7,6 +7,7 @@ import (
 
 	"frontdesk/dialect"
 	storedialect "frontdesk/dialect/store"
+	tybritedialect "frontdesk/dialect/tybrite"
 	"frontdesk/sandbox/seed"
 	"frontdesk/store"
 )
@@ -52,6 +53,14 @@ var dialects = []Dialect{
 			// The seeded store's money is Kenyan shillings (sandbox/seed).
 			return append(dialect.Pair(keyID, secret), dialect.Credential{Name: "currency", Value: seed.Currency})
 		},
+	},
+	{
+		Name:  "tybrite",
+		About: "Tybrite Galactic Core (secret key: create customers, read their orders; profiles only with the customer's token)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return tybritedialect.New(st, logger)
+		},
+		Credentials: tybritedialect.Credentials,
 	},
 }
 
