@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
 	"frontdesk/store"
 )
@@ -50,6 +51,14 @@ var dialects = []Dialect{
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
 			return dialect.Pair(keyID, secret)
 		},
+	},
+	{
+		Name:  "sfcc",
+		About: "Salesforce B2C Commerce OCAPI 20.4 (Data API search, Shop API customers and orders, OAuth, on-behalf JWTs)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return sfccdialect.New(st, logger)
+		},
+		Credentials: sfccdialect.Credentials,
 	},
 }
 
