@@ -345,7 +345,7 @@ func (h *Handler) agent(r *http.Request) (string, error) {
 	switch {
 	case !found:
 		return "", unauthorized("InvalidAccessTokenException", "the access token is unknown")
-	case h.now().After(a.expires):
+	case !h.now().Before(a.expires):
 		return "", unauthorized("ExpiredTokenException", "the access token expired")
 	}
 	return a.clientID, nil
