@@ -17,7 +17,7 @@ import (
 //
 //	customer_id  "ab" + the id in base 36, zero-padded to 26 characters
 //	customer_no  the id zero-padded to 8 digits ("00000042")
-//	order_no     the order's id zero-padded to 8 digits, "-", the customer_no
+//	order_no     the order's id zero-padded to 8 digits, "-", the customer's id ("00000356-101")
 //
 // order_no carries the customer because the Shop API reads an order by
 // its number alone (GET /orders/{order_no}) and the sandbox's storage
@@ -48,9 +48,9 @@ func CustomerNo(id api.ID) string {
 func OrderNo(customer, order api.ID) string {
 	n, err := strconv.ParseInt(string(order), 10, 64)
 	if err != nil || n < 0 {
-		return string(order) + "-" + CustomerNo(customer)
+		return string(order) + "-" + string(customer)
 	}
-	return fmt.Sprintf("%08d", n) + "-" + CustomerNo(customer)
+	return fmt.Sprintf("%08d", n) + "-" + string(customer)
 }
 
 // sandboxID reads a customer_id back; ok is false for text no
