@@ -77,7 +77,7 @@ func sfccServe(t *testing.T, bin, dbPath, customers string) map[string]string {
 // email finds alone (OCAPI's text_query matches whole words).
 type sfccCustomer struct {
 	id, email, word, first string
-	orderNo, item        string
+	orderNo, item          string
 }
 
 func sfccPickCustomer(t *testing.T, dbPath string) sfccCustomer {
