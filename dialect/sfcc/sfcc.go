@@ -731,15 +731,14 @@ func sortNewest(os []api.Order) {
 
 func (h *Handler) order(w http.ResponseWriter, r *http.Request, orderNo string) error {
 	cid, oid, ok := sandboxOrder(orderNo)
-	if _, err := h.caller(r, CustomerID(cid)); err != nil && ok {
-		return err
-	} else if !ok {
+	if !ok { // no order of this sandbox: an agent learns so, anyone else is refused first
 		if _, err := h.agent(r); err != nil {
 			return err
 		}
-	}
-	if !ok {
 		return notFound("No order with number '%s' found.", truncate(orderNo, 64))
+	}
+	if _, err := h.caller(r, CustomerID(cid)); err != nil {
+		return err
 	}
 	var out order
 	err := h.st.Read(r.Context(), func(tx storage.Tx) error {
