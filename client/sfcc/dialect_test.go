@@ -2,6 +2,7 @@ package sfcc_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -315,3 +316,52 @@ func TestWrongSiteAndList(t *testing.T) {
 		}
 	}
 }
+
+// The driver's log names the calls and never a secret, an access token
+// or a customer's JWT.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	e := newEnv(t)
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := sfcc.New(sfcc.Config{BaseURL: e.url, ClientID: e.creds["key"], Secret: e.creds["secret"], Site: e.creds["site"],
+		List: e.creds["list"], AuthURL: e.creds["auth-url"], MaxRetries: -1, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sid, _, _, last := e.aCustomer(t)
+	cid := api.ID(sfccdialect.CustomerID(api.ID(sid)))
+	if _, err := c.SearchCustomers(ctx, client.SearchParams{Query: last}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.CreateSession(ctx, cid, "customer on the phone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendPasswordReset(ctx, s.Token, cid); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.EndSession(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if !strings.Contains(out, "sfcc api") || !strings.Contains(out, "/customer_search") || !strings.Contains(out, "/password_reset") {
+		t.Fatalf("the log does not name the calls:\n%s", out)
+	}
+	for _, secret := range []string{e.creds["secret"], s.Token, "Bearer", "Basic"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("the log holds %q:\n%s", secret[:min(10, len(secret))], out)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
