@@ -118,9 +118,13 @@ var platforms = []platformDriver{
 		name:  PlatformStore,
 		about: "a plain store API as in seed 004: read-only customers and loyalty",
 		caps:  storedriver.Capabilities,
-		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
+		options: []PlatformOption{
+			{Name: "currency", About: "the ISO 4217 code of the store's amounts, e.g. KES (seed 004 does not say)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
 			p, err := storedriver.New(storedriver.Config{
-				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
+				Currency: strings.ToUpper(opts["currency"]),
+				BaseURL:  cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
 				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
 				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 			})

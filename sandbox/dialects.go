@@ -8,6 +8,7 @@ import (
 	"frontdesk/dialect"
 	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
+	"frontdesk/sandbox/seed"
 	"frontdesk/store"
 )
 
@@ -49,7 +50,8 @@ var dialects = []Dialect{
 			return storedialect.New(st, logger)
 		},
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
-			return dialect.Pair(keyID, secret)
+			// The seeded store's money is Kenyan shillings (sandbox/seed).
+			return append(dialect.Pair(keyID, secret), dialect.Credential{Name: "currency", Value: seed.Currency})
 		},
 	},
 	{
