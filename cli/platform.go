@@ -8,6 +8,7 @@ import (
 
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
+	sfccdriver "frontdesk/client/sfcc"
 	storedriver "frontdesk/client/store"
 	tybritedriver "frontdesk/client/tybrite"
 	"frontdesk/config"
@@ -146,6 +147,27 @@ var platforms = []platformDriver{
 				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, SecretKey: cfg.Secret, Currency: opts["currency"], Timeout: cfg.Timeout,
 				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
 				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "sfcc",
+		about: "Salesforce B2C Commerce (OCAPI 20.4): Data API search, Shop API customers and orders, on-behalf sessions",
+		caps:  sfccdriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "site", About: "the site id of the Shop API, e.g. RefArch", Required: true},
+			{Name: "list", About: "the customer list id the Data API searches, e.g. RefArch", Required: true},
+			{Name: "auth-url", About: "the OAuth token URL (default " + sfccdriver.DefaultAuthURL + ")"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := sfccdriver.New(sfccdriver.Config{
+				BaseURL: cfg.BaseURL, ClientID: cfg.KeyID, Secret: cfg.Secret, Site: opts["site"], List: opts["list"],
+				AuthURL: opts["auth-url"], Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Logger: cfg.Logger,
+				Transport: cfg.Transport, MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 			})
 			if err != nil {
 				return nil, err

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
 	tybritedialect "frontdesk/dialect/tybrite"
 	"frontdesk/sandbox/seed"
@@ -61,6 +62,14 @@ var dialects = []Dialect{
 			return tybritedialect.New(st, logger)
 		},
 		Credentials: tybritedialect.Credentials,
+	},
+	{
+		Name:  "sfcc",
+		About: "Salesforce B2C Commerce OCAPI 20.4 (Data API search, Shop API customers and orders, OAuth, on-behalf JWTs)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return sfccdialect.New(st, logger)
+		},
+		Credentials: sfccdialect.Credentials,
 	},
 }
 
