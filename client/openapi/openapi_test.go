@@ -227,7 +227,11 @@ func TestRetriesOnlyWhatMayBeRetried(t *testing.T) {
 		{"get customer", 3, func() error { _, err := c.GetCustomer(ctx, "1"); return err }},
 		{"get customer as the customer", 3, func() error { _, _, err := c.CustomerAs(ctx, testToken); return err }},
 		{"eligible plans", 3, func() error { _, err := c.EligiblePlans(ctx, testToken); return err }},
-		{"update as the customer", 1, func() error { n := "Zak"; _, _, err := c.UpdateAs(ctx, testToken, api.CustomerPatch{FirstName: &n}); return err }},
+		{"update as the customer", 1, func() error {
+			n := "Zak"
+			_, _, err := c.UpdateAs(ctx, testToken, api.CustomerPatch{FirstName: &n})
+			return err
+		}},
 		{"refresh", 1, func() error { _, _, err := c.Refresh(ctx, testToken); return err }},
 		{"email verification", 1, func() error { return c.RequestEmailVerification(ctx, testToken) }},
 	} {
