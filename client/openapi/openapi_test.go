@@ -130,7 +130,8 @@ func TestDecodesTheDocumentedExamples(t *testing.T) {
 	}
 
 	cs, err := c.Coupons(ctx, testToken, "3823525")
-	if err != nil || len(cs) != 1 || cs[0].Code != "WELCOME10" || cs[0].Kind != api.CouponPercent || cs[0].Value != 10 {
+	if err != nil || len(cs) != 2 || cs[0].Code != "WELCOME10" || cs[0].Kind != api.CouponPercent || cs[0].Value != 10 ||
+		cs[1].Kind != api.CouponFixed || cs[1].Value != 500 || cs[1].Currency != "USD" {
 		t.Fatalf("coupons: %+v %v", cs, err)
 	}
 
