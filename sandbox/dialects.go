@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	pelcrodialect "frontdesk/dialect/openapi"
 	storedialect "frontdesk/dialect/store"
 	"frontdesk/store"
 )
@@ -50,6 +51,14 @@ var dialects = []Dialect{
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
 			return dialect.Pair(keyID, secret)
 		},
+	},
+	{
+		Name:  "openapi",
+		About: `Pelcro: the "Open API" customer endpoints (seed 002) and the Core API's customers, site_id on every call`,
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return pelcrodialect.New(st, logger)
+		},
+		Credentials: pelcrodialect.Credentials,
 	},
 }
 

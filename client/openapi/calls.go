@@ -12,10 +12,6 @@ import (
 	"frontdesk/client"
 )
 
-// capSearch is the search capability (client.CapSearch once the seam
-// lands on main).
-const capSearch = client.Capability("search")
-
 // Me is who the API key acts as. Pelcro has no agents: Me checks the key
 // with GET /api/v1/core/account (a wrong or expired key is 401 there) and
 // describes a synthetic agent named after the account, with role
@@ -60,7 +56,7 @@ func truncate(s string, n int) string {
 // SearchCustomers is refused: Pelcro documents no customer list or
 // search, in the Open API or the Core API.
 func (c *Client) SearchCustomers(context.Context, client.SearchParams) (client.Page[api.Customer], error) {
-	return client.Page[api.Customer]{}, client.Unsupported(capSearch, ReasonNoSearch)
+	return client.Page[api.Customer]{}, client.Unsupported(client.CapSearch, ReasonNoSearch)
 }
 
 // GetCustomer reads one customer with the API key (GET

@@ -68,7 +68,9 @@ const (
 	// one (coupons, password resets): only the customer gets a token.
 	ReasonNoOnBehalf = "Pelcro issues a customer token only to the customer who logs in; it has no way for an agent to act as a customer"
 	// ReasonNoOrders is said for orders.
-	ReasonNoOrders = "frontdesk reads no orders from Pelcro: its customer endpoints carry no order history for an agent"
+	// (Pelcro's customer resource lists the customer's e-commerce
+	// orders, but only the customer's own token reads it.)
+	ReasonNoOrders = "Pelcro shows a customer's orders only to the customer, in their own account; frontdesk has no customer token and reads none"
 	// ReasonNoLoyalty is said for loyalty points.
 	ReasonNoLoyalty = "Pelcro has no loyalty points"
 	// ReasonNoNotes is said for internal notes.
@@ -79,9 +81,8 @@ const (
 	ReasonNoCreate = "frontdesk does not create Pelcro customers: customers register on the site"
 )
 
-// capSearch is client.CapSearch once the seam lands.
 var capabilities = client.All().
-	Without(ReasonNoSearch, capSearch).
+	Without(ReasonNoSearch, client.CapSearch).
 	Without(ReasonNoCreate, client.CapCreateCustomer).
 	Without(ReasonNoOrders, client.CapOrders).
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).

@@ -167,7 +167,7 @@ func TestUnsupportedWithoutARequest(t *testing.T) {
 		cap client.Capability
 		err error
 	}{
-		{capSearch, func() error { _, err := c.SearchCustomers(ctx, client.SearchParams{Query: "zak"}); return err }()},
+		{client.CapSearch, func() error { _, err := c.SearchCustomers(ctx, client.SearchParams{Query: "zak"}); return err }()},
 		{client.CapCreateCustomer, func() error { _, err := c.CreateCustomer(ctx, api.CustomerCreate{}); return err }()},
 		{client.CapOrders, func() error { _, err := c.ListOrders(ctx, "1", client.OrderParams{}); return err }()},
 		{client.CapOrders, func() error { _, err := c.GetOrder(ctx, "1", "2"); return err }()},

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"frontdesk/api"
+	"frontdesk/dialect"
 	storage "frontdesk/store"
 )
 
@@ -28,6 +29,19 @@ const apiKeyPrefix = "pelcro_sandbox_"
 // secret.
 func APIKey(keyID, secret string) string {
 	return apiKeyPrefix + base64.RawURLEncoding.EncodeToString([]byte(keyID+":"+secret))
+}
+
+// Credentials are the lines `sandbox serve --dialect openapi` prints
+// after `url:` for the sandbox key pair keyID/secret: the key id as the
+// profile's label (`key`), the Core API key that encodes the pair
+// (`secret`, kept in the keyring), and the site (`site`, a platform
+// option). The driver adds /api/v1/sdk and /api/v1/core to the URL.
+func Credentials(_, keyID, secret string) []dialect.Credential {
+	return []dialect.Credential{
+		{Name: "key", Value: keyID},
+		{Name: "secret", Value: APIKey(keyID, secret)},
+		{Name: "site", Value: SiteID},
+	}
 }
 
 // bearer is the Authorization header's bearer token, "" without one.
