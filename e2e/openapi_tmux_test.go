@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"database/sql"
+	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -181,4 +182,61 @@ func openRW(t *testing.T, dbPath string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestCLIOnOpenAPIPlatform: the CLI on the openapi platform prints
+// frontdesk's own shapes for a customer shown by id, and exits 6 with the
+// driver's sentence for what Pelcro cannot do (search, orders).
+func TestCLIOnOpenAPIPlatform(t *testing.T) {
+	bin := buildFrontdesk(t)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "pelcro.db")
+	cr := openapiServe(t, bin, dbPath, "50")
+	cust := consolePickCustomer(t, dbPath)
+	id := strconv.FormatInt(cust.id, 10)
+	run := func(args ...string) (string, string, int) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "cfg"), "XDG_STATE_HOME=" + filepath.Join(dir, "state"),
+			"PATH=/usr/bin:/bin", "FRONTDESK_PLATFORM=openapi", "FRONTDESK_API_OPTIONS=site=" + cr["site"],
+			"FRONTDESK_API_URL=" + cr["url"], "FRONTDESK_API_KEY=" + cr["key"], "FRONTDESK_API_SECRET=" + cr["secret"]}
+		var out, errOut strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String()+errOut.String(), cr["secret"]) {
+			t.Fatalf("frontdesk %s printed the API key", strings.Join(args, " "))
+		}
+		return out.String(), errOut.String(), code
+	}
+
+	out, errOut, code := run("customers", "show", id, "--json")
+	var got struct {
+		Customer struct {
+			ID             json.Number `json:"id"`
+			Email          string      `json:"email"`
+			EmailConfirmed *bool       `json:"email_confirmed"`
+		} `json:"customer"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || got.Customer.ID.String() != id || got.Customer.Email != cust.email ||
+		got.Customer.EmailConfirmed == nil {
+		t.Fatalf("customers show: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"customers", "search", "wan"}, openapi.ReasonNoSearch},
+		{[]string{"orders", "list", id}, openapi.ReasonNoOrders},
+	} {
+		out, errOut, code := run(tc.args...)
+		if code != 6 || !strings.Contains(errOut, tc.says) {
+			t.Errorf("frontdesk %s: exit %d, want 6 with %q\n%s%s", strings.Join(tc.args, " "), code, tc.says, out, errOut)
+		}
+	}
 }
