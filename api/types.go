@@ -8,6 +8,19 @@ import (
 // Base is the path prefix of every endpoint.
 const Base = "/api/v1"
 
+// The desk server's endpoints for operators (load balancers, systemd,
+// Prometheus): outside Base and the contract, without a key, documented
+// in docs/deploy.md.
+const (
+	// PathHealth answers 200 while the process serves at all.
+	PathHealth = "/healthz"
+	// PathReady answers 200 when the server can take traffic (its
+	// database answers, it is not draining), 503 otherwise.
+	PathReady = "/readyz"
+	// PathMetrics is the Prometheus exposition of the server's metrics.
+	PathMetrics = "/metrics"
+)
+
 // Header names used by the API.
 const (
 	HeaderIdempotencyKey = "Idempotency-Key"

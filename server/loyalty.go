@@ -133,6 +133,7 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 		return err
 	}
 	if replay.body != nil {
+		s.ops.adjustments.WithLabelValues("replayed").Inc()
 		w.Header().Set(api.HeaderReplayed, "true")
 		writeBody(w, replay.status, replay.body)
 		return nil
@@ -164,8 +165,10 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 		return err
 	}
 	if refused != nil {
+		s.ops.adjustments.WithLabelValues("refused").Inc()
 		return refused
 	}
+	s.ops.adjustments.WithLabelValues("applied").Inc()
 	writeBody(w, http.StatusCreated, answer)
 	return nil
 }

@@ -57,6 +57,7 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 		ae = errf(http.StatusInternalServerError, api.CodeInternal,
 			"the sandbox failed to answer; the error is in its log under request id %s", RequestID(r.Context()))
 	}
+	s.ops.countError(ae.status, ae.body.Code)
 	body, _ := json.Marshal(api.Envelope{Status: api.EnvelopeError, Error: &ae.body})
 	writeBody(w, ae.status, body)
 }

@@ -88,6 +88,19 @@ type Tx interface {
 	Keys
 	CustomerScope
 	Audit
+	Retention
+}
+
+// Retention removes what the desk keeps only for a while.
+type Retention interface {
+	// PurgeIdempotencyKeys deletes the Idempotency-Key claims created
+	// before before (done, or in flight for a request that died) and
+	// says how many.
+	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error)
+	// PurgeSessions deletes the on-behalf sessions that ended or expired
+	// before before, with their tokens and password-reset records, and
+	// says how many sessions. The audit trail keeps its rows about them.
+	PurgeSessions(ctx context.Context, before time.Time) (int, error)
 }
 
 // Customers are the store's customer records.
