@@ -358,27 +358,27 @@ func (c *Client) GetOrder(context.Context, api.ID, api.ID) (api.Order, error) {
 	return api.Order{}, client.Unsupported(client.CapOrders, ReasonNoOrders)
 }
 
-// GetLoyalty is refused: Pelcro has no loyalty points.
+// GetLoyalty is refused (ReasonNoLoyalty).
 func (c *Client) GetLoyalty(context.Context, api.ID) (api.Loyalty, error) {
 	return api.Loyalty{}, client.Unsupported(client.CapLoyalty, ReasonNoLoyalty)
 }
 
-// ListLedger is refused: Pelcro has no loyalty points.
+// ListLedger is refused (ReasonNoLoyalty).
 func (c *Client) ListLedger(context.Context, api.ID, client.PageParams) (client.Page[api.LedgerEntry], error) {
 	return client.Page[api.LedgerEntry]{}, client.Unsupported(client.CapLoyalty, ReasonNoLoyalty)
 }
 
-// AdjustLoyalty is refused: Pelcro has no loyalty points.
+// AdjustLoyalty is refused (ReasonNoLoyalty).
 func (c *Client) AdjustLoyalty(context.Context, api.ID, api.AdjustmentRequest, string) (api.AdjustmentResult, bool, error) {
 	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyaltyAdjust, ReasonNoLoyalty)
 }
 
-// ListNotes is refused: Pelcro has no internal notes.
+// ListNotes is refused (ReasonNoNotes).
 func (c *Client) ListNotes(context.Context, api.ID, client.PageParams) (client.Page[api.Note], error) {
 	return client.Page[api.Note]{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
 }
 
-// AddNote is refused: Pelcro has no internal notes.
+// AddNote is refused (ReasonNoNotes).
 func (c *Client) AddNote(context.Context, api.ID, string) (api.Note, error) {
 	return api.Note{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
 }

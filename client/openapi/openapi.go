@@ -72,9 +72,9 @@ const (
 	// orders, but only the customer's own token reads it.)
 	ReasonNoOrders = "Pelcro shows a customer's orders only to the customer, in their own account; frontdesk has no customer token and reads none"
 	// ReasonNoLoyalty is said for loyalty points.
-	ReasonNoLoyalty = "Pelcro has no loyalty points"
+	ReasonNoLoyalty = "Pelcro's documented APIs have no loyalty points"
 	// ReasonNoNotes is said for internal notes.
-	ReasonNoNotes = "Pelcro has no internal support notes"
+	ReasonNoNotes = "Pelcro's documented APIs have no internal support notes"
 	// ReasonNoAudit is said for the audit trail.
 	ReasonNoAudit = "Pelcro's APIs keep no audit trail that frontdesk can read"
 	// ReasonNoCreate is said for creating customers.
