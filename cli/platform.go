@@ -8,6 +8,7 @@ import (
 
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
+	"frontdesk/client/openapi"
 	sfccdriver "frontdesk/client/sfcc"
 	storedriver "frontdesk/client/store"
 	tybritedriver "frontdesk/client/tybrite"
@@ -175,10 +176,29 @@ var platforms = []platformDriver{
 			return p, nil
 		},
 	},
+	{
+		name:  "openapi",
+		about: `Pelcro ("Open API"): open a customer by id and edit them with the Core API key; no search, no on-behalf sessions`,
+		caps:  openapi.Capabilities,
+		options: []PlatformOption{
+			{Name: "site", About: "the Pelcro site id (the number at the end of the dashboard's URL)", Required: true},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := openapi.New(openapi.Config{
+				BaseURL: cfg.BaseURL, SiteID: opts["site"], KeyID: cfg.KeyID, APIKey: cfg.Secret, Timeout: cfg.Timeout,
+				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
 }
 
 // plannedPlatforms are named in docs/platforms.md but have no driver yet.
-var plannedPlatforms = []string{"chec", "sfcc", "openapi"}
+var plannedPlatforms = []string{"chec"}
 
 // PlatformNames lists the platforms connect can build, default first.
 func PlatformNames() []string {

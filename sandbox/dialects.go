@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	pelcrodialect "frontdesk/dialect/openapi"
 	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
 	tybritedialect "frontdesk/dialect/tybrite"
@@ -70,6 +71,14 @@ var dialects = []Dialect{
 			return sfccdialect.New(st, logger)
 		},
 		Credentials: sfccdialect.Credentials,
+	},
+	{
+		Name:  "openapi",
+		About: `Pelcro: the "Open API" customer endpoints (seed 002) and the Core API's customers, site_id on every call`,
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return pelcrodialect.New(st, logger)
+		},
+		Credentials: pelcrodialect.Credentials,
 	},
 }
 
