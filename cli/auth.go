@@ -58,15 +58,19 @@ func newAuthCmd(a *App) *cobra.Command {
 func newAuthLoginCmd(a *App) *cobra.Command {
 	var url, key string
 	var production, readOnly bool
+	var options []string
 	cmd := &cobra.Command{
-		Use:   "login --url URL --key ck_…",
+		Use:   "login --url URL --key ck_… [--platform NAME] [--option NAME=VALUE]…",
 		Short: "Verify an API key and store it in a profile and the keyring",
 		Long: "login reads the API secret from stdin when stdin is not a terminal, and\n" +
 			"otherwise asks for it at a hidden prompt; there is no flag for it, so it\n" +
 			"never lands in shell history or a process list. The key is checked with\n" +
 			"the store (GET /me, or the platform's cheapest read) before anything is\n" +
-			"saved. --platform names the store's platform (frontdesk, store); it is\n" +
-			"kept in the profile.\n\n" +
+			"saved. --platform names the store's platform; it is kept in the profile,\n" +
+			"with the platform's own settings given as --option NAME=VALUE (an SFCC\n" +
+			"site, a client id: `frontdesk info --platform NAME` lists them; none is\n" +
+			"secret). A new login of a profile on the same platform keeps its options\n" +
+			"unless --option gives them anew.\n\n" +
 			"The profile is --profile, else $FRONTDESK_PROFILE, else \"default\"; it\n" +
 			"becomes the current profile when it is the first one or named with --profile.",
 		Example: "  frontdesk auth login --url https://support.example.com --key ck_123\n" +
@@ -74,7 +78,11 @@ func newAuthLoginCmd(a *App) *cobra.Command {
 			"  pass show store/api | frontdesk auth login --profile prod --production --url … --key ck_…",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.authLogin(cmd.Context(), loginOptions{URL: url, KeyID: key, Production: production, ReadOnly: readOnly})
+			opts, err := parseOptions(options, "--option")
+			if err != nil {
+				return err
+			}
+			return a.authLogin(cmd.Context(), loginOptions{URL: url, KeyID: key, Production: production, ReadOnly: readOnly, Options: opts})
 		},
 	}
 	f := cmd.Flags()
@@ -82,6 +90,7 @@ func newAuthLoginCmd(a *App) *cobra.Command {
 	f.StringVar(&key, "key", "", "the API key id, ck_… (required; the secret is asked for)")
 	f.BoolVar(&production, "production", false, "mark the profile as production: the console warns and confirms every change")
 	f.BoolVar(&readOnly, "read-only", false, "mark the profile read-only: the console disables every change")
+	f.StringArrayVar(&options, "option", nil, "a platform setting NAME=VALUE, kept in the profile (repeatable)")
 	_ = cmd.MarkFlagRequired("url")
 	_ = cmd.MarkFlagRequired("key")
 	return cmd
@@ -93,6 +102,27 @@ type loginOptions struct {
 	// Platform is the store's platform; "" takes --platform, then
 	// FRONTDESK_PLATFORM, then the profile's if it exists (loginPlatform).
 	Platform string
+	// Options are the platform's settings; nil keeps the profile's when
+	// it stays on the same platform.
+	Options map[string]string
+}
+
+// loginPlatformOptions are the options a login of profile name on
+// platform saves: given, else the profile's when it stays on the same
+// platform; checked against the platform's options.
+func loginPlatformOptions(cfg *config.Config, name, platform string, given map[string]string) (map[string]string, error) {
+	opts := given
+	if prev, ok := cfg.Profile(name); ok && opts == nil && platformOrDefault(prev.Platform) == platformOrDefault(platform) {
+		opts = prev.Options
+	}
+	drv, err := platformNamed(platform)
+	if err != nil {
+		return nil, err
+	}
+	if err := drv.checkOptions(opts, "--option"); err != nil {
+		return nil, err
+	}
+	return opts, nil
 }
 
 // loginPlatform is the platform a login of profile name is for: o's,
@@ -134,6 +164,10 @@ func (a *App) authLogin(ctx context.Context, o loginOptions) error {
 		return UsageError{Err: err}
 	}
 	if o.Platform, err = a.loginPlatform(cfg, name, o); err != nil {
+		return err
+	}
+	// A missing option is said before the secret is asked for.
+	if _, err := loginPlatformOptions(cfg, name, o.Platform, o.Options); err != nil {
 		return err
 	}
 
@@ -188,8 +222,12 @@ func (a *App) saveLogin(ctx context.Context, cfg *config.Config, store *config.S
 	if err != nil {
 		return api.Me{}, err
 	}
+	prev, hadPrev := cfg.Profile(name)
+	if o.Options, err = loginPlatformOptions(cfg, name, platform, o.Options); err != nil {
+		return api.Me{}, err
+	}
 	// Verify before saving anything: a wrong secret must leave no trace.
-	me, err := a.verify(ctx, Credentials{Profile: name, URL: o.URL, KeyID: o.KeyID, Secret: secret, Platform: platform}, 0)
+	me, err := a.verify(ctx, Credentials{Profile: name, URL: o.URL, KeyID: o.KeyID, Secret: secret, Platform: platform, Options: o.Options}, 0)
 	if err != nil {
 		if client.IsPermission(err) {
 			return api.Me{}, &codedError{code: ExitPermission, err: fmt.Errorf("the store at %s refused key %s: check the key id and secret (nothing was saved): %w", o.URL, o.KeyID, err)}
@@ -197,8 +235,7 @@ func (a *App) saveLogin(ctx context.Context, cfg *config.Config, store *config.S
 		return api.Me{}, fmt.Errorf("could not verify key %s with the store at %s (nothing was saved): %w", o.KeyID, o.URL, err)
 	}
 
-	prev, hadPrev := cfg.Profile(name)
-	p := config.Profile{Platform: platform, URL: o.URL, KeyID: o.KeyID, Production: o.Production, ReadOnly: o.ReadOnly}
+	p := config.Profile{Platform: platform, URL: o.URL, KeyID: o.KeyID, Production: o.Production, ReadOnly: o.ReadOnly, Options: o.Options}
 	if hadPrev {
 		// Keep settings login has no flags for.
 		p.Agent, p.Timeout = prev.Agent, prev.Timeout

@@ -15,8 +15,11 @@ const (
 	EnvAPIURL    = config.EnvAPIURL
 	EnvAPIKey    = config.EnvAPIKey
 	EnvAPISecret = config.EnvSecret
-	EnvProfile   = "FRONTDESK_PROFILE"
-	EnvConfig    = config.EnvConfig
+	// EnvAPIOptions gives the platform's options with FRONTDESK_API_URL
+	// and _KEY: "site=RefArch,client-id=…".
+	EnvAPIOptions = "FRONTDESK_API_OPTIONS"
+	EnvProfile    = "FRONTDESK_PROFILE"
+	EnvConfig     = config.EnvConfig
 )
 
 // Secret sources reported by `auth status`.
@@ -40,6 +43,9 @@ type Credentials struct {
 	ReadOnly     bool
 	Agent        string // optional label
 	Timeout      time.Duration
+	// Options are the platform's own settings (PlatformOption): the
+	// profile's, or FRONTDESK_API_OPTIONS'.
+	Options map[string]string
 
 	// profilePlatform is the profile's platform, before --platform and
 	// the environment have their say.
@@ -220,6 +226,7 @@ func fromProfile(name string, p config.Profile) Credentials {
 		ReadOnly:   p.ReadOnly,
 		Agent:      p.Agent,
 		Timeout:    time.Duration(p.Timeout),
+		Options:    p.Options,
 
 		profilePlatform: p.Platform,
 	}
@@ -261,7 +268,14 @@ func (a *App) envCredentials(ctx context.Context, cfg *config.Config, url, key, 
 	if owner != "" {
 		p := cfg.Profiles[owner]
 		c.Profile, c.Production, c.ReadOnly, c.Agent, c.Timeout = owner, p.Production, p.ReadOnly, p.Agent, time.Duration(p.Timeout)
-		c.profilePlatform = p.Platform
+		c.Options, c.profilePlatform = p.Options, p.Platform
+	}
+	if env := strings.TrimSpace(a.Getenv(EnvAPIOptions)); env != "" {
+		opts, err := parseOptions(strings.Split(env, ","), EnvAPIOptions)
+		if err != nil {
+			return Credentials{}, err
+		}
+		c.Options = opts
 	}
 	if secret != "" {
 		c.Secret, c.SecretSource = secret, SecretFromEnv

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestCredentialsFromKeyring(t *testing.T) {
 	}
 	want := Credentials{Profile: "work", URL: "http://work.example", KeyID: "ck_work", Secret: "cs_work",
 		SecretSource: SecretFromKeyring, Agent: "amani", Timeout: 3 * time.Second}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v\nwant %+v", c, want)
 	}
 
@@ -124,7 +125,7 @@ func TestCredentialsFromEnvironment(t *testing.T) {
 		e.vars[EnvAPIURL], e.vars[EnvAPIKey], e.vars[EnvAPISecret] = "http://env.example", "ck_env", "cs_env"
 		c, err := e.app("").Credentials(context.Background())
 		want := Credentials{URL: "http://env.example", KeyID: "ck_env", Secret: "cs_env", SecretSource: SecretFromEnv}
-		if err != nil || c != want {
+		if err != nil || !reflect.DeepEqual(c, want) {
 			t.Errorf("got %+v, %v", c, err)
 		}
 	})

@@ -153,12 +153,33 @@ func (a *App) startDemoStore(ctx context.Context, customers int, dbPath string, 
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	d.Client, err = connect(Credentials{URL: run.URL, KeyID: key.KeyID, Secret: key.Secret, Platform: platform}, logTo(slog.New(logger.WithPrefix("client"))))
+	d.Client, err = connect(dialectCredentials(run, key), logTo(slog.New(logger.WithPrefix("client"))))
 	if err != nil {
 		_ = d.Close(ctx)
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return d, nil
+}
+
+// dialectCredentials are the credentials a driver of run's dialect
+// calls it with, for the sandbox key pair k: the lines `sandbox serve`
+// prints (`key`, `secret`, and the platform's options).
+func dialectCredentials(run *sandbox.Running, k sandbox.Key) Credentials {
+	c := Credentials{URL: run.URL, Platform: run.Dialect}
+	for _, l := range run.Credentials(k) {
+		switch l.Name {
+		case "key":
+			c.KeyID = l.Value
+		case "secret":
+			c.Secret = l.Value
+		default:
+			if c.Options == nil {
+				c.Options = map[string]string{}
+			}
+			c.Options[l.Name] = l.Value
+		}
+	}
+	return c
 }
 
 // Close stops the store, waiting at most 15 s (a loaded machine can take

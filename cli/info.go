@@ -42,6 +42,16 @@ type InfoJSON struct {
 	// Capabilities lists every capability and whether the platform has
 	// it; where it does not, the driver's sentence why.
 	Capabilities []CapabilityJSON `json:"capabilities"`
+	// Options are the platform's own settings and the profile's values.
+	Options []OptionJSON `json:"options,omitempty"`
+}
+
+// OptionJSON is one platform option in `frontdesk info --json`.
+type OptionJSON struct {
+	Name     string `json:"name"`
+	About    string `json:"about"`
+	Required bool   `json:"required"`
+	Value    string `json:"value,omitempty"` // the profile's
 }
 
 // CapabilityJSON is one capability in `frontdesk info --json`.
@@ -115,11 +125,21 @@ func newInfoCmd(a *App) *cobra.Command {
 					can = append(can, c.Name)
 				}
 			}
-			row("Can", "search, read profiles, "+strings.Join(can, ", "))
+			row("Can", "read profiles, "+strings.Join(can, ", "))
 			for _, c := range info.Capabilities {
 				if !c.Supported {
 					row("Cannot", c.Name+": "+c.Reason)
 				}
+			}
+			for _, o := range info.Options {
+				v := o.Value
+				switch {
+				case v == "" && o.Required:
+					v = "NOT SET, required"
+				case v == "":
+					v = "not set"
+				}
+				row("Option", o.Name+" = "+v+" ("+o.About+")")
 			}
 			return nil
 		},
@@ -152,10 +172,11 @@ func (a *App) info(ctx context.Context) (InfoJSON, error) {
 		info.LogFile = info.DefaultLogFile
 	}
 	var profilePlatform string
+	var profileOptions map[string]string
 	if cfg, err := config.Load(info.ConfigFile); err == nil {
 		info.Profile, info.ProfileFrom = a.selectedProfile(&cfg.File)
 		p, _ := cfg.Profile(info.Profile)
-		profilePlatform = p.Platform
+		profilePlatform, profileOptions = p.Platform, p.Options
 	} else {
 		info.ConfigError = err.Error()
 		info.Profile, info.ProfileFrom = a.selectedProfile(&config.File{})
@@ -170,6 +191,13 @@ func (a *App) info(ctx context.Context) (InfoJSON, error) {
 		info.PlatformFrom = "default"
 	}
 	info.Capabilities = capabilityRows(drv.caps())
+	for _, o := range drv.options {
+		v := ""
+		if platformOrDefault(profilePlatform) == drv.name {
+			v = profileOptions[o.Name]
+		}
+		info.Options = append(info.Options, OptionJSON{Name: o.Name, About: o.About, Required: o.Required, Value: v})
+	}
 	store := a.SecretStore()
 	store.Timeout = probeTimeout
 	if err := store.Probe(ctx); err != nil {

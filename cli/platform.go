@@ -3,11 +3,13 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"frontdesk/client"
 	"frontdesk/client/frontdesk"
 	storedriver "frontdesk/client/store"
+	"frontdesk/config"
 )
 
 // Platform names: the drivers connect can build.
@@ -25,9 +27,76 @@ type platformDriver struct {
 	about string // for help and `info`
 	// caps is the driver's Capabilities, without credentials.
 	caps func() client.Capabilities
+	// options are the platform's own profile settings (none secret).
+	options []PlatformOption
 	// build makes the driver from the frontdesk configuration the tunes
-	// adjusted (URL, key, secret, timeout, logger, retries).
-	build func(cfg frontdesk.Config) (client.Platform, error)
+	// adjusted (URL, key, secret, timeout, logger, retries) and the
+	// profile's options (checked against options).
+	build func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error)
+}
+
+// PlatformOption is a setting a platform needs beyond URL, key and
+// secret: an SFCC site, a client id. It is kept in the profile's
+// `options` table, set with `auth login --option NAME=VALUE`, and never
+// secret (secrets go in the keyring).
+type PlatformOption struct {
+	Name     string
+	About    string
+	Required bool
+}
+
+// checkOptions says what is wrong with opts for drv: an option it does
+// not have, or a required one missing. from says where they came from.
+func (drv platformDriver) checkOptions(opts map[string]string, from string) error {
+	for name := range opts {
+		if !slices.ContainsFunc(drv.options, func(o PlatformOption) bool { return o.Name == name }) {
+			return UsageError{Err: fmt.Errorf("%s: the %s platform has no option %q (%s)", from, drv.name, name, drv.optionList())}
+		}
+	}
+	var missing []string
+	for _, o := range drv.options {
+		if o.Required && strings.TrimSpace(opts[o.Name]) == "" {
+			missing = append(missing, o.Name+" ("+o.About+")")
+		}
+	}
+	if len(missing) > 0 {
+		return UsageError{Err: fmt.Errorf("%s: the %s platform needs %s: set it with `frontdesk auth login --platform %s --option NAME=VALUE`",
+			from, drv.name, strings.Join(missing, ", "), drv.name)}
+	}
+	return nil
+}
+
+// optionList names drv's options for messages.
+func (drv platformDriver) optionList() string {
+	if len(drv.options) == 0 {
+		return "it takes none"
+	}
+	names := make([]string, len(drv.options))
+	for i, o := range drv.options {
+		names[i] = o.Name
+	}
+	return "its options: " + strings.Join(names, ", ")
+}
+
+// parseOptions reads NAME=VALUE pairs (from --option flags or
+// FRONTDESK_API_OPTIONS' comma-separated list).
+func parseOptions(pairs []string, from string) (map[string]string, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	opts := make(map[string]string, len(pairs))
+	for _, kv := range pairs {
+		name, value, ok := strings.Cut(kv, "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" {
+			return nil, UsageError{Err: fmt.Errorf("%s %q: write it as NAME=VALUE, e.g. site=RefArch", from, kv)}
+		}
+		if err := config.ValidateOption(name, value); err != nil {
+			return nil, UsageError{Err: fmt.Errorf("%s: %w", from, err)}
+		}
+		opts[name] = value
+	}
+	return opts, nil
 }
 
 // platforms are the drivers, default first.
@@ -36,7 +105,7 @@ var platforms = []platformDriver{
 		name:  PlatformFrontdesk,
 		about: "frontdesk's own Customers API (the desk server, `sandbox serve`): every capability",
 		caps:  client.All,
-		build: func(cfg frontdesk.Config) (client.Platform, error) {
+		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
 			p, err := frontdesk.New(cfg)
 			if err != nil {
 				return nil, err // a nil Platform, not a nil *frontdesk.Client in one
@@ -48,7 +117,7 @@ var platforms = []platformDriver{
 		name:  PlatformStore,
 		about: "a plain store API as in seed 004: read-only customers and loyalty",
 		caps:  storedriver.Capabilities,
-		build: func(cfg frontdesk.Config) (client.Platform, error) {
+		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
 			p, err := storedriver.New(storedriver.Config{
 				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
 				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
@@ -111,7 +180,10 @@ func connect(creds Credentials, tune ...func(*frontdesk.Config)) (client.Platfor
 	for _, f := range tune {
 		f(&cfg)
 	}
-	return drv.build(cfg)
+	if err := drv.checkOptions(creds.Options, "the profile's options"); err != nil {
+		return nil, err
+	}
+	return drv.build(cfg, creds.Options)
 }
 
 // logTo sends the driver's debug records (secrets redacted) to l; nil

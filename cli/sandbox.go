@@ -59,9 +59,12 @@ func newSandboxServeCmd(a *App) *cobra.Command {
 			"made and printed once on stdout as `key: ck_…` and `secret: cs_…`; keep\n" +
 			"it, the secret is stored only as a hash. Logs go to stderr. Stop with\n" +
 			"Ctrl-C (SIGINT) or SIGTERM.\n\n" +
-			"--dialect store serves the same store as a plain seed-004 store API\n" +
-			"(read-only customers and loyalty, the same keys): log in to it with\n" +
-			"`frontdesk auth login --platform store` (see docs/platforms.md).",
+			"--dialect NAME serves the same store in another platform's wire format\n" +
+			"and auth (docs/platforms.md): `store` is the plain seed-004 store API\n" +
+			"(read-only customers and loyalty). The first start then prints the\n" +
+			"credentials that platform's driver uses, after `url:` (`key:`, `secret:`\n" +
+			"and the platform's options): log in with `frontdesk auth login\n" +
+			"--platform NAME --url URL --key KEY [--option NAME=VALUE]…`.",
 		Example: "  frontdesk sandbox serve --db sandbox.db --seed 10000\n" +
 			"  frontdesk sandbox serve --db sandbox.db --addr 127.0.0.1:9000\n" +
 			"  frontdesk sandbox serve --db sandbox.db --seed 500 --dialect store",
@@ -103,7 +106,9 @@ func (a *App) serveSandbox(ctx context.Context, addr, dbPath string, customers i
 	out := writerOrDiscard(a.Env.Stdout)
 	fmt.Fprintf(out, "url: %s\n", run.URL)
 	if run.KeyCreated {
-		printKey(out, run.Key)
+		for _, l := range run.Credentials(run.Key) {
+			fmt.Fprintf(out, "%s: %s\n", l.Name, l.Value)
+		}
 	}
 	var served error
 	select {

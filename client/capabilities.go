@@ -10,6 +10,7 @@ type Capability string
 
 // The capabilities a screen or command may ask about.
 const (
+	CapSearch         Capability = "search"          // SearchCustomers
 	CapCreateCustomer Capability = "create-customer" // CreateCustomer
 	CapEditCustomer   Capability = "edit-customer"   // PatchCustomer
 	CapOrders         Capability = "orders"          // ListOrders, GetOrder
@@ -24,7 +25,7 @@ const (
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
-	CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapLoyaltyAdjust, CapNotes,
+	CapSearch, CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapLoyaltyAdjust, CapNotes,
 	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit,
 }
 

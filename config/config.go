@@ -28,6 +28,9 @@ type Profile struct {
 	ReadOnly   bool     `toml:"read_only,omitempty"`
 	Agent      string   `toml:"agent,omitempty"`
 	Timeout    Duration `toml:"timeout,omitempty"`
+	// Options are the platform's own settings (an SFCC site and client
+	// id, …): names the platform's driver declares, never a secret.
+	Options map[string]string `toml:"options,omitempty"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("30s", "2m")
@@ -261,7 +264,32 @@ func (p Profile) Validate() error {
 	if err := ValidateURL(p.URL); err != nil {
 		return err
 	}
-	return ValidateKeyID(p.KeyID)
+	if err := ValidateKeyID(p.KeyID); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Options)) {
+		if err := ValidateOption(name, p.Options[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateOption accepts a platform option: a name of 1–32 lowercase
+// letters, digits and dashes ("client-id"), and a value of at most 500
+// characters without control characters. Whether the platform has such
+// an option is the CLI's to say.
+func ValidateOption(name, value string) error {
+	if name == "" || len(name) > 32 || strings.ContainsFunc(name, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) {
+		return fmt.Errorf("option %q is not an option name: use lowercase letters, digits and dashes, e.g. client-id", name)
+	}
+	if len(value) > 500 {
+		return fmt.Errorf("option %s is longer than 500 characters", name)
+	}
+	if strings.ContainsFunc(value, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return fmt.Errorf("option %s holds control characters", name)
+	}
+	return nil
 }
 
 // ValidatePlatformName accepts "" (the default platform) or 1–32

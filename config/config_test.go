@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := c.SetProfile("work", Profile{URL: "https://api.example.com", KeyID: "ck_work", Agent: "jane", Timeout: Duration(45 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetProfile("prod-1", Profile{Platform: "store", URL: "https://prod.example.com/", KeyID: "ck_prod", Production: true, ReadOnly: true}); err != nil {
+	if err := c.SetProfile("prod-1", Profile{Platform: "sfcc", URL: "https://prod.example.com/", KeyID: "ck_prod", Production: true, ReadOnly: true, Options: map[string]string{"site": "RefArch", "client-id": "aaaa-bbbb"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Use("work"); err != nil {
@@ -84,14 +85,14 @@ func TestRoundTrip(t *testing.T) {
 	if !back.Exists || back.CurrentProfile != "work" {
 		t.Errorf("loaded %+v", back)
 	}
-	if got := back.Profiles["work"]; got != c.Profiles["work"] {
+	if got := back.Profiles["work"]; !reflect.DeepEqual(got, c.Profiles["work"]) {
 		t.Errorf("work: got %+v want %+v", got, c.Profiles["work"])
 	}
-	if got := back.Profiles["prod-1"]; got != c.Profiles["prod-1"] {
+	if got := back.Profiles["prod-1"]; !reflect.DeepEqual(got, c.Profiles["prod-1"]) {
 		t.Errorf("prod-1: got %+v want %+v", got, c.Profiles["prod-1"])
 	}
 	raw, _ := os.ReadFile(path)
-	if !strings.Contains(string(raw), `platform = 'store'`) && !strings.Contains(string(raw), `platform = "store"`) {
+	if !strings.Contains(string(raw), `platform = 'sfcc'`) && !strings.Contains(string(raw), `platform = "sfcc"`) {
 		t.Errorf("platform not written:\n%s", raw)
 	}
 	if strings.Count(string(raw), "platform") != 1 {
@@ -366,5 +367,27 @@ func TestValidate(t *testing.T) {
 	}
 	if _, err := os.Stat(c.Path); err == nil {
 		t.Error("an invalid config was written")
+	}
+}
+
+func TestValidateOption(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		ok          bool
+	}{
+		{"site", "RefArch", true},
+		{"client-id", "aaaa-bbbb", true},
+		{"Site", "x", false},
+		{"", "x", false},
+		{"site", "a\nb", false},
+		{"site", strings.Repeat("x", 501), false},
+	} {
+		if err := ValidateOption(tc.name, tc.value); (err == nil) != tc.ok {
+			t.Errorf("ValidateOption(%q, %q) = %v", tc.name, tc.value, err)
+		}
+	}
+	p := Profile{URL: "http://a.example", KeyID: "ck_a", Options: map[string]string{"Bad Name": "x"}}
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Bad Name") {
+		t.Errorf("a bad option name passed profile validation: %v", err)
 	}
 }

@@ -14,11 +14,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
-	storedialect "frontdesk/dialect/store"
 	"frontdesk/sandbox/seed"
 	"frontdesk/server"
 	"frontdesk/store/sqlite"
@@ -44,15 +42,6 @@ type StartOptions struct {
 	// (dialect/store) over the same database and keys.
 	Dialect string
 }
-
-// The dialects Start serves.
-const (
-	DialectFrontdesk = "frontdesk"
-	DialectStore     = "store"
-)
-
-// Dialects lists the dialects Start serves, default first.
-var Dialects = []string{DialectFrontdesk, DialectStore}
 
 // Running is a started sandbox.
 type Running struct {
@@ -97,7 +86,8 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if o.Dialect == "" {
 		o.Dialect = DialectFrontdesk
 	}
-	if !slices.Contains(Dialects, o.Dialect) {
+	dia, ok := DialectNamed(o.Dialect)
+	if !ok {
 		return nil, fmt.Errorf("start sandbox: no dialect %q (dialects: %s)", o.Dialect, strings.Join(Dialects, ", "))
 	}
 	run := &Running{served: make(chan error, 1), Dialect: o.Dialect}
@@ -155,10 +145,9 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if err != nil {
 		return fail(fmt.Errorf("start sandbox: listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err))
 	}
-	switch o.Dialect {
-	case DialectStore:
-		run.Handler = storedialect.New(st, o.Logger)
-	default:
+	if dia.New != nil {
+		run.Handler = dia.New(st, o.Logger)
+	} else {
 		run.Server = server.New(st, server.Options{Logger: o.Logger})
 		run.Handler = run.Server
 	}
@@ -179,7 +168,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 		run.served <- err
 		close(run.served)
 	}()
-	o.Logger.Info("sandbox API listening", "url", run.URL+"/api/v1", "dialect", o.Dialect, "db", o.DBPath)
+	o.Logger.Info("sandbox API listening", "url", run.URL, "dialect", o.Dialect, "db", o.DBPath)
 	return run, nil
 }
 

@@ -84,7 +84,7 @@ func New(c *tui.Common, cl client.Platform, cfg Config) tui.Screen {
 // the shell calls Root once, when it is built.
 func (a *App) Root(c *tui.Common) tui.Screen {
 	a.env.actingOn(c)
-	return newSearch(c, a.env, "")
+	return a.env.start(c, "")
 }
 
 // actingOn makes the on-behalf state for the session of c, unless it
@@ -161,7 +161,7 @@ func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return tui.Push(newProfile(c, a.env, id)), true
 	case tui.SearchMsg:
-		return tui.ResetTo(newSearch(c, a.env, msg.Query)), true
+		return tui.ResetTo(a.env.start(c, msg.Query)), true
 	}
 	return nil, false
 }

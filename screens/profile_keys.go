@@ -81,17 +81,23 @@ func newProfileKeys(p *Profile) profileKeys {
 // needs is b gated by the platform's capability c (its reason when it
 // lacks it) and then by cond (nil: none).
 func (p *Profile) needs(b Binding, c client.Capability, cond func() string) Binding {
-	if !p.caps.Has(c) {
-		why := p.caps.Why(c)
-		if why == "" {
-			why = "this platform cannot do that"
-		}
-		return unavailable(b, why)
-	}
-	if cond == nil {
-		return b
+	if !p.caps.Has(c) || cond == nil {
+		return capable(p.caps, b, c)
 	}
 	return b.With(cond)
+}
+
+// capable is b when caps has c, else b greyed with the platform's reason
+// (unavailable).
+func capable(caps client.Capabilities, b Binding, c client.Capability) Binding {
+	if caps.Has(c) {
+		return b
+	}
+	why := caps.Why(c)
+	if why == "" {
+		why = "this platform cannot do that"
+	}
+	return unavailable(b, why)
 }
 
 // unavailable is b on a platform that cannot do it at all: greyed with

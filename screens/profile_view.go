@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"frontdesk/api"
+	"frontdesk/client"
 	"frontdesk/tui"
 	"frontdesk/tui/sanitize"
 )
@@ -25,8 +26,12 @@ func (p *Profile) View() string {
 	lines = append(lines, p.headLine(), p.tabsLine(), p.sessionLine())
 	if p.missing() {
 		// No tab has anything to show, and no retry would help.
+		hint := "Check the id, or find the customer with / (search)."
+		if !p.caps.Has(client.CapSearch) {
+			hint = "Check the id, and type it again with / (this store has no search)."
+		}
 		lines = append(lines, st.Error.Render(sanitize.Truncate(p.missingText()+".", p.width)),
-			"", st.Muted.Render(sanitize.Truncate("Check the id, or find the customer with / (search).", p.width)))
+			"", st.Muted.Render(sanitize.Truncate(hint, p.width)))
 		return fitLines(lines, p.width, p.height)
 	}
 	return fitLines(p.active().View(lines), p.width, p.height)

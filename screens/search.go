@@ -128,18 +128,7 @@ type Search struct {
 type Binding = tui.Binding
 
 func newSearch(c *tui.Common, e *env, query string) *Search {
-	in := textinput.New()
-	in.Prompt = "Search: "
-	in.Placeholder = "name, email or phone · ? help · : command"
-	in.CharLimit = 200
-	// A real terminal cursor: no blink ticks, and it works without colour.
-	in.SetVirtualCursor(false)
-	// ctrl+v would read the clipboard of the machine the console runs on,
-	// which over SSH is the server's; terminal paste still works.
-	in.KeyMap.Paste = bkey.NewBinding(bkey.WithDisabled())
-	in.SetValue(query)
-	in.CursorEnd()
-	in.Focus()
+	in := newBox(c, "Search: ", "name, email or phone · ? help · : command", query)
 	s := &Search{c: c, env: e, input: in, inBox: true, page: 1}
 	s.bSort = Binding{Keys: []string{"s"}, Help: "sort"}
 	s.bRows = Binding{Keys: []string{"down", "tab"}, HelpKey: "↓/tab", Help: "results"}
@@ -147,7 +136,6 @@ func newSearch(c *tui.Common, e *env, query string) *Search {
 	s.bResults = Binding{Keys: []string{"esc"}, Help: "leave the box"}
 	s.makeBoxKeys()
 	s.makeResultKeys()
-	s.styleInput()
 	return s
 }
 
@@ -281,18 +269,34 @@ func (s *Search) Cursor() *tea.Cursor {
 	return s.input.Cursor()
 }
 
-func (s *Search) styleInput() {
-	st := s.input.Styles()
+// newBox is a focused one-line input holding value: the search box,
+// the id box.
+func newBox(c *tui.Common, prompt, placeholder, value string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	in.CharLimit = 200
+	// A real terminal cursor: no blink ticks, and it works without colour.
+	in.SetVirtualCursor(false)
+	// ctrl+v would read the clipboard of the machine the console runs on,
+	// which over SSH is the server's; terminal paste still works.
+	in.KeyMap.Paste = bkey.NewBinding(bkey.WithDisabled())
+	in.SetValue(value)
+	in.CursorEnd()
+	in.Focus()
+
+	st := in.Styles()
 	plain := lipgloss.NewStyle()
-	if s.c.NoColor() {
+	if c.NoColor() {
 		st.Cursor.Color = nil
 		st.Focused = textinput.StyleState{Prompt: plain, Text: plain, Placeholder: plain, Suggestion: plain}
 		st.Blurred = st.Focused
 	} else {
-		sty := s.c.Styles
+		sty := c.Styles
 		st.Cursor.Color = sty.Colors.Accent
 		st.Focused = textinput.StyleState{Prompt: sty.Accent.Bold(true), Text: sty.Value, Placeholder: sty.Muted, Suggestion: sty.Muted}
 		st.Blurred = textinput.StyleState{Prompt: sty.Muted, Text: sty.Value, Placeholder: sty.Muted, Suggestion: sty.Muted}
 	}
-	s.input.SetStyles(st)
+	in.SetStyles(st)
+	return in
 }

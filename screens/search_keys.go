@@ -51,7 +51,7 @@ func (s *Search) makeResultKeys() {
 	s.bSort = s.bSort.Do(s.nextSort)
 	s.bCopyID = s.bCopyID.Do(s.copyID)
 	up, down, pgdn := k.Up.Do(s.up), k.Down.Do(s.move(1)), k.PageDown.Do(s.nextPage)
-	open, search, newC := k.Open.Do(s.enter), k.Search.Do(s.focusBox), k.New.Do(s.newCustomer)
+	open, search, newC := k.Open.Do(s.enter), k.Search.Do(s.focusBox), capable(s.env.caps(), k.New.Do(s.newCustomer), client.CapCreateCustomer)
 	s.results = [][]Binding{
 		{up, down, k.Top.Do(s.toRow(first)), k.Bottom.Do(s.toRow(last)), k.PageUp.Do(s.prevPage), pgdn},
 		{open, search, s.bSort, k.Refresh.Do(s.refresh)},

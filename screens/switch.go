@@ -83,7 +83,7 @@ func (a *App) adopt(c *tui.Common, conn Connection, note string) tea.Cmd {
 	c.Profile = conn.Profile
 	agent := conn.Agent
 	cmds := []tea.Cmd{
-		tui.ResetTo(newSearch(c, a.env, "")),
+		tui.ResetTo(a.env.start(c, "")),
 		func() tea.Msg { return tui.AgentMsg{Agent: agent} },
 	}
 	if note != "" {

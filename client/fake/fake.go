@@ -137,7 +137,7 @@ func (p *Platform) find(id api.ID) (int, bool) {
 
 // SearchCustomers matches Query against names, email and phone.
 func (p *Platform) SearchCustomers(ctx context.Context, sp client.SearchParams) (client.Page[api.Customer], error) {
-	if err := ctx.Err(); err != nil {
+	if err := p.need(ctx, client.CapSearch); err != nil {
 		return client.Page[api.Customer]{}, err
 	}
 	p.mu.Lock()

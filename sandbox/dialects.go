@@ -1,0 +1,82 @@
+package sandbox
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+
+	"frontdesk/dialect"
+	storedialect "frontdesk/dialect/store"
+	"frontdesk/store"
+)
+
+// Dialect is a wire format the sandbox can serve over its storage: the
+// desk's own API, or another platform's (dialect/<name>).
+type Dialect struct {
+	// Name is the platform's name, as in --dialect and --platform.
+	Name string
+	// About is one line for --help.
+	About string
+	// New builds the handler over st; nil for the desk's own server,
+	// which Start builds itself.
+	New func(st store.Store, logger *slog.Logger) http.Handler
+	// Credentials are the lines printed after `url:` for the sandbox key
+	// pair keyID/secret, served at baseURL (the server's root).
+	Credentials func(baseURL, keyID, secret string) []dialect.Credential
+}
+
+// The dialects Start serves by name.
+const (
+	DialectFrontdesk = "frontdesk"
+	DialectStore     = "store"
+)
+
+// dialects are the wire formats Start serves, default first. A platform
+// with a dialect under dialect/ is listed here (one entry each).
+var dialects = []Dialect{
+	{
+		Name:  DialectFrontdesk,
+		About: "frontdesk's own Customers API (the desk server)",
+		Credentials: func(_, keyID, secret string) []dialect.Credential {
+			return dialect.Pair(keyID, secret)
+		},
+	},
+	{
+		Name:  DialectStore,
+		About: "the plain store API of seed 004 (read-only customers and loyalty)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return storedialect.New(st, logger)
+		},
+		Credentials: func(_, keyID, secret string) []dialect.Credential {
+			return dialect.Pair(keyID, secret)
+		},
+	},
+}
+
+// Dialects lists the names of the dialects Start serves, default first.
+var Dialects = func() []string {
+	names := make([]string, len(dialects))
+	for i, d := range dialects {
+		names[i] = d.Name
+	}
+	return names
+}()
+
+// DialectNamed finds a dialect by name ("" is the default).
+func DialectNamed(name string) (Dialect, bool) {
+	if name == "" {
+		return dialects[0], true
+	}
+	i := slices.IndexFunc(dialects, func(d Dialect) bool { return d.Name == name })
+	if i < 0 {
+		return Dialect{}, false
+	}
+	return dialects[i], true
+}
+
+// Credentials are the lines a driver of r's dialect needs to call it
+// with the key pair k (`key:`/`secret:` and the platform's options).
+func (r *Running) Credentials(k Key) []dialect.Credential {
+	d, _ := DialectNamed(r.Dialect)
+	return d.Credentials(r.URL, k.KeyID, k.Secret)
+}
