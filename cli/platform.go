@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"frontdesk/client"
+	checdriver "frontdesk/client/chec"
 	"frontdesk/client/frontdesk"
 	storedriver "frontdesk/client/store"
 	"frontdesk/config"
@@ -120,6 +121,22 @@ var platforms = []platformDriver{
 		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
 			p, err := storedriver.New(storedriver.Config{
 				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
+				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "chec",
+		about: "Commerce.js (Chec) REST API v1: public key as the key id, secret key (sk_…) as the secret; no loyalty",
+		caps:  checdriver.Capabilities,
+		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
+			p, err := checdriver.New(checdriver.Config{
+				BaseURL: cfg.BaseURL, PublicKey: cfg.KeyID, SecretKey: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
 				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
 				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 			})

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	checdialect "frontdesk/dialect/chec"
 	storedialect "frontdesk/dialect/store"
 	"frontdesk/store"
 )
@@ -50,6 +51,14 @@ var dialects = []Dialect{
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
 			return dialect.Pair(keyID, secret)
 		},
+	},
+	{
+		Name:  "chec",
+		About: "Commerce.js (Chec) REST API v1: customers with the secret key, their orders",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return checdialect.New(st, logger)
+		},
+		Credentials: checdialect.Credentials,
 	},
 }
 

@@ -44,6 +44,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/dialect"
 	"frontdesk/money"
 	storage "frontdesk/store"
 )
@@ -66,6 +67,15 @@ const (
 func Keys(keyID, secret string) (public, secretKey string) {
 	k := strings.TrimPrefix(keyID, "ck_")
 	return PublicPrefix + k, SecretPrefix + k + "_" + strings.TrimPrefix(secret, "cs_")
+}
+
+// Credentials are the lines `sandbox serve --dialect chec` prints after
+// `url:` for the sandbox key pair keyID/secret: `key:` the public key (the
+// profile's key id) and `secret:` the secret key (kept in the keyring).
+// The driver appends /v1 to the URL.
+func Credentials(_, keyID, secret string) []dialect.Credential {
+	pk, sk := Keys(keyID, secret)
+	return []dialect.Credential{{Name: "key", Value: pk}, {Name: "secret", Value: sk}}
 }
 
 // Handler serves the dialect over a storage engine.
