@@ -194,14 +194,11 @@ func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version string, p
 // ListOrders lists a customer's orders, newest first (GET
 // /v1/customers/{id}/orders?limit=&page=&sortBy=created_at&sortDirection=desc,
 // the order the SDK's getOrders asks for). Chec documents no status or
-// date filter there: asking for one is invalid rather than silently
-// ignored.
+// date filter there, so a filtered list is made by the driver: it reads
+// the customer's orders (at most FilterScan of them, newest first),
+// keeps those that match and pages through them itself; past FilterScan
+// the total is a lower bound (TotalIsEstimate).
 func (c *Client) ListOrders(ctx context.Context, customerID api.ID, p client.OrderParams) (client.Page[api.Order], error) {
-	if p.Status != "" || !p.From.IsZero() || !p.Until.IsZero() {
-		return client.Page[api.Order]{}, &client.APIError{K: client.KindInvalid, Code: api.CodeValidation,
-			Fields:  map[string]string{"status": "not a filter Commerce.js offers"},
-			Message: "Commerce.js cannot filter a customer's orders by status or date; list them all"}
-	}
 	path, err := idPath(customerID)
 	if err != nil {
 		return client.Page[api.Order]{}, fmt.Errorf("list orders: %w", err)
@@ -211,16 +208,62 @@ func (c *Client) ListOrders(ctx context.Context, customerID api.ID, p client.Ord
 		return client.Page[api.Order]{}, fmt.Errorf("list orders: %w", err)
 	}
 	limit := limitOf(p.Limit)
-	q := url.Values{"limit": {strconv.Itoa(limit)}, "page": {strconv.Itoa(page)}, "sortBy": {"created_at"}, "sortDirection": {"desc"}}
-	var out List[Order]
-	if err := c.do(ctx, http.MethodGet, "/customers"+path+"/orders", q, nil, &out); err != nil {
-		return client.Page[api.Order]{}, fmt.Errorf("list orders of customer %s: %w", customerID, err)
+	if p.Status != "" || !p.From.IsZero() || !p.Until.IsZero() {
+		return c.filterOrders(ctx, customerID, path, p, page, limit)
+	}
+	out, err := c.ordersPage(ctx, customerID, path, page, limit)
+	if err != nil {
+		return client.Page[api.Order]{}, err
 	}
 	items := make([]api.Order, 0, len(out.Data))
 	for _, w := range out.Data {
 		items = append(items, order(w, customerID, false))
 	}
 	return pageOf(items, out.Meta.Pagination, page, limit), nil
+}
+
+// FilterScan is how many of a customer's orders a filtered ListOrders
+// reads at most.
+const FilterScan = 1000
+
+func (c *Client) ordersPage(ctx context.Context, customerID api.ID, path string, page, limit int) (List[Order], error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}, "page": {strconv.Itoa(page)}, "sortBy": {"created_at"}, "sortDirection": {"desc"}}
+	var out List[Order]
+	if err := c.do(ctx, http.MethodGet, "/customers"+path+"/orders", q, nil, &out); err != nil {
+		return out, fmt.Errorf("list orders of customer %s: %w", customerID, err)
+	}
+	return out, nil
+}
+
+func (c *Client) filterOrders(ctx context.Context, customerID api.ID, path string, p client.OrderParams, page, limit int) (client.Page[api.Order], error) {
+	var kept []api.Order
+	read, more := 0, true
+	for n := 1; more && read < FilterScan; n++ {
+		out, err := c.ordersPage(ctx, customerID, path, n, MaxLimit)
+		if err != nil {
+			return client.Page[api.Order]{}, err
+		}
+		read += len(out.Data)
+		for _, w := range out.Data {
+			o := order(w, customerID, false)
+			if (p.Status == "" || o.Status == p.Status) && (p.From.IsZero() || !o.CreatedAt.Before(p.From)) &&
+				(p.Until.IsZero() || o.CreatedAt.Before(p.Until)) {
+				kept = append(kept, o)
+			}
+		}
+		pg := out.Meta.Pagination
+		more = len(out.Data) > 0 && pg != nil && pg.CurrentPage < pg.TotalPages
+	}
+	from := min((page-1)*limit, len(kept))
+	res := client.Page[api.Order]{Items: kept[from:min(from+limit, len(kept))], Total: len(kept), TotalIsEstimate: more,
+		Number: page, Limit: limit}
+	if from+limit < len(kept) {
+		res.Next = client.PageCursor(page + 1)
+	}
+	if page > 1 {
+		res.Prev = client.PrevPageCursor(page - 1)
+	}
+	return res, nil
 }
 
 // GetOrder reads one order of a customer (GET

@@ -144,7 +144,7 @@ func Version(w Customer) int64 {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	v := int64(binary.BigEndian.Uint64(h.Sum(nil)) & math.MaxInt64)
+	v := int64(binary.BigEndian.Uint64(h.Sum(nil)) & (1<<53 - 1)) // exact in a JSON number everywhere
 	if v == 0 {
 		v = 1
 	}
