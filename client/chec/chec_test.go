@@ -183,6 +183,28 @@ func TestValidationErrors(t *testing.T) {
 	}
 }
 
+// Chec's 422 validation is frontdesk's validation error, fields renamed.
+func TestValidationIsFrontdesks(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodGet {
+			w.Write(testdata(t, "customer.json"))
+			return
+		}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		w.Write([]byte(`{"error":{"type":"validation","message":"The given data was invalid.","errors":{"firstname":["The firstname may not be greater than 255 characters."]}}}`))
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL, nil)
+	name := "Lesley"
+	_, err := c.PatchCustomer(context.Background(), "cstmr_K1YDR2qy29Qem6", "", api.CustomerPatch{FirstName: &name})
+	ae, ok := client.AsAPIError(err)
+	if !ok || ae.Kind() != client.KindInvalid || ae.Code != api.CodeValidation || ae.Status != 422 ||
+		ae.Fields["first_name"] != "The firstname may not be greater than 255 characters." {
+		t.Fatalf("validation: %#v", err)
+	}
+}
+
 // GETs are retried on 503; a PUT never is, since it may have been applied.
 func TestRetries(t *testing.T) {
 	var gets, puts atomic.Int64

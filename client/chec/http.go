@@ -178,9 +178,9 @@ var fieldNames = map[string]string{"firstname": "first_name", "lastname": "last_
 // decodeError turns a non-2xx answer into an *APIError: Chec's type as
 // the code and its message when the body is its error envelope, else a
 // message saying what came back. The kind follows the status, except a
-// 422 validation, which is KindInvalid with its fields — or, when the
-// only problem is an email already taken, KindConflict
-// (api.CodeDuplicateEmail), as frontdesk's own 409 is.
+// 422 validation, which is KindInvalid with api.CodeValidation and its
+// fields — or, when the only problem is an email already taken,
+// KindConflict with api.CodeDuplicateEmail, as frontdesk's own 409 is.
 func decodeError(status int, h http.Header, body []byte, target string) *client.APIError {
 	ae := &client.APIError{Status: status, RequestID: h.Get(api.HeaderRequestID)}
 	ae.RetryAfter, _ = client.ParseRetryAfter(h.Get(api.HeaderRetryAfter), time.Now())
@@ -194,14 +194,14 @@ func decodeError(status int, h http.Header, body []byte, target string) *client.
 		return ae
 	}
 	ae.Code, ae.Message = w.Error.Type, w.Error.Message
-	if fields := fieldErrors(w.Error.Errors); len(fields) > 0 {
-		ae.Fields = fields
-		ae.K = client.KindInvalid
-		if len(fields) == 1 && strings.Contains(strings.ToLower(fields["email"]), "taken") {
-			ae.K, ae.Code = client.KindConflict, api.CodeDuplicateEmail
-		}
-	} else if status == http.StatusUnprocessableEntity && (w.Error.Type == "validation" || w.Error.Type == "unprocessable_entity") {
-		ae.K = client.KindInvalid
+	fields := fieldErrors(w.Error.Errors)
+	switch {
+	case len(fields) == 1 && strings.Contains(strings.ToLower(fields["email"]), "taken"):
+		ae.K, ae.Code, ae.Fields = client.KindConflict, api.CodeDuplicateEmail, fields
+	case len(fields) > 0 || status == http.StatusUnprocessableEntity && (w.Error.Type == "validation" || w.Error.Type == "unprocessable_entity"):
+		// frontdesk's own validation code, so that the CLI and the forms
+		// treat Chec's 422 as they treat frontdesk's 400 validation_error.
+		ae.K, ae.Code, ae.Fields = client.KindInvalid, api.CodeValidation, fields
 	}
 	return ae
 }
