@@ -67,6 +67,9 @@ func TestLayers(t *testing.T) {
 			because: "the gateway holds a client.Platform that cli builds, and reaches the store over the API"},
 		"server": {never: []string{"frontdesk/store/sqlite", "frontdesk/sandbox", "frontdesk/client", "frontdesk/tui", "frontdesk/screens", "database/sql"},
 			because: "the server reaches data only through store.Store"},
+		"desk": {never: []string{"frontdesk/client/frontdesk", "frontdesk/client/store", "frontdesk/client/fake", "frontdesk/tui", "frontdesk/screens",
+			"frontdesk/sandbox", "frontdesk/cli", "frontdesk/dialect"},
+			because: "the desk server runs the server on a store and holds a platform by its interface; cli builds the driver"},
 		"store": {never: []string{"frontdesk/server", "frontdesk/sandbox", "frontdesk/client", "frontdesk/tui", "frontdesk/screens"},
 			because: "storage knows nothing of HTTP or the console"},
 	}

@@ -9,7 +9,9 @@ import (
 	"frontdesk/client"
 	checdriver "frontdesk/client/chec"
 	"frontdesk/client/frontdesk"
+	sfccdriver "frontdesk/client/sfcc"
 	storedriver "frontdesk/client/store"
+	tybritedriver "frontdesk/client/tybrite"
 	"frontdesk/config"
 )
 
@@ -118,11 +120,55 @@ var platforms = []platformDriver{
 		name:  PlatformStore,
 		about: "a plain store API as in seed 004: read-only customers and loyalty",
 		caps:  storedriver.Capabilities,
-		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
+		options: []PlatformOption{
+			{Name: "currency", About: "the ISO 4217 code of the store's amounts, e.g. KES (seed 004 does not say)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
 			p, err := storedriver.New(storedriver.Config{
-				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
+				Currency: strings.ToUpper(opts["currency"]),
+				BaseURL:  cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
 				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
 				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "tybrite",
+		about: "Tybrite Galactic Core with the store's secret key: create customers, read their orders; no customer search or profiles for an agent",
+		caps:  tybritedriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "currency", About: "ISO 4217 code of the store's amounts, e.g. KES (the API names none)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := tybritedriver.New(tybritedriver.Config{
+				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, SecretKey: cfg.Secret, Currency: opts["currency"], Timeout: cfg.Timeout,
+				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "sfcc",
+		about: "Salesforce B2C Commerce (OCAPI 20.4): Data API search, Shop API customers and orders, on-behalf sessions",
+		caps:  sfccdriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "site", About: "the site id of the Shop API, e.g. RefArch", Required: true},
+			{Name: "list", About: "the customer list id the Data API searches, e.g. RefArch", Required: true},
+			{Name: "auth-url", About: "the OAuth token URL (default " + sfccdriver.DefaultAuthURL + ")"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := sfccdriver.New(sfccdriver.Config{
+				BaseURL: cfg.BaseURL, ClientID: cfg.KeyID, Secret: cfg.Secret, Site: opts["site"], List: opts["list"],
+				AuthURL: opts["auth-url"], Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Logger: cfg.Logger,
+				Transport: cfg.Transport, MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 			})
 			if err != nil {
 				return nil, err
@@ -149,7 +195,7 @@ var platforms = []platformDriver{
 }
 
 // plannedPlatforms are named in docs/platforms.md but have no driver yet.
-var plannedPlatforms = []string{"chec", "sfcc", "tybrite", "openapi"}
+var plannedPlatforms = []string{"sfcc", "openapi"}
 
 // PlatformNames lists the platforms connect can build, default first.
 func PlatformNames() []string {

@@ -7,7 +7,10 @@ import (
 
 	"frontdesk/dialect"
 	checdialect "frontdesk/dialect/chec"
+	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
+	tybritedialect "frontdesk/dialect/tybrite"
+	"frontdesk/sandbox/seed"
 	"frontdesk/store"
 )
 
@@ -49,7 +52,8 @@ var dialects = []Dialect{
 			return storedialect.New(st, logger)
 		},
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
-			return dialect.Pair(keyID, secret)
+			// The seeded store's money is Kenyan shillings (sandbox/seed).
+			return append(dialect.Pair(keyID, secret), dialect.Credential{Name: "currency", Value: seed.Currency})
 		},
 	},
 	{
@@ -59,6 +63,22 @@ var dialects = []Dialect{
 			return checdialect.New(st, logger)
 		},
 		Credentials: checdialect.Credentials,
+	},
+	{
+		Name:  "tybrite",
+		About: "Tybrite Galactic Core (secret key: create customers, read their orders; profiles only with the customer's token)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return tybritedialect.New(st, logger)
+		},
+		Credentials: tybritedialect.Credentials,
+	},
+	{
+		Name:  "sfcc",
+		About: "Salesforce B2C Commerce OCAPI 20.4 (Data API search, Shop API customers and orders, OAuth, on-behalf JWTs)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return sfccdialect.New(st, logger)
+		},
+		Credentials: sfccdialect.Credentials,
 	},
 }
 
