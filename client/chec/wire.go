@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"frontdesk/api"
-	"frontdesk/money"
 )
 
 // The wire format of Chec's v1 API, as testdata/ records it (see its
@@ -168,10 +167,31 @@ func customer(w Customer) api.Customer {
 	}
 }
 
-// minor converts a Chec price (major units, a JSON number) to minor units
-// of currency.
-func minor(p Price, currency string) int64 {
-	return int64(math.Round(p.Raw * math.Pow10(money.Digits(currency))))
+// minor converts a Chec price (raw: major units, a JSON number) to minor
+// units. The currency's minor digits are read from the price itself: as
+// many as `formatted` shows after its decimal point ("48.50": 2,
+// "1,250": 0); 2 when formatted is empty.
+func minor(p Price) int64 {
+	return int64(math.Round(p.Raw * math.Pow10(decimals(p.Formatted))))
+}
+
+func decimals(formatted string) int {
+	f := strings.TrimSpace(formatted)
+	if f == "" {
+		return 2
+	}
+	i := strings.LastIndexByte(f, '.')
+	if i < 0 {
+		return 0
+	}
+	n := 0
+	for _, r := range f[i+1:] {
+		if r < '0' || r > '9' {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // orderStatus maps Chec's three statuses onto frontdesk's one: a
@@ -215,11 +235,11 @@ func order(w Order, customerID api.ID, detail bool) api.Order {
 		PaymentStatus:     w.StatusPayment,
 		FulfillmentStatus: w.StatusFulfillment,
 		Currency:          cur,
-		Subtotal:          minor(w.Order.Subtotal, cur),
-		Shipping:          minor(w.Order.Shipping.Price, cur),
-		Tax:               minor(w.Order.Tax.Amount, cur),
-		Discount:          minor(w.Order.Discount.AmountSaved, cur),
-		Total:             minor(w.OrderValue, cur),
+		Subtotal:          minor(w.Order.Subtotal),
+		Shipping:          minor(w.Order.Shipping.Price),
+		Tax:               minor(w.Order.Tax.Amount),
+		Discount:          minor(w.Order.Discount.AmountSaved),
+		Total:             minor(w.OrderValue),
 		CreatedAt:         unix(w.Created),
 	}
 	if w.Customer.ID != "" {
@@ -232,7 +252,7 @@ func order(w Order, customerID api.ID, detail bool) api.Order {
 		o.Items = make([]api.OrderItem, 0, len(w.Order.LineItems))
 		for _, li := range w.Order.LineItems {
 			o.Items = append(o.Items, api.OrderItem{SKU: li.SKU, Name: li.ProductName, Quantity: li.Quantity,
-				UnitPrice: minor(li.Price, cur), Total: minor(li.LineTotal, cur)})
+				UnitPrice: minor(li.Price), Total: minor(li.LineTotal)})
 		}
 		o.ShippingAddress = address(w.Shipping, "shipping")
 		o.BillingAddress = address(w.Billing, "billing")

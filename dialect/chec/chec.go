@@ -45,7 +45,6 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/dialect"
-	"frontdesk/money"
 	storage "frontdesk/store"
 )
 
@@ -503,8 +502,8 @@ func symbol(cur string) string {
 }
 
 func price(minor int64, cur string) wirePrice {
-	amount := money.Amount(minor, cur)
-	raw := float64(minor) / math.Pow10(money.Digits(cur))
+	amount := formatAmount(minor, digits(cur))
+	raw := float64(minor) / math.Pow10(digits(cur))
 	sym := symbol(cur)
 	withSym := sym + amount
 	if strings.HasPrefix(amount, "-") {
@@ -581,6 +580,55 @@ func order(o api.Order, c api.Customer) wireOrder {
 	}
 	w.Customer = orderCustomer{ID: EncodeID(PrefixCustomer, c.ID), FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Phone: nullable(c.Phone)}
 	return w
+}
+
+// minorDigits are the ISO 4217 currencies whose minor unit is not two
+// digits. (frontdesk/money has the same table; a dialect may use only api
+// and store — layers_test.go — so it keeps its own.)
+var minorDigits = map[string]int{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0,
+	"KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0,
+	"XAF": 0, "XOF": 0, "XPF": 0,
+	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+}
+
+func digits(cur string) int {
+	if d, ok := minorDigits[cur]; ok {
+		return d
+	}
+	return 2
+}
+
+// FormatPrice is a price's `formatted` text for minor units of cur.
+func FormatPrice(minor int64, cur string) string { return formatAmount(minor, digits(cur)) }
+
+// formatAmount is Chec's `formatted`: "1,250.00" (thousands with
+// commas, the currency's minor digits after a point).
+func formatAmount(minor int64, d int) string {
+	neg := minor < 0
+	u := uint64(minor)
+	if neg {
+		u = -u
+	}
+	s := strconv.FormatUint(u, 10)
+	if len(s) <= d {
+		s = strings.Repeat("0", d-len(s)+1) + s
+	}
+	whole, frac := s[:len(s)-d], s[len(s)-d:]
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if d > 0 {
+		b.WriteString("." + frac)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 func truncate(s string, n int) string {

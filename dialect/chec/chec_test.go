@@ -244,6 +244,21 @@ func TestIDs(t *testing.T) {
 	}
 }
 
+func TestPrices(t *testing.T) {
+	for _, tc := range []struct {
+		minor int64
+		cur   string
+		want  string
+	}{
+		{0, "KES", "0.00"}, {5, "USD", "0.05"}, {125000, "KES", "1,250.00"}, {123456789, "USD", "1,234,567.89"},
+		{-4850, "USD", "-48.50"}, {1250, "JPY", "1,250"}, {1250, "KWD", "1.250"},
+	} {
+		if got := checdialect.FormatPrice(tc.minor, tc.cur); got != tc.want {
+			t.Errorf("%d %s: %q, want %q", tc.minor, tc.cur, got, tc.want)
+		}
+	}
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
