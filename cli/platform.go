@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"frontdesk/client"
+	checdriver "frontdesk/client/chec"
 	"frontdesk/client/frontdesk"
 	"frontdesk/client/openapi"
 	sfccdriver "frontdesk/client/sfcc"
@@ -137,16 +138,13 @@ var platforms = []platformDriver{
 		},
 	},
 	{
-		name:  "tybrite",
-		about: "Tybrite Galactic Core with the store's secret key: create customers, read their orders; no customer search or profiles for an agent",
-		caps:  tybritedriver.Capabilities,
-		options: []PlatformOption{
-			{Name: "currency", About: "ISO 4217 code of the store's amounts, e.g. KES (the API names none)"},
-		},
-		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
-			p, err := tybritedriver.New(tybritedriver.Config{
-				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, SecretKey: cfg.Secret, Currency: opts["currency"], Timeout: cfg.Timeout,
-				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+		name:  "chec",
+		about: "Commerce.js (Chec) REST API v1: public key as the key id, secret key (sk_…) as the secret; no loyalty",
+		caps:  checdriver.Capabilities,
+		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
+			p, err := checdriver.New(checdriver.Config{
+				BaseURL: cfg.BaseURL, PublicKey: cfg.KeyID, SecretKey: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
+				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
 				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 			})
 			if err != nil {
@@ -177,6 +175,25 @@ var platforms = []platformDriver{
 		},
 	},
 	{
+		name:  "tybrite",
+		about: "Tybrite Galactic Core with the store's secret key: create customers, read their orders; no customer search or profiles for an agent",
+		caps:  tybritedriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "currency", About: "ISO 4217 code of the store's amounts, e.g. KES (the API names none)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := tybritedriver.New(tybritedriver.Config{
+				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, SecretKey: cfg.Secret, Currency: opts["currency"], Timeout: cfg.Timeout,
+				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
 		name:  "openapi",
 		about: `Pelcro ("Open API"): open a customer by id and edit them with the Core API key; no search, no on-behalf sessions`,
 		caps:  openapi.Capabilities,
@@ -196,9 +213,6 @@ var platforms = []platformDriver{
 		},
 	},
 }
-
-// plannedPlatforms are named in docs/platforms.md but have no driver yet.
-var plannedPlatforms = []string{"chec"}
 
 // PlatformNames lists the platforms connect can build, default first.
 func PlatformNames() []string {
@@ -220,8 +234,8 @@ func platformNamed(name string) (platformDriver, error) {
 			return p, nil
 		}
 	}
-	return platformDriver{}, UsageError{Err: fmt.Errorf("unknown platform %q: frontdesk speaks %s (%s are planned; see docs/platforms.md)",
-		name, strings.Join(PlatformNames(), ", "), strings.Join(plannedPlatforms, ", "))}
+	return platformDriver{}, UsageError{Err: fmt.Errorf("unknown platform %q: frontdesk speaks %s (see docs/platforms.md)",
+		name, strings.Join(PlatformNames(), ", "))}
 }
 
 // connect is the one place the CLI builds a platform: the driver of

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	checdialect "frontdesk/dialect/chec"
 	pelcrodialect "frontdesk/dialect/openapi"
 	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
@@ -57,12 +58,12 @@ var dialects = []Dialect{
 		},
 	},
 	{
-		Name:  "tybrite",
-		About: "Tybrite Galactic Core (secret key: create customers, read their orders; profiles only with the customer's token)",
+		Name:  "chec",
+		About: "Commerce.js (Chec) REST API v1: customers with the secret key, their orders",
 		New: func(st store.Store, logger *slog.Logger) http.Handler {
-			return tybritedialect.New(st, logger)
+			return checdialect.New(st, logger)
 		},
-		Credentials: tybritedialect.Credentials,
+		Credentials: checdialect.Credentials,
 	},
 	{
 		Name:  "sfcc",
@@ -71,6 +72,14 @@ var dialects = []Dialect{
 			return sfccdialect.New(st, logger)
 		},
 		Credentials: sfccdialect.Credentials,
+	},
+	{
+		Name:  "tybrite",
+		About: "Tybrite Galactic Core (secret key: create customers, read their orders; profiles only with the customer's token)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return tybritedialect.New(st, logger)
+		},
+		Credentials: tybritedialect.Credentials,
 	},
 	{
 		Name:  "openapi",
