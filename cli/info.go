@@ -125,7 +125,7 @@ func newInfoCmd(a *App) *cobra.Command {
 					can = append(can, c.Name)
 				}
 			}
-			row("Can", "read profiles, "+strings.Join(can, ", "))
+			row("Can", strings.Join(can, ", "))
 			for _, c := range info.Capabilities {
 				if !c.Supported {
 					row("Cannot", c.Name+": "+c.Reason)

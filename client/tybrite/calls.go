@@ -15,10 +15,8 @@ import (
 	"frontdesk/client"
 )
 
-// CapReadProfile names reading a profile in the error GetCustomer
-// returns: issue 10 lists "read profile" as a capability, the client
-// layer has none of that name (every platform so far could).
-const CapReadProfile = client.Capability("read-profile")
+// CapReadProfile names reading a profile as the agent (GetCustomer).
+const CapReadProfile = client.CapReadProfile
 
 // Me is who the key acts as. The API has no "who am I" for keys, so Me
 // checks the key with a cheap read that needs a secret key (GET

@@ -88,7 +88,7 @@ const (
 // capabilities is what the documented API gives an agent's secret key.
 var capabilities = client.All().
 	Without(ReasonNoSearch, client.CapSearch).
-	Without(ReasonProfileIsTheCustomers, client.CapEditCustomer).
+	Without(ReasonProfileIsTheCustomers, client.CapReadProfile, client.CapEditCustomer).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf).
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
