@@ -89,6 +89,9 @@ func newServerCmd(a *App) *cobra.Command {
 			return a.runServer(cmd.Context(), o)
 		},
 	}
+	keys := &cobra.Command{Use: "keys", Short: "Manage the desk server's API keys", Args: cobra.NoArgs}
+	keys.AddCommand(newSandboxKeysCreateCmd(a))
+	cmd.AddCommand(keys)
 	f := cmd.Flags()
 	f.StringVar(&o.db, "db", "", "the store of record: a SQLite file, or a postgres:// URL (required)")
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
