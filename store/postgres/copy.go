@@ -93,7 +93,6 @@ func (s *Store) CopySQLite(ctx context.Context, src *sql.DB, tables []string) (r
 	return rows, err
 }
 
-
 func copyOne(ctx context.Context, tx pgx.Tx, src *sql.DB, t copyTable) (int64, error) {
 	names := make([]string, len(t.cols))
 	for i, c := range t.cols {
