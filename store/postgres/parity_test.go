@@ -192,4 +192,10 @@ func TestSearchMatchesSQLite(t *testing.T) {
 }
 
 // testTunings: the real cap, and low ones.
-var testTunings = []tuning{defaultTuning, {exactCap: 12}, {exactCap: 150}}
+var testTunings = []tuning{
+	defaultTuning,
+	{exactCap: 12}, // no sample: counted
+	{exactCap: 12, sampleBlocks: 24, walkMin: 2000, walkFactor: 4}, // broad by sample, walked
+	{exactCap: 12, sampleBlocks: 24, walkMin: 20, walkFactor: 0.3}, // walks that run out: the planner's page
+	{exactCap: 150, sampleBlocks: 8, walkMin: 20, walkFactor: 1},
+}
