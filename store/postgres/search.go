@@ -48,7 +48,7 @@ type tuning struct {
 	walkFactor float64
 }
 
-var defaultTuning = tuning{exactCap: api.TotalExactCap, sampleBlocks: 24, walkMin: 2000, walkFactor: 4}
+var defaultTuning = tuning{exactCap: api.TotalExactCap, sampleBlocks: 48, walkMin: 2000, walkFactor: 4}
 
 // querier is what a search needs of a transaction.
 type querier interface {
@@ -131,26 +131,33 @@ func match(tokens []token, a *args) string {
 }
 
 // trigramCond is a condition the trigram index answers, true of a
-// superset of the rows match is true of: each long word as a substring of
-// search_text (a local phone number without its leading 0, which its
-// +254 form contains as well). "" when there is no long word.
+// superset of the rows match is true of (search_text: see the schema):
+//   - a long word is a substring of search_text; a local phone number
+//     "0712…" is one too, of the phone's local form, when the phone holds
+//     its "+254712…" form anywhere (every +254 becomes a 0 there);
+//   - a short word that starts with an ASCII letter or digit and has no
+//     phone forms is a prefix of a column, so " "+word is a substring
+//     (pg_trgm reads the space as the start of a word: the trigram
+//     "  k" and " ka" of "ka");
+//   - other short words add no condition.
+//
+// "" when no word adds one.
 func trigramCond(tokens []token, a *args) string {
 	var parts []string
 	for _, t := range tokens {
-		if !t.long {
-			continue
-		}
+		w := likeEscape(asciiLower(t.text))
 		switch {
-		case len(t.phoneAlts) == 0:
-			parts = append(parts, `c.search_text LIKE `+a.add("%"+likeEscape(asciiLower(t.text))+"%"))
-		case len(t.text) >= 4:
-			parts = append(parts, `c.search_text LIKE `+a.add("%"+likeEscape(t.text[1:])+"%"))
-		default:
-			parts = append(parts, `(c.search_text LIKE `+a.add("%"+likeEscape(t.text)+"%")+
-				` OR c.search_text LIKE `+a.add("%"+likeEscape(t.phoneAlts[0])+"%")+`)`)
+		case t.long:
+			parts = append(parts, `c.search_text LIKE `+a.add("%"+w+"%"))
+		case len(t.phoneAlts) == 0 && isASCIIAlnum(t.text[0]):
+			parts = append(parts, `c.search_text LIKE `+a.add("% "+w+"%"))
 		}
 	}
 	return strings.Join(parts, " AND ")
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // searchCustomers answers p with the indexes. Its IDs and Total equal
@@ -216,9 +223,14 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 // customers table (by TID: a block read each) and counts the rows m
 // matches. broad is true when the query certainly or almost certainly
 // has more matches than the cap: more in the sample than the cap, or at
-// least max(24, 8×) the matches a total of exactly the cap would put in a
-// sample of this size (for a total under the cap, the chance of that many
-// is below 1e-10 when the blocks' rows are a fair sample of the table).
+// least max(24, 3×) the matches a total of exactly the cap would put in a
+// sample of this size. With the default 48 blocks (about 1,900 rows at
+// 40 rows a block) a total of the cap puts 19 in the sample on average,
+// and the chance of 57 or more is below 1e-11 when the blocks' rows are a
+// fair sample of the table (a Poisson tail; rows of one block are
+// customers who signed up one after another, no likelier than others to
+// share a name). A query decided broad this way is one with a total of
+// 30,000 or more (3% of a million); one near the cap is counted.
 // est is the number of matches the sample suggests.
 func broadSample(ctx context.Context, q querier, m string, ma args, tune tuning) (broad bool, est float64, err error) {
 	if tune.sampleBlocks <= 0 {
@@ -249,7 +261,7 @@ func broadSample(ctx context.Context, q querier, m string, ma args, tune tuning)
 	n := max(tuples, float64(seen))
 	est = float64(hits) * n / float64(seen)
 	atCap := float64(seen) * float64(tune.exactCap) / n
-	broad = hits > tune.exactCap || float64(hits) >= max(24, 8*atCap)
+	broad = hits > tune.exactCap || float64(hits) >= max(24, 3*atCap)
 	return broad, est, nil
 }
 

@@ -41,10 +41,13 @@ CREATE TABLE customers (
     updated_at      timestamptz NOT NULL,
     version         bigint NOT NULL DEFAULT 1,
     -- The four searched columns in one text for the trigram index, ASCII
-    -- lower-cased; a match across the separators is a false candidate
-    -- that the exact predicate drops.
+    -- lower-cased, each after a space (so a word's prefix is a substring
+    -- " ka"), and the phone once more in its local form (+254 as 0, so
+    -- "0712" finds "+254712…" as a substring). A match across the
+    -- separators is a false candidate that the exact predicate drops.
     search_text     text COLLATE "C" GENERATED ALWAYS AS
-        (lower(email) || ' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || lower(phone)) STORED
+        (' ' || lower(email) || ' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || lower(phone)
+         || ' ' || replace(lower(phone), '+254', '0')) STORED
 );
 CREATE UNIQUE INDEX customers_email ON customers (lower(email));
 CREATE INDEX customers_created ON customers (created_at DESC, id DESC);
