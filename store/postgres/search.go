@@ -213,10 +213,68 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 		return result{IDs: ids, Total: tune.exactCap, Estimate: true}, nil
 	}
 	where = match(tokens, &a)
-	if tc := trigramCond(tokens, &a); tc != "" {
-		where = tc + " AND " + where
+	tc := trigramCond(tokens, &a)
+	if tc == "" {
+		return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap)
 	}
-	return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap)
+	where = tc + " AND " + where
+	res, ok, err := selective(ctx, q, s, where, a, limit, offset, tune.exactCap)
+	if err != nil || ok {
+		return res, err
+	}
+	// More matches than the cap after all: the page as for a broad query.
+	ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, max(est, float64(tune.exactCap)), tune)
+	if err != nil {
+		return result{}, err
+	}
+	if !ok {
+		pa := append(args(nil), a...)
+		ids, err = queryIDs(ctx, q, `SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+
+			` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset), pa)
+		if err != nil {
+			return result{}, err
+		}
+	}
+	return result{IDs: ids, Total: tune.exactCap, Estimate: true}, nil
+}
+
+// selective answers in one statement when where (led by a trigram
+// condition) holds for at most exactCap rows (ok): it finds them through
+// the trigram index, no further than exactCap+1, and sorts and counts
+// them; ok is false when there are more.
+func selective(ctx context.Context, q querier, s sortSpec, where string, a args, limit, offset, exactCap int) (res result, ok bool, err error) {
+	pa := append(args(nil), a...)
+	rows, err := q.Query(ctx, `WITH m AS MATERIALIZED (SELECT c.id, `+s.keyCols+` FROM customers c WHERE `+where+` LIMIT `+pa.add(exactCap+1)+`),
+			n AS (SELECT count(*) AS n FROM m)
+		SELECT -1::bigint, n FROM n
+		UNION ALL
+		(SELECT m.id, 0 FROM m, n WHERE n.n <= `+pa.add(exactCap)+` ORDER BY `+s.keyOrder+` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset)+`)`,
+		append([]any{pgx.QueryExecModeExec}, pa...)...)
+	if err != nil {
+		return result{}, false, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	res = result{IDs: []int64{}}
+	n := -1
+	for rows.Next() {
+		var id, v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			return result{}, false, fmt.Errorf("search: %w", err)
+		}
+		if id == -1 {
+			n = int(v)
+			continue
+		}
+		res.IDs = append(res.IDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return result{}, false, fmt.Errorf("search: %w", err)
+	}
+	if n < 0 || n > exactCap {
+		return result{}, false, nil
+	}
+	res.Total = n
+	return res, true, nil
 }
 
 // broadSample reads tune.sampleBlocks heap blocks spread evenly over the
