@@ -199,3 +199,23 @@ var testTunings = []tuning{
 	{exactCap: 12, sampleBlocks: 24, walkMin: 20, walkFactor: 0.3}, // walks that run out: the planner's page
 	{exactCap: 150, sampleBlocks: 8, walkMin: 20, walkFactor: 1},
 }
+
+func TestLookupPart(t *testing.T) {
+	for _, c := range []struct{ w, want string }{
+		{"wan", "wan"},
+		{"Wanjiru-", "Wanjiru-"},
+		{"drotich.5@gmail.com", "drotich"},
+		{"faithnjeri@students.ku.ac.ke", "faithnjeri"},
+		{"+254712017275", "2017275"},
+		{"0712017275", "2017275"},
+		{"a.b.c.d.e.f", "a.b.c.d.e.f"},
+		{"王小明王小明王小明", "王小明王小明王小明"},
+	} {
+		if got := lookupPart(c.w); got != c.want {
+			t.Errorf("lookupPart(%q) = %q, want %q", c.w, got, c.want)
+		}
+		if !strings.Contains(c.w, lookupPart(c.w)) {
+			t.Errorf("lookupPart(%q) is not a part of it", c.w)
+		}
+	}
+}

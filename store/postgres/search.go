@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -148,12 +149,39 @@ func trigramCond(tokens []token, a *args) string {
 		w := likeEscape(asciiLower(t.text))
 		switch {
 		case t.long:
-			parts = append(parts, `c.search_text LIKE `+a.add("%"+w+"%"))
+			parts = append(parts, `c.search_text LIKE `+a.add("%"+likeEscape(asciiLower(lookupPart(t.text)))+"%"))
 		case len(t.phoneAlts) == 0 && isASCIIAlnum(t.text[0]):
 			parts = append(parts, `c.search_text LIKE `+a.add("% "+w+"%"))
 		}
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// lookupPart is the part of a long word the trigram condition looks up:
+// the word itself up to 8 characters; of a longer one, its longest run
+// of ASCII letters and digits when that has 3 characters or more (of a
+// run of digits its last 7). A substring of the word is in every row the
+// word is in, and its trigrams are fewer and rarer: the GIN index reads
+// every trigram's posting list, and an email's domain ("gmail", "com")
+// or a phone's "+254" are in most rows. A local number "07…" of 8 digits
+// or more keeps its last 7, which its "+2547…" form has too.
+func lookupPart(w string) string {
+	if utf8.RuneCountInString(w) <= 8 {
+		return w
+	}
+	best := ""
+	for _, run := range strings.FieldsFunc(w, func(r rune) bool { return r >= utf8.RuneSelf || !isASCIIAlnum(byte(r)) }) {
+		if len(run) > len(best) {
+			best = run
+		}
+	}
+	if len(best) < 3 {
+		return w
+	}
+	if isDigits(best) && len(best) > 7 {
+		return best[len(best)-7:]
+	}
+	return best
 }
 
 func isASCIIAlnum(c byte) bool {
