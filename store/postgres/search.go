@@ -221,41 +221,34 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 	}
 	var ma args
 	m := match(tokens, &ma)
+	where = match(tokens, &a)
+	tc := trigramCond(tokens, &a)
+	if tc != "" {
+		where = tc + " AND " + where
+	}
 	broad, est, err := broadSample(ctx, q, m, ma, tune)
 	if err != nil {
 		return result{}, err
 	}
-	if broad {
-		ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, est, tune)
-		if err != nil {
-			return result{}, err
+	if !broad {
+		if tc == "" {
+			return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap)
 		}
-		if !ok {
-			pa := append(args(nil), ma...)
-			ids, err = queryIDs(ctx, q, `SELECT c.id FROM customers c WHERE `+m+` ORDER BY `+s.orderBy+
-				` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset), pa)
-			if err != nil {
-				return result{}, err
-			}
+		res, ok, err := selective(ctx, q, s, where, a, limit, offset, tune.exactCap)
+		if err != nil || ok {
+			return res, err
 		}
-		return result{IDs: ids, Total: tune.exactCap, Estimate: true}, nil
+		// More matches than the cap after all: a broad query.
+		est = max(est, float64(tune.exactCap))
 	}
-	where = match(tokens, &a)
-	tc := trigramCond(tokens, &a)
-	if tc == "" {
-		return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap)
-	}
-	where = tc + " AND " + where
-	res, ok, err := selective(ctx, q, s, where, a, limit, offset, tune.exactCap)
-	if err != nil || ok {
-		return res, err
-	}
-	// More matches than the cap after all: the page as for a broad query.
-	ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, max(est, float64(tune.exactCap)), tune)
+	ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, est, tune)
 	if err != nil {
 		return result{}, err
 	}
 	if !ok {
+		// The walk ran out (matches clustered late in the sort order, as
+		// a surname is under sort=name, or a deep page): the planner
+		// sorts the trigram candidates or walks further.
 		pa := append(args(nil), a...)
 		ids, err = queryIDs(ctx, q, `SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+
 			` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset), pa)
