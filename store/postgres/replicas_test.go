@@ -251,3 +251,35 @@ func TestReplicasAdjustOnce(t *testing.T) {
 	}
 	t.Logf("%d adjustments applied once each through 2 replicas", appliedRows)
 }
+
+// TestOpenReadOnly: the checker's Store verifies the chain as it is and
+// cannot write.
+func TestOpenReadOnly(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	rw := open(t, dsn)
+	ctx := t.Context()
+	if err := rw.Write(ctx, func(tx store.Tx) error {
+		_, err := tx.AppendAudit(ctx, audit.Record{At: time.Now(), AgentID: "a", AgentName: "A", KeyID: "k", Via: "api",
+			Action: api.ActionNoteCreate, CustomerID: "7", RequestID: "r"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := postgres.OpenReadOnly(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if res, err := ro.VerifyAudit(ctx); err != nil || res.Rows != 1 {
+		t.Fatalf("VerifyAudit = %+v, %v", res, err)
+	}
+	if err := ro.Write(ctx, func(tx store.Tx) error {
+		_, err := tx.AddNote(ctx, store.NewNote{CustomerID: "7", Body: "x", AgentID: "a", AgentName: "A", At: time.Now()})
+		return err
+	}); err == nil {
+		t.Fatal("a write through OpenReadOnly succeeded")
+	}
+	if !postgres.IsDSN(dsn) || postgres.IsDSN("sandbox.db") {
+		t.Fatal("IsDSN")
+	}
+}
