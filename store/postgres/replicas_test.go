@@ -283,3 +283,39 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Fatal("IsDSN")
 	}
 }
+
+// TestServersStartTogether: servers that start at once on a new database
+// migrate it once between them (goose under an advisory lock), and a
+// later start finds nothing to do.
+func TestServersStartTogether(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := postgres.Open(ctx, dsn)
+			if err == nil {
+				st.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := open(t, dsn)
+	var applied int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied != 1 {
+		t.Fatalf("%d migrations recorded, want 1 (00001 once)", applied)
+	}
+}
