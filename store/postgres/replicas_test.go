@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -317,5 +318,24 @@ func TestServersStartTogether(t *testing.T) {
 	}
 	if applied != 1 {
 		t.Fatalf("%d migrations recorded, want 1 (00001 once)", applied)
+	}
+}
+
+// TestCancelledContext: a cancelled request stops with context.Canceled.
+func TestCancelledContext(t *testing.T) {
+	st := open(t, pgtest.DSN(t))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, q := range []string{"", "a", "wanjiru"} {
+		err := st.Read(ctx, func(tx store.Tx) error {
+			_, err := tx.SearchCustomers(ctx, store.SearchParams{Query: q})
+			return err
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%q with a cancelled context: err = %v, want context.Canceled", q, err)
+		}
+	}
+	if err := st.Write(ctx, func(store.Tx) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Write with a cancelled context: err = %v, want context.Canceled", err)
 	}
 }
