@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"frontdesk/store"
+	"frontdesk/store/postgres"
+	"frontdesk/store/postgres/pgtest"
 	"frontdesk/store/sqlite"
 	"frontdesk/store/storetest"
 )
@@ -17,6 +19,7 @@ var engines = []struct {
 	open storetest.Open
 }{
 	{"sqlite", openSQLite},
+	{"postgres", openPostgres},
 }
 
 func openSQLite(t *testing.T) store.Store {
@@ -24,6 +27,18 @@ func openSQLite(t *testing.T) store.Store {
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "store.db"))
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// openPostgres opens the engine on a schema of the test's own in
+// FRONTDESK_TEST_POSTGRES (skipped without it; see pgtest).
+func openPostgres(t *testing.T) store.Store {
+	t.Helper()
+	st, err := postgres.Open(t.Context(), pgtest.DSN(t))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st

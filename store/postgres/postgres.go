@@ -1,0 +1,218 @@
+// Package postgres is the PostgreSQL storage engine (pgx v5): the
+// server's database when several server processes share one store of
+// record. It implements store.Store and passes store/storetest, like
+// store/sqlite, with the same answers (the search included).
+//
+// Concurrency model: reads are REPEATABLE READ READ ONLY transactions,
+// one consistent snapshot each, never blocked by writers. Every write
+// transaction first takes one transaction-level advisory lock
+// (pg_advisory_xact_lock) on a key of the schema, so writes are
+// serialised across every process on the database, as SQLite's one
+// writer serialises them in one file: an audit append never races
+// another's, an idempotency key claimed through one server is there for
+// the next claim through another, and a balance moves with its ledger
+// row. Writes run READ COMMITTED, so each statement after the lock sees
+// every write committed before it; the lock is released by the commit
+// or rollback. See docs/postgres.md for why not SERIALIZABLE.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"frontdesk/store"
+	"frontdesk/store/audit"
+	"frontdesk/store/postgres/schema"
+)
+
+// Store is the PostgreSQL engine.
+type Store struct {
+	pool *pgxpool.Pool
+	// owned is whether Close closes pool.
+	owned bool
+	// writeKey is the advisory lock every Write takes.
+	writeKey int64
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database dsn names (a postgres:// URL or key=value
+// string, see pgx's ParseConfig), migrates it and returns the engine.
+// The tables live in the connection's current schema (public unless the
+// DSN's search_path says otherwise).
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s, err := newStore(ctx, pool, true)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenReadOnly connects to the database dsn names as it is (no
+// migration) with every transaction read-only, for checks such as
+// VerifyAudit that must not change what they look at while servers keep
+// writing. Writes through it fail.
+func OpenReadOnly(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	var schemaName string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schemaName); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &Store{pool: pool, owned: true, writeKey: schema.LockKey("write", schemaName)}, nil
+}
+
+// IsDSN reports whether s names a PostgreSQL database (a postgres:// or
+// postgresql:// URL) rather than a file, for flags such as --db that
+// take either.
+func IsDSN(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// New migrates the database of pool and returns the engine over it;
+// Close leaves pool open.
+func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	return newStore(ctx, pool, false)
+}
+
+func newStore(ctx context.Context, pool *pgxpool.Pool, owned bool) (*Store, error) {
+	if err := pool.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if err := schema.Migrate(ctx, pool); err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	var schemaName string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schemaName); err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &Store{pool: pool, owned: owned, writeKey: schema.LockKey("write", schemaName)}, nil
+}
+
+// Pool is the connection pool, for tools and tests.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Close closes the pool if Open opened it.
+func (s *Store) Close() error {
+	if s.owned {
+		s.pool.Close()
+	}
+	return nil
+}
+
+// Read runs fn in a REPEATABLE READ READ ONLY transaction: one snapshot.
+func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	return fn(&txn{tx: tx, readOnly: true})
+}
+
+// Write runs fn in a READ COMMITTED transaction that holds the write lock
+// and commits when fn returns nil. fn's error is returned as is.
+func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, s.writeKey); err != nil {
+		return fmt.Errorf("begin write: take the write lock: %w", err)
+	}
+	if err := fn(&txn{tx: tx}); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// VerifyAudit recomputes the audit hash chain in one snapshot.
+func (s *Store) VerifyAudit(ctx context.Context) (audit.Result, error) {
+	var res audit.Result
+	err := s.Read(ctx, func(stx store.Tx) error {
+		tx := stx.(*txn).tx
+		var headSeq int64
+		headHash := audit.Genesis
+		err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("audit: read the chain head: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT `+audit.Columns+` FROM audit_log ORDER BY seq`)
+		if err != nil {
+			return fmt.Errorf("audit: read the chain: %w", err)
+		}
+		defer rows.Close()
+		var c audit.Checker
+		n := int64(0)
+		for rows.Next() {
+			n++
+			r, err := audit.Scan(rows)
+			if err != nil {
+				return fmt.Errorf("audit: read row %d: %w", n, err)
+			}
+			if err := c.Next(r); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("audit: read the chain: %w", err)
+		}
+		res, err = c.Finish(headSeq, headHash)
+		return err
+	})
+	return res, err
+}
+
+// txn is one transaction: store.Tx over tx.
+type txn struct {
+	tx       pgx.Tx
+	readOnly bool
+}
+
+var _ store.Tx = (*txn)(nil)
+
+// errReadOnly is a write attempted in a Read transaction (PostgreSQL
+// would refuse it too; this says so before the statement).
+var errReadOnly = errors.New("postgres: a write in a read-only transaction")
+
+func (t *txn) writable() error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	return nil
+}
+
+// dbTime is how a time is stored: UTC, milliseconds (what the SQLite
+// engine keeps, so both engines answer the same times).
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
