@@ -2,12 +2,12 @@ package desk
 
 import (
 	"context"
-	"errors"
 
 	"frontdesk/store"
+	"frontdesk/store/postgres"
 )
 
-// openPostgres opens the PostgreSQL store of record.
-func openPostgres(_ context.Context, _ string) (store.Store, error) {
-	return nil, errors.New("this build has no PostgreSQL engine yet: use a SQLite file for --db")
+// openPostgres opens (and migrates) the PostgreSQL store of record.
+func openPostgres(ctx context.Context, dsn string) (store.Store, error) {
+	return postgres.Open(ctx, dsn)
 }
