@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"frontdesk/api"
 	"frontdesk/dialect"
 	checdialect "frontdesk/dialect/chec"
 	pelcrodialect "frontdesk/dialect/openapi"
@@ -28,6 +29,18 @@ type Dialect struct {
 	// Credentials are the lines printed after `url:` for the sandbox key
 	// pair keyID/secret, served at baseURL (the server's root).
 	Credentials func(baseURL, keyID, secret string) []dialect.Credential
+	// CustomerID is the id this dialect shows for the sandbox's customer
+	// id (nil: the same).
+	CustomerID func(id api.ID) string
+}
+
+// PlatformCustomerID is the id a driver of dialect name uses for the
+// sandbox's customer id.
+func PlatformCustomerID(name string, id api.ID) string {
+	if d, ok := DialectNamed(name); ok && d.CustomerID != nil {
+		return d.CustomerID(id)
+	}
+	return string(id)
 }
 
 // The dialects Start serves by name.
@@ -64,6 +77,7 @@ var dialects = []Dialect{
 			return checdialect.New(st, logger)
 		},
 		Credentials: checdialect.Credentials,
+		CustomerID:  func(id api.ID) string { return checdialect.EncodeID(checdialect.PrefixCustomer, id) },
 	},
 	{
 		Name:  "sfcc",
@@ -72,6 +86,7 @@ var dialects = []Dialect{
 			return sfccdialect.New(st, logger)
 		},
 		Credentials: sfccdialect.Credentials,
+		CustomerID:  sfccdialect.CustomerID,
 	},
 	{
 		Name:  "tybrite",
@@ -80,6 +95,10 @@ var dialects = []Dialect{
 			return tybritedialect.New(st, logger)
 		},
 		Credentials: tybritedialect.Credentials,
+		CustomerID: func(id api.ID) string {
+			u, _ := tybritedialect.CustomerUUID(id)
+			return u
+		},
 	},
 	{
 		Name:  "openapi",
