@@ -307,7 +307,12 @@ func TestSessionList(t *testing.T) {
 	if got := list("?customer_id=" + jane.ID.String()); len(got) != 0 {
 		t.Fatalf("expired sessions listed: %+v", got)
 	}
-	wantError(t, env.Do(t, "viewer", "GET", "/agent-sessions?customer_id=x", nil), 400, api.CodeValidation)
+	wantError(t, env.Do(t, "viewer", "GET", "/agent-sessions?customer_id=-5", nil), 400, api.CodeValidation)
+	wantError(t, env.Do(t, "viewer", "GET", "/agent-sessions?customer_id=%21x", nil), 400, api.CodeValidation)
+	// A platform's opaque id is an id (a desk in front of Commerce.js).
+	if got := list("?customer_id=cstmr_K1YDR2qy29Qem6"); len(got) != 0 {
+		t.Fatalf("sessions of an unknown platform customer: %+v", got)
+	}
 }
 
 func TestCouponsAndPasswordReset(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"frontdesk/api"
 	"frontdesk/store"
@@ -30,11 +31,26 @@ func (s *Server) write(ctx context.Context, fn func(tx store.Tx) error) error {
 // text.
 func pathID(r *http.Request, name, what string) (api.ID, error) {
 	raw := r.PathValue(name)
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n <= 0 {
+	if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
+		if n <= 0 {
+			return "", notFound(what, strconv.Quote(truncate(raw, 40)))
+		}
+		return api.IDFromInt(n), nil
+	}
+	// A platform's opaque id (a desk in front of Commerce.js: cstmr_…);
+	// the store says whether it names anything.
+	if !opaqueID(raw) {
 		return "", notFound(what, strconv.Quote(truncate(raw, 40)))
 	}
-	return api.IDFromInt(n), nil
+	return api.ID(raw), nil
+}
+
+// opaqueID reports whether s can be a platform's id: 1–128 letters,
+// digits and - _ . : @.
+func opaqueID(s string) bool {
+	return s != "" && len(s) <= 128 && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:@", r))
+	})
 }
 
 // maxPage keeps OFFSET arithmetic far from overflow.
@@ -71,18 +87,20 @@ func filterParam(q url.Values, name string, f api.FieldErrors) string {
 }
 
 // customerIDParam reads the customer_id filter: a customer's id (a
-// positive whole number in this store).
+// positive whole number in the desk's own store, a platform's opaque id
+// in front of one).
 func customerIDParam(q url.Values, f api.FieldErrors) api.ID {
 	raw := filterParam(q, "customer_id", f)
 	if raw == "" {
 		return ""
 	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		f["customer_id"] = "customer_id must be a customer's id (a positive whole number)"
-		return api.ID(raw)
+	if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 {
+		return api.IDFromInt(id)
 	}
-	return api.IDFromInt(id)
+	if !opaqueID(raw) || strings.Trim(raw, "0123456789-") == "" {
+		f["customer_id"] = "customer_id must be a customer's id: a positive whole number, or a platform's id of letters, digits and - _ . : @"
+	}
+	return api.ID(raw)
 }
 
 // pageParams reads page and limit.

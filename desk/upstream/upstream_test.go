@@ -10,9 +10,11 @@ import (
 	"frontdesk/api"
 	"frontdesk/api/contract"
 	"frontdesk/client"
+	checdriver "frontdesk/client/chec"
 	"frontdesk/client/frontdesk"
 	storedriver "frontdesk/client/store"
 	"frontdesk/desk/upstream"
+	checdialect "frontdesk/dialect/chec"
 	storedialect "frontdesk/dialect/store"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/server"
@@ -206,3 +208,65 @@ func TestInFrontOfAWritablePlatform(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// The desk in front of a Commerce.js store (the chec dialect on a real
+// sandbox): search and edits are the store's, each edit lands in the
+// desk's audit trail, a stale edit is a conflict before anything is
+// written (Chec's PUT has no versions; the driver re-reads and compares),
+// and loyalty is refused with Chec's sentence.
+func TestInFrontOfCommerceJS(t *testing.T) {
+	sb := sandboxtest.New(t, sandboxtest.Options{})
+	shop := httptest.NewServer(checdialect.New(sb.Store, nil))
+	t.Cleanup(shop.Close)
+	k := sb.Keys["supervisor"]
+	public, secret := checdialect.Keys(k.KeyID, k.Secret)
+	p, err := checdriver.New(checdriver.Config{BaseURL: shop.URL, PublicKey: public, SecretKey: secret, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDesk(t, p)
+	c := d.client(t, "agent")
+	ctx := t.Context()
+	if _, err := c.Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c.Capabilities().Has(client.CapLoyalty) || !c.Capabilities().Has(client.CapEditCustomer) || !c.Capabilities().Has(client.CapAudit) {
+		t.Fatalf("capabilities through the desk: missing %v", c.Capabilities().Missing())
+	}
+
+	page, err := c.SearchCustomers(ctx, client.SearchParams{Query: "gmail", Limit: 5})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("search: %v", err)
+	}
+	cu, err := c.GetCustomer(ctx, page.Items[0].ID)
+	if err != nil || !strings.HasPrefix(string(cu.ID), checdialect.PrefixCustomer) {
+		t.Fatalf("get: %+v %v", cu.ID, err)
+	}
+	edited, err := c.PatchCustomer(ctx, cu.ID, client.CustomerVersion(cu), api.CustomerPatch{LastName: ptr("Wekesa")})
+	if err != nil || edited.LastName != "Wekesa" {
+		t.Fatalf("an edit through the desk: %+v %v", edited, err)
+	}
+	var stored string
+	n, _ := checdialect.DecodeID(checdialect.PrefixCustomer, string(cu.ID))
+	if err := sb.DB.QueryRow(`SELECT last_name FROM customers WHERE id = ?`, string(n)).Scan(&stored); err != nil || stored != "Wekesa" {
+		t.Fatalf("the store has %q (%v)", stored, err)
+	}
+	// The version the agent read is stale now: refused, nothing written.
+	_, err = c.PatchCustomer(ctx, cu.ID, client.CustomerVersion(cu), api.CustomerPatch{LastName: ptr("Stale")})
+	if !client.IsConflict(err) {
+		t.Fatalf("a stale edit: %v", err)
+	}
+	if err := sb.DB.QueryRow(`SELECT last_name FROM customers WHERE id = ?`, string(n)).Scan(&stored); err != nil || stored != "Wekesa" {
+		t.Fatalf("a stale edit wrote %q (%v)", stored, err)
+	}
+	trail, err := d.client(t, "supervisor").ListAudit(ctx, client.AuditParams{CustomerID: cu.ID})
+	if err != nil || len(trail.Items) != 1 || trail.Items[0].Action != api.ActionCustomerUpdate || trail.Items[0].AgentID != "desk-agent" {
+		t.Fatalf("the audit of the edit: %+v %v", trail.Items, err)
+	}
+	if _, err := c.GetLoyalty(ctx, cu.ID); client.KindOf(err) != client.KindUnsupported || !strings.Contains(err.Error(), "Commerce.js") {
+		t.Fatalf("loyalty on Commerce.js through the desk: %v", err)
+	}
+	if res, err := d.up.VerifyAudit(ctx); err != nil || res.Rows != 1 {
+		t.Fatalf("audit verify: %+v %v", res, err)
+	}
+}
