@@ -25,9 +25,15 @@ type served struct {
 // printed `url:` and each of want.
 func serve(t *testing.T, bin string, args []string, want ...string) *served {
 	t.Helper()
+	return serveWith(t, bin, nil, args, want...)
+}
+
+// serveWith is serve with more environment variables (NAME=VALUE).
+func serveWith(t *testing.T, bin string, env []string, args []string, want ...string) *served {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "cfg"), "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=/usr/bin:/bin"}
+	cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "cfg"), "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=/usr/bin:/bin"}, env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
