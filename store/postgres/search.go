@@ -238,7 +238,9 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 		if err != nil || ok {
 			return res, err
 		}
-		// More matches than the cap after all: a broad query.
+		// More matches than the cap after all, but not many more (the
+		// sample did not prove the query broad): walk, else sort them
+		// all, which costs no more than the count just did a few times.
 		est = max(est, float64(tune.exactCap))
 	}
 	ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, est, tune)
@@ -247,12 +249,18 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 	}
 	if !ok {
 		// The walk ran out (matches clustered late in the sort order, as
-		// a surname is under sort=name, or a deep page): the planner
-		// sorts the trigram candidates or walks further.
+		// a surname is under sort=name, or a deep page).
 		pa := append(args(nil), a...)
-		ids, err = queryIDs(ctx, q, `SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+
-			` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset), pa)
-		if err != nil {
+		sql := `SELECT c.id FROM customers c WHERE ` + where + ` ORDER BY ` + s.orderBy +
+			` LIMIT ` + pa.add(limit) + ` OFFSET ` + pa.add(offset)
+		if !broad && tc != "" {
+			// Sorting the matches found through the indexes beats a
+			// planner that would walk the sort order on to them.
+			pa = append(args(nil), a...)
+			sql = `WITH m AS MATERIALIZED (SELECT c.id, ` + s.keyCols + ` FROM customers c WHERE ` + where + `)
+				SELECT id FROM m ORDER BY ` + s.keyOrder + ` LIMIT ` + pa.add(limit) + ` OFFSET ` + pa.add(offset)
+		}
+		if ids, err = queryIDs(ctx, q, sql, pa); err != nil {
 			return result{}, err
 		}
 	}
