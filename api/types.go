@@ -8,6 +8,19 @@ import (
 // Base is the path prefix of every endpoint.
 const Base = "/api/v1"
 
+// The desk server's endpoints for operators (load balancers, systemd,
+// Prometheus): outside Base and the contract, without a key, documented
+// in docs/deploy.md.
+const (
+	// PathHealth answers 200 while the process serves at all.
+	PathHealth = "/healthz"
+	// PathReady answers 200 when the server can take traffic (its
+	// database answers, it is not draining), 503 otherwise.
+	PathReady = "/readyz"
+	// PathMetrics is the Prometheus exposition of the server's metrics.
+	PathMetrics = "/metrics"
+)
+
 // Header names used by the API.
 const (
 	HeaderIdempotencyKey = "Idempotency-Key"
@@ -98,6 +111,8 @@ const (
 	CodeIfMatchRequired      = "if_match_required"      // 428
 	CodeRateLimited          = "rate_limited"           // 429
 	CodeInternal             = "internal_error"         // 500
+	CodeUnsupported          = "unsupported"            // 501 the store behind the desk cannot do this
+	CodeUpstream             = "upstream_failed"        // 502 the store behind the desk failed
 
 	// On-behalf sessions and customer-scoped calls (X-Customer-Token).
 	CodeSessionRequired       = "session_required"        // 401 customer-scope call without X-Customer-Token
@@ -117,6 +132,10 @@ type Me struct {
 	LoyaltyLimit int64  `json:"loyalty_limit"`
 	KeyID        string `json:"key_id"`
 	Gateway      bool   `json:"gateway"`
+	// Unsupported names what the store behind the desk cannot do, by
+	// capability ("loyalty", "orders", …), with the reason; absent when
+	// the desk keeps the store itself and can do everything.
+	Unsupported map[string]string `json:"unsupported,omitempty"`
 }
 
 // Address is a postal address of a customer.

@@ -12,6 +12,8 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/client"
+	"frontdesk/desk"
+	"frontdesk/store"
 	"frontdesk/store/audit"
 	"frontdesk/store/sqlite"
 )
@@ -134,28 +136,39 @@ func changesLine(e api.AuditEntry) string {
 func newAuditVerifyCmd(a *App) *cobra.Command {
 	var dbPath string
 	cmd := &cobra.Command{
-		Use:   "verify --db PATH",
-		Short: "Recompute the audit hash chain of a sandbox database",
-		Long: "verify reads the sandbox database at PATH (read-only; it may be in use by a\n" +
-			"running sandbox) and recomputes the audit trail's hash chain from the first\n" +
+		Use:   "verify --db PATH|postgres://…",
+		Short: "Recompute the audit hash chain of a desk server's database",
+		Long: "verify reads the store of record --db (a SQLite file, opened read-only, or\n" +
+			"the postgres:// URL of `frontdesk server`; either may be in use by running\n" +
+			"servers) and recomputes the audit trail's hash chain from the first\n" +
 			"row. Every row's hash covers its contents and the previous row's hash, so a\n" +
 			"row changed, removed or inserted after the fact breaks the chain. It prints\n" +
 			"\"audit chain intact: N rows\" and the head hash (write it down elsewhere to\n" +
 			"compare later), or names the first bad row and exits 1.",
-		Example: "  frontdesk audit verify --db ./sandbox.db",
-		Args:    noArgs,
+		Example: "  frontdesk audit verify --db ./sandbox.db\n" +
+			"  frontdesk audit verify --db postgres://frontdesk@db.internal/frontdesk",
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dbPath == "" {
-				return Usagef("--db is required: the sandbox's SQLite file")
+				return Usagef("--db is required: the SQLite file or postgres:// URL of the store of record")
 			}
 			return a.auditVerify(cmd.Context(), dbPath)
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", "", "the sandbox's SQLite database file")
+	cmd.Flags().StringVar(&dbPath, "db", "", "the store of record: a SQLite file or a postgres:// URL")
 	return cmd
 }
 
 func (a *App) auditVerify(ctx context.Context, path string) error {
+	if desk.IsPostgres(path) {
+		// One snapshot of the chain; the servers may go on appending.
+		st, err := desk.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return a.printVerified(ctx, st, "the database")
+	}
 	if st, err := os.Stat(path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return exitWithError{ExitNotFound, fmt.Errorf("no database at %s: pass the sandbox's --db file", path)}
@@ -171,13 +184,18 @@ func (a *App) auditVerify(ctx context.Context, path string) error {
 		return err
 	}
 	defer st.Close()
+	return a.printVerified(ctx, st, path)
+}
+
+// printVerified verifies st's audit chain and prints the result.
+func (a *App) printVerified(ctx context.Context, st store.Store, what string) error {
 	res, err := st.VerifyAudit(ctx)
 	var ce *audit.ChainError
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Errorf("audit chain broken: %w", err)
 	case err != nil:
-		return fmt.Errorf("audit verify %s: %w", path, err)
+		return fmt.Errorf("audit verify %s: %w", what, err)
 	}
 	a.out().printf("audit chain intact: %d rows\nhead %s\n", res.Rows, res.Head)
 	return nil

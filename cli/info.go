@@ -125,7 +125,7 @@ func newInfoCmd(a *App) *cobra.Command {
 					can = append(can, c.Name)
 				}
 			}
-			row("Can", "read profiles, "+strings.Join(can, ", "))
+			row("Can", strings.Join(can, ", "))
 			for _, c := range info.Capabilities {
 				if !c.Supported {
 					row("Cannot", c.Name+": "+c.Reason)
@@ -191,6 +191,14 @@ func (a *App) info(ctx context.Context) (InfoJSON, error) {
 		info.PlatformFrom = "default"
 	}
 	info.Capabilities = capabilityRows(drv.caps())
+	if a.Getenv(EnvAPIURL) != "" && a.Getenv(EnvAPIKey) != "" {
+		// The environment's credentials bring their own options.
+		if env := strings.TrimSpace(a.Getenv(EnvAPIOptions)); env != "" {
+			if opts, err := parseOptions(strings.Split(env, ","), EnvAPIOptions); err == nil {
+				profilePlatform, profileOptions = drv.name, opts
+			}
+		}
+	}
 	for _, o := range drv.options {
 		v := ""
 		if platformOrDefault(profilePlatform) == drv.name {

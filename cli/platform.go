@@ -7,8 +7,12 @@ import (
 	"strings"
 
 	"frontdesk/client"
+	checdriver "frontdesk/client/chec"
 	"frontdesk/client/frontdesk"
+	"frontdesk/client/openapi"
+	sfccdriver "frontdesk/client/sfcc"
 	storedriver "frontdesk/client/store"
+	tybritedriver "frontdesk/client/tybrite"
 	"frontdesk/config"
 )
 
@@ -117,9 +121,13 @@ var platforms = []platformDriver{
 		name:  PlatformStore,
 		about: "a plain store API as in seed 004: read-only customers and loyalty",
 		caps:  storedriver.Capabilities,
-		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
+		options: []PlatformOption{
+			{Name: "currency", About: "the ISO 4217 code of the store's amounts, e.g. KES (seed 004 does not say)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
 			p, err := storedriver.New(storedriver.Config{
-				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
+				Currency: strings.ToUpper(opts["currency"]),
+				BaseURL:  cfg.BaseURL, KeyID: cfg.KeyID, Secret: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
 				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
 				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 			})
@@ -129,10 +137,82 @@ var platforms = []platformDriver{
 			return p, nil
 		},
 	},
+	{
+		name:  "chec",
+		about: "Commerce.js (Chec) REST API v1: public key as the key id, secret key (sk_…) as the secret; no loyalty",
+		caps:  checdriver.Capabilities,
+		build: func(cfg frontdesk.Config, _ map[string]string) (client.Platform, error) {
+			p, err := checdriver.New(checdriver.Config{
+				BaseURL: cfg.BaseURL, PublicKey: cfg.KeyID, SecretKey: cfg.Secret, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent,
+				Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "sfcc",
+		about: "Salesforce B2C Commerce (OCAPI 20.4): Data API search, Shop API customers and orders, on-behalf sessions",
+		caps:  sfccdriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "site", About: "the site id of the Shop API, e.g. RefArch", Required: true},
+			{Name: "list", About: "the customer list id the Data API searches, e.g. RefArch", Required: true},
+			{Name: "auth-url", About: "the OAuth token URL (default " + sfccdriver.DefaultAuthURL + ")"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := sfccdriver.New(sfccdriver.Config{
+				BaseURL: cfg.BaseURL, ClientID: cfg.KeyID, Secret: cfg.Secret, Site: opts["site"], List: opts["list"],
+				AuthURL: opts["auth-url"], Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Logger: cfg.Logger,
+				Transport: cfg.Transport, MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "tybrite",
+		about: "Tybrite Galactic Core with the store's secret key: create customers, read their orders; no customer search or profiles for an agent",
+		caps:  tybritedriver.Capabilities,
+		options: []PlatformOption{
+			{Name: "currency", About: "ISO 4217 code of the store's amounts, e.g. KES (the API names none)"},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := tybritedriver.New(tybritedriver.Config{
+				BaseURL: cfg.BaseURL, KeyID: cfg.KeyID, SecretKey: cfg.Secret, Currency: opts["currency"], Timeout: cfg.Timeout,
+				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
+	{
+		name:  "openapi",
+		about: `Pelcro ("Open API"): open a customer by id and edit them with the Core API key; no search, no on-behalf sessions`,
+		caps:  openapi.Capabilities,
+		options: []PlatformOption{
+			{Name: "site", About: "the Pelcro site id (the number at the end of the dashboard's URL)", Required: true},
+		},
+		build: func(cfg frontdesk.Config, opts map[string]string) (client.Platform, error) {
+			p, err := openapi.New(openapi.Config{
+				BaseURL: cfg.BaseURL, SiteID: opts["site"], KeyID: cfg.KeyID, APIKey: cfg.Secret, Timeout: cfg.Timeout,
+				UserAgent: cfg.UserAgent, Logger: cfg.Logger, Transport: cfg.Transport, MaxRetries: cfg.MaxRetries,
+				RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	},
 }
-
-// plannedPlatforms are named in docs/platforms.md but have no driver yet.
-var plannedPlatforms = []string{"chec", "sfcc", "tybrite", "openapi"}
 
 // PlatformNames lists the platforms connect can build, default first.
 func PlatformNames() []string {
@@ -154,8 +234,8 @@ func platformNamed(name string) (platformDriver, error) {
 			return p, nil
 		}
 	}
-	return platformDriver{}, UsageError{Err: fmt.Errorf("unknown platform %q: frontdesk speaks %s (%s are planned; see docs/platforms.md)",
-		name, strings.Join(PlatformNames(), ", "), strings.Join(plannedPlatforms, ", "))}
+	return platformDriver{}, UsageError{Err: fmt.Errorf("unknown platform %q: frontdesk speaks %s (see docs/platforms.md)",
+		name, strings.Join(PlatformNames(), ", "))}
 }
 
 // connect is the one place the CLI builds a platform: the driver of

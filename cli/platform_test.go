@@ -67,9 +67,9 @@ func TestPlatformSelection(t *testing.T) {
 			t.Errorf("%v: %+v", args, r)
 		}
 	}
-	e.vars[EnvPlatform] = "chec"
-	if r := e.run("", "customers", "search", "jane"); r.code != ExitUsage || !strings.Contains(r.stderr, `"chec"`) || !strings.Contains(r.stderr, "planned") {
-		t.Errorf("FRONTDESK_PLATFORM=chec: %+v", r)
+	e.vars[EnvPlatform] = "magento"
+	if r := e.run("", "customers", "search", "jane"); r.code != ExitUsage || !strings.Contains(r.stderr, `"magento"`) || !strings.Contains(r.stderr, "chec, sfcc, tybrite, openapi") {
+		t.Errorf("FRONTDESK_PLATFORM=magento: %+v", r)
 	}
 	delete(e.vars, EnvPlatform)
 }

@@ -92,6 +92,7 @@ func NewRoot(env Env) *cobra.Command {
 	for _, build := range []func(*App) *cobra.Command{
 		newDemoCmd,
 		newSandboxCmd,
+		newServerCmd,
 		newCustomersCmd,
 		newOrdersCmd,
 		newLoyaltyCmd,

@@ -16,9 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"frontdesk/api"
+	"frontdesk/desk"
 	"frontdesk/sandbox"
 	"frontdesk/server"
-	"frontdesk/store/sqlite"
 )
 
 // sandboxSeedValue fixes the generator's seed, so every `sandbox serve
@@ -141,17 +141,18 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 			"name, role and loyalty limit. Roles: " + strings.Join(api.Roles, ", ") + ".\n" +
 			"--loyalty-limit caps each adjustment of an agent-role key (stronger roles\n" +
 			"are not capped). A --gateway key may act for any agent (the SSH gateway\n" +
-			"uses one). Safe to run while `sandbox serve` uses the same file.",
+			"uses one). Safe to run while a server uses the same database (a SQLite\n" +
+			"file, or the postgres:// URL of `frontdesk server`).",
 		Example: "  frontdesk sandbox keys create --db sandbox.db --agent amina --name \"Amina Njoroge\" --role agent --loyalty-limit 500",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dbPath == "" {
-				return Usagef("--db is required: the sandbox's SQLite file")
+				return Usagef("--db is required: the store's SQLite file or postgres:// URL")
 			}
 			if err := spec.Validate(); err != nil {
 				return Usagef("%v", err)
 			}
-			st, err := sqlite.Open(cmd.Context(), dbPath)
+			st, err := desk.Open(cmd.Context(), dbPath)
 			if err != nil {
 				return err
 			}
@@ -165,7 +166,7 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dbPath, "db", "", "the sandbox's SQLite file")
+	f.StringVar(&dbPath, "db", "", "the store of record: a SQLite file or a postgres:// URL")
 	f.StringVar(&spec.AgentID, "agent", "", "agent id (letters, digits, - _ . @)")
 	f.StringVar(&spec.Name, "name", "", "the agent's display name")
 	f.StringVar(&spec.Role, "role", "", "role: "+strings.Join(api.Roles, ", "))

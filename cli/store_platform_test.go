@@ -101,12 +101,12 @@ func TestStorePlatformCommands(t *testing.T) {
 // it can serve.
 func TestUnknownDialect(t *testing.T) {
 	e := newCredEnv(t)
-	r := e.run("", "sandbox", "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--dialect", "chec")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "frontdesk, store") {
-		t.Fatalf("serve --dialect chec: %+v", r)
+	r := e.run("", "sandbox", "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--dialect", "magento")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "frontdesk, store, chec") {
+		t.Fatalf("serve --dialect magento: %+v", r)
 	}
-	if r := e.run("", "--platform", "chec", "demo"); r.code != ExitUsage || !strings.Contains(r.stderr, "unknown platform") {
-		t.Fatalf("demo --platform chec: %+v", r)
+	if r := e.run("", "--platform", "magento", "demo"); r.code != ExitUsage || !strings.Contains(r.stderr, "unknown platform") {
+		t.Fatalf("demo --platform magento: %+v", r)
 	}
 }
 

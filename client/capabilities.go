@@ -11,6 +11,7 @@ type Capability string
 // The capabilities a screen or command may ask about.
 const (
 	CapSearch         Capability = "search"          // SearchCustomers
+	CapReadProfile    Capability = "read-profile"    // GetCustomer
 	CapCreateCustomer Capability = "create-customer" // CreateCustomer
 	CapEditCustomer   Capability = "edit-customer"   // PatchCustomer
 	CapOrders         Capability = "orders"          // ListOrders, GetOrder
@@ -25,7 +26,7 @@ const (
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
-	CapSearch, CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapLoyaltyAdjust, CapNotes,
+	CapSearch, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapLoyaltyAdjust, CapNotes,
 	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit,
 }
 

@@ -223,6 +223,16 @@ func IsConflict(err error) bool { return KindOf(err) == KindConflict }
 // IsUnsupported reports whether the platform lacks what was asked for.
 func IsUnsupported(err error) bool { return KindOf(err) == KindUnsupported }
 
+// Reason is the sentence a store gave for err (an *APIError's message),
+// else err's text: what the console shows for something a platform
+// cannot do.
+func Reason(err error) string {
+	if ae, ok := AsAPIError(err); ok {
+		return ae.UserMessage()
+	}
+	return err.Error()
+}
+
 // IsCode reports whether err is an *APIError with the platform's error
 // code code.
 func IsCode(err error, code string) bool {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/server"
 )
 
 // The SSH gateway end to end: the real binary serving, the real OpenSSH
@@ -103,7 +104,13 @@ var gwListening = regexp.MustCompile(`frontdesk ssh gateway on 127\.0\.0\.1:(\d+
 
 func gwStart(t *testing.T, bin, dir, agents string, env *sandboxtest.Env) *gwServer {
 	t.Helper()
-	gw := env.Keys["gateway"]
+	return gwStartOn(t, bin, dir, agents, env.URL, env.Keys["gateway"])
+}
+
+// gwStartOn starts a gateway in front of the desk server at url, with
+// its gateway key gw.
+func gwStartOn(t *testing.T, bin, dir, agents, url string, gw server.Key) *gwServer {
+	t.Helper()
 	s := &gwServer{log: filepath.Join(dir, "gateway.log"), stderr: &gwLines{changed: make(chan struct{}, 1)}, exited: make(chan struct{})}
 	s.cmd = exec.Command(bin, "ssh", "serve", "--addr", "127.0.0.1:0", "--agents", agents,
 		"--host-key", filepath.Join(dir, "state", "host_ed25519"), "--log-file", s.log)
@@ -111,7 +118,7 @@ func gwStart(t *testing.T, bin, dir, agents string, env *sandboxtest.Env) *gwSer
 		"HOME=" + filepath.Join(dir, "home"),
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "home", ".config"),
 		"PATH=" + os.Getenv("PATH"),
-		"FRONTDESK_API_URL=" + env.URL,
+		"FRONTDESK_API_URL=" + url,
 		"FRONTDESK_API_KEY=" + gw.KeyID,
 		"FRONTDESK_API_SECRET=" + gw.Secret,
 	}

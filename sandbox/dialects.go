@@ -6,7 +6,12 @@ import (
 	"slices"
 
 	"frontdesk/dialect"
+	checdialect "frontdesk/dialect/chec"
+	pelcrodialect "frontdesk/dialect/openapi"
+	sfccdialect "frontdesk/dialect/sfcc"
 	storedialect "frontdesk/dialect/store"
+	tybritedialect "frontdesk/dialect/tybrite"
+	"frontdesk/sandbox/seed"
 	"frontdesk/store"
 )
 
@@ -48,8 +53,41 @@ var dialects = []Dialect{
 			return storedialect.New(st, logger)
 		},
 		Credentials: func(_, keyID, secret string) []dialect.Credential {
-			return dialect.Pair(keyID, secret)
+			// The seeded store's money is Kenyan shillings (sandbox/seed).
+			return append(dialect.Pair(keyID, secret), dialect.Credential{Name: "currency", Value: seed.Currency})
 		},
+	},
+	{
+		Name:  "chec",
+		About: "Commerce.js (Chec) REST API v1: customers with the secret key, their orders",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return checdialect.New(st, logger)
+		},
+		Credentials: checdialect.Credentials,
+	},
+	{
+		Name:  "sfcc",
+		About: "Salesforce B2C Commerce OCAPI 20.4 (Data API search, Shop API customers and orders, OAuth, on-behalf JWTs)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return sfccdialect.New(st, logger)
+		},
+		Credentials: sfccdialect.Credentials,
+	},
+	{
+		Name:  "tybrite",
+		About: "Tybrite Galactic Core (secret key: create customers, read their orders; profiles only with the customer's token)",
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return tybritedialect.New(st, logger)
+		},
+		Credentials: tybritedialect.Credentials,
+	},
+	{
+		Name:  "openapi",
+		About: `Pelcro: the "Open API" customer endpoints (seed 002) and the Core API's customers, site_id on every call`,
+		New: func(st store.Store, logger *slog.Logger) http.Handler {
+			return pelcrodialect.New(st, logger)
+		},
+		Credentials: pelcrodialect.Credentials,
 	},
 }
 

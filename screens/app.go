@@ -41,6 +41,11 @@ type Config struct {
 	// them with GET /me, for ":profile NAME". Nil refuses the switch: over
 	// SSH the gateway has one identity.
 	SwitchProfile func(ctx context.Context, name string) (Connection, error)
+	// SearchPaceFrom is the answer time from which the search paces a
+	// slow store (default DefaultSearchPaceFrom). Tests that are not
+	// about pacing raise it, so a loaded machine's slow answer does not
+	// change what they check.
+	SearchPaceFrom time.Duration
 }
 
 // App builds the screens of one session around one platform.
@@ -58,12 +63,17 @@ type env struct {
 	now         func() time.Time
 	loc         *time.Location
 	sessionTick time.Duration
+	paceFrom    time.Duration // Config.SearchPaceFrom
+	paceMax     time.Duration // the longest pause between searches
 	acting      *session.Acting
 }
 
 // NewApp returns the screens of one session on the platform cl.
 func NewApp(cl client.Platform, cfg Config) *App {
-	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, sessionTick: cfg.SessionTick}
+	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, sessionTick: cfg.SessionTick, paceFrom: cfg.SearchPaceFrom, paceMax: defaultPaceMax}
+	if e.paceFrom <= 0 {
+		e.paceFrom = DefaultSearchPaceFrom
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}

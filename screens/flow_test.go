@@ -158,7 +158,9 @@ func TestFlowOrdersInColour(t *testing.T) {
 	env := newSandbox(t, 60)
 	cust, _ := pickCustomer(t, env.DB)
 	tm, p := startConsoleColour(t, testConfig(), true, env, api.RoleAgent, env.URL, 120, 30)
-	p.waitFor(t, "page 1 of 2")
+	// The header names the agent once GET /me answers: wait for it, so a
+	// loaded machine's late answer does not change the golden frame.
+	p.waitFor(t, "page 1 of 2", "Amani Agent (agent)")
 	tm.Send(key("esc"))
 	tm.Type(":customer " + string(cust.id))
 	tm.Send(key("enter"))

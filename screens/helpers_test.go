@@ -21,8 +21,11 @@ import (
 // to it, so screens and golden files do not change with the day.
 var testNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
+// testConfig is the tests' Config: the test clock, UTC, and no search
+// pacing (a test about pacing lowers env.paceFrom itself), so a machine
+// under load answering in 100 ms does not change what a test checks.
 func testConfig() Config {
-	return Config{Now: func() time.Time { return testNow }, Location: time.UTC}
+	return Config{Now: func() time.Time { return testNow }, Location: time.UTC, SearchPaceFrom: time.Hour}
 }
 
 // testEnv is the screens' environment on cl with the test clock.

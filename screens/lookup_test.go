@@ -64,3 +64,20 @@ func TestConsoleWithoutSearch(t *testing.T) {
 		t.Fatalf("top %T at depth %d, want the id box alone", console.Top(), console.Depth())
 	}
 }
+
+// On a platform where only the customer reads their profile (Tybrite),
+// the profile opened by id says so instead of offering a retry, and its
+// orders still come.
+func TestProfileThePlatformCannotRead(t *testing.T) {
+	const why = "this store shows a profile only to the customer"
+	pf, custs := fakeStoreWith(client.All().Without(why, client.CapReadProfile, client.CapEditCustomer))
+	p := fakeProfile(t, pf, custs[0].ID, 100, 30)
+	v := p.View()
+	if !strings.Contains(v, why) || strings.Contains(v, "ctrl+r to retry") || strings.Contains(v, "could not be loaded") {
+		t.Fatalf("the profile the platform cannot read:\n%s", v)
+	}
+	press(t, p, "2")
+	if v := p.View(); !strings.Contains(v, "F-01") {
+		t.Fatalf("the orders of a customer whose profile is the customer's:\n%s", v)
+	}
+}

@@ -49,6 +49,8 @@ func (p *Profile) headLine() string {
 			return st.Error.Render(sanitize.Truncate(p.missingText(), p.width))
 		case p.custL.waiting():
 			left = "Customer " + string(p.id) + ": " + rateLimitText(&p.custL)
+		case p.custL.err != nil && client.IsUnsupported(p.custL.err):
+			left = "Customer " + string(p.id)
 		case p.custL.err != nil:
 			left = "Customer " + string(p.id) + " could not be loaded"
 		}
@@ -166,6 +168,13 @@ func loadState(st tui.Styles, l *load, what string, width int) ([]string, bool) 
 	case l.waiting():
 		msg := "Loading " + what + ": " + rateLimitText(l)
 		return []string{st.Warning.Render(sanitize.Truncate(msg, width))}, true
+	case l.err != nil && !l.loading && client.IsUnsupported(l.err):
+		// The platform cannot: no retry would help, the reason is all.
+		out := tui.Wrap(strings.ToUpper(what[:1])+what[1:]+": "+client.Reason(l.err), width, loadErrorLines)
+		for i := range out {
+			out[i] = st.Muted.Render(out[i])
+		}
+		return out, true
 	case l.err != nil && !l.loading:
 		// The retry key first.
 		msg := "Could not load " + what + " (press ctrl+r to retry): " + tui.ErrorText(l.err)

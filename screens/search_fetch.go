@@ -111,21 +111,22 @@ func (s *Search) sync() tea.Cmd {
 // A slow store is not asked once per key: while the agent types, searches
 // are sent at most every paceGap, twice the store's last answer time, so
 // a 12-character query typed at 40 ms a key makes a few requests against
-// a store answering in 90–240 ms. A store answering under paceFrom is
-// asked at once, every time: the sandbox at a million customers takes
-// 30–70 ms over a broad prefix, and pacing it would only add that again.
+// a store answering in 90–240 ms. A store answering under
+// DefaultSearchPaceFrom (Config.SearchPaceFrom) is asked at once, every
+// time: the sandbox at a million customers takes 30–70 ms over a broad
+// prefix, and pacing it would only add that again.
 const (
-	paceFrom = 80 * time.Millisecond
-	paceMax  = 300 * time.Millisecond
+	DefaultSearchPaceFrom = 80 * time.Millisecond
+	defaultPaceMax        = 300 * time.Millisecond
 )
 
 // paceGap is how long after a search the next may be sent: 0 for a fast
 // store.
 func (s *Search) paceGap() time.Duration {
-	if s.rtt < paceFrom {
+	if s.rtt < s.env.paceFrom {
 		return 0
 	}
-	return min(2*s.rtt, paceMax)
+	return min(2*s.rtt, s.env.paceMax)
 }
 
 // searchPaceMsg ends a pause between searches to a slow store; gen is

@@ -185,5 +185,6 @@ func (s *Server) getMe(w http.ResponseWriter, _ *http.Request, c *caller) error 
 		LoyaltyLimit: c.LoyaltyLimit,
 		KeyID:        c.KeyID,
 		Gateway:      c.Gateway,
+		Unsupported:  s.unsupported,
 	})
 }

@@ -133,6 +133,7 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 		return err
 	}
 	if replay.body != nil {
+		s.ops.adjustments.WithLabelValues("replayed").Inc()
 		w.Header().Set(api.HeaderReplayed, "true")
 		writeBody(w, replay.status, replay.body)
 		return nil
@@ -164,8 +165,10 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 		return err
 	}
 	if refused != nil {
+		s.ops.adjustments.WithLabelValues("refused").Inc()
 		return refused
 	}
+	s.ops.adjustments.WithLabelValues("applied").Inc()
 	writeBody(w, http.StatusCreated, answer)
 	return nil
 }
@@ -187,6 +190,7 @@ func (s *Server) applyAdjustment(ctx context.Context, tx store.Tx, r *http.Reque
 	}
 	entry, err := tx.AppendAdjustment(ctx, store.Adjustment{
 		CustomerID: id, Points: in.Points, Reason: in.Reason, Note: in.Note, AgentID: c.AgentID, At: s.now(),
+		IdempotencyKey: forwardedKey(c.AgentID, key),
 	})
 	var short *store.InsufficientPointsError
 	if errors.As(err, &short) {
@@ -234,4 +238,11 @@ func abs(n int64) int64 {
 		return -n
 	}
 	return n
+}
+
+// forwardedKey is the Idempotency-Key a platform behind the desk gets for
+// agent's key: the same for every retry of it, and no other agent's.
+func forwardedKey(agent, key string) string {
+	sum := sha256.Sum256([]byte(agent + "\n" + key))
+	return "fd-" + hex.EncodeToString(sum[:16])
 }

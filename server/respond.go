@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"frontdesk/api"
+	"frontdesk/store"
 )
 
 // apiError is an answer other than success: an HTTP status and the error
@@ -49,7 +50,20 @@ func notFound(what string, id any) *apiError {
 // *apiError are logged and become a 500 without internal details.
 func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
-	if !errors.As(err, &ae) {
+	var unsupported *store.UnsupportedError
+	var upstream *store.UpstreamError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &unsupported):
+		ae = errf(http.StatusNotImplemented, api.CodeUnsupported, "%s", unsupported.Reason)
+	case errors.As(err, &upstream):
+		s.log.LogAttrs(r.Context(), slog.LevelError, "upstream failed",
+			slog.String("request_id", RequestID(r.Context())),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("error", upstream.Err.Error()))
+		ae = errf(http.StatusBadGateway, api.CodeUpstream, "%s", upstream.Error())
+	}
+	if ae == nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "handler failed",
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
@@ -57,6 +71,7 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 		ae = errf(http.StatusInternalServerError, api.CodeInternal,
 			"the sandbox failed to answer; the error is in its log under request id %s", RequestID(r.Context()))
 	}
+	s.ops.countError(ae.status, ae.body.Code)
 	body, _ := json.Marshal(api.Envelope{Status: api.EnvelopeError, Error: &ae.body})
 	writeBody(w, ae.status, body)
 }

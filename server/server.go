@@ -41,6 +41,14 @@ type Options struct {
 	// Now, so a test that freezes the API's clock is not frozen out by the
 	// limiter; a test of the limiter sets it to move time itself.
 	RateNow func() time.Time
+	// IdempotencyRetention and SessionRetention are how long Purge keeps
+	// Idempotency-Key answers and ended sessions (defaults
+	// DefaultIdempotencyRetention, DefaultSessionRetention).
+	IdempotencyRetention, SessionRetention time.Duration
+	// Unsupported names what the store of record cannot do (a platform
+	// behind the desk: desk/upstream), by capability, with the reason;
+	// GET /me tells consoles, which then hide or grey those keys.
+	Unsupported map[string]string
 }
 
 // Defaults for Options.
@@ -59,6 +67,11 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	limiter *rateLimiter
+	ops     *ops
+	// unsupported is Options.Unsupported, for /me.
+	unsupported map[string]string
+	// retention is how long Purge keeps what it purges.
+	retention struct{ IdempotencyKeys, Sessions time.Duration }
 
 	ltv ltvCache
 
@@ -86,12 +99,22 @@ func New(st store.Store, opts Options) *Server {
 	if opts.RateNow == nil {
 		opts.RateNow = time.Now
 	}
+	if opts.IdempotencyRetention <= 0 {
+		opts.IdempotencyRetention = DefaultIdempotencyRetention
+	}
+	if opts.SessionRetention <= 0 {
+		opts.SessionRetention = DefaultSessionRetention
+	}
 	s := &Server{
 		st:  st,
 		now: func() time.Time { return opts.Now().UTC() },
 		log: opts.Logger,
 		mux: http.NewServeMux(),
+		ops: newOps(),
+
+		unsupported: opts.Unsupported,
 	}
+	s.retention.IdempotencyKeys, s.retention.Sessions = opts.IdempotencyRetention, opts.SessionRetention
 	if opts.RateLimit > 0 {
 		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, opts.RateNow)
 	}
@@ -153,6 +176,9 @@ func (s *Server) handleScoped(pattern string, action policy.Action, scope tokenS
 // ServeHTTP runs a request through request ids, logging, auth, the rate
 // limit and the routes, in that order.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveOps(w, r) {
+		return
+	}
 	start := time.Now()
 	rid := r.Header.Get(api.HeaderRequestID)
 	if !saneRequestID(rid) {
@@ -164,7 +190,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 
 	var c *caller
+	var route string
 	defer func() {
+		s.ops.observe(route, rw.code(), time.Since(start))
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -225,7 +253,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// The mux answers unknown paths and wrong methods in plain text; find
 	// out first, so those get the envelope too.
-	if h, pattern := s.mux.Handler(r); pattern == "" {
+	h, pattern := s.mux.Handler(r)
+	route = pattern
+	if pattern == "" {
 		probe := &probeWriter{header: http.Header{}}
 		h.ServeHTTP(probe, r)
 		switch probe.status {

@@ -203,7 +203,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, c *caller)
 	ctx := r.Context()
 	token := newSessionToken()
 	sid := newSessionID()
-	return s.writeSession(ctx, w, http.StatusCreated, sid, token, func(tx store.Tx) error {
+	return s.counted("started", s.writeSession(ctx, w, http.StatusCreated, sid, token, func(tx store.Tx) error {
 		cust, err := loadCustomer(ctx, tx, id)
 		if err != nil {
 			return err
@@ -229,7 +229,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, c *caller)
 			after["ticket"] = in.Ticket
 		}
 		return s.audit(ctx, tx, r, c, api.ActionSessionStart, id, sid, nil, after)
-	})
+	}))
 }
 
 // refreshSession answers POST /agent-sessions/{sid}/refresh: a new token
@@ -239,7 +239,7 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 	sid := r.PathValue("sid")
 	ctx := r.Context()
 	token := newSessionToken()
-	return s.writeSession(ctx, w, http.StatusOK, sid, token, func(tx store.Tx) error {
+	return s.counted("refreshed", s.writeSession(ctx, w, http.StatusOK, sid, token, func(tx store.Tx) error {
 		st, err := loadSession(ctx, tx, sid)
 		if err != nil {
 			return err
@@ -276,7 +276,15 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 		}
 		return s.audit(ctx, tx, r, c, api.ActionSessionRefresh, st.CustomerID, sid,
 			map[string]any{"expires_at": formatTime(st.ExpiresAt)}, map[string]any{"expires_at": formatTime(newExp)})
-	})
+	}))
+}
+
+// counted counts a session event when err is nil, and returns err.
+func (s *Server) counted(event string, err error) error {
+	if err == nil {
+		s.ops.sessions.WithLabelValues(event).Inc()
+	}
+	return err
 }
 
 // endSession answers DELETE /agent-sessions/{sid}: revoke, idempotently.
@@ -285,7 +293,9 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request, c *calle
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) error {
 	sid := r.PathValue("sid")
 	ctx := r.Context()
+	ended := false
 	err := s.write(ctx, func(tx store.Tx) error {
+		ended = false
 		st, err := loadSession(ctx, tx, sid)
 		if err != nil {
 			return err
@@ -302,12 +312,16 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, c *caller) e
 		if err := tx.EndSession(ctx, sid, now, c.AgentID); err != nil {
 			return err
 		}
+		ended = true
 		return s.audit(ctx, tx, r, c, api.ActionSessionEnd, st.CustomerID, sid,
 			map[string]any{"expires_at": formatTime(st.ExpiresAt)},
 			map[string]any{"ended_at": formatTime(now), "ended_by": c.AgentID})
 	})
 	if err != nil {
 		return err
+	}
+	if ended {
+		s.ops.sessions.WithLabelValues("ended").Inc()
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -61,6 +61,26 @@ func (e *VersionConflictError) Error() string {
 	return fmt.Sprintf("version conflict: the customer is at version %d", e.Current)
 }
 
+// UnsupportedError is a call the store of record cannot serve: a
+// platform behind the desk (desk/upstream) lacking the capability. The
+// server answers it as 501 `unsupported` with Reason.
+type UnsupportedError struct {
+	// Capability is what is missing (a client capability name).
+	Capability string
+	// Reason is the platform's sentence for people.
+	Reason string
+}
+
+func (e *UnsupportedError) Error() string { return e.Reason }
+
+// UpstreamError is the platform behind the desk failing a call (down,
+// refusing the desk's key, answering nonsense). The server answers it as
+// 502 with the platform's message.
+type UpstreamError struct{ Err error }
+
+func (e *UpstreamError) Error() string { return "the store behind the desk failed: " + e.Err.Error() }
+func (e *UpstreamError) Unwrap() error { return e.Err }
+
 // Store is a storage engine. Every method is safe for concurrent use.
 type Store interface {
 	// Read runs fn in a read-only transaction: one consistent snapshot.
@@ -88,6 +108,19 @@ type Tx interface {
 	Keys
 	CustomerScope
 	Audit
+	Retention
+}
+
+// Retention removes what the desk keeps only for a while.
+type Retention interface {
+	// PurgeIdempotencyKeys deletes the Idempotency-Key claims created
+	// before before (done, or in flight for a request that died) and
+	// says how many.
+	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error)
+	// PurgeSessions deletes the on-behalf sessions that ended or expired
+	// before before, with their tokens and password-reset records, and
+	// says how many sessions. The audit trail keeps its rows about them.
+	PurgeSessions(ctx context.Context, before time.Time) (int, error)
 }
 
 // Customers are the store's customer records.
@@ -196,6 +229,10 @@ type Adjustment struct {
 	// AgentID is the agent who made it ("" for none: the store's own).
 	AgentID string
 	At      time.Time
+	// IdempotencyKey is the key the desk applies it under (scoped to the
+	// agent), for a store that forwards it to a platform; engines that
+	// hold the ledger themselves ignore it.
+	IdempotencyKey string
 }
 
 // Idempotency stores Idempotency-Key claims and their answers, scoped to

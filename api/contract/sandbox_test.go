@@ -160,6 +160,8 @@ func TestSandboxConforms(t *testing.T) {
 		switch c.value {
 		case api.CodeIdempotencyInFlight, api.CodeInternal, api.CodeRateLimited:
 			continue
+		case api.CodeUnsupported, api.CodeUpstream:
+			continue // only a desk in front of a platform sends them: desk/upstream's tests
 		}
 		if !seen[fmt.Sprint(c.status, " ", c.value)] {
 			t.Errorf("the sandbox was never seen answering %d %s", c.status, c.value)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"frontdesk/bench/stats"
 	"io"
 	"sort"
 	"strings"
@@ -54,7 +55,7 @@ func writeReport(w io.Writer, s settings, rows []result, routes map[string]int, 
 		}
 		n := float64(len(r.samples))
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f · %d | %.1f · %d | %d |\n", r.what, len(r.samples),
-			ms(percentile(lats, 0.50)), ms(percentile(lats, 0.95)), ms(percentile(lats, 1)),
+			ms(stats.Percentile(lats, 0.50)), ms(stats.Percentile(lats, 0.95)), ms(stats.Percentile(lats, 1)),
 			float64(searches)/n, maxSearches, float64(requests)/n, maxRequests, inflight)
 	}
 	fmt.Fprintln(w)
@@ -63,7 +64,7 @@ func writeReport(w io.Writer, s settings, rows []result, routes map[string]int, 
 	fmt.Fprintf(w, "Latency runs from tmux having written the last key (enter, `2`) to the console to the first capture of the pane that shows the result; "+
 		"the pane is captured through a tmux control-mode client each time it has output, "+
 		"and a capture costs p50 %s, p95 %s (the resolution).\n",
-		msFine(percentile(s.rtts, 0.5)), msFine(percentile(s.rtts, 0.95)))
+		msFine(stats.Percentile(s.rtts, 0.5)), msFine(stats.Percentile(s.rtts, 0.95)))
 	for _, r := range rows {
 		if r.skipped != "" {
 			fmt.Fprintf(w, "%s: %s.\n", r.what, r.skipped)

@@ -154,7 +154,7 @@ func (p *Platform) SearchCustomers(ctx context.Context, sp client.SearchParams) 
 
 // GetCustomer reads one customer.
 func (p *Platform) GetCustomer(ctx context.Context, id api.ID) (api.Customer, error) {
-	if err := ctx.Err(); err != nil {
+	if err := p.need(ctx, client.CapReadProfile); err != nil {
 		return api.Customer{}, err
 	}
 	p.mu.Lock()

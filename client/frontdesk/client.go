@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -90,6 +91,9 @@ type Client struct {
 	cfg  Config
 	base string // scheme://host[:port]/…/api/v1, no trailing slash
 	rc   *resty.Client
+	// caps is what the desk said it cannot do, at the last Me (a desk in
+	// front of a platform); nil before: every capability.
+	caps atomic.Pointer[client.Capabilities]
 }
 
 // New checks cfg and builds a client. It does not contact the store; call
@@ -181,7 +185,24 @@ func New(cfg Config) (*Client, error) {
 var _ client.Platform = (*Client)(nil)
 
 // Capabilities of the frontdesk contract: all of them.
-func (c *Client) Capabilities() client.Capabilities { return client.All() }
+// The desk server can do everything, unless it stands in front of a
+// store's platform that cannot: GET /me then names what is missing, and
+// from the first Me on Capabilities says so.
+func (c *Client) Capabilities() client.Capabilities {
+	if caps := c.caps.Load(); caps != nil {
+		return *caps
+	}
+	return client.All()
+}
+
+// learn keeps what me says the desk cannot do.
+func (c *Client) learn(me api.Me) {
+	caps := client.All()
+	for name, why := range me.Unsupported {
+		caps = caps.Without(why, client.Capability(name))
+	}
+	c.caps.Store(&caps)
+}
 
 // normalizeBaseURL checks a store URL and returns it with "/api/v1"
 // appended (once) and no trailing slash.

@@ -21,6 +21,7 @@ func (c *Client) Me(ctx context.Context) (api.Me, error) {
 	if err != nil {
 		return api.Me{}, fmt.Errorf("who am I: %w", err)
 	}
+	c.learn(me)
 	return me, nil
 }
 

@@ -27,6 +27,9 @@ func decodeError(status int, h http.Header, body []byte, url string) *client.API
 		if v := env.Error.CurrentVersion; v != nil {
 			ae.CurrentVersion = strconv.FormatInt(*v, 10)
 		}
+		if ae.Code == api.CodeUnsupported {
+			ae.K = client.KindUnsupported // the store behind the desk cannot
+		}
 		return ae
 	}
 	ae.Code = client.CodeBadResponse

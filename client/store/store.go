@@ -135,6 +135,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("the API key id must not contain ':' or line breaks: check you did not paste key and secret together")
 	case strings.ContainsAny(cfg.Secret, "\r\n"):
 		return nil, errors.New("the API secret must not contain line breaks: check how it was pasted")
+	case cfg.Currency != "" && !isCurrencyCode(cfg.Currency):
+		return nil, fmt.Errorf("currency %q is not an ISO 4217 code: write three capital letters, e.g. KES", cfg.Currency)
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -209,4 +211,9 @@ func normalizeBaseURL(raw string) (string, error) {
 	}
 	u.Path, u.RawPath = p, ""
 	return u.String(), nil
+}
+
+// isCurrencyCode reports whether s is three capital letters.
+func isCurrencyCode(s string) bool {
+	return len(s) == 3 && !strings.ContainsFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' })
 }

@@ -274,6 +274,8 @@ func TestNew(t *testing.T) {
 		{BaseURL: "https://s.example", Secret: "cs_b"},
 		{BaseURL: "https://s.example", KeyID: "ck_a"},
 		{BaseURL: "https://s.example", KeyID: "ck_a:cs_b", Secret: "cs_b"},
+		{BaseURL: "https://s.example", KeyID: "ck_a", Secret: "cs_b", Currency: "kes"},
+		{BaseURL: "https://s.example", KeyID: "ck_a", Secret: "cs_b", Currency: "KESH"},
 	} {
 		if _, err := New(bad); err == nil {
 			t.Errorf("New(%+v) accepted", bad)

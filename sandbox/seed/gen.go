@@ -20,6 +20,10 @@ var (
 	noteCols     = []string{"id", "customer_id", "body", "agent_id", "agent_name", "created_at"}
 )
 
+// Currency is the ISO 4217 code of every amount the seed writes (Kenyan
+// shillings, in cents).
+const Currency = "KES"
+
 // Payment and fulfilment statuses the seed writes into orders.
 const (
 	PaymentPending  = "pending"
@@ -344,7 +348,7 @@ func (g *gen) customer(b *batch, id int64, h *hostile) {
 	if h == nil && g.rng.IntN(1000) < 5 {
 		status = api.StatusDisabled
 	}
-	g.customersV.add(id, email, confirmed, first, last, phone, status, totalOrders, totalSpent, "KES", g.fmtTime(created), g.fmtTime(updated), version)
+	g.customersV.add(id, email, confirmed, first, last, phone, status, totalOrders, totalSpent, Currency, g.fmtTime(created), g.fmtTime(updated), version)
 	b.nCustomers++
 	if g.ftsV != nil {
 		g.ftsV.add(id, email, first, last, phone)
@@ -462,7 +466,7 @@ func (g *gen) order(b *batch, customer, at, shipFee int64, shipJSON string, bill
 	}
 	total := subtotal + shipping + tax - discount
 	number := "FD-" + pad8(id)
-	g.ordersV.add(id, number, customer, status, payment, fulfil, "KES", subtotal, shipping, tax, discount, total, int64(items), string(buf), shipJSON, billJSON, g.fmtTime(at))
+	g.ordersV.add(id, number, customer, status, payment, fulfil, Currency, subtotal, shipping, tax, discount, total, int64(items), string(buf), shipJSON, billJSON, g.fmtTime(at))
 	b.nOrders++
 	return orderRow{id: id, at: at, total: total, status: status, payment: payment}
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Open) {
 		{"CustomerScope", testCustomerScope},
 		{"AuditChain", testAudit},
 		{"WriteIsAtomic", testAtomic},
+		{"Retention", testRetention},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -844,4 +845,83 @@ func testOrders(t *testing.T, st store.Store) {
 		}
 		return nil
 	})
+}
+
+// Retention removes Idempotency-Key claims by age, and sessions (with
+// their tokens and password resets) once they ended or expired before the
+// cutoff; everything newer stays.
+func testRetention(t *testing.T, st store.Store) {
+	ctx := t.Context()
+	write(t, st, func(ctx context.Context, tx store.Tx) error {
+		for i, at := range []time.Time{t0, t0.Add(25 * time.Hour), t0.Add(30 * time.Hour)} {
+			k := store.IdempotencyKey{AgentID: "amani", Key: fmt.Sprintf("k-%d", i), CustomerID: "7", RequestHash: "h", CreatedAt: at}
+			if err := tx.ClaimIdempotencyKey(ctx, k); err != nil {
+				return err
+			}
+		}
+		return tx.FinishIdempotencyKey(ctx, "amani", "k-0", 201, []byte(`{}`))
+	})
+	cid := newCustomer(t, st, "retention@example.co.ke", "Retention", "Wanjiru", t0)
+	write(t, st, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.PutAgent(ctx, store.Agent{ID: "amani", Name: "Amani Agent", Role: api.RoleAgent}, t0); err != nil {
+			return err
+		}
+		for _, s := range []store.Session{
+			// ended early, expired early, and live past the cutoff
+			{ID: "ses_ended", CustomerID: cid, AgentID: "amani", KeyID: "ck_1", Reason: "call", StartedAt: t0, ExpiresAt: t0.Add(15 * time.Minute), MaxExpiresAt: t0.Add(8 * time.Hour)},
+			{ID: "ses_expired", CustomerID: cid, AgentID: "amani", KeyID: "ck_1", Reason: "call", StartedAt: t0, ExpiresAt: t0.Add(15 * time.Minute), MaxExpiresAt: t0.Add(8 * time.Hour)},
+			{ID: "ses_recent", CustomerID: cid, AgentID: "amani", KeyID: "ck_1", Reason: "call", StartedAt: t0.Add(47 * time.Hour), ExpiresAt: t0.Add(49 * time.Hour), MaxExpiresAt: t0.Add(55 * time.Hour)},
+		} {
+			if err := tx.CreateSession(ctx, s); err != nil {
+				return err
+			}
+			if err := tx.IssueSessionToken(ctx, s.ID, "hash-"+s.ID, s.StartedAt, s.ExpiresAt); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.RecordPasswordReset(ctx, store.PasswordReset{CustomerID: cid, SessionID: "ses_ended", AgentID: "amani", TokenHash: "rh",
+			SentTo: "r***@example.co.ke", RequestedAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			return err
+		}
+		return tx.EndSession(ctx, "ses_ended", t0.Add(5*time.Minute), "amani")
+	})
+
+	cutoff := t0.Add(24 * time.Hour)
+	var keys, sessions int
+	write(t, st, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		if keys, err = tx.PurgeIdempotencyKeys(ctx, cutoff); err != nil {
+			return err
+		}
+		sessions, err = tx.PurgeSessions(ctx, cutoff)
+		return err
+	})
+	if keys != 1 || sessions != 2 {
+		t.Fatalf("purged %d keys and %d sessions, want 1 and 2", keys, sessions)
+	}
+	read(t, st, func(ctx context.Context, tx store.Tx) error {
+		if _, err := tx.IdempotencyKey(ctx, "amani", "k-0"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("a day-old key survived: %v", err)
+		}
+		for _, k := range []string{"k-1", "k-2"} {
+			if _, err := tx.IdempotencyKey(ctx, "amani", k); err != nil {
+				return fmt.Errorf("key %s after the cutoff: %v", k, err)
+			}
+		}
+		for _, id := range []string{"ses_ended", "ses_expired"} {
+			if _, err := tx.Session(ctx, id); !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("session %s survived: %v", id, err)
+			}
+			if _, _, err := tx.SessionByToken(ctx, "hash-"+id); !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("the token of session %s survived: %v", id, err)
+			}
+		}
+		if _, _, err := tx.SessionByToken(ctx, "hash-ses_recent"); err != nil {
+			return fmt.Errorf("the recent session's token: %v", err)
+		}
+		return nil
+	})
+	if err := st.Read(ctx, func(tx store.Tx) error { _, err := tx.PurgeSessions(ctx, cutoff); return err }); err == nil {
+		t.Fatal("a purge in a read transaction succeeded")
+	}
 }

@@ -1,4 +1,5 @@
-package main
+// Package stats holds what the benchmark commands share.
+package stats
 
 import (
 	"math"
@@ -6,10 +7,10 @@ import (
 	"time"
 )
 
-// percentile is the nearest-rank p-th percentile (0 < p ≤ 1) of d: the
+// Percentile is the nearest-rank p-th percentile (0 < p ≤ 1) of d: the
 // smallest sample with at least p of the samples at or below it. Zero
 // for no samples.
-func percentile(d []time.Duration, p float64) time.Duration {
+func Percentile(d []time.Duration, p float64) time.Duration {
 	if len(d) == 0 {
 		return 0
 	}

@@ -1,4 +1,4 @@
-package main
+package stats
 
 import (
 	"testing"
@@ -30,8 +30,8 @@ func TestPercentile(t *testing.T) {
 		{ms(1, 2, 3, 4), 0.95, 4 * time.Millisecond},
 		{nil, 0.5, 0},
 	} {
-		if got := percentile(c.d, c.p); got != c.want {
-			t.Errorf("percentile(%v, %v) = %s, want %s", c.d, c.p, got, c.want)
+		if got := Percentile(c.d, c.p); got != c.want {
+			t.Errorf("Percentile(%v, %v) = %s, want %s", c.d, c.p, got, c.want)
 		}
 	}
 	if twenty[0] != 7*time.Millisecond {

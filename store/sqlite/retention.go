@@ -1,0 +1,44 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// PurgeIdempotencyKeys deletes the claims created before before.
+func (t *txn) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
+	if err := t.writable(); err != nil {
+		return 0, err
+	}
+	res, err := t.q.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, formatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// PurgeSessions deletes the sessions over before, their tokens and their
+// password-reset records (which reference them) first.
+func (t *txn) PurgeSessions(ctx context.Context, before time.Time) (int, error) {
+	if err := t.writable(); err != nil {
+		return 0, err
+	}
+	const over = `SELECT id FROM agent_sessions WHERE coalesce(ended_at, expires_at) < ?`
+	at := formatTime(before)
+	for _, q := range []string{
+		`DELETE FROM agent_session_tokens WHERE session_id IN (` + over + `)`,
+		`DELETE FROM password_resets WHERE session_id IN (` + over + `)`,
+	} {
+		if _, err := t.q.ExecContext(ctx, q, at); err != nil {
+			return 0, fmt.Errorf("purge agent sessions: %w", err)
+		}
+	}
+	res, err := t.q.ExecContext(ctx, `DELETE FROM agent_sessions WHERE coalesce(ended_at, expires_at) < ?`, at)
+	if err != nil {
+		return 0, fmt.Errorf("purge agent sessions: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -1,0 +1,6 @@
+-- +goose Up
+-- Retention deletes Idempotency-Key claims by age (store.Retention).
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+-- +goose Down
+DROP INDEX idempotency_keys_created;
