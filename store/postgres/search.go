@@ -64,17 +64,21 @@ type sortSpec struct {
 	orderBy  string
 	keyCols  string
 	keyOrder string
+	// walkScale multiplies the walk's budget floor: the name sort's index
+	// carries the searched columns, so its walk reads no table rows and
+	// may go further for the same time.
+	walkScale float64
 }
 
 func sortOf(s string) (sortSpec, error) {
 	switch s {
 	case "", api.SortNewest:
-		return sortSpec{"c.created_at DESC, c.id DESC", "c.created_at AS k1, 0 AS k2", "k1 DESC, id DESC"}, nil
+		return sortSpec{"c.created_at DESC, c.id DESC", "c.created_at AS k1, 0 AS k2", "k1 DESC, id DESC", 1}, nil
 	case api.SortTopSpenders:
-		return sortSpec{"c.total_spent DESC, c.id DESC", "c.total_spent AS k1, 0 AS k2", "k1 DESC, id DESC"}, nil
+		return sortSpec{"c.total_spent DESC, c.id DESC", "c.total_spent AS k1, 0 AS k2", "k1 DESC, id DESC", 1}, nil
 	case api.SortName:
 		return sortSpec{"lower(c.last_name), lower(c.first_name), c.id",
-			"lower(c.last_name) AS k1, lower(c.first_name) AS k2", "k1, k2, id"}, nil
+			"lower(c.last_name) AS k1, lower(c.first_name) AS k2", "k1, k2, id", 5}, nil
 	}
 	return sortSpec{}, fmt.Errorf("search: unknown sort %q: use one of %s", s, strings.Join(api.Sorts, ", "))
 }
@@ -238,7 +242,9 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 		if err != nil || ok {
 			return res, err
 		}
-		// More matches than the cap after all: a broad query.
+		// More matches than the cap after all, but not many more (the
+		// sample did not prove the query broad): walk, else sort them
+		// all, which costs no more than the count just did a few times.
 		est = max(est, float64(tune.exactCap))
 	}
 	ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, est, tune)
@@ -247,12 +253,18 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 	}
 	if !ok {
 		// The walk ran out (matches clustered late in the sort order, as
-		// a surname is under sort=name, or a deep page): the planner
-		// sorts the trigram candidates or walks further.
+		// a surname is under sort=name, or a deep page).
 		pa := append(args(nil), a...)
-		ids, err = queryIDs(ctx, q, `SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+
-			` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset), pa)
-		if err != nil {
+		sql := `SELECT c.id FROM customers c WHERE ` + where + ` ORDER BY ` + s.orderBy +
+			` LIMIT ` + pa.add(limit) + ` OFFSET ` + pa.add(offset)
+		if !broad && tc != "" {
+			// Sorting the matches found through the indexes beats a
+			// planner that would walk the sort order on to them.
+			pa = append(args(nil), a...)
+			sql = `WITH m AS MATERIALIZED (SELECT c.id, ` + s.keyCols + ` FROM customers c WHERE ` + where + `)
+				SELECT id FROM m ORDER BY ` + s.keyOrder + ` LIMIT ` + pa.add(limit) + ` OFFSET ` + pa.add(offset)
+		}
+		if ids, err = queryIDs(ctx, q, sql, pa); err != nil {
 			return result{}, err
 		}
 	}
@@ -356,7 +368,7 @@ func walk(ctx context.Context, q querier, s sortSpec, m string, ma args, limit, 
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
 	need := float64(offset+limit) * rows / max(matches, 1) * tune.walkFactor
-	budget := int(min(max(need, float64(tune.walkMin)), 200000))
+	budget := int(min(max(need, float64(tune.walkMin)*s.walkScale), 200000))
 	pa := append(args(nil), ma...)
 	ids, err = queryIDs(ctx, q, `SELECT c.id FROM (SELECT c.id, c.email, c.first_name, c.last_name, c.phone, `+s.keyCols+`
 			FROM customers c ORDER BY `+s.orderBy+` LIMIT `+pa.add(budget)+`) AS c
