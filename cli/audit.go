@@ -161,8 +161,9 @@ func newAuditVerifyCmd(a *App) *cobra.Command {
 
 func (a *App) auditVerify(ctx context.Context, path string) error {
 	if desk.IsPostgres(path) {
-		// One snapshot of the chain; the servers may go on appending.
-		st, err := desk.Open(ctx, path)
+		// Read-only and as it is, in one snapshot of the chain; the
+		// servers may go on appending.
+		st, err := desk.OpenReadOnly(ctx, path)
 		if err != nil {
 			return err
 		}

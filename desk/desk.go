@@ -12,11 +12,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"frontdesk/server"
 	"frontdesk/store"
+	"frontdesk/store/postgres"
 	"frontdesk/store/sqlite"
 )
 
@@ -39,8 +39,15 @@ func Open(ctx context.Context, db string) (store.Store, error) {
 }
 
 // IsPostgres reports whether db is a PostgreSQL URL.
-func IsPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+func IsPostgres(db string) bool { return postgres.IsDSN(db) }
+
+// OpenReadOnly opens the store of record db names for reading only, as
+// it is (no migration): what `audit verify` checks. Close it when done.
+func OpenReadOnly(ctx context.Context, db string) (store.Store, error) {
+	if IsPostgres(db) {
+		return postgres.OpenReadOnly(ctx, db)
+	}
+	return sqlite.OpenReadOnly(ctx, db)
 }
 
 // Options configure Run.
