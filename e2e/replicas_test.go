@@ -202,6 +202,11 @@ func TestReplicasSurviveAKilledServer(t *testing.T) {
 	if res.Rows < int64(applied+clients) {
 		t.Errorf("the audit chain has %d rows for %d adjustments and %d customers", res.Rows, applied, clients)
 	}
+	// The operator's check, on the database the servers share.
+	out, err := exec.Command(bin, "audit", "verify", "--db", dsn).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), fmt.Sprintf("audit chain intact: %d rows", res.Rows)) {
+		t.Errorf("frontdesk audit verify --db postgres://…: %v\n%s", err, out)
+	}
 	if retried.Load() == 0 {
 		t.Error("no adjustment needed a retry: the kill tested nothing")
 	}
