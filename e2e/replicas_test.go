@@ -24,7 +24,8 @@ import (
 )
 
 // Two desk servers on one PostgreSQL database, a gateway in front of
-// each; eight clients post retried adjustments (four over HTTP to either
+// each. An on-behalf session started through one server works and ends
+// through the other. Then eight clients post retried adjustments (four over HTTP to either
 // server, four over SSH through either gateway) while one server is
 // killed with SIGKILL and started again. Every acknowledged adjustment
 // is applied exactly once, none is lost, every balance equals its
@@ -80,6 +81,23 @@ func TestReplicasSurviveAKilledServer(t *testing.T) {
 			t.Fatalf("create customer %d: %d", i, code)
 		}
 		customers[i] = out.Customer.ID
+	}
+
+	// An on-behalf session started through one replica works, and ends,
+	// through the other.
+	var sess api.AgentSession
+	if code := postJSON(t, urls[0], keys[0], "/customers/"+string(customers[0])+"/agent-sessions",
+		api.AgentSessionCreate{Reason: "customer on the phone"}, nil, &sess); code != http.StatusCreated || sess.Token == "" {
+		t.Fatalf("start a session on server 1: %d", code)
+	}
+	if code := getAs(t, urls[1], keys[0], "/customers/"+string(customers[0]), sess.Token); code != http.StatusOK {
+		t.Fatalf("the session's token on server 2: %d", code)
+	}
+	if code := do(t, urls[1], keys[0], http.MethodDelete, "/agent-sessions/"+string(sess.ID)); code != http.StatusNoContent {
+		t.Fatalf("end the session on server 2: %d", code)
+	}
+	if code := getAs(t, urls[0], keys[0], "/customers/"+string(customers[0]), sess.Token); code != http.StatusUnauthorized {
+		t.Fatalf("the ended session's token on server 1: %d, want 401", code)
 	}
 
 	// The SSH clients' agents file and a gateway in front of each server.
@@ -257,6 +275,33 @@ func post(base string, k server.Key, path string, body any, headers map[string]s
 	var buf bytes.Buffer
 	buf.ReadFrom(resp.Body)
 	return resp.StatusCode, buf.Bytes()
+}
+
+// getAs GETs path as k acting through an on-behalf session's token.
+func getAs(t *testing.T, base string, k server.Key, path, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+api.Base+path, nil)
+	req.SetBasicAuth(k.KeyID, k.Secret)
+	req.Header.Set(api.HeaderCustomerToken, token)
+	return send(t, req)
+}
+
+// do sends a bodiless request as k and returns its status.
+func do(t *testing.T, base string, k server.Key, method, path string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, base+api.Base+path, nil)
+	req.SetBasicAuth(k.KeyID, k.Secret)
+	return send(t, req)
+}
+
+func send(t *testing.T, req *http.Request) int {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // adjustHTTP posts one adjustment; true when the server acknowledged it
