@@ -1,13 +1,10 @@
 package e2e
 
 import (
-	"bufio"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,66 +17,8 @@ import (
 // key) it printed. It is stopped (SIGTERM) when the test ends.
 func checServe(t *testing.T, bin, dbPath string, customers string) (url, key, secret string) {
 	t.Helper()
-	cmd := exec.Command(bin, "sandbox", "serve", "--db", dbPath, "--seed", customers, "--dialect", "chec", "--addr", "127.0.0.1:0")
-	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "cfg"), "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=/usr/bin:/bin"}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-			t.Errorf("sandbox serve did not stop on SIGTERM")
-		}
-	})
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	deadline := time.After(60 * time.Second)
-	for url == "" || key == "" || secret == "" {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("sandbox serve --dialect chec ended before printing url, key and secret:\n%s", stderr.String())
-			}
-			k, v, _ := strings.Cut(l, ": ")
-			switch k {
-			case "url":
-				url = v
-			case "key":
-				key = v
-			case "secret":
-				secret = v
-			}
-		case <-deadline:
-			t.Fatalf("sandbox serve --dialect chec printed no credentials in time:\n%s", stderr.String())
-		}
-	}
-	go func() {
-		for range lines {
-		}
-	}()
-	if !strings.HasPrefix(key, "pk_test_") || !strings.HasPrefix(secret, "sk_test_") {
-		t.Fatalf("chec credentials: key %q, secret %q", key, secret)
-	}
-	return url, key, secret
+	l := dialectServe(t, bin, "chec", dbPath, customers, "key", "secret")
+	return l["url"], l["key"], l["secret"]
 }
 
 // TestConsoleOnChecPlatform drives the console in tmux on the chec

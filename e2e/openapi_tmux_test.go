@@ -1,14 +1,12 @@
 package e2e
 
 import (
-	"bufio"
 	"database/sql"
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,58 +19,7 @@ import (
 // stopped (SIGTERM) when the test ends.
 func openapiServe(t *testing.T, bin, dbPath, customers string) map[string]string {
 	t.Helper()
-	cmd := exec.Command(bin, "sandbox", "serve", "--db", dbPath, "--seed", customers, "--dialect", "openapi", "--addr", "127.0.0.1:0")
-	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "cfg"), "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=/usr/bin:/bin"}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-			t.Errorf("sandbox serve did not stop on SIGTERM")
-		}
-	})
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	got := map[string]string{}
-	deadline := time.After(60 * time.Second)
-	for got["url"] == "" || got["key"] == "" || got["secret"] == "" || got["site"] == "" {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("sandbox serve --dialect openapi ended before printing url, key, secret and site:\n%s", stderr.String())
-			}
-			if k, v, ok := strings.Cut(l, ": "); ok {
-				got[k] = v
-			}
-		case <-deadline:
-			t.Fatalf("sandbox serve --dialect openapi printed no credentials in time:\n%s", stderr.String())
-		}
-	}
-	go func() {
-		for range lines {
-		}
-	}()
-	return got
+	return dialectServe(t, bin, "openapi", dbPath, customers, "key", "secret", "site")
 }
 
 // TestConsoleOnOpenAPIPlatform drives the console in tmux on the

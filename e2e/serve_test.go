@@ -114,3 +114,13 @@ func (s *served) stop(t *testing.T, timeout time.Duration) error {
 		return nil
 	}
 }
+
+// dialectServe runs `frontdesk sandbox serve --dialect NAME` on a seeded
+// SQLite file and returns what it printed: url and the dialect's
+// credentials (key, secret, its options); it waits for each of want.
+// It is stopped (SIGTERM) when the test ends.
+func dialectServe(t *testing.T, bin, dialect, dbPath, customers string, want ...string) map[string]string {
+	t.Helper()
+	s := serve(t, bin, []string{"sandbox", "serve", "--db", dbPath, "--seed", customers, "--dialect", dialect, "--addr", "127.0.0.1:0"}, want...)
+	return s.Lines
+}

@@ -1,13 +1,10 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -18,59 +15,7 @@ import (
 // list, auth-url). It is stopped (SIGTERM) when the test ends.
 func sfccServe(t *testing.T, bin, dbPath, customers string) map[string]string {
 	t.Helper()
-	cmd := exec.Command(bin, "sandbox", "serve", "--db", dbPath, "--seed", customers, "--dialect", "sfcc", "--addr", "127.0.0.1:0")
-	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "cfg"), "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=/usr/bin:/bin"}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-			t.Errorf("sandbox serve did not stop on SIGTERM")
-		}
-	})
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	creds := map[string]string{}
-	deadline := time.After(60 * time.Second)
-	for _, need := range []string{"url", "key", "secret", "site", "list", "auth-url"} {
-		for creds[need] == "" {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("sandbox serve --dialect sfcc ended before printing its credentials:\n%s", stderr.String())
-				}
-				k, v, _ := strings.Cut(l, ": ")
-				creds[k] = v
-			case <-deadline:
-				t.Fatalf("sandbox serve --dialect sfcc printed no %s in time:\n%s", need, stderr.String())
-			}
-		}
-	}
-	go func() {
-		for range lines {
-		}
-	}()
-	return creds
+	return dialectServe(t, bin, "sfcc", dbPath, customers, "key", "secret", "site", "list", "auth-url")
 }
 
 // sfccCustomer is a seeded customer with orders that one word of its

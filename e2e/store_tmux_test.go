@@ -15,8 +15,8 @@ import (
 // stopped (SIGTERM) when the test ends.
 func storeServe(t *testing.T, bin, dbPath string, customers string) (url, key, secret string) {
 	t.Helper()
-	s := serve(t, bin, []string{"sandbox", "serve", "--db", dbPath, "--seed", customers, "--dialect", "store", "--addr", "127.0.0.1:0"}, "key", "secret")
-	return s.URL(), s.Lines["key"], s.Lines["secret"]
+	l := dialectServe(t, bin, "store", dbPath, customers, "key", "secret")
+	return l["url"], l["key"], l["secret"]
 }
 
 // TestConsoleOnStorePlatform drives the console in tmux on the store
