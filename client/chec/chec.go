@@ -41,12 +41,8 @@ import (
 
 // Defaults of Config's zero values.
 const (
-	DefaultBaseURL      = "https://api.chec.io"
-	DefaultTimeout      = 10 * time.Second
-	DefaultMaxRetries   = 2
-	DefaultRetryWaitMin = 200 * time.Millisecond
-	DefaultRetryWaitMax = 5 * time.Second
-	DefaultUserAgent    = "frontdesk/dev"
+	DefaultBaseURL   = "https://api.chec.io"
+	DefaultUserAgent = "frontdesk/dev"
 	// Base is where the API lives under the host (seed 001's cURL
 	// examples: https://api.chec.io/v1/…).
 	Base = "/v1"
@@ -145,35 +141,12 @@ func New(cfg Config) (*Client, error) {
 	case cfg.PublicKey != "" && !strings.HasPrefix(cfg.PublicKey, "pk_"):
 		return nil, errors.New("a Chec public key starts with pk_: check what was pasted")
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	pat := client.Patience{Timeout: cfg.Timeout, Retries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax}.OrDefault()
+	cfg.Timeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax = pat.Timeout, pat.Retries, pat.WaitMin, pat.WaitMax
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
-	}
-	tr := cfg.Transport
-	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	hc := &http.Client{
-		Transport: tr,
-		Timeout:   cfg.Timeout,
-		// A redirect could carry the secret key elsewhere; the 3xx is
-		// reported as a bad response instead.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	hc := pat.HTTPClient(cfg.Transport)
 	return &Client{cfg: cfg, base: base, hc: hc}, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sort"
@@ -66,12 +65,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if !retry {
 			return lastErr
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !client.Sleep(ctx, wait) {
 			return lastErr
-		case <-t.C:
 		}
 	}
 }
@@ -128,32 +123,8 @@ func (c *Client) log(method, target string, status int, start time.Time, err err
 // answer, 429, 502, 503 and 504, while retries are left. A 429 under
 // client.NoRateLimitWait is given back at once.
 func (c *Client) retryWait(ctx context.Context, err error, attempt int) (time.Duration, bool) {
-	if attempt > c.cfg.MaxRetries {
-		return 0, false
-	}
-	var after time.Duration
-	switch ae, ok := client.AsAPIError(err); {
-	case !ok:
-		if !client.IsTransport(err) {
-			return 0, false
-		}
-	case ae.Status == http.StatusTooManyRequests:
-		if client.RateLimitWaitOff(ctx) {
-			return 0, false
-		}
-		after = ae.RetryAfter
-	case ae.Status == http.StatusBadGateway, ae.Status == http.StatusServiceUnavailable, ae.Status == http.StatusGatewayTimeout:
-		after = ae.RetryAfter
-	default:
-		return 0, false
-	}
-	if after <= 0 {
-		backoff := c.cfg.RetryWaitMin << (attempt - 1)
-		after = backoff/2 + rand.N(backoff/2+1)
-	}
-	return min(after, c.cfg.RetryWaitMax), true
+	return client.Patience{Retries: c.cfg.MaxRetries, WaitMin: c.cfg.RetryWaitMin, WaitMax: c.cfg.RetryWaitMax}.Wait(ctx, err, attempt)
 }
-
 func badSuccess(status int, h http.Header, body []byte, target string, err error) *client.APIError {
 	return &client.APIError{
 		Status: status, Code: client.CodeBadResponse, RequestID: h.Get(api.HeaderRequestID),

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"strings"
@@ -92,12 +91,8 @@ func (cl *Client) do(ctx context.Context, c call, out any) error {
 		if !retry {
 			return fmt.Errorf("%s: %w", c.what, lastErr)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !client.Sleep(ctx, wait) {
 			return fmt.Errorf("%s: %w", c.what, lastErr)
-		case <-t.C:
 		}
 	}
 }
@@ -155,30 +150,10 @@ func (cl *Client) log(c call, status int, start time.Time, err error) {
 // reads only, on no answer, 429, 502, 503 and 504, while retries are
 // left. A 429 under client.NoRateLimitWait is given back at once.
 func (cl *Client) retryWait(ctx context.Context, c call, err error, attempt int) (time.Duration, bool) {
-	if !c.retry || attempt > cl.cfg.MaxRetries {
+	if !c.retry {
 		return 0, false
 	}
-	var after time.Duration
-	switch ae, ok := client.AsAPIError(err); {
-	case !ok:
-		if !client.IsTransport(err) {
-			return 0, false
-		}
-	case ae.Status == http.StatusTooManyRequests:
-		if client.RateLimitWaitOff(ctx) {
-			return 0, false
-		}
-		after = ae.RetryAfter
-	case ae.Status == http.StatusBadGateway, ae.Status == http.StatusServiceUnavailable, ae.Status == http.StatusGatewayTimeout:
-		after = ae.RetryAfter
-	default:
-		return 0, false
-	}
-	if after <= 0 {
-		backoff := cl.cfg.RetryWaitMin << (attempt - 1)
-		after = backoff/2 + rand.N(backoff/2+1)
-	}
-	return min(after, cl.cfg.RetryWaitMax), true
+	return client.Patience{Retries: cl.cfg.MaxRetries, WaitMin: cl.cfg.RetryWaitMin, WaitMax: cl.cfg.RetryWaitMax}.Wait(ctx, err, attempt)
 }
 
 // Redacted replaces a secret in text.

@@ -45,11 +45,7 @@ import (
 
 // Defaults of Config's zero values.
 const (
-	DefaultTimeout      = 10 * time.Second
-	DefaultMaxRetries   = 2
-	DefaultRetryWaitMin = 200 * time.Millisecond
-	DefaultRetryWaitMax = 5 * time.Second
-	DefaultUserAgent    = "frontdesk/dev"
+	DefaultUserAgent = "frontdesk/dev"
 	// SDKBase is the Open API's path under the site's URL
 	// (https://www.pelcro.com/api/v1/sdk).
 	SDKBase = "/api/v1/sdk"
@@ -152,35 +148,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.KeyID == "" {
 		cfg.KeyID = "site-" + cfg.SiteID
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	pat := client.Patience{Timeout: cfg.Timeout, Retries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax}.OrDefault()
+	cfg.Timeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax = pat.Timeout, pat.Retries, pat.WaitMin, pat.WaitMax
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
-	}
-	tr := cfg.Transport
-	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	hc := &http.Client{
-		Transport: tr,
-		Timeout:   cfg.Timeout,
-		// A redirect could carry a bearer token elsewhere; the 3xx is
-		// reported as a bad response instead.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	hc := pat.HTTPClient(cfg.Transport)
 	return &Client{cfg: cfg, root: root, hc: hc}, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -108,12 +107,8 @@ func (c *Client) doOnce(ctx context.Context, r request) (answer, error) {
 		if !retry {
 			return answer{}, lastErr
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !client.Sleep(ctx, wait) {
 			return answer{}, lastErr
-		case <-t.C:
 		}
 	}
 }
@@ -160,30 +155,10 @@ func (c *Client) log(req *http.Request, status int, start time.Time, err error) 
 
 // retryWait says whether a failed attempt is retried and after how long.
 func (c *Client) retryWait(ctx context.Context, idempotent bool, err error, attempt int) (time.Duration, bool) {
-	if !idempotent || attempt > c.cfg.MaxRetries {
+	if !idempotent {
 		return 0, false
 	}
-	var after time.Duration
-	switch ae, ok := client.AsAPIError(err); {
-	case !ok:
-		if !client.IsTransport(err) {
-			return 0, false
-		}
-	case ae.Status == http.StatusTooManyRequests:
-		if client.RateLimitWaitOff(ctx) {
-			return 0, false
-		}
-		after = ae.RetryAfter
-	case ae.Status == http.StatusBadGateway, ae.Status == http.StatusServiceUnavailable, ae.Status == http.StatusGatewayTimeout:
-		after = ae.RetryAfter
-	default:
-		return 0, false
-	}
-	if after <= 0 {
-		backoff := c.cfg.RetryWaitMin << (attempt - 1)
-		after = backoff/2 + rand.N(backoff/2+1)
-	}
-	return min(after, c.cfg.RetryWaitMax), true
+	return client.Patience{Retries: c.cfg.MaxRetries, WaitMin: c.cfg.RetryWaitMin, WaitMax: c.cfg.RetryWaitMax}.Wait(ctx, err, attempt)
 }
 
 // faultDoc is OCAPI's error body.
@@ -297,12 +272,8 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		if !retry {
 			return "", lastErr
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !client.Sleep(ctx, wait) {
 			return "", lastErr
-		case <-t.C:
 		}
 	}
 }

@@ -41,11 +41,7 @@ import (
 
 // Defaults of Config's zero values.
 const (
-	DefaultTimeout      = 10 * time.Second
-	DefaultMaxRetries   = 2
-	DefaultRetryWaitMin = 200 * time.Millisecond
-	DefaultRetryWaitMax = 5 * time.Second
-	DefaultUserAgent    = "frontdesk/dev"
+	DefaultUserAgent = "frontdesk/dev"
 	// DefaultAuthURL is Salesforce's Account Manager token endpoint
 	// (schema ocapi-shop-20_4.swagger.json,
 	// securityDefinitions.oauth2_application.tokenUrl).
@@ -174,38 +170,15 @@ func New(cfg Config) (*Client, error) {
 	case strings.ContainsAny(cfg.Site, "/?#% ") || strings.ContainsAny(cfg.List, "/?#% "):
 		return nil, errors.New("the site and customer list ids must not contain '/', '?', '#', '%' or spaces")
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	pat := client.Patience{Timeout: cfg.Timeout, Retries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax}.OrDefault()
+	cfg.Timeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax = pat.Timeout, pat.Retries, pat.WaitMin, pat.WaitMax
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
-	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	tr := cfg.Transport
-	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	hc := &http.Client{
-		Transport: tr,
-		Timeout:   cfg.Timeout,
-		// A redirect could carry the credentials elsewhere; the 3xx is
-		// reported as a bad response instead.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	hc := pat.HTTPClient(cfg.Transport)
 	return &Client{
 		cfg: cfg, hc: hc, session: map[string]*session{},
 		shop: base + "/s/" + url.PathEscape(cfg.Site) + "/dw/shop/" + Version,

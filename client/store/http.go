@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
@@ -50,12 +49,8 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 		if !retry {
 			return lastErr
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !client.Sleep(ctx, wait) {
 			return lastErr
-		case <-t.C:
 		}
 	}
 }
@@ -104,30 +99,7 @@ func (c *Client) log(target string, status int, start time.Time, err error) {
 // no answer, 429, 502, 503 and 504, while retries are left. A 429 under
 // client.NoRateLimitWait is given back at once.
 func (c *Client) retryWait(ctx context.Context, err error, attempt int) (time.Duration, bool) {
-	if attempt > c.cfg.MaxRetries {
-		return 0, false
-	}
-	var after time.Duration
-	switch ae, ok := client.AsAPIError(err); {
-	case !ok:
-		if !client.IsTransport(err) {
-			return 0, false
-		}
-	case ae.Status == http.StatusTooManyRequests:
-		if client.RateLimitWaitOff(ctx) {
-			return 0, false
-		}
-		after = ae.RetryAfter
-	case ae.Status == http.StatusBadGateway, ae.Status == http.StatusServiceUnavailable, ae.Status == http.StatusGatewayTimeout:
-		after = ae.RetryAfter
-	default:
-		return 0, false
-	}
-	if after <= 0 {
-		backoff := c.cfg.RetryWaitMin << (attempt - 1)
-		after = backoff/2 + rand.N(backoff/2+1)
-	}
-	return min(after, c.cfg.RetryWaitMax), true
+	return client.Patience{Retries: c.cfg.MaxRetries, WaitMin: c.cfg.RetryWaitMin, WaitMax: c.cfg.RetryWaitMax}.Wait(ctx, err, attempt)
 }
 
 // decodeSuccess unwraps a 2xx answer's envelope into out.

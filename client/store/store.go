@@ -31,11 +31,7 @@ import (
 
 // Defaults of Config's zero values.
 const (
-	DefaultTimeout      = 10 * time.Second
-	DefaultMaxRetries   = 2
-	DefaultRetryWaitMin = 200 * time.Millisecond
-	DefaultRetryWaitMax = 5 * time.Second
-	DefaultUserAgent    = "frontdesk/dev"
+	DefaultUserAgent = "frontdesk/dev"
 	// Base is where the seed puts the API under the store's URL.
 	Base = "/api/v1"
 	// DefaultLimit and MaxLimit bound a page: 20 is the seed's default;
@@ -138,35 +134,12 @@ func New(cfg Config) (*Client, error) {
 	case cfg.Currency != "" && !isCurrencyCode(cfg.Currency):
 		return nil, fmt.Errorf("currency %q is not an ISO 4217 code: write three capital letters, e.g. KES", cfg.Currency)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	pat := client.Patience{Timeout: cfg.Timeout, Retries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax}.OrDefault()
+	cfg.Timeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax = pat.Timeout, pat.Retries, pat.WaitMin, pat.WaitMax
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
-	}
-	tr := cfg.Transport
-	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	hc := &http.Client{
-		Transport: tr,
-		Timeout:   cfg.Timeout,
-		// A redirect could carry the Basic credentials elsewhere; the
-		// 3xx is reported as a bad response instead.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	hc := pat.HTTPClient(cfg.Transport)
 	return &Client{cfg: cfg, base: base, hc: hc}, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
@@ -89,12 +88,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if !retry {
 			return lastErr
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !client.Sleep(ctx, wait) {
 			return lastErr
-		case <-t.C:
 		}
 	}
 }
@@ -158,32 +153,11 @@ func (c *Client) log(r request, status int, start time.Time, err error) {
 // A 429 quota_exceeded lasts until the next month: it is given back at
 // once, as is every 429 under client.NoRateLimitWait.
 func (c *Client) retryWait(ctx context.Context, err error, attempt, retries int) (time.Duration, bool) {
-	if attempt > retries {
-		return 0, false
+	if ae, ok := client.AsAPIError(err); ok && ae.Code == CodeQuotaExceeded {
+		return 0, false // a month's quota: no retry helps
 	}
-	var after time.Duration
-	switch ae, ok := client.AsAPIError(err); {
-	case !ok:
-		if !client.IsTransport(err) {
-			return 0, false
-		}
-	case ae.Status == http.StatusTooManyRequests:
-		if client.RateLimitWaitOff(ctx) || ae.Code == CodeQuotaExceeded {
-			return 0, false
-		}
-		after = ae.RetryAfter
-	case ae.Status == http.StatusBadGateway, ae.Status == http.StatusServiceUnavailable, ae.Status == http.StatusGatewayTimeout:
-		after = ae.RetryAfter
-	default:
-		return 0, false
-	}
-	if after <= 0 {
-		backoff := c.cfg.RetryWaitMin << (attempt - 1)
-		after = backoff/2 + rand.N(backoff/2+1)
-	}
-	return min(after, c.cfg.RetryWaitMax), true
+	return client.Patience{Retries: retries, WaitMin: c.cfg.RetryWaitMin, WaitMax: c.cfg.RetryWaitMax}.Wait(ctx, err, attempt)
 }
-
 func badSuccess(status int, h http.Header, body []byte, path string, err error) *client.APIError {
 	return &client.APIError{
 		Status: status, Code: client.CodeBadResponse, RequestID: h.Get(headerRequestID),

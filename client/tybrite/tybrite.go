@@ -39,11 +39,7 @@ import (
 
 // Defaults of Config's zero values.
 const (
-	DefaultTimeout      = 10 * time.Second
-	DefaultMaxRetries   = 2
-	DefaultRetryWaitMin = 200 * time.Millisecond
-	DefaultRetryWaitMax = 5 * time.Second
-	DefaultUserAgent    = "frontdesk/dev"
+	DefaultUserAgent = "frontdesk/dev"
 	// DefaultURL is the one endpoint of the API (schema `servers`); the
 	// environment follows the key's prefix.
 	DefaultURL = "https://api.tybritelabs.com"
@@ -163,35 +159,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.KeyID = strings.TrimSpace(cfg.KeyID); cfg.KeyID == "" {
 		cfg.KeyID = MaskKey(cfg.SecretKey)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	pat := client.Patience{Timeout: cfg.Timeout, Retries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax}.OrDefault()
+	cfg.Timeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax = pat.Timeout, pat.Retries, pat.WaitMin, pat.WaitMax
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
-	}
-	tr := cfg.Transport
-	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	hc := &http.Client{
-		Transport: tr,
-		Timeout:   cfg.Timeout,
-		// A redirect could carry the key elsewhere; the 3xx is reported
-		// as a bad response instead.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	hc := pat.HTTPClient(cfg.Transport)
 	return &Client{cfg: cfg, base: base, hc: hc}, nil
 }
 
