@@ -29,10 +29,8 @@ package chec
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -160,29 +158,11 @@ func (c *Client) BaseURL() string { return c.base }
 // normalizeBaseURL checks an API URL and returns it with "/v1" appended
 // (once) and no trailing slash.
 func normalizeBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
+	u, err := client.ParseBaseURL("Chec API URL", "https://api.chec.io", raw)
 	if err != nil {
-		return "", fmt.Errorf("Chec API URL %q is not a URL (%v): use the form https://api.chec.io", raw, err)
+		return "", err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("Chec API URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("Chec API URL %q has no host: use the form https://api.chec.io", raw)
-	}
-	if u.User != nil {
-		return "", errors.New("the Chec API URL must not carry credentials: pass the keys separately")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("Chec API URL %q must not have a query or fragment", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(p, Base) {
-		p += Base
-	}
-	u.Path, u.RawPath = p, ""
-	return u.String(), nil
+	return client.WithBase(u, Base), nil
 }
 
 // redactKey shows a key's kind and last four characters: "sk_…a1b2".

@@ -207,32 +207,11 @@ func (c *Client) learn(me api.Me) {
 // normalizeBaseURL checks a store URL and returns it with "/api/v1"
 // appended (once) and no trailing slash.
 func normalizeBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("no store URL: pass the API's base URL, e.g. http://127.0.0.1:8080")
-	}
-	u, err := url.Parse(raw)
+	u, err := client.ParseBaseURL("store URL", "http://127.0.0.1:8080", raw)
 	if err != nil {
-		return "", fmt.Errorf("store URL %q is not a URL (%v): use the form http://host:port", raw, err)
+		return "", err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("store URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("store URL %q has no host: use the form http://host:port", raw)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("store URL must not carry credentials: pass the key id and secret separately")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("store URL %q must not have a query or fragment", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(p, api.Base) {
-		p += api.Base
-	}
-	u.Path, u.RawPath = p, ""
-	return u.String(), nil
+	return client.WithBase(u, api.Base), nil
 }
 
 // BaseURL is the API's base URL this client calls, ending in /api/v1.

@@ -35,7 +35,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -180,33 +179,15 @@ func isDigits(s string) bool {
 // normalizeBaseURL checks Pelcro's URL and returns it without a
 // trailing slash, and without /api/v1/sdk or /api/v1/core if given.
 func normalizeBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("no Pelcro URL: pass Pelcro's URL, e.g. https://www.pelcro.com")
-	}
-	u, err := url.Parse(raw)
+	u, err := client.ParseBaseURL("Pelcro URL", "https://www.pelcro.com", raw)
 	if err != nil {
-		return "", fmt.Errorf("Pelcro URL %q is not a URL (%v): use the form https://host", raw, err)
+		return "", err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("Pelcro URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("Pelcro URL %q has no host: use the form https://host", raw)
-	}
-	if u.User != nil {
-		return "", errors.New("the Pelcro URL must not carry credentials: pass the API key separately")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("Pelcro URL %q must not have a query or fragment (the site id is its own option)", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
 	for _, suffix := range []string{SDKBase, CoreBase, "/api/v1"} {
-		if strings.HasSuffix(p, suffix) {
-			p = strings.TrimSuffix(p, suffix)
+		if strings.HasSuffix(u.Path, suffix) {
+			u.Path = strings.TrimSuffix(u.Path, suffix)
 			break
 		}
 	}
-	u.Path, u.RawPath = p, ""
 	return strings.TrimRight(u.String(), "/"), nil
 }

@@ -28,7 +28,6 @@ package sfcc
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -196,23 +195,9 @@ func (c *Client) DataURL() string { return c.data }
 
 // checkURL checks an http(s) URL and returns it without a trailing slash.
 func checkURL(what, raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", fmt.Errorf("no %s: pass the SFCC instance's URL, e.g. https://dev01-realm-org.demandware.net", what)
+	u, err := client.ParseBaseURL(what, "https://dev01-realm-org.demandware.net", raw)
+	if err != nil {
+		return "", err
 	}
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("%s %q is not a URL (%v)", what, raw, err)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("%s %q must start with http:// or https://", what, raw)
-	case u.Host == "" || u.Hostname() == "":
-		return "", fmt.Errorf("%s %q has no host", what, raw)
-	case u.User != nil:
-		return "", fmt.Errorf("%s must not carry credentials", what)
-	case u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("%s %q must not have a query or fragment", what, raw)
-	}
-	u.Path, u.RawPath = strings.TrimRight(u.Path, "/"), ""
 	return u.String(), nil
 }

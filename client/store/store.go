@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -158,32 +157,11 @@ func (c *Client) BaseURL() string { return c.base }
 // normalizeBaseURL checks a store URL and returns it with "/api/v1"
 // appended (once) and no trailing slash.
 func normalizeBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("no store URL: pass the store's URL, e.g. https://your-store.com")
-	}
-	u, err := url.Parse(raw)
+	u, err := client.ParseBaseURL("store URL", "https://your-store.com", raw)
 	if err != nil {
-		return "", fmt.Errorf("store URL %q is not a URL (%v): use the form https://host", raw, err)
+		return "", err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("store URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("store URL %q has no host: use the form https://host", raw)
-	}
-	if u.User != nil {
-		return "", errors.New("store URL must not carry credentials: pass the key id and secret separately")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("store URL %q must not have a query or fragment", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(p, Base) {
-		p += Base
-	}
-	u.Path, u.RawPath = p, ""
-	return u.String(), nil
+	return client.WithBase(u, Base), nil
 }
 
 // isCurrencyCode reports whether s is three capital letters.

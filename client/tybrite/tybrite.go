@@ -27,10 +27,8 @@ package tybrite
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -207,24 +205,10 @@ func (c *Client) BaseURL() string { return c.base }
 // normalizeBaseURL checks the API URL and returns it without a trailing
 // slash (and without a trailing /v1, which the paths add).
 func normalizeBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
+	u, err := client.ParseBaseURL("API URL", "https://api.tybritelabs.com", raw)
 	if err != nil {
-		return "", fmt.Errorf("API URL %q is not a URL (%v): use the form https://api.tybritelabs.com", raw, err)
+		return "", err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("API URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("API URL %q has no host: use the form https://api.tybritelabs.com", raw)
-	}
-	if u.User != nil {
-		return "", errors.New("API URL must not carry credentials: pass the secret key separately")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("API URL %q must not have a query or fragment", raw)
-	}
-	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
-	u.RawPath = ""
+	u.Path = strings.TrimSuffix(u.Path, "/v1")
 	return u.String(), nil
 }
