@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -56,14 +55,6 @@ func bearer(r *http.Request) string {
 
 func unauthenticated() *apiError { return fail(http.StatusUnauthorized, "Unauthenticated.") }
 
-// hashSecret is how the sandbox stores secrets (as server/auth.go does).
-func hashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-var dummyHash = hashSecret("cs_no_such_key")
-
 // apiKey checks the Core API key against the sandbox's keys: 401 when it
 // is missing, malformed, unknown, wrong or revoked (Core: "missing your
 // API key, or if it has expired").
@@ -81,24 +72,11 @@ func (h *Handler) apiKey(r *http.Request) (storage.APIKey, error) {
 	if !ok || !strings.HasPrefix(keyID, "ck_") || !strings.HasPrefix(secret, "cs_") {
 		return storage.APIKey{}, unauthenticated()
 	}
-	ctx := r.Context()
-	var k storage.APIKey
-	err = h.st.Read(ctx, func(tx storage.Tx) error {
-		var err error
-		k, err = tx.APIKey(ctx, keyID)
-		return err
-	})
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(dummyHash))
-		return storage.APIKey{}, unauthenticated()
-	case err != nil:
-		return storage.APIKey{}, fmt.Errorf("look up key: %w", err)
-	}
-	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(k.SecretHash)) != 1 || k.Revoked {
+	k, err := dialect.CheckKey(r.Context(), h.st, keyID, secret)
+	if errors.Is(err, dialect.ErrBadKey) {
 		return storage.APIKey{}, unauthenticated()
 	}
-	return k, nil
+	return k, err
 }
 
 // claims are a customer token's payload.

@@ -17,9 +17,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +28,7 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/dialect"
 	storage "frontdesk/store"
 )
 
@@ -126,15 +124,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, error) {
 	return http.StatusOK, nil
 }
 
-// hashSecret is how the sandbox stores secrets (as server/auth.go does):
-// the hex SHA-256 of the secret.
-func hashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-var dummyHash = hashSecret("cs_no_such_key")
-
 // authenticate checks the Basic key pair against the sandbox's keys.
 func (h *Handler) authenticate(ctx context.Context, r *http.Request) error {
 	unauthorized := func(msg string) error {
@@ -147,21 +136,11 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) error {
 	if !strings.HasPrefix(keyID, "ck_") || len(keyID) > 100 || !strings.HasPrefix(secret, "cs_") || len(secret) > 200 {
 		return unauthorized("the key must start with ck_ and the secret with cs_")
 	}
-	var k storage.APIKey
-	err := h.st.Read(ctx, func(tx storage.Tx) error {
-		var err error
-		k, err = tx.APIKey(ctx, keyID)
-		return err
-	})
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(dummyHash))
+	switch _, err := dialect.CheckKey(ctx, h.st, keyID, secret); {
+	case errors.Is(err, dialect.ErrBadKey):
 		return unauthorized("unknown key or wrong secret")
 	case err != nil:
 		return fmt.Errorf("look up key: %w", err)
-	}
-	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(k.SecretHash)) != 1 || k.Revoked {
-		return unauthorized("unknown key or wrong secret")
 	}
 	return nil
 }
