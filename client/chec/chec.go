@@ -108,6 +108,9 @@ type Config struct {
 // Client calls one Chec store's API with its secret key. It is safe for
 // concurrent use.
 type Client struct {
+	// Lacking refuses what Commerce.js cannot do, with capabilities'
+	// sentences.
+	client.Lacking
 	cfg  Config
 	base string // scheme://host[:port]/…/v1
 	hc   *http.Client
@@ -145,7 +148,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = DefaultUserAgent
 	}
 	hc := pat.HTTPClient(cfg.Transport)
-	return &Client{cfg: cfg, base: base, hc: hc}, nil
+	return &Client{Lacking: client.Lacking{Caps: capabilities}, cfg: cfg, base: base, hc: hc}, nil
 }
 
 // Capabilities: search, profiles, edit (re-read and compare), orders;

@@ -53,12 +53,6 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// SearchCustomers is refused: Pelcro documents no customer list or
-// search, in the Open API or the Core API.
-func (c *Client) SearchCustomers(context.Context, client.SearchParams) (client.Page[api.Customer], error) {
-	return client.Page[api.Customer]{}, client.Unsupported(client.CapSearch, ReasonNoSearch)
-}
-
 // GetCustomer reads one customer with the API key (GET
 // /api/v1/core/customers/{id}). Its Version is the hash of the editable
 // fields (Version).
@@ -146,11 +140,6 @@ func (c *Client) PatchCustomer(ctx context.Context, id api.ID, version string, p
 		return api.Customer{}, err
 	}
 	return c.checked(w, id, what)
-}
-
-// CreateCustomer is refused (ReasonNoCreate).
-func (c *Client) CreateCustomer(context.Context, api.CustomerCreate) (api.Customer, error) {
-	return api.Customer{}, client.Unsupported(client.CapCreateCustomer, ReasonNoCreate)
 }
 
 // --- As the customer: the Open API, with the customer's token. ---
@@ -319,71 +308,3 @@ func (c *Client) RequestEmailVerification(ctx context.Context, token string) err
 }
 
 // --- What Pelcro does not have. ---
-
-// CreateSession is refused: Pelcro documents no way for an agent to get
-// a customer's token (ReasonNoOnBehalf).
-func (c *Client) CreateSession(context.Context, api.ID, string, string) (api.AgentSession, error) {
-	return api.AgentSession{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// RefreshSession is refused: there are no agent sessions (Refresh
-// refreshes a customer's own token).
-func (c *Client) RefreshSession(context.Context, api.ID) (api.AgentSession, error) {
-	return api.AgentSession{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// EndSession is refused: there are no agent sessions.
-func (c *Client) EndSession(context.Context, api.ID) error {
-	return client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// ListSessions is refused: there are no agent sessions.
-func (c *Client) ListSessions(context.Context, api.ID) ([]api.AgentSession, error) {
-	return nil, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// SendPasswordReset is refused: frontdesk has no customer session on
-// Pelcro to send it from.
-func (c *Client) SendPasswordReset(context.Context, string, api.ID) (api.PasswordReset, error) {
-	return api.PasswordReset{}, client.Unsupported(client.CapPasswordReset, ReasonNoOnBehalf)
-}
-
-// ListOrders is refused (ReasonNoOrders).
-func (c *Client) ListOrders(context.Context, api.ID, client.OrderParams) (client.Page[api.Order], error) {
-	return client.Page[api.Order]{}, client.Unsupported(client.CapOrders, ReasonNoOrders)
-}
-
-// GetOrder is refused (ReasonNoOrders).
-func (c *Client) GetOrder(context.Context, api.ID, api.ID) (api.Order, error) {
-	return api.Order{}, client.Unsupported(client.CapOrders, ReasonNoOrders)
-}
-
-// GetLoyalty is refused (ReasonNoLoyalty).
-func (c *Client) GetLoyalty(context.Context, api.ID) (api.Loyalty, error) {
-	return api.Loyalty{}, client.Unsupported(client.CapLoyalty, ReasonNoLoyalty)
-}
-
-// ListLedger is refused (ReasonNoLoyalty).
-func (c *Client) ListLedger(context.Context, api.ID, client.PageParams) (client.Page[api.LedgerEntry], error) {
-	return client.Page[api.LedgerEntry]{}, client.Unsupported(client.CapLoyalty, ReasonNoLoyalty)
-}
-
-// AdjustLoyalty is refused (ReasonNoLoyalty).
-func (c *Client) AdjustLoyalty(context.Context, api.ID, api.AdjustmentRequest, string) (api.AdjustmentResult, bool, error) {
-	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyaltyAdjust, ReasonNoLoyalty)
-}
-
-// ListNotes is refused (ReasonNoNotes).
-func (c *Client) ListNotes(context.Context, api.ID, client.PageParams) (client.Page[api.Note], error) {
-	return client.Page[api.Note]{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
-}
-
-// AddNote is refused (ReasonNoNotes).
-func (c *Client) AddNote(context.Context, api.ID, string) (api.Note, error) {
-	return api.Note{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
-}
-
-// ListAudit is refused (ReasonNoAudit).
-func (c *Client) ListAudit(context.Context, client.AuditParams) (client.Page[api.AuditEntry], error) {
-	return client.Page[api.AuditEntry]{}, client.Unsupported(client.CapAudit, ReasonNoAudit)
-}

@@ -119,6 +119,9 @@ type Config struct {
 
 // Client calls one Pelcro site. It is safe for concurrent use.
 type Client struct {
+	// Lacking refuses what the platform cannot do, with capabilities'
+	// sentences.
+	client.Lacking
 	cfg  Config
 	root string // scheme://host[:port][/prefix], no trailing slash
 	hc   *http.Client
@@ -153,7 +156,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = DefaultUserAgent
 	}
 	hc := pat.HTTPClient(cfg.Transport)
-	return &Client{cfg: cfg, root: root, hc: hc}, nil
+	return &Client{Lacking: client.Lacking{Caps: capabilities}, cfg: cfg, root: root, hc: hc}, nil
 }
 
 // Capabilities of Pelcro as this driver speaks it: read and edit a

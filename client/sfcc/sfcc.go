@@ -126,6 +126,9 @@ type Config struct {
 // Client calls one SFCC instance as one API client. It is safe for
 // concurrent use.
 type Client struct {
+	// Lacking refuses what OCAPI cannot do, with capabilities'
+	// sentences.
+	client.Lacking
 	cfg        Config
 	shop, data string // …/s/{site}/dw/shop/v20_4, …/s/-/dw/data/v20_4
 	hc         *http.Client
@@ -179,7 +182,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := pat.HTTPClient(cfg.Transport)
 	return &Client{
-		cfg: cfg, hc: hc, session: map[string]*session{},
+		Lacking: client.Lacking{Caps: capabilities},
+		cfg:     cfg, hc: hc, session: map[string]*session{},
 		shop: base + "/s/" + url.PathEscape(cfg.Site) + "/dw/shop/" + Version,
 		data: base + "/s/-/dw/data/" + Version,
 	}, nil

@@ -106,6 +106,9 @@ type Config struct {
 // Client calls one store's seed-004 API as one key. It is safe for
 // concurrent use.
 type Client struct {
+	// Lacking refuses what the platform cannot do, with capabilities'
+	// sentences.
+	client.Lacking
 	cfg  Config
 	base string // scheme://host[:port]/…/api/v1
 	hc   *http.Client
@@ -139,7 +142,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = DefaultUserAgent
 	}
 	hc := pat.HTTPClient(cfg.Transport)
-	return &Client{cfg: cfg, base: base, hc: hc}, nil
+	return &Client{Lacking: client.Lacking{Caps: capabilities}, cfg: cfg, base: base, hc: hc}, nil
 }
 
 // Capabilities of the seed-004 API: search, read profiles, read

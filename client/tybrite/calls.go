@@ -53,12 +53,6 @@ func uuidPath(what string, id api.ID) (string, error) {
 	return "/" + u.String(), nil
 }
 
-// SearchCustomers is refused: the API lists and searches no customers.
-// The console then opens a customer by the id the agent types.
-func (c *Client) SearchCustomers(context.Context, client.SearchParams) (client.Page[api.Customer], error) {
-	return client.Page[api.Customer]{}, client.Unsupported(client.CapSearch, ReasonNoSearch)
-}
-
 // GetCustomer is refused without a request: getCustomer needs the
 // customer's own credential, which an agent does not have. A customer
 // id that is no uuid is invalid first.
@@ -67,12 +61,6 @@ func (c *Client) GetCustomer(_ context.Context, id api.ID) (api.Customer, error)
 		return api.Customer{}, err
 	}
 	return api.Customer{}, client.Unsupported(CapReadProfile, ReasonProfileIsTheCustomers)
-}
-
-// PatchCustomer is refused: updateCustomer needs the customer's own
-// credential.
-func (c *Client) PatchCustomer(context.Context, api.ID, string, api.CustomerPatch) (api.Customer, error) {
-	return api.Customer{}, client.Unsupported(client.CapEditCustomer, ReasonProfileIsTheCustomers)
 }
 
 // CreateCustomer creates a customer with the secret key (POST
@@ -329,64 +317,4 @@ func (c *Client) GetOrder(ctx context.Context, customerID, orderID api.ID) (api.
 			Message: fmt.Sprintf("customer %s has no order %s", customerID, orderID)})
 	}
 	return c.order(out, customerID), nil
-}
-
-// GetLoyalty is refused: no loyalty points API.
-func (c *Client) GetLoyalty(context.Context, api.ID) (api.Loyalty, error) {
-	return api.Loyalty{}, client.Unsupported(client.CapLoyalty, ReasonNoLoyalty)
-}
-
-// ListLedger is refused: no loyalty points API.
-func (c *Client) ListLedger(context.Context, api.ID, client.PageParams) (client.Page[api.LedgerEntry], error) {
-	return client.Page[api.LedgerEntry]{}, client.Unsupported(client.CapLoyalty, ReasonNoLoyalty)
-}
-
-// AdjustLoyalty is refused: no loyalty points API.
-func (c *Client) AdjustLoyalty(context.Context, api.ID, api.AdjustmentRequest, string) (api.AdjustmentResult, bool, error) {
-	return api.AdjustmentResult{}, false, client.Unsupported(client.CapLoyaltyAdjust, ReasonNoLoyalty)
-}
-
-// ListNotes is refused: no internal notes.
-func (c *Client) ListNotes(context.Context, api.ID, client.PageParams) (client.Page[api.Note], error) {
-	return client.Page[api.Note]{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
-}
-
-// AddNote is refused: no internal notes.
-func (c *Client) AddNote(context.Context, api.ID, string) (api.Note, error) {
-	return api.Note{}, client.Unsupported(client.CapNotes, ReasonNoNotes)
-}
-
-// CreateSession is refused: an agent cannot get a customer's token.
-func (c *Client) CreateSession(context.Context, api.ID, string, string) (api.AgentSession, error) {
-	return api.AgentSession{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// RefreshSession is refused: there are no agent sessions.
-func (c *Client) RefreshSession(context.Context, api.ID) (api.AgentSession, error) {
-	return api.AgentSession{}, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// EndSession is refused: there are no agent sessions.
-func (c *Client) EndSession(context.Context, api.ID) error {
-	return client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// ListSessions is refused: there are no agent sessions.
-func (c *Client) ListSessions(context.Context, api.ID) ([]api.AgentSession, error) {
-	return nil, client.Unsupported(client.CapOnBehalf, ReasonNoOnBehalf)
-}
-
-// Coupons is refused: no per-customer coupons.
-func (c *Client) Coupons(context.Context, string, api.ID) ([]api.Coupon, error) {
-	return nil, client.Unsupported(client.CapCoupons, ReasonNoCoupons)
-}
-
-// SendPasswordReset is refused: see ReasonNoPasswordReset.
-func (c *Client) SendPasswordReset(context.Context, string, api.ID) (api.PasswordReset, error) {
-	return api.PasswordReset{}, client.Unsupported(client.CapPasswordReset, ReasonNoPasswordReset)
-}
-
-// ListAudit is refused: no audit trail.
-func (c *Client) ListAudit(context.Context, client.AuditParams) (client.Page[api.AuditEntry], error) {
-	return client.Page[api.AuditEntry]{}, client.Unsupported(client.CapAudit, ReasonNoAudit)
 }

@@ -126,6 +126,9 @@ type Config struct {
 // Client calls one store's Galactic Core API with its secret key. It is
 // safe for concurrent use.
 type Client struct {
+	// Lacking refuses what the platform cannot do, with capabilities'
+	// sentences.
+	client.Lacking
 	cfg  Config
 	base string // scheme://host[:port][/prefix], no trailing slash
 	hc   *http.Client
@@ -163,7 +166,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = DefaultUserAgent
 	}
 	hc := pat.HTTPClient(cfg.Transport)
-	return &Client{cfg: cfg, base: base, hc: hc}, nil
+	return &Client{Lacking: client.Lacking{Caps: capabilities}, cfg: cfg, base: base, hc: hc}, nil
 }
 
 // KeyKind is "sk" or "pk" for a key of the documented form
