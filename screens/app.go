@@ -101,7 +101,8 @@ func (a *App) Root(c *tui.Common) tui.Screen {
 // already has one.
 func (e *env) actingOn(c *tui.Common) *session.Acting {
 	if e.acting == nil {
-		e.acting = session.NewActing(c, e.cl, session.Options{Now: e.now, Tick: e.sessionTick})
+		e.acting = session.NewActing(c, e.cl, session.Options{Now: e.now, Tick: e.sessionTick,
+			Unaudited: func() string { return e.caps().Why(client.CapAudit) }})
 	}
 	return e.acting
 }

@@ -39,6 +39,10 @@ type Options struct {
 	// EndTimeout bounds the revocation on end and quit (default
 	// DefaultEndTimeout).
 	EndTimeout time.Duration
+	// Unaudited, when set, is why the store keeps no audit trail of
+	// what the agent does as the customer (the platform lacks
+	// client.CapAudit): the start form says so instead of promising one.
+	Unaudited func() string
 }
 
 // Messages Acting sends; the profile reacts to them.
@@ -102,6 +106,8 @@ type Acting struct {
 	now  func() time.Time
 	tick time.Duration
 	endT time.Duration
+	// unaudited is Options.Unaudited.
+	unaudited func() string
 
 	sess   *client.Session
 	name   string
@@ -126,7 +132,7 @@ func NewActing(c *tui.Common, cl client.OnBehalf, o Options) *Acting {
 	if o.EndTimeout <= 0 {
 		o.EndTimeout = DefaultEndTimeout
 	}
-	return &Acting{c: c, cl: cl, now: o.Now, tick: o.Tick, endT: o.EndTimeout}
+	return &Acting{c: c, cl: cl, now: o.Now, tick: o.Tick, endT: o.EndTimeout, unaudited: o.Unaudited}
 }
 
 // Active reports whether a session is live.

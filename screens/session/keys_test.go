@@ -3,6 +3,7 @@ package session_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -80,5 +81,26 @@ func TestCouponsBindingsCarryTheirActions(t *testing.T) {
 	}
 	if toast, ok := cmd().(tui.ToastMsg); !ok || toast.Kind != tui.ToastError || toast.Text != "copy code: no coupon selected" {
 		t.Fatalf("y on no coupons: %+v", cmd())
+	}
+}
+
+// On a store without an audit trail (OCAPI) the start form does not
+// promise one: it says why there is none.
+func TestStartFormSaysWhenNothingIsAudited(t *testing.T) {
+	c := tui.NewCommon(context.Background(), tui.Profile{Name: "test"}, nil, true)
+	c.Agent = api.Me{AgentID: "a1", Name: "Amani", Role: api.RoleAgent}
+	audited := session.NewActing(c, fake.New(fake.Options{}), session.Options{})
+	f := audited.StartForm("7", "Wanjiru Kamau")
+	f.SetSize(100, 30)
+	if v := f.View(); !strings.Contains(v, "recorded in the audit trail") {
+		t.Fatalf("the desk's start form:\n%s", v)
+	}
+	const why = "the Shop API keeps no audit trail"
+	unaudited := session.NewActing(c, fake.New(fake.Options{}), session.Options{Unaudited: func() string { return why }})
+	f = unaudited.StartForm("7", "Wanjiru Kamau")
+	f.SetSize(100, 30)
+	v := strings.Join(strings.Fields(f.View()), " ")
+	if strings.Contains(v, "recorded in the audit trail") || !strings.Contains(v, "keeps no audit trail of what you do as them ("+why+")") {
+		t.Fatalf("the start form on a store without an audit trail:\n%s", v)
 	}
 }

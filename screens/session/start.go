@@ -95,11 +95,19 @@ func (m *StartForm) back() tea.Cmd {
 	return m.form.Init()
 }
 
+// reasonHelp is the reason field's description.
+func (m *StartForm) reasonHelp() string {
+	if m.a.unaudited != nil && m.a.unaudited() != "" {
+		return "Why you act as the customer."
+	}
+	return "Why you act as the customer; recorded in the audit trail."
+}
+
 // build makes the huh form over the draft (kept across failures).
 func (m *StartForm) build() {
 	reason := huh.NewInput().Key("reason").
 		Title("Reason").
-		Description("Why you act as the customer; recorded in the audit trail.").
+		Description(m.reasonHelp()).
 		Placeholder("customer on the phone, can't log in").
 		CharLimit(api.MaxSessionReasonLen).
 		Value(&m.reason).
@@ -252,6 +260,18 @@ func (m *StartForm) start() tea.Cmd {
 	})
 }
 
+// promise says what acting means on this store: recorded in the audit
+// trail where the store keeps one, and how the session's time shows.
+func (m *StartForm) promise() string {
+	audit := "Every step is recorded in the audit trail as you acting as them."
+	if m.a.unaudited != nil {
+		if why := m.a.unaudited(); why != "" {
+			audit = "This store keeps no audit trail of what you do as them (" + why + ")."
+		}
+	}
+	return "You will see and do what the customer would. " + audit + " The banner counts down the time the session has left; it is renewed while you work."
+}
+
 // View draws the form.
 func (m *StartForm) View() string {
 	st := m.c.Styles
@@ -261,8 +281,10 @@ func (m *StartForm) View() string {
 		who = "customer " + string(m.id)
 	}
 	b.WriteString(st.Title.Render("Act on behalf of "+sanitize.Truncate(who, max(10, m.width-20))) + "\n")
-	b.WriteString(st.Muted.Render("You will see and do what the customer would. Every step is recorded in the") + "\n")
-	b.WriteString(st.Muted.Render("audit trail as you acting as them. The session lasts 15 minutes at a time.") + "\n\n")
+	for _, l := range tui.Wrap(m.promise(), max(20, m.width), 0) {
+		b.WriteString(st.Muted.Render(l) + "\n")
+	}
+	b.WriteString("\n")
 	for _, o := range m.others {
 		b.WriteString(st.Warning.Render("⚠ "+sanitize.Truncate(o.AgentName, 40)+" is already acting for this customer (since "+
 			o.StartedAt.In(time.Local).Format("15:04")+")") + "\n")
