@@ -56,7 +56,7 @@ func (s *Server) acquireGatewaySession(w http.ResponseWriter, r *http.Request, c
 	case errors.As(err, &ce) && ce.Scope == store.CapAgent:
 		s.ops.gwSessions.WithLabelValues("refused_agent").Inc()
 		return errf(http.StatusConflict, api.CodeAgentSessionsFull,
-			"you already have %d SSH sessions open, the most one agent may have across every gateway of this desk; close one and try again", ce.Cap)
+			"you have reached the limit of %d SSH sessions open at once per agent, across every gateway of this desk; close one and try again", ce.Cap)
 	case errors.As(err, &ce):
 		s.ops.gwSessions.WithLabelValues("refused_desk").Inc()
 		return errf(http.StatusConflict, api.CodeGatewaySessionsFull,

@@ -68,7 +68,7 @@ func TestGatewaySessionCaps(t *testing.T) {
 	a1 := leaseOK(t, env, "gateway", "agent")
 	leaseOK(t, env, "gateway2", "agent")
 	e := wantError(t, lease(t, env, "gateway", "agent"), 409, api.CodeAgentSessionsFull)
-	if !strings.Contains(e.Message, "2 SSH sessions") {
+	if !strings.Contains(e.Message, "limit of 2 SSH sessions") {
 		t.Errorf("agent refusal %q does not give the cap", e.Message)
 	}
 	leaseOK(t, env, "gateway2", "viewer")

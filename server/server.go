@@ -61,6 +61,11 @@ type Options struct {
 const (
 	DefaultRateLimit = 100
 	DefaultRateBurst = 200
+	// DefaultMaxGatewaySessions and DefaultMaxSessionsPerAgent are
+	// `frontdesk server`'s caps on SSH sessions across its gateways (the
+	// Options' zero value is no cap).
+	DefaultMaxGatewaySessions  = 1000
+	DefaultMaxSessionsPerAgent = 10
 	// MaxBodyBytes caps every request body.
 	MaxBodyBytes = 1 << 20
 )
