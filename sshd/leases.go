@@ -35,9 +35,12 @@ const leaseTimeout = 15 * time.Second
 
 // sessionLease is one session's place on the desk and its heartbeat.
 type sessionLease struct {
-	l    Leases
-	id   api.ID
-	stop chan struct{}
+	l  Leases
+	id api.ID
+	// ctx is the heartbeat's: stop cancels it, and with it a renewal
+	// under way, so a session's end never waits on one.
+	ctx  context.Context
+	stop context.CancelFunc
 	done chan struct{}
 }
 
@@ -71,7 +74,8 @@ func (s *Server) acquireLease(st *session) string {
 			return "the desk server could not be reached to reserve a place for this session; try again in a minute"
 		}
 	}
-	sl := &sessionLease{l: l, id: g.ID, stop: make(chan struct{}), done: make(chan struct{})}
+	sl := &sessionLease{l: l, id: g.ID, done: make(chan struct{})}
+	sl.ctx, sl.stop = context.WithCancel(s.baseCtx)
 	st.lease = sl
 	go s.heartbeat(st, sl, sent, g.ExpiresAt.Sub(g.StartedAt))
 	return ""
@@ -91,15 +95,17 @@ func (s *Server) heartbeat(st *session, sl *sessionLease, renewed time.Time, ttl
 	defer t.Stop()
 	for {
 		select {
-		case <-sl.stop:
+		case <-sl.ctx.Done():
 			return
 		case <-t.C:
 		}
 		sent := s.cfg.Now()
-		ctx, cancel := context.WithTimeout(s.baseCtx, min(every, leaseTimeout))
+		ctx, cancel := context.WithTimeout(sl.ctx, min(every, leaseTimeout))
 		g, err := sl.l.RenewGatewaySession(ctx, sl.id)
 		cancel()
 		switch {
+		case sl.ctx.Err() != nil:
+			return // the session left (or the gateway stopped) meanwhile
 		case err == nil:
 			renewed, ttl = sent, g.ExpiresAt.Sub(g.StartedAt)
 			if d := g.ExpiresAt.Sub(sent); d > 0 && d < ttl {
@@ -127,7 +133,7 @@ func (s *Server) releaseLease(st *session) {
 	if sl == nil {
 		return
 	}
-	close(sl.stop)
+	sl.stop()
 	<-sl.done
 	ctx, cancel := context.WithTimeout(context.Background(), leaseTimeout)
 	defer cancel()

@@ -1,11 +1,17 @@
 package sshd_test
 
 import (
+	"context"
+	"errors"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"frontdesk/api"
 	"frontdesk/cli"
+	"frontdesk/client"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sshd"
 	"frontdesk/store"
@@ -135,4 +141,61 @@ func TestLeaseHeartbeat(t *testing.T) {
 	}
 	con.waitFor(wait, "no longer holds a place")
 	g.waitSessions(wait, 0)
+}
+
+// downDesk grants leases of a short lifetime and then cannot be reached.
+type downDesk struct {
+	ttl      time.Duration
+	mu       sync.Mutex
+	renewals int
+	released []api.ID
+}
+
+func (d *downDesk) AcquireGatewaySession(_ context.Context, gateway string) (api.GatewaySession, error) {
+	now := time.Now()
+	return api.GatewaySession{ID: "gwl_down", Gateway: gateway, StartedAt: now, ExpiresAt: now.Add(d.ttl)}, nil
+}
+
+func (d *downDesk) RenewGatewaySession(context.Context, api.ID) (api.GatewaySession, error) {
+	d.mu.Lock()
+	d.renewals++
+	d.mu.Unlock()
+	return api.GatewaySession{}, &client.TransportError{BaseURL: "http://desk.invalid", Err: errors.New("connection refused")}
+}
+
+func (d *downDesk) ReleaseGatewaySession(_ context.Context, id api.ID) error {
+	d.mu.Lock()
+	d.released = append(d.released, id)
+	d.mu.Unlock()
+	return nil
+}
+
+// TestLeaseRunsOutWhileDeskIsDown: heartbeats that fail until the lease
+// would have run out end the session (the desk may have given its place
+// away), and the gateway still tries to release it.
+func TestLeaseRunsOutWhileDeskIsDown(t *testing.T) {
+	desk := &downDesk{ttl: 600 * time.Millisecond}
+	g := startGateway(t, gatewayOptions{mutate: func(c *sshd.Config) {
+		c.LeaseHeartbeat = 100 * time.Millisecond
+		c.API.Leases = func(string, http.RoundTripper) (sshd.Leases, error) { return desk, nil }
+	}})
+	start := time.Now()
+	con := g.openConsole(g.keys["agent"], 100, 30)
+	code, err := con.wait(wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if d := time.Since(start); d < desk.ttl {
+		t.Fatalf("the session ended after %s, before its lease (%s) could have run out", d, desk.ttl)
+	}
+	con.waitFor(wait, "no longer holds a place")
+	g.waitSessions(wait, 0)
+	desk.mu.Lock()
+	defer desk.mu.Unlock()
+	if desk.renewals < 2 || len(desk.released) != 1 || desk.released[0] != "gwl_down" {
+		t.Fatalf("%d renewals, released %v; want several renewals and one release of gwl_down", desk.renewals, desk.released)
+	}
 }
