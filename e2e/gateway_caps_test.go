@@ -11,11 +11,14 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/server"
+	"frontdesk/store"
+	"frontdesk/store/postgres"
+	"frontdesk/store/postgres/pgtest"
 	"frontdesk/store/sqlite"
 )
 
 // TestGatewayCapsHoldAcrossGateways: one desk server (`frontdesk server`
-// on SQLite) with caps of 2 SSH sessions in all and 1 per agent, two
+// on SQLite, and on PostgreSQL where FRONTDESK_TEST_POSTGRES is set) with caps of 2 SSH sessions in all and 1 per agent, two
 // gateways in front of it, the real OpenSSH client. Each gateway alone
 // would let every session in (--max-sessions 200); the desk's caps hold
 // across both, a session's end frees its place, and so does a gateway
@@ -23,13 +26,23 @@ import (
 func TestGatewayCapsHoldAcrossGateways(t *testing.T) {
 	gwNeed(t, "ssh", "ssh-keygen", "tmux")
 	bin := buildFrontdesk(t)
+	t.Run("sqlite", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "desk.db")
+		gatewayCaps(t, bin, db, func() (store.Store, error) { return sqlite.Open(t.Context(), db) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pgtest.DSN(t)
+		gatewayCaps(t, bin, dsn, func() (store.Store, error) { return postgres.Open(t.Context(), dsn) })
+	})
+}
+
+func gatewayCaps(t *testing.T, bin, db string, open func() (store.Store, error)) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "desk.db")
 	desk := serve(t, bin, []string{"server", "--db", db, "--addr", "127.0.0.1:0", "--rate-limit", "-1",
 		"--max-gateway-sessions", "2", "--max-sessions-per-agent", "1", "--gateway-lease-ttl", "3s"}, "key", "secret")
 
 	// Agents and a gateway key, minted straight into the database.
-	st, err := sqlite.Open(t.Context(), db)
+	st, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,9 +119,15 @@ func TestGatewayCapsHoldAcrossGateways(t *testing.T) {
 	if err := gw[1].cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	killed := time.Now()
 	<-gw[1].exited
 	baraka.exitStatus()
+	// Right after the kill the dead gateway's lease still holds the place
+	// (it was renewed within the last second)...
+	refused(gw[0].ssh(t, "whoami", keys["chebet"]), deskFull)
+	// ...until it runs out.
 	gwRetry(t, gw[0], "whoami", keys["chebet"], "Chebet after the gateway holding Baraka's place died")
+	t.Logf("the killed gateway's place was free again %s after the kill (lease time 3s)", time.Since(killed).Round(100*time.Millisecond))
 	// Amani's console is still open, on the surviving gateway.
 	refused(gw[0].ssh(t, "whoami", keys["amani"]), agentFull)
 }
