@@ -124,6 +124,12 @@ const (
 	CodeSessionEnded          = "session_ended"           // 422 refresh of an expired or revoked session
 )
 
+// Error codes of the SSH gateways' session leases (POST /gateway-sessions).
+const (
+	CodeGatewaySessionsFull = "gateway_sessions_full" // 409 every place of the desk's session cap is taken
+	CodeAgentSessionsFull   = "agent_sessions_full"   // 409 the agent has as many sessions open as one agent may
+)
+
 // Me is the calling agent (GET /me).
 type Me struct {
 	AgentID      string `json:"agent_id"`

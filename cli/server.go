@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/desk"
 	"frontdesk/desk/upstream"
@@ -29,6 +30,9 @@ type serverOptions struct {
 	sessionRetention    time.Duration
 	purgeEvery          time.Duration
 	rateLimit           float64
+	// The SSH session caps across every gateway (0: none).
+	maxGatewaySessions, maxSessionsPerAgent int
+	gatewayLeaseTTL                         time.Duration
 
 	// The platform behind the desk (--upstream): its driver's name, URL,
 	// key and options; the secret comes from FRONTDESK_UPSTREAM_SECRET.
@@ -65,7 +69,10 @@ func newServerCmd(a *App) *cobra.Command {
 			"--upstream-key, --upstream-option NAME=VALUE and the secret in $" + EnvUpstreamSecret + ";\n" +
 			"agents, roles, sessions, notes, the audit trail and idempotent\n" +
 			"adjustments are the desk's, in --db. What the platform cannot do is\n" +
-			"refused (501 unsupported, and GET /me says so to consoles).",
+			"refused (501 unsupported, and GET /me says so to consoles).\n\n" +
+			"SSH gateways (`frontdesk ssh serve`) hold a lease on the desk for every\n" +
+			"session: --max-gateway-sessions caps the sessions open through all of\n" +
+			"them, --max-sessions-per-agent one agent's (docs/gateway.md).",
 		Example: "  frontdesk server --db /var/lib/frontdesk/desk.db --addr 127.0.0.1:8080\n" +
 			"  frontdesk server --db postgres://frontdesk@db.internal/frontdesk --addr :8080 --drain-delay 5s --log-format json\n" +
 			"  FRONTDESK_UPSTREAM_SECRET=sk_… frontdesk server --db desk.db --upstream chec --upstream-url https://api.chec.io --upstream-key pk_…",
@@ -78,10 +85,17 @@ func newServerCmd(a *App) *cobra.Command {
 				return Usagef("--log-format is text or json, not %q", o.logFormat)
 			}
 			for name, d := range map[string]time.Duration{"--drain-delay": o.drainDelay, "--shutdown-timeout": o.shutdownTimeout,
-				"--idempotency-retention": o.keyRetention, "--session-retention": o.sessionRetention, "--purge-every": o.purgeEvery} {
+				"--idempotency-retention": o.keyRetention, "--session-retention": o.sessionRetention, "--purge-every": o.purgeEvery,
+				"--gateway-lease-ttl": o.gatewayLeaseTTL} {
 				if d < 0 {
 					return Usagef("%s must not be negative (got %s)", name, d)
 				}
+			}
+			if o.maxGatewaySessions < 0 || o.maxSessionsPerAgent < 0 {
+				return Usagef("--max-gateway-sessions and --max-sessions-per-agent must be 0 (no cap) or more")
+			}
+			if o.gatewayLeaseTTL > 0 && o.gatewayLeaseTTL < 3*time.Second {
+				return Usagef("--gateway-lease-ttl %s is too short: gateways renew every third of it, at most once a second; keep at least 3s (default %s)", o.gatewayLeaseTTL, api.DefaultGatewayLeaseTTL)
 			}
 			if o.keyRetention > 0 && o.keyRetention < time.Hour {
 				return Usagef("--idempotency-retention %s is too short: a client retrying after a lost answer would apply an adjustment twice; keep at least 1h (default 24h)", o.keyRetention)
@@ -102,6 +116,9 @@ func newServerCmd(a *App) *cobra.Command {
 	f.DurationVar(&o.sessionRetention, "session-retention", server.DefaultSessionRetention, "how long ended on-behalf sessions are kept (the audit trail keeps its rows)")
 	f.DurationVar(&o.purgeEvery, "purge-every", server.DefaultPurgeEvery, "how often expired Idempotency-Keys and sessions are purged")
 	f.Float64Var(&o.rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second per key (negative: no limit)")
+	f.IntVar(&o.maxGatewaySessions, "max-gateway-sessions", server.DefaultMaxGatewaySessions, "SSH sessions open at once through every gateway of this desk (0: no cap)")
+	f.IntVar(&o.maxSessionsPerAgent, "max-sessions-per-agent", server.DefaultMaxSessionsPerAgent, "SSH sessions one agent may have open at once, across every gateway (0: no cap)")
+	f.DurationVar(&o.gatewayLeaseTTL, "gateway-lease-ttl", api.DefaultGatewayLeaseTTL, "how long a gateway session's place is held without a heartbeat (a killed gateway's sessions free up after this)")
 	f.StringVar(&o.upstream, "upstream", "", "the platform behind the desk: "+strings.Join(PlatformNames(), ", "))
 	f.StringVar(&o.upstreamURL, "upstream-url", "", "the platform's API URL (with --upstream)")
 	f.StringVar(&o.upstreamKey, "upstream-key", "", "the key id the desk uses at the platform (with --upstream)")
@@ -145,7 +162,9 @@ func (a *App) runServer(ctx context.Context, o serverOptions) error {
 		Server: server.Options{
 			Logger: logger, RateLimit: o.rateLimit,
 			IdempotencyRetention: o.keyRetention, SessionRetention: o.sessionRetention,
-			Unsupported: unsupported,
+			Unsupported:     unsupported,
+			GatewaySessions: store.GatewayCaps{Total: o.maxGatewaySessions, PerAgent: o.maxSessionsPerAgent},
+			GatewayLeaseTTL: o.gatewayLeaseTTL,
 		},
 		PurgeEvery:      o.purgeEvery,
 		DrainDelay:      o.drainDelay,

@@ -42,6 +42,7 @@ func newSSHCmd(a *App) *cobra.Command {
 
 type sshServeOptions struct {
 	addr, agents, hostKey string
+	name                  string
 	idle                  time.Duration
 	maxSessions           int
 	rate                  float64
@@ -72,7 +73,8 @@ func newSSHServeCmd(a *App) *cobra.Command {
 	f.StringVar(&o.agents, "agents", "", "agents file (TOML): who may connect, with which keys and role (required)")
 	f.StringVar(&o.hostKey, "host-key", "", "host private key; created with mode 0600 if missing (required)")
 	f.DurationVar(&o.idle, "idle-timeout", sshd.DefaultIdleTimeout, "end a session after this long without input (0: never)")
-	f.IntVar(&o.maxSessions, "max-sessions", sshd.DefaultMaxSessions, "sessions open at once; more are turned away politely")
+	f.IntVar(&o.maxSessions, "max-sessions", sshd.DefaultMaxSessions, "sessions open at once on this gateway; more are turned away politely (the desk server's caps hold across gateways)")
+	f.StringVar(&o.name, "name", "", "this gateway's name in the desk's session leases (default: the host name)")
 	f.Float64Var(&o.rate, "rate-limit", sshd.DefaultRateLimit, "new connections per second per IP once the burst is spent (0: no limit)")
 	f.IntVar(&o.burst, "rate-burst", sshd.DefaultRateBurst, "new connections one IP may open at once")
 	return cmd
@@ -133,6 +135,7 @@ func (a *App) sshServe(ctx context.Context, o sshServeOptions) error {
 		Profile:     tui.Profile{Name: profileName, Host: hostOf(creds.URL), Production: creds.Production, ReadOnly: readOnly},
 		IdleTimeout: idle,
 		MaxSessions: o.maxSessions,
+		Name:        o.name,
 		RateLimit:   rate,
 		RateBurst:   o.burst,
 		Logger:      logger,
@@ -256,9 +259,13 @@ func environValue(environ []string, key string) string {
 // own key: the frontdesk driver, acting as each session's agent
 // (X-Frontdesk-Agent), via ssh. Only the desk server knows agents, so the
 // gateway runs on the frontdesk platform alone.
+//
+// Every session also holds a lease on the desk (sshd.Leases, the same
+// driver's gateway-session calls), so the desk server's session caps hold
+// across every gateway in front of it.
 func GatewayAPI(url, keyID, secret string, timeout time.Duration) sshd.APIConfig {
-	return sshd.APIConfig{Connect: func(agent string, transport http.RoundTripper) (client.Platform, error) {
-		p, err := frontdesk.New(frontdesk.Config{
+	driver := func(agent string, transport http.RoundTripper) (*frontdesk.Client, error) {
+		return frontdesk.New(frontdesk.Config{
 			BaseURL:   url,
 			KeyID:     keyID,
 			Secret:    secret,
@@ -268,9 +275,21 @@ func GatewayAPI(url, keyID, secret string, timeout time.Duration) sshd.APIConfig
 			UserAgent: "frontdesk-gateway/" + Version,
 			Transport: transport,
 		})
-		if err != nil {
-			return nil, err // a nil Platform, not a nil *frontdesk.Client in one
-		}
-		return p, nil
-	}}
+	}
+	return sshd.APIConfig{
+		Connect: func(agent string, transport http.RoundTripper) (client.Platform, error) {
+			p, err := driver(agent, transport)
+			if err != nil {
+				return nil, err // a nil Platform, not a nil *frontdesk.Client in one
+			}
+			return p, nil
+		},
+		Leases: func(agent string, transport http.RoundTripper) (sshd.Leases, error) {
+			p, err := driver(agent, transport)
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	}
 }

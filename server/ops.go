@@ -29,6 +29,7 @@ type ops struct {
 	adjustments *prometheus.CounterVec
 	conflicts   *prometheus.CounterVec
 	sessions    *prometheus.CounterVec
+	gwSessions  *prometheus.CounterVec
 	purged      *prometheus.CounterVec
 }
 
@@ -51,11 +52,15 @@ func newOps() *ops {
 		Name: "frontdesk_agent_sessions_total",
 		Help: "On-behalf sessions, by event: started, refreshed, ended.",
 	}, []string{"event"})
+	o.gwSessions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "frontdesk_gateway_sessions_total",
+		Help: "SSH gateway session leases, by event: acquired, refused_desk (the desk's cap), refused_agent (the agent's cap), released.",
+	}, []string{"event"})
 	o.purged = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdesk_retention_purged_total",
 		Help: "Rows removed by retention, by kind: idempotency_keys, sessions.",
 	}, []string{"kind"})
-	o.reg.MustRegister(o.requests, o.adjustments, o.conflicts, o.sessions, o.purged,
+	o.reg.MustRegister(o.requests, o.adjustments, o.conflicts, o.sessions, o.gwSessions, o.purged,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return o
 }

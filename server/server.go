@@ -49,12 +49,23 @@ type Options struct {
 	// behind the desk: desk/upstream), by capability, with the reason;
 	// GET /me tells consoles, which then hide or grey those keys.
 	Unsupported map[string]string
+	// GatewaySessions caps the SSH sessions open through every gateway
+	// on the store (Total) and one agent's (PerAgent); 0 is no cap.
+	GatewaySessions store.GatewayCaps
+	// GatewayLeaseTTL is how long a gateway session's lease lives without
+	// a heartbeat (default api.DefaultGatewayLeaseTTL).
+	GatewayLeaseTTL time.Duration
 }
 
 // Defaults for Options.
 const (
 	DefaultRateLimit = 100
 	DefaultRateBurst = 200
+	// DefaultMaxGatewaySessions and DefaultMaxSessionsPerAgent are
+	// `frontdesk server`'s caps on SSH sessions across its gateways (the
+	// Options' zero value is no cap).
+	DefaultMaxGatewaySessions  = 1000
+	DefaultMaxSessionsPerAgent = 10
 	// MaxBodyBytes caps every request body.
 	MaxBodyBytes = 1 << 20
 )
@@ -72,6 +83,10 @@ type Server struct {
 	unsupported map[string]string
 	// retention is how long Purge keeps what it purges.
 	retention struct{ IdempotencyKeys, Sessions time.Duration }
+	// gatewayCaps and gatewayLeaseTTL are Options.GatewaySessions and
+	// GatewayLeaseTTL.
+	gatewayCaps     store.GatewayCaps
+	gatewayLeaseTTL time.Duration
 
 	ltv ltvCache
 
@@ -115,6 +130,10 @@ func New(st store.Store, opts Options) *Server {
 		unsupported: opts.Unsupported,
 	}
 	s.retention.IdempotencyKeys, s.retention.Sessions = opts.IdempotencyRetention, opts.SessionRetention
+	s.gatewayCaps, s.gatewayLeaseTTL = opts.GatewaySessions, opts.GatewayLeaseTTL
+	if s.gatewayLeaseTTL <= 0 {
+		s.gatewayLeaseTTL = api.DefaultGatewayLeaseTTL
+	}
 	if opts.RateLimit > 0 {
 		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, opts.RateNow)
 	}
@@ -145,6 +164,12 @@ func (s *Server) routes() {
 	s.handleScoped("POST "+b+"/customers/{id}/password-reset", policy.ActOnBehalf, tokenRequired, s.passwordReset)
 
 	s.handle("GET "+b+"/audit", policy.ReadAudit, s.listAudit)
+
+	// Gateway keys only (checked in the handlers): any role may have an
+	// SSH session.
+	s.handle("POST "+b+api.PathGatewaySessions, policy.Read, s.acquireGatewaySession)
+	s.handle("PUT "+b+api.PathGatewaySessions+"/{lid}", policy.Read, s.renewGatewaySession)
+	s.handle("DELETE "+b+api.PathGatewaySessions+"/{lid}", policy.Read, s.releaseGatewaySession)
 }
 
 // handlerFunc is an endpoint: it writes a success itself and returns an

@@ -40,6 +40,9 @@ type gateway struct {
 
 type gatewayOptions struct {
 	sandbox sandboxtest.Options
+	// env, when set, is the desk to use instead of a new sandbox (several
+	// gateways on one desk).
+	env *sandboxtest.Env
 	// mutate changes the config before the server is built.
 	mutate func(*sshd.Config)
 	// limits adds loyalty_limit to agents by role.
@@ -97,7 +100,10 @@ func writeFile(t testing.TB, path, content string) {
 
 func startGateway(t testing.TB, o gatewayOptions) *gateway {
 	t.Helper()
-	env := sandboxtest.New(t, o.sandbox)
+	env := o.env
+	if env == nil {
+		env = sandboxtest.New(t, o.sandbox)
+	}
 	dir := t.TempDir()
 	g := &gateway{t: t, env: env, keys: map[string]gossh.Signer{}, log: newSyncBuffer(), agents: filepath.Join(dir, "agents.toml"), done: make(chan error, 1)}
 	for _, r := range append([]string{"stranger"}, fileRoles...) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,14 @@ type APIConfig struct {
 	// Transport sends the requests (default: a clone of
 	// http.DefaultTransport shared by every session).
 	Transport http.RoundTripper
+	// Leases builds the desk's session leases for one agent (the gateway
+	// key acting as agent, through transport): with it every session
+	// holds a lease on the desk, so the desk's session caps (all
+	// sessions, and one agent's) hold across every gateway of the desk,
+	// and a session the desk refuses or cannot be asked about does not
+	// open. nil leaves only MaxSessions, this gateway's own bound
+	// (tests; `frontdesk ssh serve` always sets it).
+	Leases func(agent string, transport http.RoundTripper) (Leases, error)
 }
 
 // ConsoleFunc builds the console of one PTY session: usually the tui shell
@@ -95,8 +104,15 @@ type Config struct {
 	// IdleTimeout ends a session with no input for this long (default
 	// 15m; negative: never).
 	IdleTimeout time.Duration
-	// MaxSessions is how many sessions may be open at once (default 200).
+	// MaxSessions is how many sessions may be open at once on this
+	// gateway (default 200); the desk's caps come on top (API.Leases).
 	MaxSessions int
+	// Name names this gateway in the desk's leases (default: the host
+	// name).
+	Name string
+	// LeaseHeartbeat is how often a session's lease is renewed (default:
+	// a third of the lease's lifetime as the desk gives it).
+	LeaseHeartbeat time.Duration
 	// RateLimit is how many new connections per second one IP may open
 	// once its burst of RateBurst is spent (defaults 1 and 30; a negative
 	// RateLimit turns limiting off).
@@ -182,6 +198,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Name == "" {
+		cfg.Name, _ = os.Hostname()
+		if cfg.Name == "" {
+			cfg.Name = "frontdesk-gateway"
+		}
 	}
 	logger := cfg.Logger
 	if logger == nil {

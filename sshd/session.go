@@ -68,6 +68,10 @@ type session struct {
 	lastInput atomic.Int64 // unix nanoseconds
 	idle      *time.Timer
 
+	// lease is the session's place on the desk (nil without
+	// Config.API.Leases); set by admit, released by leave.
+	lease *sessionLease
+
 	// panicked is set when the console's model panicked (see guard).
 	panicked atomic.Bool
 
@@ -267,8 +271,21 @@ func (s *Server) identify(sess ssh.Session) (*Agent, gossh.PublicKey, string) {
 }
 
 // admit registers a session, or says why it may not open: shutting down,
-// full, or its agent changed since authentication.
+// full here, its agent changed since authentication, or no place on the
+// desk (its session caps across every gateway: acquireLease).
 func (s *Server) admit(st *session) (string, int) {
+	if msg, code := s.admitLocal(st); msg != "" {
+		return msg, code
+	}
+	if msg := s.acquireLease(st); msg != "" {
+		s.unregister(st)
+		return msg, exitError
+	}
+	return "", 0
+}
+
+// admitLocal registers a session under this gateway's own bound.
+func (s *Server) admitLocal(st *session) (string, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -287,7 +304,14 @@ func (s *Server) admit(st *session) (string, int) {
 	return "", 0
 }
 
+// leave unregisters a session that has ended and gives its place on the
+// desk back.
 func (s *Server) leave(st *session) {
+	s.releaseLease(st)
+	s.unregister(st)
+}
+
+func (s *Server) unregister(st *session) {
 	s.mu.Lock()
 	delete(s.sessions, st)
 	s.mu.Unlock()

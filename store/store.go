@@ -109,7 +109,83 @@ type Tx interface {
 	CustomerScope
 	Audit
 	Retention
+	GatewayLeases
 }
+
+// GatewayLeases are the places SSH gateways hold for their open sessions:
+// one lease per session, live until it expires or is released. The caps
+// on live leases hold across every gateway (and every server) on the
+// database because writes are serialised: AcquireGatewayLease counts and
+// inserts in one Write, which no other Write interleaves with.
+type GatewayLeases interface {
+	// AcquireGatewayLease stores l when, at l.AcquiredAt, fewer than
+	// caps.Total leases are live in all and fewer than caps.PerAgent are
+	// live for l.AgentID (a cap of 0 or less is no cap). A lease is live
+	// until its ExpiresAt; expired leases are deleted first. A
+	// *GatewayCapError (matching ErrGatewayCap) when a cap is reached:
+	// nothing is written then.
+	AcquireGatewayLease(ctx context.Context, l GatewayLease, caps GatewayCaps) error
+	// RenewGatewayLease moves the expiry of lease id, held by key keyID
+	// and live at now, to expires, and returns the lease. ErrNotFound when
+	// there is no such live lease of that key (released, expired, or
+	// another key's).
+	RenewGatewayLease(ctx context.Context, id, keyID string, now, expires time.Time) (GatewayLease, error)
+	// ReleaseGatewayLease deletes lease id of key keyID; ErrNotFound when
+	// there is none.
+	ReleaseGatewayLease(ctx context.Context, id, keyID string) error
+	// CountGatewayLeases counts the leases live at now, of agentID only
+	// when it is not "".
+	CountGatewayLeases(ctx context.Context, now time.Time, agentID string) (int, error)
+}
+
+// GatewayLease is one SSH session's place, held by a gateway.
+type GatewayLease struct {
+	ID string
+	// AgentID is the agent whose session it is.
+	AgentID string
+	// KeyID is the gateway key that acquired it; only that key renews or
+	// releases it.
+	KeyID string
+	// Gateway is the gateway's name, for people.
+	Gateway    string
+	AcquiredAt time.Time
+	ExpiresAt  time.Time
+}
+
+// GatewayCaps bound the live leases: Total on the whole desk, PerAgent
+// for one agent. 0 (or less) is no cap.
+type GatewayCaps struct {
+	Total, PerAgent int
+}
+
+// ErrGatewayCap: a gateway lease was refused because a cap is reached.
+var ErrGatewayCap = errors.New("gateway session cap reached")
+
+// Scopes of a GatewayCapError.
+const (
+	CapDesk  = "desk"
+	CapAgent = "agent"
+)
+
+// GatewayCapError is AcquireGatewayLease's refusal; it matches
+// ErrGatewayCap.
+type GatewayCapError struct {
+	// Scope is CapDesk (every gateway's sessions) or CapAgent (one
+	// agent's).
+	Scope string
+	// Cap is the cap reached.
+	Cap int
+}
+
+func (e *GatewayCapError) Error() string {
+	if e.Scope == CapAgent {
+		return fmt.Sprintf("gateway session cap reached: the agent has %d sessions open", e.Cap)
+	}
+	return fmt.Sprintf("gateway session cap reached: %d sessions are open on the desk", e.Cap)
+}
+
+// Is makes errors.Is(err, ErrGatewayCap) true.
+func (e *GatewayCapError) Is(target error) bool { return target == ErrGatewayCap }
 
 // Retention removes what the desk keeps only for a while.
 type Retention interface {

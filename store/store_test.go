@@ -17,9 +17,11 @@ import (
 var engines = []struct {
 	name string
 	open storetest.Open
+	// pair opens two Stores on one fresh database (two servers).
+	pair func(t *testing.T) (store.Store, store.Store)
 }{
-	{"sqlite", openSQLite},
-	{"postgres", openPostgres},
+	{"sqlite", openSQLite, pairSQLite},
+	{"postgres", openPostgres, pairPostgres},
 }
 
 func openSQLite(t *testing.T) store.Store {
@@ -42,6 +44,47 @@ func openPostgres(t *testing.T) store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+func pairSQLite(t *testing.T) (store.Store, store.Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "store.db")
+	var out [2]store.Store
+	for i := range out {
+		st, err := sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("open sqlite: %v", err)
+		}
+		t.Cleanup(func() { st.Close() })
+		out[i] = st
+	}
+	return out[0], out[1]
+}
+
+func pairPostgres(t *testing.T) (store.Store, store.Store) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	var out [2]store.Store
+	for i := range out {
+		st, err := postgres.Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatalf("open postgres: %v", err)
+		}
+		t.Cleanup(func() { st.Close() })
+		out[i] = st
+	}
+	return out[0], out[1]
+}
+
+// TestGatewayLeasesAcrossStores: the gateway session caps hold when two
+// Stores (two servers) on one database acquire at once.
+func TestGatewayLeasesAcrossStores(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			a, b := e.pair(t)
+			storetest.GatewayLeasesAcrossStores(t, a, b)
+		})
+	}
 }
 
 func TestConformance(t *testing.T) {

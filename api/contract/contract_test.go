@@ -56,6 +56,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"POST /agent-sessions/{sid}/refresh", "DELETE /agent-sessions/{sid}",
 		"GET /customers/{id}/coupons", "POST /customers/{id}/password-reset",
 		"GET /audit",
+		"POST /gateway-sessions", "PUT /gateway-sessions/{lid}", "DELETE /gateway-sessions/{lid}",
 	}
 	var got []string
 	for path, item := range doc.Paths.Map() {
@@ -206,6 +207,8 @@ func conformingResponses(t *testing.T) []respCase {
 		{"notes", "GET", "/api/v1/customers/42/notes", 200, hdr(), success(t, api.NoteList{Notes: []api.Note{note()}, Total: 1, Page: 1, Limit: 20})},
 		{"notes empty", "GET", "/api/v1/customers/42/notes?page=3", 200, hdr(), success(t, api.NoteList{Notes: []api.Note{}, Total: 0, Page: 3, Limit: 20})},
 		{"note", "POST", "/api/v1/customers/42/notes", 201, hdr(), success(t, api.NoteEnvelope{Note: note()})},
+		{"gateway lease", "POST", "/api/v1/gateway-sessions", 201, hdr(), success(t, gatewayLease())},
+		{"gateway heartbeat", "PUT", "/api/v1/gateway-sessions/gwl_1", 200, hdr(), success(t, gatewayLease())},
 	}
 }
 
@@ -264,6 +267,10 @@ func errorCases(t *testing.T) []respCase {
 		e(403, "GET", "/api/v1/customers/43", api.ErrorBody{Code: api.CodeTokenCustomerMismatch, Message: "another customer"}),
 		e(422, "POST", "/api/v1/agent-sessions/ses_1/refresh", api.ErrorBody{Code: api.CodeSessionCapReached, Message: "8 h"}),
 		e(422, "POST", "/api/v1/agent-sessions/ses_1/refresh", api.ErrorBody{Code: api.CodeSessionEnded, Message: "ended"}),
+		e(409, "POST", "/api/v1/gateway-sessions", api.ErrorBody{Code: api.CodeGatewaySessionsFull, Message: "all 200 in use"}),
+		e(409, "POST", "/api/v1/gateway-sessions", api.ErrorBody{Code: api.CodeAgentSessionsFull, Message: "you have 10 open"}),
+		e(404, "PUT", "/api/v1/gateway-sessions/gwl_1", api.ErrorBody{Code: api.CodeNotFound, Message: "expired"}),
+		e(403, "POST", "/api/v1/gateway-sessions", api.ErrorBody{Code: api.CodeForbidden, Message: "gateway keys only"}),
 	}
 }
 

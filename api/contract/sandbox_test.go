@@ -7,6 +7,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/store"
 )
 
 // TestSandboxConforms drives the real sandbox (SQLite in t.TempDir) through
@@ -141,6 +142,36 @@ func TestSandboxConforms(t *testing.T) {
 	do("agent", "DELETE", sp, nil, 204, "")
 	do("agent", "GET", cp, nil, 401, api.CodeSessionRevoked, api.HeaderCustomerToken, sess.Token)
 	do("agent", "POST", sp+"/refresh", nil, 422, api.CodeSessionEnded)
+
+	// Gateway session leases, on a sandbox with caps of 2 on the desk and
+	// 1 per agent.
+	gw := sandboxtest.New(t, sandboxtest.Options{Customers: -1, RateLimit: -1, GatewaySessions: store.GatewayCaps{Total: 2, PerAgent: 1}})
+	gdo := func(role, method, path string, body any, wantStatus int, wantCode string, h ...string) sandboxtest.Response {
+		t.Helper()
+		r := gw.Do(t, role, method, path, body, h...)
+		if r.Status != wantStatus || r.Code() != wantCode {
+			t.Errorf("%s %s as %s: %d %q, want %d %q\n%s", method, path, role, r.Status, r.Code(), wantStatus, wantCode, r.Body)
+		}
+		if err := v.ValidateResponse(method, api.Base+path, r.Status, r.Header, r.Body); err != nil {
+			t.Error(err)
+		}
+		seen[fmt.Sprint(r.Status, " ", r.Code())] = true
+		return r
+	}
+	lease := `{"gateway":"gw-contract"}`
+	as := func(role string) []string { return []string{api.HeaderAgent, gw.Agents[role], api.HeaderVia, "ssh"} }
+	var l api.GatewaySession
+	gdo("gateway", "POST", "/gateway-sessions", lease, 201, "", as("agent")...).Data(t, &l)
+	gdo("gateway", "PUT", "/gateway-sessions/"+l.ID.String(), nil, 200, "", as("agent")...)
+	gdo("gateway", "POST", "/gateway-sessions", lease, 409, api.CodeAgentSessionsFull, as("agent")...)
+	gdo("gateway", "POST", "/gateway-sessions", lease, 201, "", as("viewer")...)
+	gdo("gateway", "POST", "/gateway-sessions", lease, 409, api.CodeGatewaySessionsFull, as("supervisor")...)
+	gdo("agent", "POST", "/gateway-sessions", lease, 403, api.CodeForbidden)
+	gdo("gateway", "POST", "/gateway-sessions", lease, 400, api.CodeBadRequest)
+	gdo("gateway", "POST", "/gateway-sessions", `{"gateway":""}`, 400, api.CodeValidation, as("agent")...)
+	gdo("gateway", "DELETE", "/gateway-sessions/"+l.ID.String(), nil, 204, "", as("agent")...)
+	gdo("gateway", "DELETE", "/gateway-sessions/"+l.ID.String(), nil, 204, "", as("agent")...)
+	gdo("gateway", "PUT", "/gateway-sessions/"+l.ID.String(), nil, 404, api.CodeNotFound, as("agent")...)
 
 	// 429 from a sandbox with a tiny budget.
 	slow := sandboxtest.New(t, sandboxtest.Options{Customers: -1, RateLimit: 0.001, RateBurst: 1})

@@ -30,6 +30,7 @@ func validRequests(t *testing.T) map[string]struct {
 		"PATCH /api/v1/customers/42":                    {api.CustomerPatch{Phone: str("+254712345678"), Status: str(api.StatusActive), Addresses: &addrs}, []string{"If-Match", `"3"`}},
 		"POST /api/v1/customers/42/loyalty/adjustments": {api.AdjustmentRequest{Points: -1_000_000, Reason: api.ReasonFraudReversal, Note: "chargeback on ORD-1001"}, []string{"Idempotency-Key", "6f1c2a9e-4a55-4bb0-9a53-0c3c1f7d2b11"}},
 		"POST /api/v1/customers/42/notes":               {api.NoteCreate{Body: "Called about order ORD-1001; refund promised."}, nil},
+		"POST /api/v1/gateway-sessions":                 {api.GatewaySessionCreate{Gateway: "gw-nairobi-1"}, []string{api.HeaderAgent, "ag_1"}},
 	}
 }
 

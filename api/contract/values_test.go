@@ -131,3 +131,7 @@ func hdr(kv ...string) http.Header {
 	}
 	return h
 }
+
+func gatewayLease() api.GatewaySession {
+	return api.GatewaySession{ID: "gwl_1", AgentID: "ag_1", Gateway: "gw-nairobi-1", StartedAt: t0, ExpiresAt: t0.Add(90 * time.Second)}
+}

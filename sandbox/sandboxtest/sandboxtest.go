@@ -20,6 +20,7 @@ import (
 	"frontdesk/api/contract"
 	"frontdesk/sandbox/seed"
 	"frontdesk/server"
+	"frontdesk/store"
 	"frontdesk/store/sqlite"
 	"frontdesk/store/sqlite/schema"
 )
@@ -45,6 +46,10 @@ type Options struct {
 	// RateNow is the rate limiter's clock (default time.Now), apart from
 	// Now so that freezing the API's clock does not freeze the limiter.
 	RateNow func() time.Time
+	// GatewaySessions and GatewayLeaseTTL are passed to server.Options
+	// (zero: no caps, the default lease time).
+	GatewaySessions store.GatewayCaps
+	GatewayLeaseTTL time.Duration
 }
 
 // LoyaltyLimit is the loyalty limit of the "agent" role's test agent.
@@ -112,7 +117,8 @@ func New(t testing.TB, o Options) *Env {
 		env.Keys[name] = k
 		env.Agents[name] = spec.AgentID
 	}
-	env.Server = server.New(env.Store, server.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t)})
+	env.Server = server.New(env.Store, server.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t),
+		GatewaySessions: o.GatewaySessions, GatewayLeaseTTL: o.GatewayLeaseTTL})
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.

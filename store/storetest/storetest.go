@@ -55,6 +55,7 @@ func Run(t *testing.T, open Open) {
 		{"AuditChain", testAudit},
 		{"WriteIsAtomic", testAtomic},
 		{"Retention", testRetention},
+		{"GatewayLeases", testGatewayLeases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -923,5 +924,189 @@ func testRetention(t *testing.T, st store.Store) {
 	})
 	if err := st.Read(ctx, func(tx store.Tx) error { _, err := tx.PurgeSessions(ctx, cutoff); return err }); err == nil {
 		t.Fatal("a purge in a read transaction succeeded")
+	}
+}
+
+// lease is a gateway lease of agent held by key for ttl from at.
+func lease(id, agent, key string, at time.Time, ttl time.Duration) store.GatewayLease {
+	return store.GatewayLease{ID: id, AgentID: agent, KeyID: key, Gateway: "gw-" + key, AcquiredAt: at, ExpiresAt: at.Add(ttl)}
+}
+
+// acquire tries to store l under caps in its own Write.
+func acquire(t *testing.T, st store.Store, l store.GatewayLease, caps store.GatewayCaps) error {
+	t.Helper()
+	ctx := t.Context()
+	return st.Write(ctx, func(tx store.Tx) error { return tx.AcquireGatewayLease(ctx, l, caps) })
+}
+
+func countLeases(t *testing.T, st store.Store, now time.Time, agent string) int {
+	t.Helper()
+	var n int
+	read(t, st, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		n, err = tx.CountGatewayLeases(ctx, now, agent)
+		return err
+	})
+	return n
+}
+
+func wantCap(t *testing.T, err error, scope string, limit int) {
+	t.Helper()
+	var ce *store.GatewayCapError
+	if !errors.As(err, &ce) || !errors.Is(err, store.ErrGatewayCap) {
+		t.Fatalf("acquire: %v, want a *GatewayCapError", err)
+	}
+	if ce.Scope != scope || ce.Cap != limit {
+		t.Fatalf("refusal %+v, want scope %s cap %d", *ce, scope, limit)
+	}
+}
+
+func testGatewayLeases(t *testing.T, st store.Store) {
+	ctx := t.Context()
+	const ttl = 90 * time.Second
+	caps := store.GatewayCaps{Total: 3, PerAgent: 2}
+	for i, l := range []store.GatewayLease{
+		lease("gwl_1", "ag_a", "ck_gw1", t0, ttl),
+		lease("gwl_2", "ag_a", "ck_gw2", t0, ttl),
+	} {
+		if err := acquire(t, st, l, caps); err != nil {
+			t.Fatalf("lease %d: %v", i, err)
+		}
+	}
+	// The agent's third is over its cap; nothing is written.
+	wantCap(t, acquire(t, st, lease("gwl_3", "ag_a", "ck_gw1", t0, ttl), caps), store.CapAgent, 2)
+	if n := countLeases(t, st, t0, "ag_a"); n != 2 {
+		t.Fatalf("agent a holds %d leases, want 2", n)
+	}
+	// Another agent takes the desk's last place; then the desk is full.
+	if err := acquire(t, st, lease("gwl_4", "ag_b", "ck_gw1", t0, ttl), caps); err != nil {
+		t.Fatal(err)
+	}
+	wantCap(t, acquire(t, st, lease("gwl_5", "ag_c", "ck_gw1", t0, ttl), caps), store.CapDesk, 3)
+	if n := countLeases(t, st, t0, ""); n != 3 {
+		t.Fatalf("%d live leases, want 3", n)
+	}
+	// No caps: anything goes.
+	if err := acquire(t, st, lease("gwl_6", "ag_a", "ck_gw1", t0, ttl), store.GatewayCaps{}); err != nil {
+		t.Fatalf("uncapped: %v", err)
+	}
+	write(t, st, func(ctx context.Context, tx store.Tx) error { return tx.ReleaseGatewayLease(ctx, "gwl_6", "ck_gw1") })
+
+	// Renew: only the key that holds it, only while live.
+	later := t0.Add(60 * time.Second)
+	err := st.Write(ctx, func(tx store.Tx) error {
+		_, err := tx.RenewGatewayLease(ctx, "gwl_1", "ck_gw2", later, later.Add(ttl))
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("renew by another key: %v, want ErrNotFound", err)
+	}
+	var got store.GatewayLease
+	write(t, st, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		got, err = tx.RenewGatewayLease(ctx, "gwl_1", "ck_gw1", later, later.Add(ttl))
+		return err
+	})
+	want := lease("gwl_1", "ag_a", "ck_gw1", t0, ttl)
+	want.ExpiresAt = later.Add(ttl)
+	if !got.AcquiredAt.Equal(want.AcquiredAt) || !got.ExpiresAt.Equal(want.ExpiresAt) {
+		t.Fatalf("renewed lease %+v, want %+v", got, want)
+	}
+	got.AcquiredAt, got.ExpiresAt = want.AcquiredAt, want.ExpiresAt
+	if got != want {
+		t.Fatalf("renewed lease %+v, want %+v", got, want)
+	}
+
+	// At t0+ttl the leases not renewed have expired: gwl_2 and gwl_4 no
+	// longer count, and renewing gwl_2 fails; gwl_1 was renewed.
+	expired := t0.Add(ttl)
+	if n := countLeases(t, st, expired, ""); n != 1 {
+		t.Fatalf("%d live leases after expiry, want 1 (the renewed one)", n)
+	}
+	err = st.Write(ctx, func(tx store.Tx) error {
+		_, err := tx.RenewGatewayLease(ctx, "gwl_2", "ck_gw2", expired, expired.Add(ttl))
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("renew of an expired lease: %v, want ErrNotFound", err)
+	}
+	// Expiry frees the places: agent a (still holding the renewed gwl_1)
+	// gets one more, not two; agent b gets one again.
+	if err := acquire(t, st, lease("gwl_7", "ag_a", "ck_gw2", expired, ttl), caps); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+	wantCap(t, acquire(t, st, lease("gwl_8", "ag_a", "ck_gw2", expired, ttl), caps), store.CapAgent, 2)
+	if err := acquire(t, st, lease("gwl_9", "ag_b", "ck_gw2", expired, ttl), caps); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+
+	// Release: only the key that holds it; a second release finds nothing.
+	err = st.Write(ctx, func(tx store.Tx) error { return tx.ReleaseGatewayLease(ctx, "gwl_7", "ck_gw1") })
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("release by another key: %v, want ErrNotFound", err)
+	}
+	write(t, st, func(ctx context.Context, tx store.Tx) error { return tx.ReleaseGatewayLease(ctx, "gwl_7", "ck_gw2") })
+	err = st.Write(ctx, func(tx store.Tx) error { return tx.ReleaseGatewayLease(ctx, "gwl_7", "ck_gw2") })
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second release: %v, want ErrNotFound", err)
+	}
+	if n := countLeases(t, st, expired, "ag_a"); n != 1 {
+		t.Fatalf("agent a holds %d leases after a release, want 1", n)
+	}
+	// A Read transaction cannot acquire.
+	err = st.Read(ctx, func(tx store.Tx) error {
+		return tx.AcquireGatewayLease(ctx, lease("gwl_10", "ag_c", "ck_gw1", expired, ttl), store.GatewayCaps{})
+	})
+	if err == nil {
+		t.Fatal("AcquireGatewayLease in a Read transaction succeeded")
+	}
+}
+
+// GatewayLeasesAcrossStores checks that the caps hold when two Stores on
+// one database (two server processes) acquire at once: a and b must be
+// two Stores opened on the same, empty database. 16 acquirers, half
+// through each Store, race for a desk cap of 5 and a per-agent cap of 3
+// (over two agents): exactly 5 win, at most 3 of an agent's.
+func GatewayLeasesAcrossStores(t *testing.T, a, b store.Store) {
+	ctx := t.Context()
+	caps := store.GatewayCaps{Total: 5, PerAgent: 3}
+	const racers = 16
+	errs := make(chan error, racers)
+	start := make(chan struct{})
+	for i := range racers {
+		st := a
+		if i%2 == 1 {
+			st = b
+		}
+		agent := []string{"ag_x", "ag_y"}[i/2%2]
+		go func() {
+			<-start
+			l := lease(fmt.Sprintf("gwl_r%d", i), agent, "ck_gw", t0, time.Hour)
+			errs <- st.Write(ctx, func(tx store.Tx) error { return tx.AcquireGatewayLease(ctx, l, caps) })
+		}()
+	}
+	close(start)
+	won := 0
+	for range racers {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrGatewayCap):
+		default:
+			t.Errorf("acquire: %v", err)
+		}
+	}
+	if won != caps.Total {
+		t.Errorf("%d acquires won, want exactly the desk cap %d", won, caps.Total)
+	}
+	for _, st := range []store.Store{a, b} {
+		if n := countLeases(t, st, t0, ""); n != caps.Total {
+			t.Errorf("%d live leases, want %d", n, caps.Total)
+		}
+		for _, ag := range []string{"ag_x", "ag_y"} {
+			if n := countLeases(t, st, t0, ag); n > caps.PerAgent {
+				t.Errorf("agent %s holds %d leases, over the cap %d", ag, n, caps.PerAgent)
+			}
+		}
 	}
 }

@@ -23,8 +23,8 @@ func TestOpenMigratesAndIsIdempotent(t *testing.T) {
 		if err := db.QueryRow("SELECT max(version_id) FROM goose_db_version WHERE is_applied").Scan(&v); err != nil {
 			t.Fatal(err)
 		}
-		if v != 4 {
-			t.Fatalf("goose version = %d, want 4", v)
+		if v != 5 {
+			t.Fatalf("goose version = %d, want 5", v)
 		}
 		var mode string
 		if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
