@@ -1,6 +1,10 @@
 package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -79,6 +83,8 @@ func TestListCustomersAfterRefusals(t *testing.T) {
 		"search=a&after=%25%25",                        // not base64
 		"after=" + next,                                // no search
 		"search=a&after=" + next[:len(next)/2] + "xyz", // truncated
+		"sort=-total_spent&after=" + forged(api.SortTopSpenders, "", "lots", "1"),
+		"sort=-total_spent&after=" + forged(api.SortTopSpenders, "", "10", "x"),
 	} {
 		r := env.Do(t, "viewer", "GET", "/customers?"+q, nil)
 		if r.Status != 400 || r.Code() != api.CodeValidation || !strings.Contains(string(r.Body), `"after"`) {
@@ -91,4 +97,12 @@ func TestListCustomersAfterRefusals(t *testing.T) {
 		t.Errorf("page past the cap: %s, want a validation error naming page and after", r.Body)
 	}
 	wantStatus(t, env.Do(t, "viewer", "GET", fmt.Sprintf("/customers?limit=100&page=%d", api.TotalExactCap/100), nil), 200)
+}
+
+// forged makes a cursor of the server's form around a key the store did
+// not hand out.
+func forged(sort, search, k1, id string) string {
+	h := sha256.Sum256([]byte(search))
+	b, _ := json.Marshal(map[string]any{"s": sort, "q": hex.EncodeToString(h[:8]), "k1": k1, "id": id, "n": 2, "t": 5})
+	return base64.RawURLEncoding.EncodeToString(b)
 }

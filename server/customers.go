@@ -54,7 +54,9 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 	}
 	err := s.read(ctx, func(tx store.Tx) error {
 		var err error
-		if res, err = tx.SearchCustomers(ctx, sp); err != nil {
+		if res, err = tx.SearchCustomers(ctx, sp); errors.Is(err, store.ErrInvalidKey) {
+			return validationErr(api.FieldErrors{"after": cursorNotOurs})
+		} else if err != nil {
 			return fmt.Errorf("search customers %q: %w", query, err)
 		}
 		if customers, err = tx.CustomersByID(ctx, res.IDs); err != nil {

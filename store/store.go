@@ -29,6 +29,9 @@ var (
 	// ErrNotFound: the row named does not exist (or its id cannot name
 	// a row of this engine, such as letters for an integer key).
 	ErrNotFound = errors.New("not found")
+	// ErrInvalidKey: a SearchParams.After key that this engine did not
+	// hand out (its values do not have the sort's form).
+	ErrInvalidKey = errors.New("invalid search key")
 	// ErrInsufficientPoints: an adjustment would make a balance negative.
 	ErrInsufficientPoints = errors.New("insufficient points")
 	// ErrDuplicate: a row with this key exists already (an idempotency

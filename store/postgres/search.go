@@ -92,7 +92,7 @@ func sortOf(s string) (sortSpec, error) {
 			func(k store.SearchKey, id int64) (keyCond, error) {
 				at, err := time.Parse(time.RFC3339Nano, k.K1)
 				if err != nil {
-					return nil, fmt.Errorf("search: key %q is not a creation time", k.K1)
+					return nil, fmt.Errorf("search: key %q is not a creation time: %w", k.K1, store.ErrInvalidKey)
 				}
 				return func(a *args) string {
 					return `(c.created_at, c.id) < (` + a.add(at) + `::timestamptz, ` + a.add(id) + `::bigint)`
@@ -104,7 +104,7 @@ func sortOf(s string) (sortSpec, error) {
 			func(k store.SearchKey, id int64) (keyCond, error) {
 				spent, err := strconv.ParseInt(k.K1, 10, 64)
 				if err != nil {
-					return nil, fmt.Errorf("search: key %q is not a total spent", k.K1)
+					return nil, fmt.Errorf("search: key %q is not a total spent: %w", k.K1, store.ErrInvalidKey)
 				}
 				return func(a *args) string {
 					return `(c.total_spent, c.id) < (` + a.add(spent) + `::bigint, ` + a.add(id) + `::bigint)`
@@ -284,7 +284,7 @@ func keyFrom(s sortSpec, after *store.SearchKey) (keyCond, error) {
 	}
 	id, ok := rowID(after.ID)
 	if !ok {
-		return nil, fmt.Errorf("search: key id %q is not one of this store's ids", after.ID)
+		return nil, fmt.Errorf("search: key id %q is not one of this store's ids: %w", after.ID, store.ErrInvalidKey)
 	}
 	return s.after(*after, id)
 }

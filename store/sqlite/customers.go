@@ -156,11 +156,14 @@ func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.
 	if p.After != nil {
 		id, ok := rowID(p.After.ID)
 		if !ok {
-			return store.SearchResult{}, fmt.Errorf("search customers: key id %q is not one of this store's ids", p.After.ID)
+			return store.SearchResult{}, fmt.Errorf("search customers: key id %q is not one of this store's ids: %w", p.After.ID, store.ErrInvalidKey)
 		}
 		sp.After = &search.Key{K1: p.After.K1, K2: p.After.K2, ID: id}
 	}
 	res, err := search.Customers(ctx, t.db, sp)
+	if errors.Is(err, search.ErrInvalidKey) {
+		return store.SearchResult{}, fmt.Errorf("%w: %w", store.ErrInvalidKey, err)
+	}
 	if err != nil {
 		return store.SearchResult{}, err
 	}

@@ -44,6 +44,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -69,6 +70,10 @@ type Params struct {
 	// ignored and the total not computed (Total 0).
 	After *Key
 }
+
+// ErrInvalidKey is the error of a Key whose values do not have its
+// sort's form.
+var ErrInvalidKey = errors.New("invalid search key")
 
 // Key is a customer's place in a sort order: K1, K2 are the sort's
 // columns as stored (created_at; total_spent in decimal; last_name,
@@ -117,7 +122,7 @@ func sortOf(s string) (sortSpec, error) {
 			"CAST(c.total_spent AS TEXT), ''", func(k Key) (predicate, error) {
 				spent, err := strconv.ParseInt(k.K1, 10, 64)
 				if err != nil {
-					return predicate{}, fmt.Errorf("search: key %q is not a total spent", k.K1)
+					return predicate{}, fmt.Errorf("search: key %q is not a total spent: %w", k.K1, ErrInvalidKey)
 				}
 				return predicate{`(c.total_spent, c.id) < (?, ?)`, []any{spent, k.ID}}, nil
 			}}, nil
