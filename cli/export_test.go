@@ -155,6 +155,37 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 	})
 
+	t.Run("search --after", func(t *testing.T) {
+		list := func(args ...string) api.CustomerList {
+			t.Helper()
+			code, out, errOut := run(append([]string{"customers", "search", "mail", "--json", "--limit", "50"}, args...)...)
+			if code != ExitOK {
+				t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+			}
+			var l api.CustomerList
+			if err := json.Unmarshal([]byte(out), &l); err != nil {
+				t.Fatal(err)
+			}
+			return l
+		}
+		first := list()
+		if first.Next == "" {
+			t.Fatal("--json prints no next cursor on a full first page")
+		}
+		second, numbered := list("--after", first.Next), list("--page", "2")
+		if second.Page != 2 || len(second.Customers) != 50 || len(numbered.Customers) != 50 {
+			t.Fatalf("--after: page %d with %d customers; numbered page 2 has %d", second.Page, len(second.Customers), len(numbered.Customers))
+		}
+		for i := range second.Customers {
+			if second.Customers[i].ID != numbered.Customers[i].ID {
+				t.Fatalf("--after's page differs from page 2 at %d", i)
+			}
+		}
+		if code, _, errOut := run("customers", "search", "mail", "--after", first.Next, "--page", "2"); code != ExitUsage || !strings.Contains(errOut, "--after") {
+			t.Fatalf("--after with --page: exit %d %s", code, errOut)
+		}
+	})
+
 	t.Run("over ssh", func(t *testing.T) {
 		viewer := &sshd.Agent{ID: env.Agents["viewer"], Name: "Vera", Role: api.RoleViewer}
 		code, name, out, errOut := remoteRun(t, env, viewer, true, "customers", "export", "--format", "jsonl")
@@ -172,3 +203,26 @@ func TestExportRoundTrip(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestExportProgressLine(t *testing.T) {
+	var b bytes.Buffer
+	p := &progress{w: &b, start: time.Now()}
+	p.update(500, 1000, false)
+	p.update(600, 1000, false) // within 200 ms of the last: not drawn
+	p.end(1000, true)
+	out := b.String()
+	if !strings.Contains(out, "exported 500 of 1000 (50%) customers") || strings.Contains(out, "600") ||
+		!strings.Contains(out, "exported 1000 customers in") || !strings.HasSuffix(out, "\n") {
+		t.Fatalf("progress line %q", out)
+	}
+	b.Reset()
+	p = &progress{w: &b, start: time.Now()}
+	p.update(20000, api.TotalExactCap, true)
+	p.end(20000, false)
+	if out := b.String(); !strings.Contains(out, "of more than 10000") || !strings.Contains(out, "stopped after 20000") {
+		t.Fatalf("progress line %q", out)
+	}
+	var none progress // not a terminal: nothing, and no panic
+	none.update(1, 2, false)
+	none.end(2, true)
+}
