@@ -42,8 +42,11 @@ func TestAfterMatchesNaive(t *testing.T) {
 		for _, q := range someQueries {
 			want := allByOffset(t, db, q, sort)
 			for name, tune := range tunings {
+				if name != "default" && !slices.Contains([]string{"", "a", "ka", "wan", "jane w", "gmail"}, q) {
+					continue // the tight paths on the broad and phrase queries that reach them
+				}
 				var got []int64
-				p := Params{Query: q, Sort: sort, Limit: 9}
+				p := Params{Query: q, Sort: sort, Limit: 31}
 				for pages := 0; ; pages++ {
 					if pages > len(want)+1 {
 						t.Fatalf("%s %q %s: still paging after %d pages", sort, q, name, pages)

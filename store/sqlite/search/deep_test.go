@@ -24,7 +24,7 @@ func deepCustomers(t *testing.T) int {
 		}
 		return n
 	}
-	return 20000
+	return 6000
 }
 
 // TestAfterVisitsEveryone pages with After through every customer of a
