@@ -217,6 +217,9 @@ type CustomerList struct {
 	TotalIsEstimate bool       `json:"total_is_estimate"`
 	Page            int        `json:"page"`
 	Limit           int        `json:"limit"`
+	// Next is the opaque cursor of the page after this one (the after
+	// parameter), absent on the last page.
+	Next string `json:"next,omitempty"`
 }
 
 // CustomerEnvelope is the data of GET/POST/PATCH /customers/{id}.

@@ -18,7 +18,7 @@ import (
 // --json shapes (stable; each is exactly the `data` object of the API
 // answer, see api/openapi.yaml and the types in package api):
 //
-//	customers search --json   api.CustomerList      {"customers":[…],"total":N,"total_is_estimate":B,"page":N,"limit":N}
+//	customers search --json   api.CustomerList      {"customers":[…],"total":N,"total_is_estimate":B,"page":N,"limit":N,"next":"…"}
 //	customers show --json     api.CustomerEnvelope  {"customer":{…, "version":N, "store_metrics":{…}}}
 //	orders list --json        api.OrderList         {"orders":[…],"total":N,"page":N,"limit":N}
 //	loyalty show --json       api.Loyalty           {"customer_id":…, "points_balance":N,"lifetime_earned":N,"ledger":[…]}
@@ -32,7 +32,7 @@ func newCustomersCmd(a *App) *cobra.Command {
 		Short: "Search customers and show one",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a))
+	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a), newCustomersExportCmd(a))
 	return cmd
 }
 
@@ -40,6 +40,7 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 	var (
 		p      client.SearchParams
 		page   int
+		after  string
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -62,6 +63,14 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 				return err
 			}
 			p.Cursor = pageCursor(page)
+			if cmd.Flags().Changed("after") {
+				if cmd.Flags().Changed("page") {
+					return Usagef("--after and --page do not go together: --after continues where the page before ended")
+				}
+				if p.Cursor = strings.TrimSpace(after); p.Cursor == "" {
+					return Usagef("--after is empty: give the next cursor of a page (--json prints it)")
+				}
+			}
 			if p.Sort != "" && !slices.Contains(api.Sorts, p.Sort) {
 				return Usagef("--sort %q: use one of %s", p.Sort, strings.Join(api.Sorts, ", "))
 			}
@@ -82,6 +91,7 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVar(&page, "page", 1, "page number, from 1")
+	f.StringVar(&after, "after", "", "the page after this cursor (a page's next, printed by --json): for pages past the first 10,000 matches")
 	f.IntVar(&p.Limit, "limit", api.DefaultPageLimit, fmt.Sprintf("customers per page, 1 to %d", api.MaxPageLimit))
 	f.StringVar(&p.Sort, "sort", "", "order: "+strings.Join(api.Sorts, ", "))
 	f.BoolVar(&asJSON, "json", false, "print the API's data object as JSON (stable)")

@@ -14,7 +14,7 @@ func pageCursor(n int) string { return frontdesk.PageCursor(n) }
 // documented), whatever Page the platform answered with.
 
 func customerListJSON(p client.Page[api.Customer]) api.CustomerList {
-	return api.CustomerList{Customers: p.Items, Total: p.Total, TotalIsEstimate: p.TotalIsEstimate, Page: p.Number, Limit: p.Limit}
+	return api.CustomerList{Customers: p.Items, Total: p.Total, TotalIsEstimate: p.TotalIsEstimate, Page: p.Number, Limit: p.Limit, Next: p.Next}
 }
 
 func orderListJSON(p client.Page[api.Order]) api.OrderList {

@@ -34,7 +34,7 @@ type Remote struct {
 // remoteCommands are the commands an agent may run over SSH, as paths
 // below the root. Anything else is "not available over ssh".
 var remoteCommands = []string{
-	"customers search", "customers show",
+	"customers search", "customers show", "customers export",
 	"orders list",
 	"loyalty show", "loyalty adjust",
 	"audit list",
@@ -46,6 +46,15 @@ var remoteCommands = []string{
 // nil.
 func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 	switch path {
+	case "customers export":
+		// Data goes down the session's stdout; a file would land on the
+		// gateway's machine.
+		return func(r *Remote, cmd *cobra.Command) error {
+			if out, _ := cmd.Flags().GetString("out"); out != "" {
+				return Usagef("--out is not available over ssh: the export comes down this session's stdout (ssh … customers export > FILE)")
+			}
+			return nil
+		}
 	case "loyalty adjust":
 		return func(r *Remote, cmd *cobra.Command) error {
 			points, _ := cmd.Flags().GetInt64("points")

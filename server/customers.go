@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,10 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 	} else if !utf8.ValidString(query) {
 		f["search"] = "search is not valid UTF-8"
 	}
+	var cur listCursor
+	if len(f) == 0 {
+		cur = listPaging(q, sort, query, page, limit, f)
+	}
 	if len(f) > 0 {
 		return validationErr(f)
 	}
@@ -42,9 +47,16 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 		res       store.SearchResult
 		customers []api.Customer
 	)
+	sp := store.SearchParams{Query: query, Sort: sort, Page: page, Limit: limit}
+	if cur.ID != "" {
+		sp.Page, page = 0, cur.Page
+		sp.After = &store.SearchKey{K1: cur.K1, K2: cur.K2, ID: api.ID(cur.ID)}
+	}
 	err := s.read(ctx, func(tx store.Tx) error {
 		var err error
-		if res, err = tx.SearchCustomers(ctx, store.SearchParams{Query: query, Sort: sort, Page: page, Limit: limit}); err != nil {
+		if res, err = tx.SearchCustomers(ctx, sp); errors.Is(err, store.ErrInvalidKey) {
+			return validationErr(api.FieldErrors{"after": cursorNotOurs})
+		} else if err != nil {
 			return fmt.Errorf("search customers %q: %w", query, err)
 		}
 		if customers, err = tx.CustomersByID(ctx, res.IDs); err != nil {
@@ -55,13 +67,42 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 	if err != nil {
 		return err
 	}
-	return writeData(w, http.StatusOK, api.CustomerList{
+	if sp.After != nil {
+		// Pages after a key are not counted: the first page's total.
+		res.Total, res.Estimate = cur.Total, cur.Estimate
+	}
+	list := api.CustomerList{
 		Customers:       customers,
 		Total:           res.Total,
 		TotalIsEstimate: res.Estimate,
 		Page:            page,
 		Limit:           limit,
-	})
+	}
+	if res.More && res.Last != nil {
+		list.Next = nextCursor(sort, query, res.Last, page+1, res.Total, res.Estimate)
+	}
+	return writeData(w, http.StatusOK, list)
+}
+
+// listPaging checks how GET /customers pages: by number up to the capped
+// total, beyond it (or whenever a client prefers) after a cursor. It
+// returns the cursor, if any, recording field errors in f.
+func listPaging(q url.Values, sort, query string, page, limit int, f api.FieldErrors) listCursor {
+	if !q.Has("after") {
+		if (page-1)*limit >= api.TotalExactCap {
+			f["page"] = fmt.Sprintf("page %d starts past the first %d matches: page on with after, the next cursor of the page before", page, api.TotalExactCap)
+		}
+		return listCursor{}
+	}
+	if q.Has("page") {
+		f["after"] = "after and page do not go together: after continues where the page before ended"
+		return listCursor{}
+	}
+	cur, msg := decodeCursor(q.Get("after"), sort, query)
+	if msg != "" {
+		f["after"] = msg
+	}
+	return cur
 }
 
 func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, c *caller) error {

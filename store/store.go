@@ -29,6 +29,9 @@ var (
 	// ErrNotFound: the row named does not exist (or its id cannot name
 	// a row of this engine, such as letters for an integer key).
 	ErrNotFound = errors.New("not found")
+	// ErrInvalidKey: a SearchParams.After key that this engine did not
+	// hand out (its values do not have the sort's form).
+	ErrInvalidKey = errors.New("invalid search key")
 	// ErrInsufficientPoints: an adjustment would make a balance negative.
 	ErrInsufficientPoints = errors.New("insufficient points")
 	// ErrDuplicate: a row with this key exists already (an idempotency
@@ -248,6 +251,22 @@ type SearchParams struct {
 	Sort string
 	// Page counts from 1; Limit is 1..api.MaxPageLimit.
 	Page, Limit int
+	// After, when set, continues the listing after that customer (the
+	// Last of the page before, under the same Query and Sort) instead of
+	// at Page: keyset pagination, whose cost does not grow with depth.
+	// Page is then ignored, and Total and Estimate are not computed
+	// (zero): the caller carries them from the first page.
+	After *SearchKey
+}
+
+// SearchKey is one customer's place in a sort order: its sort key and id.
+// K1 and K2 are the key's values as the engine reported them in
+// SearchResult.Last, to be handed back unchanged: the creation time for
+// api.SortNewest, the total spent (decimal) for api.SortTopSpenders, the
+// last and the first name for api.SortName (K2 is empty for the others).
+type SearchKey struct {
+	K1, K2 string
+	ID     api.ID
 }
 
 // SearchResult is one page of ids in sort order and the number of
@@ -256,6 +275,10 @@ type SearchResult struct {
 	IDs      []api.ID
 	Total    int
 	Estimate bool
+	// Last is the key of the page's last customer (nil for an empty
+	// page), and More reports whether any customer follows it.
+	Last *SearchKey
+	More bool
 }
 
 // Orders are the store's orders.

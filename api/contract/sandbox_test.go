@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -63,9 +64,23 @@ func TestSandboxConforms(t *testing.T) {
 
 	do("viewer", "GET", "/me", nil, 200, "")
 	do("gateway", "GET", "/me", nil, 200, "", api.HeaderAgent, env.Agents["agent"], api.HeaderVia, "ssh")
-	for _, q := range []string{"", "?search=a", "?search=ke&sort=name&limit=100", "?search=example&sort=-total_spent", "?page=999", "?search=%F0%9F%98%80"} {
+	for _, q := range []string{"", "?search=a", "?search=ke&sort=name&limit=100", "?search=example&sort=-total_spent", "?page=500", "?search=%F0%9F%98%80"} {
 		do("viewer", "GET", "/customers"+q, nil, 200, "")
 	}
+	// Paging after a cursor: the next cursor of one page leads to the
+	// next page, under its own search and sort only; page numbers stop
+	// at the capped total.
+	for _, q := range []string{"limit=3", "limit=2&search=a&sort=name", "limit=1&search=ke&sort=-total_spent"} {
+		var list api.CustomerList
+		do("viewer", "GET", "/customers?"+q, nil, 200, "").Data(t, &list)
+		if list.Next == "" {
+			t.Fatalf("GET /customers?%s: no next cursor on a full first page (total %d)", q, list.Total)
+		}
+		do("viewer", "GET", "/customers?"+q+"&after="+url.QueryEscape(list.Next), nil, 200, "")
+		do("viewer", "GET", "/customers?limit=3&sort=name&search=zz&after="+url.QueryEscape(list.Next), nil, 400, api.CodeValidation)
+	}
+	do("viewer", "GET", "/customers?after=bogus", nil, 400, api.CodeValidation)
+	do("viewer", "GET", "/customers?page=999", nil, 400, api.CodeValidation)
 
 	// Writes.
 	r := do("agent", "GET", "/customers/2", nil, 200, "")

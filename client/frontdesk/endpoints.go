@@ -34,7 +34,11 @@ func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (cl
 	if p.Sort != "" {
 		q.Set("sort", p.Sort)
 	}
-	if err := setPage(q, p.Cursor, p.Limit); err != nil {
+	keyset := isServerCursor(p.Cursor)
+	if keyset {
+		q.Set("after", p.Cursor)
+		setInt(q, "limit", p.Limit)
+	} else if err := setPage(q, p.Cursor, p.Limit); err != nil {
 		return client.Page[api.Customer]{}, fmt.Errorf("search customers: %w", err)
 	}
 	var out api.CustomerList
@@ -44,7 +48,7 @@ func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (cl
 		}
 		return client.Page[api.Customer]{}, fmt.Errorf("list customers: %w", err)
 	}
-	return newPage(out.Customers, out.Total, out.TotalIsEstimate, out.Page, out.Limit), nil
+	return searchPage(out, keyset), nil
 }
 
 // GetCustomer fetches one customer with store metrics (GET

@@ -11,10 +11,12 @@ import (
 	"frontdesk/client"
 )
 
-// The contract pages by number (?page=N). Until the server has real
-// cursors the driver hands out page numbers dressed as cursors
-// (client.PageCursor), so that nothing above the driver depends on
-// numbering.
+// The contract pages by number (?page=N), and the customer list also
+// after a cursor (?after=, the list's next). The driver hands out page
+// numbers dressed as cursors (client.PageCursor) for numbered lists and
+// for the first page and Prev of the customer list, and the server's own
+// cursor as the customer list's Next (see searchPage), so that nothing
+// above the driver depends on numbering.
 
 // PageCursor is client.PageCursor: the cursor of page n (1-based).
 func PageCursor(n int) string { return client.PageCursor(n) }
@@ -68,4 +70,32 @@ func ifMatch(id api.ID, version string) (string, error) {
 		return "", errors.New("patch customer " + string(id) + ": version " + strconv.Quote(version) + " is not one of this store's versions")
 	}
 	return strconv.Quote(v), nil
+}
+
+// isServerCursor reports whether cur is a cursor the server made (the
+// customer list's next) rather than a page number dressed as one.
+func isServerCursor(cur string) bool {
+	return cur != "" && !strings.HasPrefix(cur, "page:")
+}
+
+// searchPage wraps one page of the customer list: Next is the server's
+// cursor (keyset pagination, the same cost at any depth); a server that
+// sends none either has no next page or predates cursors, and then the
+// numbered next page stands in, up to where the server stops numbering
+// (api.TotalExactCap). Prev is the numbered page before, where there is
+// one the server still numbers. keyset: the page was asked for after a
+// server cursor, so a missing next means the end.
+func searchPage(out api.CustomerList, keyset bool) client.Page[api.Customer] {
+	p := newPage(out.Customers, out.Total, out.TotalIsEstimate, out.Page, out.Limit)
+	limit := max(out.Limit, 1)
+	switch {
+	case out.Next != "":
+		p.Next = out.Next
+	case keyset || p.Number*limit >= api.TotalExactCap:
+		p.Next = ""
+	}
+	if p.Number > 1 && (p.Number-2)*limit >= api.TotalExactCap {
+		p.Prev = ""
+	}
+	return p
 }

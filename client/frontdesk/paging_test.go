@@ -3,6 +3,7 @@ package frontdesk
 import (
 	"testing"
 
+	"frontdesk/api"
 	"frontdesk/client"
 )
 
@@ -65,6 +66,27 @@ func TestIfMatch(t *testing.T) {
 	for _, bad := range []string{"", "0", "-1", "abc"} {
 		if _, err := ifMatch("1", bad); err == nil {
 			t.Errorf("ifMatch(%q) accepted", bad)
+		}
+	}
+}
+
+func TestSearchPageCursors(t *testing.T) {
+	cs := make([]api.Customer, 5)
+	for _, tc := range []struct {
+		name              string
+		out               api.CustomerList
+		keyset            bool
+		wantNext, wantPrv string
+	}{
+		{"server cursor", api.CustomerList{Customers: cs, Total: 50, Page: 2, Limit: 5, Next: "abc"}, false, "abc", "page:1"},
+		{"after a cursor, the end", api.CustomerList{Customers: cs, Total: 50, Page: 10, Limit: 5}, true, "", "page:9"},
+		{"a server without cursors", api.CustomerList{Customers: cs, Total: 50, Page: 2, Limit: 5}, false, "page:3", "page:1"},
+		{"no numbered page past the cap", api.CustomerList{Customers: cs, Total: api.TotalExactCap, TotalIsEstimate: true, Page: api.TotalExactCap / 5, Limit: 5}, false, "", "page:1999"},
+		{"deep: no numbered prev", api.CustomerList{Customers: cs, Total: api.TotalExactCap, TotalIsEstimate: true, Page: api.TotalExactCap/5 + 2, Limit: 5, Next: "x"}, true, "x", ""},
+	} {
+		p := searchPage(tc.out, tc.keyset)
+		if p.Next != tc.wantNext || p.Prev != tc.wantPrv {
+			t.Errorf("%s: next %q prev %q, want %q %q", tc.name, p.Next, p.Prev, tc.wantNext, tc.wantPrv)
 		}
 	}
 }

@@ -19,6 +19,7 @@ package upstream
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -187,16 +188,35 @@ func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.
 	if !t.s.caps.Has(client.CapSearch) {
 		return store.SearchResult{}, t.unsupported(client.CapSearch)
 	}
+	// Keys are the platform's own next cursors (in K1): After continues
+	// where the platform's page left off, at whatever cost it pages.
+	cursor := client.PageCursor(max(p.Page, 1))
+	if p.After != nil {
+		if p.After.K1 == "" || p.After.K2 != "" {
+			return store.SearchResult{}, fmt.Errorf("search customers: %w", store.ErrInvalidKey)
+		}
+		cursor = p.After.K1
+	}
 	page, err := t.s.p.SearchCustomers(ctx, client.SearchParams{
-		Query: p.Query, Sort: p.Sort, Cursor: client.PageCursor(max(p.Page, 1)), Limit: p.Limit,
+		Query: p.Query, Sort: p.Sort, Cursor: cursor, Limit: p.Limit,
 	})
 	if err != nil {
+		if p.After != nil && client.KindOf(err) == client.KindInvalid {
+			return store.SearchResult{}, fmt.Errorf("search customers: %w: %w", store.ErrInvalidKey, err)
+		}
 		return store.SearchResult{}, fromPlatform(err)
 	}
 	res := store.SearchResult{Total: page.Total, Estimate: page.TotalIsEstimate, IDs: make([]api.ID, len(page.Items))}
 	for i, c := range page.Items {
 		res.IDs[i] = c.ID
 		t.keep(&c)
+	}
+	if page.Next != "" && len(res.IDs) > 0 {
+		res.More = true
+		res.Last = &store.SearchKey{K1: page.Next, ID: res.IDs[len(res.IDs)-1]}
+	}
+	if p.After != nil {
+		res.Total, res.Estimate = 0, false
 	}
 	return res, nil
 }

@@ -138,7 +138,7 @@ func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	out := store.SearchResult{IDs: make([]api.ID, len(res.IDs)), Total: res.Total, Estimate: res.Estimate}
+	out := store.SearchResult{IDs: make([]api.ID, len(res.IDs)), Total: res.Total, Estimate: res.Estimate, Last: res.Last, More: res.More}
 	for i, id := range res.IDs {
 		out.IDs[i] = api.IDFromInt(id)
 	}

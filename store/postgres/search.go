@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +35,15 @@ type result struct {
 	IDs      []int64
 	Total    int
 	Estimate bool
+	// Last is the key of the last id (nil when there are none); More
+	// reports whether any match follows it.
+	Last *store.SearchKey
+	More bool
 }
+
+// keyCond is the condition on a customer c of coming after a key in a
+// sort order, its arguments numbered in a; nil for no key.
+type keyCond func(a *args) string
 
 // tuning holds the knobs tests turn down to reach every path on a small
 // database.
@@ -68,17 +77,49 @@ type sortSpec struct {
 	// carries the searched columns, so its walk reads no table rows and
 	// may go further for the same time.
 	walkScale float64
+	// keyOf selects a customer c's store.SearchKey values K1, K2 as text.
+	keyOf string
+	// after is the key condition for k: a row comparison the sort's
+	// B-tree answers as an index condition.
+	after func(k store.SearchKey, id int64) (keyCond, error)
 }
 
 func sortOf(s string) (sortSpec, error) {
 	switch s {
 	case "", api.SortNewest:
-		return sortSpec{"c.created_at DESC, c.id DESC", "c.created_at AS k1, 0 AS k2", "k1 DESC, id DESC", 1}, nil
+		return sortSpec{"c.created_at DESC, c.id DESC", "c.created_at AS k1, 0 AS k2", "k1 DESC, id DESC", 1,
+			`to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), ''`,
+			func(k store.SearchKey, id int64) (keyCond, error) {
+				at, err := time.Parse(time.RFC3339Nano, k.K1)
+				if err != nil {
+					return nil, fmt.Errorf("search: key %q is not a creation time: %w", k.K1, store.ErrInvalidKey)
+				}
+				return func(a *args) string {
+					return `(c.created_at, c.id) < (` + a.add(at) + `::timestamptz, ` + a.add(id) + `::bigint)`
+				}, nil
+			}}, nil
 	case api.SortTopSpenders:
-		return sortSpec{"c.total_spent DESC, c.id DESC", "c.total_spent AS k1, 0 AS k2", "k1 DESC, id DESC", 1}, nil
+		return sortSpec{"c.total_spent DESC, c.id DESC", "c.total_spent AS k1, 0 AS k2", "k1 DESC, id DESC", 1,
+			`c.total_spent::text, ''`,
+			func(k store.SearchKey, id int64) (keyCond, error) {
+				spent, err := strconv.ParseInt(k.K1, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("search: key %q is not a total spent: %w", k.K1, store.ErrInvalidKey)
+				}
+				return func(a *args) string {
+					return `(c.total_spent, c.id) < (` + a.add(spent) + `::bigint, ` + a.add(id) + `::bigint)`
+				}, nil
+			}}, nil
 	case api.SortName:
 		return sortSpec{"lower(c.last_name), lower(c.first_name), c.id",
-			"lower(c.last_name) AS k1, lower(c.first_name) AS k2", "k1, k2, id", 5}, nil
+			"lower(c.last_name) AS k1, lower(c.first_name) AS k2", "k1, k2, id", 5,
+			`c.last_name, c.first_name`,
+			func(k store.SearchKey, id int64) (keyCond, error) {
+				return func(a *args) string {
+					return `(lower(c.last_name), lower(c.first_name), c.id) > (lower(` + a.add(k.K1) + `::text COLLATE "C"), lower(` +
+						a.add(k.K2) + `::text COLLATE "C"), ` + a.add(id) + `::bigint)`
+				}, nil
+			}}, nil
 	}
 	return sortSpec{}, fmt.Errorf("search: unknown sort %q: use one of %s", s, strings.Join(api.Sorts, ", "))
 }
@@ -208,20 +249,78 @@ func isASCIIAlnum(c byte) bool {
 // budget; when the walk runs out of budget, or the sample does not show
 // the query broad, the planner answers from the trigram and B-tree
 // indexes and the total is counted, no further than the cap.
+//
+// With p.After (keyset pagination) the page starts after the key: every
+// statement adds the key's condition, which the sort's B-tree answers as
+// an index condition, so a page costs the same at any depth; the total
+// is not computed.
 func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune tuning) (result, error) {
 	s, err := sortOf(p.Sort)
 	if err != nil {
 		return result{}, err
 	}
 	limit, offset := page(p)
-	tokens, blank := parse(p.Query)
+	from, err := keyFrom(s, p.After)
+	if err != nil {
+		return result{}, err
+	}
+	if from != nil {
+		offset = 0
+	}
+	r, err := searchPage(ctx, q, s, p.Query, limit+1, offset, from, tune)
+	if err != nil {
+		return result{}, err
+	}
+	if from != nil {
+		r.Total, r.Estimate = 0, false
+	}
+	return finish(ctx, q, s, r, limit)
+}
+
+// keyFrom is the key condition for after (nil without one).
+func keyFrom(s sortSpec, after *store.SearchKey) (keyCond, error) {
+	if after == nil {
+		return nil, nil
+	}
+	id, ok := rowID(after.ID)
+	if !ok {
+		return nil, fmt.Errorf("search: key id %q is not one of this store's ids: %w", after.ID, store.ErrInvalidKey)
+	}
+	return s.after(*after, id)
+}
+
+// finish trims a page read with one row more than limit to limit rows,
+// setting More when there was that row, and sets Last.
+func finish(ctx context.Context, q querier, s sortSpec, r result, limit int) (result, error) {
+	if len(r.IDs) > limit {
+		r.IDs, r.More = r.IDs[:limit], true
+	}
+	if len(r.IDs) == 0 {
+		return r, nil
+	}
+	id := r.IDs[len(r.IDs)-1]
+	k := store.SearchKey{ID: api.IDFromInt(id)}
+	if err := q.QueryRow(ctx, `SELECT `+s.keyOf+` FROM customers c WHERE c.id = $1`, id).Scan(&k.K1, &k.K2); err != nil {
+		return result{}, fmt.Errorf("search: key of %d: %w", id, err)
+	}
+	r.Last = &k
+	return r, nil
+}
+
+// searchPage finds limit ids from offset on, among the customers after
+// from (nil: from the start); see searchCustomers.
+func searchPage(ctx context.Context, q querier, s sortSpec, query string, limit, offset int, from keyCond, tune tuning) (result, error) {
+	tokens, blank := parse(query)
 	if !blank && len(tokens) == 0 {
 		return result{IDs: []int64{}}, nil
 	}
 	var a args
 	where := "true"
 	if blank {
-		return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap)
+		if from != nil {
+			where = from(&a)
+		}
+		return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap, from == nil)
 	}
 	var ma args
 	m := match(tokens, &ma)
@@ -230,13 +329,16 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 	if tc != "" {
 		where = tc + " AND " + where
 	}
+	if from != nil {
+		where += " AND " + from(&a)
+	}
 	broad, est, err := broadSample(ctx, q, m, ma, tune)
 	if err != nil {
 		return result{}, err
 	}
 	if !broad {
 		if tc == "" {
-			return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap)
+			return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap, from == nil)
 		}
 		res, ok, err := selective(ctx, q, s, where, a, limit, offset, tune.exactCap)
 		if err != nil || ok {
@@ -247,7 +349,7 @@ func searchCustomers(ctx context.Context, q querier, p store.SearchParams, tune 
 		// all, which costs no more than the count just did a few times.
 		est = max(est, float64(tune.exactCap))
 	}
-	ids, ok, err := walk(ctx, q, s, m, ma, limit, offset, est, tune)
+	ids, ok, err := walk(ctx, q, s, m, ma, from, limit, offset, est, tune)
 	if err != nil {
 		return result{}, err
 	}
@@ -362,7 +464,9 @@ func broadSample(ctx context.Context, q querier, m string, ma args, tune tuning)
 // the table's rows, a page needs (offset+limit)·rows/matches rows on
 // average; the budget allows tune.walkFactor times that (at least
 // tune.walkMin rows, at most 200,000).
-func walk(ctx context.Context, q querier, s sortSpec, m string, ma args, limit, offset int, matches float64, tune tuning) (ids []int64, ok bool, err error) {
+//
+// With a key condition from, the walk starts at the key.
+func walk(ctx context.Context, q querier, s sortSpec, m string, ma args, from keyCond, limit, offset int, matches float64, tune tuning) (ids []int64, ok bool, err error) {
 	var rows float64
 	if err := q.QueryRow(ctx, `SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customers'::regclass`).Scan(&rows); err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
@@ -370,8 +474,12 @@ func walk(ctx context.Context, q querier, s sortSpec, m string, ma args, limit, 
 	need := float64(offset+limit) * rows / max(matches, 1) * tune.walkFactor
 	budget := int(min(max(need, float64(tune.walkMin)*s.walkScale), 200000))
 	pa := append(args(nil), ma...)
+	start := "true"
+	if from != nil {
+		start = from(&pa)
+	}
 	ids, err = queryIDs(ctx, q, `SELECT c.id FROM (SELECT c.id, c.email, c.first_name, c.last_name, c.phone, `+s.keyCols+`
-			FROM customers c ORDER BY `+s.orderBy+` LIMIT `+pa.add(budget)+`) AS c
+			FROM customers c WHERE `+start+` ORDER BY `+s.orderBy+` LIMIT `+pa.add(budget)+`) AS c
 		WHERE `+m+` ORDER BY `+s.keyOrder+` LIMIT `+pa.add(limit)+` OFFSET `+pa.add(offset), pa)
 	if err != nil {
 		return nil, false, err
@@ -379,9 +487,14 @@ func walk(ctx context.Context, q querier, s sortSpec, m string, ma args, limit, 
 	if len(ids) == limit {
 		return ids, true, nil
 	}
-	// A short page is complete only if the walk saw the whole table.
+	// A short page is complete only if the walk saw the rest of the table.
+	var sa args
+	start = "true"
+	if from != nil {
+		start = from(&sa)
+	}
 	var seen int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers LIMIT $1) k`, budget).Scan(&seen); err != nil {
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers c WHERE `+start+` LIMIT `+sa.add(budget)+`) k`, sa...).Scan(&seen); err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
 	return ids, seen < budget, nil
@@ -395,6 +508,10 @@ func naive(ctx context.Context, q querier, p store.SearchParams, exactCap int) (
 		return result{}, err
 	}
 	limit, offset := page(p)
+	from, err := keyFrom(s, p.After)
+	if err != nil {
+		return result{}, err
+	}
 	tokens, blank := parse(p.Query)
 	if !blank && len(tokens) == 0 {
 		return result{IDs: []int64{}}, nil
@@ -404,17 +521,28 @@ func naive(ctx context.Context, q querier, p store.SearchParams, exactCap int) (
 	if !blank {
 		where = match(tokens, &a)
 	}
-	return pageAndCount(ctx, q, s, where, a, limit, offset, exactCap)
+	if from != nil {
+		where += " AND " + from(&a)
+		offset = 0
+	}
+	r, err := pageAndCount(ctx, q, s, where, a, limit+1, offset, exactCap, from == nil)
+	if err != nil {
+		return result{}, err
+	}
+	return finish(ctx, q, s, r, limit)
 }
 
-// pageAndCount selects one page of the rows where holds and counts them
-// up to exactCap+1.
-func pageAndCount(ctx context.Context, q querier, s sortSpec, where string, a args, limit, offset, exactCap int) (result, error) {
+// pageAndCount selects one page of the rows where holds and, when count
+// is set, counts them up to exactCap+1.
+func pageAndCount(ctx context.Context, q querier, s sortSpec, where string, a args, limit, offset, exactCap int, count bool) (result, error) {
 	pa := append(args(nil), a...)
 	lim, off := pa.add(limit), pa.add(offset)
 	ids, err := queryIDs(ctx, q, `SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+` LIMIT `+lim+` OFFSET `+off, pa)
 	if err != nil {
 		return result{}, err
+	}
+	if !count {
+		return result{IDs: ids}, nil
 	}
 	ca := append(args(nil), a...)
 	var n int

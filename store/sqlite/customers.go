@@ -152,13 +152,27 @@ func inList(ids []int64) (string, []any) {
 // plans several statements of its own on the pool, outside the
 // transaction, as it always has.
 func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.SearchResult, error) {
-	res, err := search.Customers(ctx, t.db, search.Params{Query: p.Query, Sort: p.Sort, Page: p.Page, Limit: p.Limit})
+	sp := search.Params{Query: p.Query, Sort: p.Sort, Page: p.Page, Limit: p.Limit}
+	if p.After != nil {
+		id, ok := rowID(p.After.ID)
+		if !ok {
+			return store.SearchResult{}, fmt.Errorf("search customers: key id %q is not one of this store's ids: %w", p.After.ID, store.ErrInvalidKey)
+		}
+		sp.After = &search.Key{K1: p.After.K1, K2: p.After.K2, ID: id}
+	}
+	res, err := search.Customers(ctx, t.db, sp)
+	if errors.Is(err, search.ErrInvalidKey) {
+		return store.SearchResult{}, fmt.Errorf("%w: %w", store.ErrInvalidKey, err)
+	}
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	out := store.SearchResult{IDs: make([]api.ID, len(res.IDs)), Total: res.Total, Estimate: res.Estimate}
+	out := store.SearchResult{IDs: make([]api.ID, len(res.IDs)), Total: res.Total, Estimate: res.Estimate, More: res.More}
 	for i, id := range res.IDs {
 		out.IDs[i] = api.IDFromInt(id)
+	}
+	if res.Last != nil {
+		out.Last = &store.SearchKey{K1: res.Last.K1, K2: res.Last.K2, ID: api.IDFromInt(res.Last.ID)}
 	}
 	return out, nil
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"CustomerVersionConflict", testVersionConflict},
 		{"EmailOwner", testEmailOwner},
 		{"Search", testSearch},
+		{"SearchAfter", testSearchAfter},
 		{"OrdersOfNewCustomer", testOrdersEmpty},
 		{"OrdersFiltersMetricsAndSpend", testOrders},
 		{"LedgerSumsAndRefusals", testLedger},

@@ -44,9 +44,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"frontdesk/api"
@@ -62,6 +64,23 @@ type Params struct {
 	// Page counts from 1; Limit is clamped to 1..api.MaxPageLimit (0 means
 	// api.DefaultPageLimit).
 	Page, Limit int
+	// After, when set, continues after that customer in Sort's order
+	// (keyset pagination: the page is found from the key through the
+	// sort's index, at the same cost at any depth). Page is then
+	// ignored and the total not computed (Total 0).
+	After *Key
+}
+
+// ErrInvalidKey is the error of a Key whose values do not have its
+// sort's form.
+var ErrInvalidKey = errors.New("invalid search key")
+
+// Key is a customer's place in a sort order: K1, K2 are the sort's
+// columns as stored (created_at; total_spent in decimal; last_name,
+// first_name), then the id.
+type Key struct {
+	K1, K2 string
+	ID     int64
 }
 
 // Result is one page of customer ids in sort order and the total number of
@@ -71,6 +90,10 @@ type Result struct {
 	IDs      []int64
 	Total    int
 	Estimate bool
+	// Last is the key of the last id (nil when there are none); More
+	// reports whether any match follows it.
+	Last *Key
+	More bool
 }
 
 // sortSpec is one sort order: the ORDER BY that its index serves, and
@@ -80,17 +103,38 @@ type sortSpec struct {
 	orderBy  string
 	keyCols  string
 	keyOrder string
+	// keyOf selects a customer c's Key columns (K1, K2) as text.
+	keyOf string
+	// after is the condition on a customer c of coming after key k, a
+	// row-value comparison SQLite answers as a range of the sort's index.
+	after func(k Key) (predicate, error)
 }
 
 func sortOf(s string) (sortSpec, error) {
 	switch s {
 	case "", api.SortNewest:
-		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC"}, nil
+		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC",
+			"c.created_at, ''", func(k Key) (predicate, error) {
+				return predicate{`(c.created_at, c.id) < (?, ?)`, []any{k.K1, k.ID}}, nil
+			}}, nil
 	case api.SortTopSpenders:
-		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC"}, nil
+		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC",
+			"CAST(c.total_spent AS TEXT), ''", func(k Key) (predicate, error) {
+				spent, err := strconv.ParseInt(k.K1, 10, 64)
+				if err != nil {
+					return predicate{}, fmt.Errorf("search: key %q is not a total spent: %w", k.K1, ErrInvalidKey)
+				}
+				return predicate{`(c.total_spent, c.id) < (?, ?)`, []any{spent, k.ID}}, nil
+			}}, nil
 	case api.SortName:
 		return sortSpec{"last_name COLLATE NOCASE, first_name COLLATE NOCASE, id",
-			"last_name COLLATE NOCASE AS k1, first_name COLLATE NOCASE AS k2", "k1, k2, id"}, nil
+			"last_name COLLATE NOCASE AS k1, first_name COLLATE NOCASE AS k2", "k1, k2, id",
+			"c.last_name, c.first_name", func(k Key) (predicate, error) {
+				// The collation on the right: a row value whose left
+				// side carries COLLATE is not matched to the index.
+				return predicate{`(c.last_name, c.first_name, c.id) > (? COLLATE NOCASE, ? COLLATE NOCASE, ?)`,
+					[]any{k.K1, k.K2, k.ID}}, nil
+			}}, nil
 	}
 	return sortSpec{}, fmt.Errorf("search: unknown sort %q: use one of %s", s, strings.Join(api.Sorts, ", "))
 }
@@ -139,11 +183,22 @@ func naive(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, err
 		m := match(tokens)
 		where, args = m.sql, m.args
 	}
+	pageWhere, pageArgs := where, args
+	if p.After != nil {
+		a, err := s.after(*p.After)
+		if err != nil {
+			return Result{}, err
+		}
+		pageWhere, pageArgs, offset = where+" AND "+a.sql, concat(args, a.args), 0
+	}
 	ids, err := queryIDs(ctx, db,
-		`SELECT c.id FROM customers c WHERE `+where+` ORDER BY `+s.orderBy+` LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
+		`SELECT c.id FROM customers c WHERE `+pageWhere+` ORDER BY `+s.orderBy+` LIMIT ? OFFSET ?`,
+		concat(pageArgs, []any{limit + 1, offset})...)
 	if err != nil {
 		return Result{}, err
+	}
+	if p.After != nil {
+		return finish(ctx, db, s, Result{IDs: ids}, limit)
 	}
 	var n int
 	if err := db.QueryRowContext(ctx,
@@ -151,7 +206,24 @@ func naive(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, err
 		append(args, exactCap+1)...).Scan(&n); err != nil {
 		return Result{}, fmt.Errorf("search: count: %w", err)
 	}
-	return result(ids, n, exactCap), nil
+	return finish(ctx, db, s, result(ids, n, exactCap), limit)
+}
+
+// finish trims a page read with one row more than limit to limit rows,
+// setting More when there was that row, and sets Last.
+func finish(ctx context.Context, db *sql.DB, s sortSpec, r Result, limit int) (Result, error) {
+	if len(r.IDs) > limit {
+		r.IDs, r.More = r.IDs[:limit], true
+	}
+	if len(r.IDs) == 0 {
+		return r, nil
+	}
+	k := Key{ID: r.IDs[len(r.IDs)-1]}
+	if err := db.QueryRowContext(ctx, `SELECT `+s.keyOf+` FROM customers c WHERE c.id = ?`, k.ID).Scan(&k.K1, &k.K2); err != nil {
+		return Result{}, fmt.Errorf("search: key of %d: %w", k.ID, err)
+	}
+	r.Last = &k
+	return r, nil
 }
 
 // result caps the total.
@@ -303,15 +375,43 @@ func customers(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result,
 	return customersTuned(ctx, db, p, tuning{exactCap: exactCap, walkMin: 2000, walkFactor: 4})
 }
 
+// customersTuned answers p: one row more than the page (to tell whether
+// more follow), trimmed by finish.
 func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Result, error) {
-	exactCap := tune.exactCap
 	s, err := sortOf(p.Sort)
 	if err != nil {
 		return Result{}, err
 	}
 	limit, offset := page(p)
-	tokens, blank := parse(p.Query)
+	var from predicate
+	if p.After != nil {
+		if from, err = s.after(*p.After); err != nil {
+			return Result{}, err
+		}
+		offset = 0
+	}
+	r, err := customersPage(ctx, db, p.Query, s, limit+1, offset, from, tune)
+	if err != nil {
+		return Result{}, err
+	}
+	if p.After != nil {
+		r.Total, r.Estimate = 0, false
+	}
+	return finish(ctx, db, s, r, limit)
+}
+
+// customersPage finds limit ids from offset on, among the customers after
+// from (a key condition, or none when from.sql is empty). With from, the
+// total is skipped where it would cost more than the page.
+func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, limit, offset int, from predicate, tune tuning) (Result, error) {
+	exactCap := tune.exactCap
+	tokens, blank := parse(query)
+	keyset := from.sql != ""
 	switch {
+	case blank && keyset:
+		ids, err := queryIDs(ctx, db, `SELECT c.id FROM customers c WHERE `+from.sql+` ORDER BY `+s.orderBy+` LIMIT ?`,
+			concat(from.args, []any{limit})...)
+		return Result{IDs: ids}, err
 	case blank:
 		ids, err := queryIDs(ctx, db, `SELECT id FROM customers ORDER BY `+s.orderBy+` LIMIT ? OFFSET ?`, limit, offset)
 		if err != nil {
@@ -327,7 +427,12 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 	}
 
 	// Selective: some candidate set within the cap. Sort it, count it.
+	// (m is the reference predicate, pm m and the key condition.)
 	m := match(tokens)
+	pm := m
+	if keyset {
+		pm = predicate{m.sql + " AND " + from.sql, concat(m.args, from.args)}
+	}
 	cand := candidatesFor(tokens)
 	var maxID int64
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM customers`).Scan(&maxID); err != nil {
@@ -343,7 +448,7 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 			return Result{}, err
 		}
 		if loose != "" && expected <= float64(exactCap) {
-			res, ok, err := selective(ctx, db, s, ftsCandidates(loose, false), m, limit, offset, exactCap)
+			res, ok, err := selective(ctx, db, s, ftsCandidates(loose, false), pm, limit, offset, exactCap)
 			if err != nil || ok {
 				return res, err
 			}
@@ -356,7 +461,7 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 		likelyBroad = est > 2*float64(exactCap) || cand.exact && walkCheaper(est, limit, offset, maxID)
 	}
 	if !likelyBroad {
-		res, ok, err := selective(ctx, db, s, cand, m, limit, offset, exactCap)
+		res, ok, err := selective(ctx, db, s, cand, pm, limit, offset, exactCap)
 		if err != nil || ok {
 			return res, err
 		}
@@ -367,16 +472,16 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 	}
 	if n <= exactCap {
 		if !cand.exact || !walkCheaper(float64(n), limit, offset, maxID) {
-			return sortCandidates(ctx, db, s, cand, m, limit, offset, true)
+			return sortCandidates(ctx, db, s, cand, pm, limit, offset, !keyset)
 		}
 		// Thousands of exact candidates: their count is the total, and
 		// walking the sort index finds the page sooner than sorting them.
-		ids, ok, err := walk(ctx, db, s, m, limit, offset, maxID, float64(n), tune)
+		ids, ok, err := walk(ctx, db, s, m, from, limit, offset, maxID, float64(n), tune)
 		if err != nil {
 			return Result{}, err
 		}
 		if !ok {
-			r, err := sortCandidates(ctx, db, s, cand, m, limit, offset, false)
+			r, err := sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
 			if err != nil {
 				return Result{}, err
 			}
@@ -388,7 +493,7 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 	// Broad. The total: the candidates' count when it is exact, else the
 	// confirmed matches, counted no further than the cap.
 	total, estimate := exactCap, true
-	if !cand.exact {
+	if !cand.exact && !keyset {
 		var c int
 		if err := db.QueryRowContext(ctx,
 			`SELECT count(*) FROM (SELECT 1 FROM (`+cand.sql+`) AS k CROSS JOIN customers c ON c.id = k.id WHERE `+m.sql+` LIMIT ?)`,
@@ -399,12 +504,12 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 			total, estimate = c, false
 		}
 	}
-	ids, ok, err := walk(ctx, db, s, m, limit, offset, maxID, float64(exactCap+1), tune)
+	ids, ok, err := walk(ctx, db, s, m, from, limit, offset, maxID, float64(exactCap+1), tune)
 	if err != nil {
 		return Result{}, err
 	}
 	if !ok {
-		r, err := sortCandidates(ctx, db, s, cand, m, limit, offset, false)
+		r, err := sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
 		if err != nil {
 			return Result{}, err
 		}
@@ -603,22 +708,29 @@ func walkCheaper(n float64, limit, offset int, maxID int64) bool {
 // With matches matches among the table's N rows, a page needs
 // (offset+limit)·N/matches rows on average; the budget allows
 // tune.walkFactor times that (at least tune.walkMin rows).
-func walk(ctx context.Context, db *sql.DB, s sortSpec, m predicate, limit, offset int, maxID int64, matches float64, tune tuning) (ids []int64, ok bool, err error) {
+//
+// With a key condition (from.sql not empty) the walk starts at the key.
+func walk(ctx context.Context, db *sql.DB, s sortSpec, m, from predicate, limit, offset int, maxID int64, matches float64, tune tuning) (ids []int64, ok bool, err error) {
 	need := float64(offset+limit) * float64(maxID) / max(matches, 1) * tune.walkFactor
 	budget := int(min(max(need, float64(tune.walkMin)), 200000))
-	q := `SELECT c.id FROM (SELECT id, email, first_name, last_name, phone, ` + s.keyCols + `
-			FROM customers ORDER BY ` + s.orderBy + ` LIMIT ?) AS c
+	start := "1"
+	if from.sql != "" {
+		start = from.sql
+	}
+	q := `SELECT c.id FROM (SELECT c.id, c.email, c.first_name, c.last_name, c.phone, ` + s.keyCols + `
+			FROM customers c WHERE ` + start + ` ORDER BY ` + s.orderBy + ` LIMIT ?) AS c
 		WHERE ` + m.sql + ` ORDER BY ` + s.keyOrder + ` LIMIT ? OFFSET ?`
-	ids, err = queryIDs(ctx, db, q, concat([]any{budget}, m.args, []any{limit, offset})...)
+	ids, err = queryIDs(ctx, db, q, concat(from.args, []any{budget}, m.args, []any{limit, offset})...)
 	if err != nil {
 		return nil, false, err
 	}
 	if len(ids) == limit {
 		return ids, true, nil
 	}
-	// A short page is complete only if the walk saw the whole table.
+	// A short page is complete only if the walk saw the rest of the table.
 	var seen int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers LIMIT ?)`, budget).Scan(&seen); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers c WHERE `+start+` LIMIT ?)`,
+		concat(from.args, []any{budget})...).Scan(&seen); err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
 	return ids, seen < budget, nil
