@@ -74,7 +74,13 @@ func (l *Lookup) keys() []Binding {
 	return l.box
 }
 
-func (l *Lookup) ShortHelp() []Binding { return l.keys() }
+// ShortHelp is the footer's: the box's own keys (the shell adds ? and :).
+func (l *Lookup) ShortHelp() []Binding {
+	if l.inBox {
+		return l.box
+	}
+	return l.out
+}
 
 func (l *Lookup) FullHelp() [][]Binding { return [][]Binding{l.keys()} }
 

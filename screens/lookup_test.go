@@ -37,6 +37,9 @@ func TestConsoleWithoutSearch(t *testing.T) {
 	if strings.Contains(f, "Customer 01") {
 		t.Fatalf("the start screen lists customers on a platform without search:\n%s", f)
 	}
+	if footer := lineWith(f, "enter open the customer"); strings.Count(footer, "? help") != 1 {
+		t.Fatalf("the footer says ? help %d times: %q", strings.Count(footer, "? help"), footer)
+	}
 
 	// An id that is not there: the profile says so; esc comes back.
 	tm.Type("cstmr_99")
