@@ -9,6 +9,7 @@ import (
 	"frontdesk/api"
 	"frontdesk/store"
 	"frontdesk/store/postgres/pgtest"
+	"frontdesk/store/searchq"
 )
 
 // TestAfterVisitsEveryone pages with After through every customer of a
@@ -59,7 +60,7 @@ func TestAfterVisitsEveryone(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				tokens, _ := parse(q)
+				tokens, _ := searchq.Parse(q)
 				var a args
 				where := "true"
 				if q != "" {

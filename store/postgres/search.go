@@ -13,6 +13,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/store"
+	"frontdesk/store/searchq"
 )
 
 // The customer search (GET /customers) on PostgreSQL: the same answers as
@@ -150,11 +151,11 @@ func (a *args) add(v any) string {
 
 // match is the exact meaning of the tokens as an SQL predicate over
 // customers aliased c: the reference semantics.
-func match(tokens []token, a *args) string {
+func match(tokens []searchq.Token, a *args) string {
 	var parts []string
 	for _, t := range tokens {
-		pat := likeEscape(asciiLower(t.text)) + "%"
-		if t.long {
+		pat := searchq.LikeEscape(searchq.ASCIILower(t.Text)) + "%"
+		if t.Long {
 			pat = "%" + pat
 		}
 		p := a.add(pat)
@@ -164,9 +165,9 @@ func match(tokens []token, a *args) string {
 			`lower(c.last_name) LIKE ` + p,
 			`lower(c.phone) LIKE ` + p,
 		}
-		for _, alt := range t.phoneAlts {
-			ap := likeEscape(alt) + "%"
-			if t.long {
+		for _, alt := range t.PhoneAlts {
+			ap := searchq.LikeEscape(alt) + "%"
+			if t.Long {
 				ap = "%" + ap
 			}
 			ors = append(ors, `lower(c.phone) LIKE `+a.add(ap))
@@ -188,14 +189,14 @@ func match(tokens []token, a *args) string {
 //   - other short words add no condition.
 //
 // "" when no word adds one.
-func trigramCond(tokens []token, a *args) string {
+func trigramCond(tokens []searchq.Token, a *args) string {
 	var parts []string
 	for _, t := range tokens {
-		w := likeEscape(asciiLower(t.text))
+		w := searchq.LikeEscape(searchq.ASCIILower(t.Text))
 		switch {
-		case t.long:
-			parts = append(parts, `c.search_text LIKE `+a.add("%"+likeEscape(asciiLower(lookupPart(t.text)))+"%"))
-		case len(t.phoneAlts) == 0 && isASCIIAlnum(t.text[0]):
+		case t.Long:
+			parts = append(parts, `c.search_text LIKE `+a.add("%"+searchq.LikeEscape(searchq.ASCIILower(lookupPart(t.Text)))+"%"))
+		case len(t.PhoneAlts) == 0 && isASCIIAlnum(t.Text[0]):
 			parts = append(parts, `c.search_text LIKE `+a.add("% "+w+"%"))
 		}
 	}
@@ -223,7 +224,7 @@ func lookupPart(w string) string {
 	if len(best) < 3 {
 		return w
 	}
-	if isDigits(best) && len(best) > 7 {
+	if searchq.IsDigits(best) && len(best) > 7 {
 		return best[len(best)-7:]
 	}
 	return best
@@ -310,7 +311,7 @@ func finish(ctx context.Context, q querier, s sortSpec, r result, limit int) (re
 // searchPage finds limit ids from offset on, among the customers after
 // from (nil: from the start); see searchCustomers.
 func searchPage(ctx context.Context, q querier, s sortSpec, query string, limit, offset int, from keyCond, tune tuning) (result, error) {
-	tokens, blank := parse(query)
+	tokens, blank := searchq.Parse(query)
 	if !blank && len(tokens) == 0 {
 		return result{IDs: []int64{}}, nil
 	}
@@ -512,7 +513,7 @@ func naive(ctx context.Context, q querier, p store.SearchParams, exactCap int) (
 	if err != nil {
 		return result{}, err
 	}
-	tokens, blank := parse(p.Query)
+	tokens, blank := searchq.Parse(p.Query)
 	if !blank && len(tokens) == 0 {
 		return result{IDs: []int64{}}, nil
 	}

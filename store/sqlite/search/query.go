@@ -1,104 +1,10 @@
 package search
 
 import (
+	"frontdesk/store/searchq"
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"frontdesk/api"
 )
-
-// token is one whitespace-separated word of a query. A long token (three
-// characters or more) matches a substring of email, first name, last name
-// or phone; a short one matches a prefix of them. Every token must match
-// (AND), each in any of the four columns.
-type token struct {
-	text string
-	long bool
-	// phoneAlts are extra forms matched against the phone only: a local
-	// number "0712…" is stored as "+254712…".
-	phoneAlts []string
-}
-
-// parse splits a query into tokens. blank reports a query with nothing but
-// whitespace, which lists every customer. A query that is not blank but
-// has no tokens (only punctuation) matches nothing.
-//
-// Both Customers and Naive go through parse, so they answer the same
-// question.
-func parse(q string) (tokens []token, blank bool) {
-	q = strings.ToValidUTF8(q, " ")
-	// NUL would end the string for SQLite's LIKE and FTS parsers.
-	q = strings.ReplaceAll(q, "\x00", " ")
-	if utf8.RuneCountInString(q) > api.MaxSearchQueryLen {
-		r := []rune(q)
-		q = string(r[:api.MaxSearchQueryLen])
-	}
-	if strings.TrimSpace(q) == "" {
-		return nil, true
-	}
-	seen := map[string]bool{}
-	for _, w := range strings.FieldsFunc(q, unicode.IsSpace) {
-		if seen[w] || !meaningful(w) {
-			continue
-		}
-		seen[w] = true
-		t := token{text: w, long: utf8.RuneCountInString(w) >= 3}
-		if isDigits(w) {
-			if t.long {
-				if w[0] == '0' && len(w) > 1 {
-					t.phoneAlts = []string{"+254" + w[1:]}
-				}
-			} else {
-				t.phoneAlts = []string{"+254" + w}
-				if w[0] == '0' && len(w) > 1 {
-					t.phoneAlts = append(t.phoneAlts, "+254"+w[1:])
-				}
-			}
-		}
-		tokens = append(tokens, t)
-	}
-	return tokens, false
-}
-
-// meaningful reports whether w has a character worth searching for: an
-// ASCII letter or digit, or any non-ASCII character that is not
-// punctuation (letters, marks, emoji, CJK…). "...", "@" or "--" are not.
-func meaningful(w string) bool {
-	for _, r := range w {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			return true
-		case r >= utf8.RuneSelf && !unicode.IsPunct(r) && !unicode.IsSpace(r):
-			return true
-		}
-	}
-	return false
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// likeEscape escapes LIKE's wildcards; every LIKE here says ESCAPE '\'.
-func likeEscape(s string) string {
-	if !strings.ContainsAny(s, `\%_`) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r == '\\' || r == '%' || r == '_' {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // ftsString quotes s as an FTS5 string: inside double quotes everything is
 // literal except the quote itself, which is doubled.
@@ -126,12 +32,12 @@ type predicate struct {
 // match is the exact meaning of the tokens as an SQL predicate over
 // customers aliased c: the reference semantics, which Naive evaluates on
 // every row and Customers applies to its candidates.
-func match(tokens []token) predicate {
+func match(tokens []searchq.Token) predicate {
 	var p predicate
 	var parts []string
 	for _, t := range tokens {
-		pat := likeEscape(t.text) + "%"
-		if t.long {
+		pat := searchq.LikeEscape(t.Text) + "%"
+		if t.Long {
 			pat = "%" + pat
 		}
 		ors := []string{
@@ -141,9 +47,9 @@ func match(tokens []token) predicate {
 			`c.phone LIKE ? ESCAPE '\'`,
 		}
 		p.args = append(p.args, pat, pat, pat, pat)
-		for _, alt := range t.phoneAlts {
-			ap := likeEscape(alt) + "%"
-			if t.long {
+		for _, alt := range t.PhoneAlts {
+			ap := searchq.LikeEscape(alt) + "%"
+			if t.Long {
 				ap = "%" + ap
 			}
 			ors = append(ors, `c.phone LIKE ? ESCAPE '\'`)
@@ -159,15 +65,15 @@ func match(tokens []token) predicate {
 // one phrase per token. The trigram index matches a superset of what LIKE
 // matches (it folds case beyond ASCII), so its rows are candidates that
 // match() then confirms; for ASCII words they are exactly the matches.
-func ftsQuery(tokens []token) string {
+func ftsQuery(tokens []searchq.Token) string {
 	var parts []string
 	for _, t := range tokens {
-		if !t.long {
+		if !t.Long {
 			continue
 		}
 		base, ok := ftsBase(t)
 		if !ok {
-			parts = append(parts, "("+ftsString(t.text)+" OR "+ftsString(t.phoneAlts[0])+")")
+			parts = append(parts, "("+ftsString(t.Text)+" OR "+ftsString(t.PhoneAlts[0])+")")
 			continue
 		}
 		parts = append(parts, ftsString(base))
@@ -180,14 +86,14 @@ func ftsQuery(tokens []token) string {
 // trigram but the first with it: the word without its 0 finds both,
 // without walking the doclists of "+25" and "254" that every phone has.
 // ok is false for a word too short for that.
-func ftsBase(t token) (base string, ok bool) {
-	if len(t.phoneAlts) == 0 {
-		return t.text, true
+func ftsBase(t searchq.Token) (base string, ok bool) {
+	if len(t.PhoneAlts) == 0 {
+		return t.Text, true
 	}
-	if len(t.text) < 4 {
+	if len(t.Text) < 4 {
 		return "", false
 	}
-	return t.text[1:], true
+	return t.Text[1:], true
 }
 
 // wantsLoose reports whether a loose query (see looseTrigrams) is worth
@@ -196,12 +102,12 @@ func ftsBase(t token) (base string, ok bool) {
 // slow, because FTS5 steps through the doclists and positions of every
 // trigram, common ones such as "ien" or ".co" included. One short word (a
 // surname, a fragment) is likely broad and keeps its exact phrase.
-func wantsLoose(tokens []token) bool {
+func wantsLoose(tokens []searchq.Token) bool {
 	long, longest := 0, 0
 	for _, t := range tokens {
-		if t.long {
+		if t.Long {
 			long++
-			longest = max(longest, utf8.RuneCountInString(t.text))
+			longest = max(longest, utf8.RuneCountInString(t.Text))
 		}
 	}
 	return long >= 2 || longest > looseSingleMaxRunes
@@ -215,18 +121,18 @@ const looseSingleMaxRunes = 8
 // word its non-overlapping trigrams from the start and its last one,
 // without repeats (ignoring ASCII case, as the index does). Any of them
 // ANDed together match a superset of the phrases.
-func looseTrigrams(tokens []token) []string {
+func looseTrigrams(tokens []searchq.Token) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(r []rune) {
 		t := string(r)
-		if k := asciiLower(t); !seen[k] {
+		if k := searchq.ASCIILower(t); !seen[k] {
 			seen[k] = true
 			out = append(out, t)
 		}
 	}
 	for _, t := range tokens {
-		if !t.long {
+		if !t.Long {
 			continue
 		}
 		base, ok := ftsBase(t)
@@ -242,16 +148,6 @@ func looseTrigrams(tokens []token) []string {
 		}
 	}
 	return out
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // prefixRange returns [lo, hi) such that, under SQLite's NOCASE collation

@@ -52,6 +52,7 @@ import (
 	"strings"
 
 	"frontdesk/api"
+	"frontdesk/store/searchq"
 )
 
 // Params is one search request.
@@ -173,7 +174,7 @@ func naive(ctx context.Context, db *sql.DB, p Params, exactCap int) (Result, err
 		return Result{}, err
 	}
 	limit, offset := page(p)
-	tokens, blank := parse(p.Query)
+	tokens, blank := searchq.Parse(p.Query)
 	if !blank && len(tokens) == 0 {
 		return Result{IDs: []int64{}}, nil
 	}
@@ -269,11 +270,11 @@ type candidates struct {
 
 // candidatesFor picks the index: the trigram index when a word has three
 // characters or more, else the prefix indexes on one short word.
-func candidatesFor(tokens []token) candidates {
+func candidatesFor(tokens []searchq.Token) candidates {
 	if q := ftsQuery(tokens); q != "" {
 		exact := true
 		for _, t := range tokens {
-			if !t.long || len(t.phoneAlts) > 0 || !isASCII(t.text) {
+			if !t.Long || len(t.PhoneAlts) > 0 || !isASCII(t.Text) {
 				exact = false
 			}
 		}
@@ -282,14 +283,14 @@ func candidatesFor(tokens []token) candidates {
 	// Only short words: the longest one's prefix on each column's index.
 	t := tokens[0]
 	for _, u := range tokens[1:] {
-		if len(u.text) > len(t.text) {
+		if len(u.Text) > len(t.Text) {
 			t = u
 		}
 	}
 	// One range scan per column index (INDEXED BY: the planner would
 	// rather scan the table for an OR of ranges), united.
 	var parts []candidates
-	lo, hi := prefixRange(t.text)
+	lo, hi := prefixRange(t.Text)
 	for _, ix := range []struct{ col, index string }{
 		{"email", "customers_email"}, {"first_name", "customers_first"}, {"last_name", "customers_name"},
 	} {
@@ -300,8 +301,8 @@ func candidatesFor(tokens []token) candidates {
 	}
 	// Phones are E.164 digits, so a word with letters cannot be a phone
 	// prefix and the BINARY phone index serves the rest.
-	if !strings.ContainsFunc(t.text, func(r rune) bool { return r < 128 && (r|0x20 >= 'a' && r|0x20 <= 'z') }) {
-		for _, p := range append([]string{t.text}, t.phoneAlts...) {
+	if !strings.ContainsFunc(t.Text, func(r rune) bool { return r < 128 && (r|0x20 >= 'a' && r|0x20 <= 'z') }) {
+		for _, p := range append([]string{t.Text}, t.PhoneAlts...) {
 			lo, hi := binaryRange(p)
 			parts = append(parts, candidates{
 				sql:  `SELECT id FROM customers INDEXED BY customers_phone WHERE phone >= ? AND phone < ?`,
@@ -405,7 +406,7 @@ func customersTuned(ctx context.Context, db *sql.DB, p Params, tune tuning) (Res
 // total is skipped where it would cost more than the page.
 func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, limit, offset int, from predicate, tune tuning) (Result, error) {
 	exactCap := tune.exactCap
-	tokens, blank := parse(query)
+	tokens, blank := searchq.Parse(query)
 	keyset := from.sql != ""
 	switch {
 	case blank && keyset:
@@ -652,7 +653,7 @@ const (
 // the number of candidates it would yield if the trigrams were
 // independent. A handful of probes costs well under a millisecond; a
 // phrase over a million rows that includes common trigrams costs tens.
-func looseQuery(ctx context.Context, db *sql.DB, tokens []token, maxID int64) (expr string, expected float64, err error) {
+func looseQuery(ctx context.Context, db *sql.DB, tokens []searchq.Token, maxID int64) (expr string, expected float64, err error) {
 	tris := looseTrigrams(tokens)
 	if len(tris) > maxProbes {
 		tris = tris[:maxProbes]

@@ -14,6 +14,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/sandbox/seed"
+	"frontdesk/store/searchq"
 	"frontdesk/store/sqlite/schema"
 )
 
@@ -302,20 +303,20 @@ func TestParse(t *testing.T) {
 		{"a\x00b", "a b", false},
 		{strings.Repeat("x", 300), strings.Repeat("x", api.MaxSearchQueryLen) + "+", false},
 	} {
-		tokens, blank := parse(c.q)
+		tokens, blank := searchq.Parse(c.q)
 		var parts []string
 		for _, tk := range tokens {
-			s := tk.text
-			if tk.long {
+			s := tk.Text
+			if tk.Long {
 				s += "+"
 			}
-			if len(tk.phoneAlts) > 0 {
-				s += fmt.Sprint(tk.phoneAlts)
+			if len(tk.PhoneAlts) > 0 {
+				s += fmt.Sprint(tk.PhoneAlts)
 			}
 			parts = append(parts, s)
 		}
 		if got := strings.Join(parts, " "); got != c.want || blank != c.blank {
-			t.Errorf("parse(%q) = %q, %v; want %q, %v", c.q, got, blank, c.want, c.blank)
+			t.Errorf("searchq.Parse(%q) = %q, %v; want %q, %v", c.q, got, blank, c.want, c.blank)
 		}
 	}
 }

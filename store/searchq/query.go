@@ -1,4 +1,8 @@
-package postgres
+// Package searchq is the customer search's query language, shared by
+// every storage engine (store/sqlite/search, store/postgres) so that both
+// answer the same question: what the agent typed, split into tokens, with
+// phone numbers' other forms.
+package searchq
 
 import (
 	"strings"
@@ -8,28 +12,25 @@ import (
 	"frontdesk/api"
 )
 
-// The search's query language, the same as the SQLite engine's
-// (store/sqlite/search/query.go): the parity test holds both engines to
-// the same answers.
-
-// token is one whitespace-separated word of a query. A long token (three
+// Token is one whitespace-separated word of a query. A long Token (three
 // characters or more) matches a substring of email, first name, last name
-// or phone; a short one matches a prefix of them. Every token must match
+// or phone; a short one matches a prefix of them. Every Token must match
 // (AND), each in any of the four columns.
-type token struct {
-	text string
-	long bool
-	// phoneAlts are extra forms matched against the phone only: a local
+type Token struct {
+	Text string
+	Long bool
+	// PhoneAlts are extra forms matched against the phone only: a local
 	// number "0712…" is stored as "+254712…".
-	phoneAlts []string
+	PhoneAlts []string
 }
 
-// parse splits a query into tokens. blank reports a query with nothing but
+// Parse splits a query into tokens. blank reports a query with nothing but
 // whitespace, which lists every customer. A query that is not blank but
 // has no tokens (only punctuation) matches nothing.
-func parse(q string) (tokens []token, blank bool) {
+func Parse(q string) (tokens []Token, blank bool) {
 	q = strings.ToValidUTF8(q, " ")
-	// PostgreSQL text cannot hold NUL.
+	// NUL ends SQLite's LIKE and FTS strings, and PostgreSQL text
+	// cannot hold it.
 	q = strings.ReplaceAll(q, "\x00", " ")
 	if utf8.RuneCountInString(q) > api.MaxSearchQueryLen {
 		r := []rune(q)
@@ -40,20 +41,20 @@ func parse(q string) (tokens []token, blank bool) {
 	}
 	seen := map[string]bool{}
 	for _, w := range strings.FieldsFunc(q, unicode.IsSpace) {
-		if seen[w] || !meaningful(w) {
+		if seen[w] || !Meaningful(w) {
 			continue
 		}
 		seen[w] = true
-		t := token{text: w, long: utf8.RuneCountInString(w) >= 3}
-		if isDigits(w) {
-			if t.long {
+		t := Token{Text: w, Long: utf8.RuneCountInString(w) >= 3}
+		if IsDigits(w) {
+			if t.Long {
 				if w[0] == '0' && len(w) > 1 {
-					t.phoneAlts = []string{"+254" + w[1:]}
+					t.PhoneAlts = []string{"+254" + w[1:]}
 				}
 			} else {
-				t.phoneAlts = []string{"+254" + w}
+				t.PhoneAlts = []string{"+254" + w}
 				if w[0] == '0' && len(w) > 1 {
-					t.phoneAlts = append(t.phoneAlts, "+254"+w[1:])
+					t.PhoneAlts = append(t.PhoneAlts, "+254"+w[1:])
 				}
 			}
 		}
@@ -62,10 +63,10 @@ func parse(q string) (tokens []token, blank bool) {
 	return tokens, false
 }
 
-// meaningful reports whether w has a character worth searching for: an
+// Meaningful reports whether w has a character worth searching for: an
 // ASCII letter or digit, or any non-ASCII character that is not
 // punctuation. "...", "@" or "--" are not.
-func meaningful(w string) bool {
+func Meaningful(w string) bool {
 	for _, r := range w {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
@@ -77,7 +78,7 @@ func meaningful(w string) bool {
 	return false
 }
 
-func isDigits(s string) bool {
+func IsDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -86,9 +87,9 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// likeEscape escapes LIKE's wildcards with PostgreSQL's default escape
+// LikeEscape escapes LIKE's wildcards with PostgreSQL's default escape
 // character, the backslash.
-func likeEscape(s string) string {
+func LikeEscape(s string) string {
 	if !strings.ContainsAny(s, `\%_`) {
 		return s
 	}
@@ -102,9 +103,9 @@ func likeEscape(s string) string {
 	return b.String()
 }
 
-// asciiLower folds ASCII letters only, as lower() does on COLLATE "C"
+// ASCIILower folds ASCII letters only, as lower() does on COLLATE "C"
 // text and as SQLite's LIKE and NOCASE do.
-func asciiLower(s string) string {
+func ASCIILower(s string) string {
 	b := []byte(s)
 	for i, c := range b {
 		if c >= 'A' && c <= 'Z' {
