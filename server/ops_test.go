@@ -68,8 +68,9 @@ func TestOperatorEndpoints(t *testing.T) {
 	}
 }
 
-// Purge forgets Idempotency-Key answers after a day: the same key then
-// applies anew (a retry a day late is a new request).
+// Purge forgets Idempotency-Key answers after a day (the contract says
+// so): within the day the key replays, after it the same key applies anew
+// (a retry a day late is a new request).
 func TestPurgeIdempotencyKeys(t *testing.T) {
 	clock := newClock()
 	env := sandboxtest.New(t, sandboxtest.Options{Now: clock.Now})
@@ -87,5 +88,8 @@ func TestPurgeIdempotencyKeys(t *testing.T) {
 	}
 	if r := adjust(t, env, "agent", c.ID, "p-1", 10); r.Status != 201 || r.Header.Get(api.HeaderReplayed) == "true" {
 		t.Fatalf("after the purge: %d replayed=%q", r.Status, r.Header.Get(api.HeaderReplayed))
+	}
+	if sum, balance := ledgerSum(t, env, c.ID); sum != 20 || balance != 20 {
+		t.Fatalf("ledger %d, balance %d: want the key applied once in each day (20)", sum, balance)
 	}
 }
