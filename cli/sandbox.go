@@ -17,6 +17,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/desk"
+	"frontdesk/policy"
 	"frontdesk/sandbox"
 	"frontdesk/server"
 )
@@ -152,6 +153,13 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 			if err := spec.Validate(); err != nil {
 				return Usagef("%v", err)
 			}
+			limitSet := cmd.Flags().Changed("loyalty-limit")
+			switch {
+			case spec.Role == api.RoleAgent && !limitSet:
+				return Usagef("an agent key needs --loyalty-limit N: the most points one adjustment may move (500 is common; 0 means the agent may not adjust points at all)")
+			case spec.Role != api.RoleAgent && limitSet && spec.LoyaltyLimit != 0:
+				return Usagef("--loyalty-limit caps role agent only: a %s adjusts any number of points (drop the flag, or use --role agent)", spec.Role)
+			}
 			st, err := desk.Open(cmd.Context(), dbPath)
 			if err != nil {
 				return err
@@ -162,6 +170,7 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 				return err
 			}
 			printKey(writerOrDiscard(a.Env.Stdout), k)
+			fmt.Fprintf(writerOrDiscard(a.Env.Stderr), "%s (%s) may %s.\n", spec.Name, spec.Role, keyAbilities(spec))
 			return nil
 		},
 	}
@@ -176,6 +185,34 @@ func newSandboxKeysCreateCmd(a *App) *cobra.Command {
 }
 
 // printKey prints a key pair in the two-line form scripts read.
+// keyAbilities says what a key of spec may do, in policy's words ("read
+// customers, edit customers, …, and adjust at most 500 points at a
+// time"): what `keys create` tells whoever minted it.
+func keyAbilities(spec server.KeySpec) string {
+	who := policy.Actor{Role: spec.Role, LoyaltyLimit: spec.LoyaltyLimit, Limited: spec.Role == api.RoleAgent}
+	var can []string
+	for _, act := range policy.Actions() {
+		if act == policy.AdjustLoyalty || slices.Contains(can, act.What()) || policy.Check(who, act) != nil {
+			continue
+		}
+		can = append(can, act.What())
+	}
+	switch {
+	case policy.Check(who, policy.AdjustLoyalty) != nil:
+		can = append(can, "not adjust loyalty points")
+	case who.Limited && spec.LoyaltyLimit == 0:
+		can = append(can, "not adjust loyalty points (its limit is 0)")
+	case who.Limited:
+		can = append(can, fmt.Sprintf("adjust at most %d points at a time", spec.LoyaltyLimit))
+	default:
+		can = append(can, "adjust any number of points")
+	}
+	if spec.Gateway {
+		can = append(can, "act for any agent (a gateway key)")
+	}
+	return strings.Join(can[:len(can)-1], ", ") + " and " + can[len(can)-1]
+}
+
 func printKey(w io.Writer, k server.Key) {
 	fmt.Fprintf(w, "key: %s\nsecret: %s\n", k.KeyID, k.Secret)
 }

@@ -163,3 +163,34 @@ func TestSandboxUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// A key that could not do what its role is for is refused at creation:
+// an agent key without --loyalty-limit (it could not move one point), and
+// a limit on a role it does not cap. A key made says what it may do.
+func TestKeysCreateSaysWhatTheKeyMayDo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "k.db")
+	run := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), Env{Stdout: &out, Stderr: &errOut}, append([]string{"sandbox", "keys", "create", "--db", db}, args...))
+		return code, out.String(), errOut.String()
+	}
+	if code, out, errs := run("--agent", "a1", "--name", "Amina", "--role", "agent"); code != ExitUsage || out != "" || !strings.Contains(errs, "needs --loyalty-limit") {
+		t.Fatalf("an agent key without a limit: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run("--agent", "s1", "--name", "Sifa", "--role", "supervisor", "--loyalty-limit", "50"); code != ExitUsage || !strings.Contains(errs, "caps role agent only") {
+		t.Fatalf("a limit on a supervisor: %d %q", code, errs)
+	}
+	code, out, errs := run("--agent", "a1", "--name", "Amina", "--role", "agent", "--loyalty-limit", "500")
+	if code != ExitOK || !strings.Contains(out, "secret: cs_") || !strings.Contains(errs, "Amina (agent) may read customers") ||
+		!strings.Contains(errs, "adjust at most 500 points at a time") || strings.Contains(errs, "create customers") {
+		t.Fatalf("an agent key: %d %q %q", code, out, errs)
+	}
+	code, _, errs = run("--agent", "a0", "--name", "Zero", "--role", "agent", "--loyalty-limit", "0")
+	if code != ExitOK || !strings.Contains(errs, "not adjust loyalty points (its limit is 0)") {
+		t.Fatalf("an agent key with limit 0: %d %q", code, errs)
+	}
+	code, _, errs = run("--agent", "v1", "--name", "Vera", "--role", "viewer")
+	if code != ExitOK || !strings.Contains(errs, "not adjust loyalty points") || strings.Contains(errs, "edit customers") {
+		t.Fatalf("a viewer key: %d %q", code, errs)
+	}
+}
