@@ -392,6 +392,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Profile:   s.cfg.Profile,
 		NoColor:   noColor,
 		LoadAgent: gated.Me,
+		Logger:    consoleLogger(s.log, st.agent.ID, fingerprint(st.key)),
 	})
 	if err != nil {
 		s.log.Error("ssh console failed to start", "agent", st.agent.ID, "err", err)
