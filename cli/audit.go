@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -135,6 +136,7 @@ func changesLine(e api.AuditEntry) string {
 
 func newAuditVerifyCmd(a *App) *cobra.Command {
 	var dbPath string
+	var expect []string
 	cmd := &cobra.Command{
 		Use:   "verify --db PATH|postgres://…",
 		Short: "Recompute the audit hash chain of a desk server's database",
@@ -143,23 +145,55 @@ func newAuditVerifyCmd(a *App) *cobra.Command {
 			"servers) and recomputes the audit trail's hash chain from the first\n" +
 			"row. Every row's hash covers its contents and the previous row's hash, so a\n" +
 			"row changed, removed or inserted after the fact breaks the chain. It prints\n" +
-			"\"audit chain intact: N rows\" and the head hash (write it down elsewhere to\n" +
-			"compare later), or names the first bad row and exits 1.",
+			"\"audit chain intact: N rows\", the head hash, and a checkpoint `N:HASH`, or\n" +
+			"names the first bad row and exits 1.\n\n" +
+			"A chain can be rewritten whole (every hash recomputed by someone with\n" +
+			"write access) or cut short, and still be consistent. Keep each\n" +
+			"checkpoint outside the database (a ticket, a log shipped elsewhere) and\n" +
+			"give it back with --expect-head N:HASH: verify then also checks that row\n" +
+			"N is still there with that hash, and says the chain was rewritten or\n" +
+			"truncated if not.",
 		Example: "  frontdesk audit verify --db ./sandbox.db\n" +
-			"  frontdesk audit verify --db postgres://frontdesk@db.internal/frontdesk",
+			"  frontdesk audit verify --db postgres://frontdesk@db.internal/frontdesk\n" +
+			"  frontdesk audit verify --db ./sandbox.db --expect-head 1042:9f2c…",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dbPath == "" {
 				return Usagef("--db is required: the SQLite file or postgres:// URL of the store of record")
 			}
-			return a.auditVerify(cmd.Context(), dbPath)
+			checks, err := parseCheckpoints(expect)
+			if err != nil {
+				return err
+			}
+			return a.auditVerify(cmd.Context(), dbPath, checks)
 		},
 	}
 	cmd.Flags().StringVar(&dbPath, "db", "", "the store of record: a SQLite file or a postgres:// URL")
+	cmd.Flags().StringArrayVar(&expect, "expect-head", nil, "a checkpoint N:HASH an earlier verify printed: row N must still have that hash (repeatable)")
 	return cmd
 }
 
-func (a *App) auditVerify(ctx context.Context, path string) error {
+// checkpoint is a row of the chain as an earlier verify saw it.
+type checkpoint struct {
+	seq  int64
+	hash string
+}
+
+// parseCheckpoints reads --expect-head values, N:HASH.
+func parseCheckpoints(vals []string) ([]checkpoint, error) {
+	var out []checkpoint
+	for _, v := range vals {
+		n, h, ok := strings.Cut(strings.TrimSpace(v), ":")
+		seq, err := strconv.ParseInt(n, 10, 64)
+		if !ok || err != nil || seq < 1 || len(h) != 64 || strings.Trim(h, "0123456789abcdef") != "" {
+			return nil, Usagef("--expect-head %q: write the checkpoint verify printed, N:HASH (a row number, a colon, 64 hex digits)", v)
+		}
+		out = append(out, checkpoint{seq: seq, hash: h})
+	}
+	return out, nil
+}
+
+func (a *App) auditVerify(ctx context.Context, path string, checks []checkpoint) error {
 	if desk.IsPostgres(path) {
 		// Read-only and as it is, in one snapshot of the chain; the
 		// servers may go on appending.
@@ -168,7 +202,7 @@ func (a *App) auditVerify(ctx context.Context, path string) error {
 			return err
 		}
 		defer st.Close()
-		return a.printVerified(ctx, st, "the database")
+		return a.printVerified(ctx, st, "the database", checks)
 	}
 	if st, err := os.Stat(path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -185,11 +219,11 @@ func (a *App) auditVerify(ctx context.Context, path string) error {
 		return err
 	}
 	defer st.Close()
-	return a.printVerified(ctx, st, path)
+	return a.printVerified(ctx, st, path, checks)
 }
 
 // printVerified verifies st's audit chain and prints the result.
-func (a *App) printVerified(ctx context.Context, st store.Store, what string) error {
+func (a *App) printVerified(ctx context.Context, st store.Store, what string, checks []checkpoint) error {
 	res, err := st.VerifyAudit(ctx)
 	var ce *audit.ChainError
 	switch {
@@ -198,6 +232,41 @@ func (a *App) printVerified(ctx context.Context, st store.Store, what string) er
 	case err != nil:
 		return fmt.Errorf("audit verify %s: %w", what, err)
 	}
+	for _, c := range checks {
+		if err := checkCheckpoint(ctx, st, res.Rows, c); err != nil {
+			return err
+		}
+	}
 	a.out().printf("audit chain intact: %d rows\nhead %s\n", res.Rows, res.Head)
+	if res.Rows > 0 {
+		a.out().printf("checkpoint %d:%s (keep it outside the database; check it later with --expect-head)\n", res.Rows, res.Head)
+	}
+	if len(checks) > 0 {
+		a.out().printf("%d checkpoint(s) still in the chain\n", len(checks))
+	}
+	return nil
+}
+
+// checkCheckpoint says the chain of rows rows was rewritten or cut short
+// when row c.seq is not there with hash c.hash.
+func checkCheckpoint(ctx context.Context, st store.Store, rows int64, c checkpoint) error {
+	if c.seq > rows {
+		return exitWithError{ExitError, fmt.Errorf("audit chain truncated: checkpoint %d:%.12s… names row %d, and the chain has %d rows: rows were removed from its end", c.seq, c.hash, c.seq, rows)}
+	}
+	var got []audit.Row
+	err := st.Read(ctx, func(tx store.Tx) error {
+		var err error
+		got, err = tx.AuditRows(ctx, store.AuditFilter{}, 1, int(rows-c.seq)) // newest first
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("audit verify: read row %d: %w", c.seq, err)
+	}
+	if len(got) != 1 || got[0].Seq != c.seq {
+		return exitWithError{ExitError, fmt.Errorf("audit chain rewritten: row %d is not where the checkpoint saw it", c.seq)}
+	}
+	if got[0].Hash != c.hash {
+		return exitWithError{ExitError, fmt.Errorf("audit chain rewritten: row %d's hash is %.12s…, the checkpoint saw %.12s…: the chain was recomputed from row %d or before", c.seq, got[0].Hash, c.hash, c.seq)}
+	}
 	return nil
 }
