@@ -230,6 +230,39 @@ func lookupPart(w string) string {
 	return best
 }
 
+// tooManyPrefixes reports a query no customer can match because its
+// short words need more column prefixes than a customer has columns
+// (such as "a b c d e f g h"). A short word without phone forms matches
+// a column only as a prefix of it (ASCII-lower-cased), so the short words
+// one column matches are prefixes of one string, each a prefix of the
+// others or equal; two that are not (two of the words no other word
+// extends, "a" and "b", unlike "k" and "ka") need two columns. More such
+// words than the four searched columns: no match, found without reading
+// a row (the trigram lists of single letters are each a large part of the
+// table).
+func tooManyPrefixes(tokens []searchq.Token) bool {
+	var short []string
+	for _, t := range tokens {
+		if !t.Long && len(t.PhoneAlts) == 0 {
+			short = append(short, searchq.ASCIILower(t.Text))
+		}
+	}
+	maximal := map[string]bool{}
+	for _, w := range short {
+		extended := false
+		for _, o := range short {
+			if o != w && strings.HasPrefix(o, w) {
+				extended = true
+				break
+			}
+		}
+		if !extended {
+			maximal[w] = true
+		}
+	}
+	return len(maximal) > 4
+}
+
 func isASCIIAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
@@ -312,7 +345,7 @@ func finish(ctx context.Context, q querier, s sortSpec, r result, limit int) (re
 // from (nil: from the start); see searchCustomers.
 func searchPage(ctx context.Context, q querier, s sortSpec, query string, limit, offset int, from keyCond, tune tuning) (result, error) {
 	tokens, blank := searchq.Parse(query)
-	if !blank && len(tokens) == 0 {
+	if !blank && (len(tokens) == 0 || tooManyPrefixes(tokens)) {
 		return result{IDs: []int64{}}, nil
 	}
 	var a args
