@@ -22,6 +22,7 @@ var queries = []string{
 	"", "   ", "\t\n",
 	"a", "K", "ka", "Wa", "ot", "07", "+2", "+25", "7", "1", "x@", "@", "k@",
 	"wan", "WAN", "Wanjiru", "wanjiru kamau", "Grace Otieno", "jane w", "w jane", "ot ka", "a b c", "j k", "mary w", "a b", "a b c d e f g h",
+	"a b c d", "a b c d e", "k ka j m w", "k ka j m w x", "A a b c d", "a b c d é", "j k mary w", "J j k", "é É", "😀 z", "k w", "z q",
 	"kamau", "otieno", "mwangi", "Mwangi", "achieng", "che", "ama", "ach", "odh", "nai", "254", "kam",
 	"gmail", "@gmail.com", "yahoo.com", ".com", "gmail com",
 	"0712", "0712345", "+2547", "2547", "7123456", "254 7", "071", "0",

@@ -230,6 +230,39 @@ func lookupPart(w string) string {
 	return best
 }
 
+// tooManyPrefixes reports a query no customer can match because its
+// short words need more column prefixes than a customer has columns
+// (such as "a b c d e f g h"). A short word without phone forms matches
+// a column only as a prefix of it (ASCII-lower-cased), so the short words
+// one column matches are prefixes of one string, each a prefix of the
+// others or equal; two that are not (two of the words no other word
+// extends, "a" and "b", unlike "k" and "ka") need two columns. More such
+// words than the four searched columns: no match, found without reading
+// a row (the trigram lists of single letters are each a large part of the
+// table).
+func tooManyPrefixes(tokens []searchq.Token) bool {
+	var short []string
+	for _, t := range tokens {
+		if !t.Long && len(t.PhoneAlts) == 0 {
+			short = append(short, searchq.ASCIILower(t.Text))
+		}
+	}
+	maximal := map[string]bool{}
+	for _, w := range short {
+		extended := false
+		for _, o := range short {
+			if o != w && strings.HasPrefix(o, w) {
+				extended = true
+				break
+			}
+		}
+		if !extended {
+			maximal[w] = true
+		}
+	}
+	return len(maximal) > 4
+}
+
 func isASCIIAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
@@ -312,7 +345,7 @@ func finish(ctx context.Context, q querier, s sortSpec, r result, limit int) (re
 // from (nil: from the start); see searchCustomers.
 func searchPage(ctx context.Context, q querier, s sortSpec, query string, limit, offset int, from keyCond, tune tuning) (result, error) {
 	tokens, blank := searchq.Parse(query)
-	if !blank && len(tokens) == 0 {
+	if !blank && (len(tokens) == 0 || tooManyPrefixes(tokens)) {
 		return result{IDs: []int64{}}, nil
 	}
 	var a args
@@ -322,6 +355,9 @@ func searchPage(ctx context.Context, q querier, s sortSpec, query string, limit,
 			where = from(&a)
 		}
 		return pageAndCount(ctx, q, s, where, a, limit, offset, tune.exactCap, from == nil)
+	}
+	if set := initialsOf(tokens); set != nil {
+		return searchInitials(ctx, q, s, tokens, set, limit, offset, from, tune)
 	}
 	var ma args
 	m := match(tokens, &ma)
@@ -372,6 +408,111 @@ func searchPage(ctx context.Context, q querier, s sortSpec, query string, limit,
 		}
 	}
 	return result{IDs: ids, Total: tune.exactCap, Estimate: true}, nil
+}
+
+// initialsOf is the set of a query's words, lower-cased, when every word
+// is one character without phone forms (initials such as "j k"); nil
+// otherwise. Such a query matches exactly the customers whose columns'
+// first characters include each word (customer_initials).
+func initialsOf(tokens []searchq.Token) []string {
+	var set []string
+	seen := map[string]bool{}
+	for _, t := range tokens {
+		if t.Long || len(t.PhoneAlts) > 0 || utf8.RuneCountInString(t.Text) != 1 {
+			return nil
+		}
+		w := searchq.ASCIILower(t.Text)
+		if !seen[w] {
+			seen[w] = true
+			set = append(set, w)
+		}
+	}
+	return set
+}
+
+// searchInitials answers a query of initials (see initialsOf). The
+// total comes from customer_initials, the count of customers per set of
+// column initials (a few hundred rows at a million customers), exact at
+// any size; the page from walking the sort order with that exact count
+// for a budget. Under sort=name the counts per last-name initial tell
+// where in the name order the page's matches begin (every customer whose
+// last name starts with a smaller character sorts before), so the walk
+// starts there and skips the matches before it. When the walk runs out,
+// the matches found through the trigram index are sorted.
+func searchInitials(ctx context.Context, q querier, s sortSpec, tokens []searchq.Token, set []string, limit, offset int, from keyCond, tune tuning) (result, error) {
+	rows, err := q.Query(ctx, `SELECT last_initial, sum(n)::bigint FROM customer_initials WHERE initials @> $1::text[]
+		GROUP BY last_initial HAVING sum(n) > 0 ORDER BY last_initial COLLATE "C"`, set)
+	if err != nil {
+		return result{}, fmt.Errorf("search: initials: %w", err)
+	}
+	type count struct {
+		initial string
+		n       int64
+	}
+	counts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (count, error) {
+		var c count
+		err := r.Scan(&c.initial, &c.n)
+		return c, err
+	})
+	if err != nil {
+		return result{}, fmt.Errorf("search: initials: %w", err)
+	}
+	var n int64
+	for _, c := range counts {
+		n += c.n
+	}
+	res := result{IDs: []int64{}}
+	if n > int64(tune.exactCap) {
+		res.Total, res.Estimate = tune.exactCap, true
+	} else {
+		res.Total = int(n)
+	}
+	if n == 0 {
+		return res, nil
+	}
+	start := from
+	if strings.HasPrefix(s.orderBy, "lower(c.last_name)") {
+		// Skip the last-name initials whose matches all come before the
+		// page (after a key: those with none).
+		skip := 0
+		if from == nil {
+			for skip < len(counts)-1 && counts[skip].n <= int64(offset) {
+				offset -= int(counts[skip].n)
+				skip++
+			}
+		}
+		lo := counts[skip].initial
+		start = func(a *args) string {
+			c := `lower(c.last_name) >= ` + a.add(lo) + `::text COLLATE "C"`
+			if from != nil {
+				c = from(a) + ` AND ` + c
+			}
+			return c
+		}
+	}
+	var ma args
+	m := match(tokens, &ma)
+	ids, ok, err := walk(ctx, q, s, m, ma, start, limit, offset, float64(n), tune)
+	if err != nil {
+		return result{}, err
+	}
+	if !ok {
+		var a args
+		where := match(tokens, &a)
+		if tc := trigramCond(tokens, &a); tc != "" {
+			where = tc + " AND " + where
+		}
+		if start != nil {
+			where += " AND " + start(&a)
+		}
+		ids, err = queryIDs(ctx, q, `WITH m AS MATERIALIZED (SELECT c.id, `+s.keyCols+` FROM customers c WHERE `+where+`)
+			SELECT id FROM m ORDER BY `+s.keyOrder+` LIMIT `+a.add(limit)+` OFFSET `+a.add(offset), a)
+		if err != nil {
+			return result{}, err
+		}
+	}
+	res.IDs = ids
+	return res, nil
 }
 
 // selective answers in one statement when where (led by a trigram
