@@ -104,6 +104,9 @@ type sortSpec struct {
 	orderBy  string
 	keyCols  string
 	keyOrder string
+	// matOrder is keyOrder over k1, k2 once materialized, with the
+	// collation spelt out.
+	matOrder string
 	// keyOf selects a customer c's Key columns (K1, K2) as text.
 	keyOf string
 	// after is the condition on a customer c of coming after key k, a
@@ -114,12 +117,12 @@ type sortSpec struct {
 func sortOf(s string) (sortSpec, error) {
 	switch s {
 	case "", api.SortNewest:
-		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC",
+		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC", "k1 DESC, id DESC",
 			"c.created_at, ''", func(k Key) (predicate, error) {
 				return predicate{`(c.created_at, c.id) < (?, ?)`, []any{k.K1, k.ID}}, nil
 			}}, nil
 	case api.SortTopSpenders:
-		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC",
+		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC", "k1 DESC, id DESC",
 			"CAST(c.total_spent AS TEXT), ''", func(k Key) (predicate, error) {
 				spent, err := strconv.ParseInt(k.K1, 10, 64)
 				if err != nil {
@@ -130,6 +133,7 @@ func sortOf(s string) (sortSpec, error) {
 	case api.SortName:
 		return sortSpec{"last_name COLLATE NOCASE, first_name COLLATE NOCASE, id",
 			"last_name COLLATE NOCASE AS k1, first_name COLLATE NOCASE AS k2", "k1, k2, id",
+			"k1 COLLATE NOCASE, k2 COLLATE NOCASE, id",
 			"c.last_name, c.first_name", func(k Key) (predicate, error) {
 				// The collation on the right: a row value whose left
 				// side carries COLLATE is not matched to the index.
@@ -495,14 +499,11 @@ func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, li
 	// confirmed matches, counted no further than the cap.
 	total, estimate := exactCap, true
 	if !cand.exact && !keyset {
-		var c int
-		if err := db.QueryRowContext(ctx,
-			`SELECT count(*) FROM (SELECT 1 FROM (`+cand.sql+`) AS k CROSS JOIN customers c ON c.id = k.id WHERE `+m.sql+` LIMIT ?)`,
-			concat(cand.args, m.args, []any{exactCap + 1})...).Scan(&c); err != nil {
-			return Result{}, fmt.Errorf("search: count: %w", err)
-		}
-		if c <= exactCap {
-			total, estimate = c, false
+		// Confirm the candidates once, keeping the matches' sort keys:
+		// within the cap they are the total and the page.
+		res, ok, err := confirmed(ctx, db, s, cand, m, limit, offset, exactCap)
+		if err != nil || ok {
+			return res, err
 		}
 	}
 	ids, ok, err := walk(ctx, db, s, m, from, limit, offset, maxID, float64(exactCap+1), tune)
@@ -574,6 +575,46 @@ func selective(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m p
 			return Result{}, false, fmt.Errorf("search: count: %w", err)
 		}
 	}
+	return res, true, nil
+}
+
+// confirmed confirms cand's rows against m, no further than exactCap+1
+// matches, keeping each match's sort key; when there are at most
+// exactCap matches (ok) it sorts them for the page and counts them, in
+// the same statement: one lookup per candidate, none after.
+func confirmed(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m predicate, limit, offset, exactCap int) (res Result, ok bool, err error) {
+	q := `WITH k AS MATERIALIZED (SELECT c.id, ` + s.keyCols + ` FROM (` + cand.sql + `) AS x
+			CROSS JOIN customers c ON c.id = x.id WHERE ` + m.sql + ` LIMIT ?),
+		n(n) AS MATERIALIZED (SELECT count(*) FROM k)
+		SELECT -1, n FROM n
+		UNION ALL
+		SELECT * FROM (SELECT k.id, n.n FROM n CROSS JOIN k WHERE n.n <= ? ORDER BY ` + s.matOrder + ` LIMIT ? OFFSET ?)`
+	rows, err := db.QueryContext(ctx, q, concat(cand.args, m.args, []any{exactCap + 1, exactCap, limit, offset})...)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	res = Result{IDs: []int64{}}
+	total := -1
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return Result{}, false, fmt.Errorf("search: %w", err)
+		}
+		if total < 0 {
+			total = n
+			continue
+		}
+		res.IDs = append(res.IDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, false, fmt.Errorf("search: %w", err)
+	}
+	if total < 0 || total > exactCap {
+		return Result{}, false, nil
+	}
+	res.Total = total
 	return res, true, nil
 }
 
