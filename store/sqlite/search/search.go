@@ -486,7 +486,7 @@ func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, li
 			return Result{}, err
 		}
 		if !ok {
-			r, err := sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
+			r, err := afterWalk(ctx, db, s, cand, pm, limit, offset)
 			if err != nil {
 				return Result{}, err
 			}
@@ -511,7 +511,7 @@ func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, li
 		return Result{}, err
 	}
 	if !ok {
-		r, err := sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
+		r, err := afterWalk(ctx, db, s, cand, pm, limit, offset)
 		if err != nil {
 			return Result{}, err
 		}
@@ -616,6 +616,36 @@ func confirmed(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m p
 	}
 	res.Total = total
 	return res, true, nil
+}
+
+// afterWalk finds the page when the walk ran out of budget. For a first
+// page (or one after a key) it walks the sort order's index again,
+// without a budget but reading only the index until an id is among the
+// candidates (kept in memory, from their index alone): only candidates
+// are looked up and confirmed, in sort order, until the page is full.
+// Deeper pages sort all candidates.
+func afterWalk(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, pm predicate, limit, offset int) (Result, error) {
+	if offset > 0 {
+		return sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
+	}
+	ids, err := queryIDs(ctx, db, `SELECT c.id FROM customers c INDEXED BY `+s.index()+`
+		WHERE c.id IN (SELECT id FROM (`+cand.sql+`)) AND `+pm.sql+`
+		ORDER BY `+qualify(s.orderBy)+` LIMIT ?`, concat(cand.args, pm.args, []any{limit})...)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{IDs: ids}, nil
+}
+
+// index is the index that serves the sort's ORDER BY.
+func (s sortSpec) index() string {
+	switch {
+	case strings.HasPrefix(s.orderBy, "created_at"):
+		return "customers_created"
+	case strings.HasPrefix(s.orderBy, "total_spent"):
+		return "customers_spent"
+	}
+	return "customers_name"
 }
 
 // sortCandidates confirms and sorts every candidate and returns the page,
