@@ -23,13 +23,19 @@
 //     candidates, confirm them, sort and count them, in one statement;
 //   - thousands of exact candidates (one ASCII word): count them in the
 //     index, and walk the sort order's index for the page;
-//   - broad queries (more candidates than the cap): the total is the cap,
+//   - more candidates than the cap, not all of them matches (a short word
+//     among the words, a local phone number): confirm them once, keeping
+//     the matches' sort keys, up to cap+1 matches; within the cap those
+//     are the total and the page (see confirmed);
+//   - broad queries (more matches than the cap): the total is the cap,
 //     flagged as an estimate, and the page comes from walking the sort
 //     order's index and confirming rows until the page is full. Matches
 //     are then at least cap/N of the rows, so a page needs a few thousand
 //     rows at most; when the walk runs out of budget (matches clustered
 //     late in the sort order, as a surname is under sort=name, or deep
-//     pages) it falls back to sorting all candidates.
+//     pages) a first page walks the sort index again, looking up only
+//     the candidates, and a deeper one sorts all candidates (see
+//     afterWalk).
 //
 // "Exact" candidates (the phrases of ASCII words) are taken as the
 // matches when counting: the index folds the case of a few non-ASCII
