@@ -73,7 +73,10 @@ func ftsQuery(tokens []searchq.Token) string {
 		}
 		base, ok := ftsBase(t)
 		if !ok {
-			parts = append(parts, "("+ftsString(t.Text)+" OR "+ftsString(t.PhoneAlts[0])+")")
+			// The word itself, or its phone form from the 4 of +254
+			// on: a superset of the phone form's rows that skips the
+			// doclists of "+25" and "254".
+			parts = append(parts, "("+ftsString(t.Text)+" OR "+ftsString(strings.TrimPrefix(t.PhoneAlts[0], "+25"))+")")
 			continue
 		}
 		parts = append(parts, ftsString(base))
@@ -85,12 +88,15 @@ func ftsQuery(tokens []searchq.Token) string {
 // forms is a local number "0712…", whose form "+254712…" shares every
 // trigram but the first with it: the word without its 0 finds both,
 // without walking the doclists of "+25" and "254" that every phone has.
-// ok is false for a word too short for that.
+// ok is false for a word too short for that: up to four digits, where
+// the rest is one or two trigrams in a tenth of the phones ("0712" would
+// look up "712"), and the word or its phone form from the 4 on ("0712"
+// or "4712") is much rarer.
 func ftsBase(t searchq.Token) (base string, ok bool) {
 	if len(t.PhoneAlts) == 0 {
 		return t.Text, true
 	}
-	if len(t.Text) < 4 {
+	if len(t.Text) < 5 {
 		return "", false
 	}
 	return t.Text[1:], true

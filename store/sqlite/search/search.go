@@ -23,13 +23,19 @@
 //     candidates, confirm them, sort and count them, in one statement;
 //   - thousands of exact candidates (one ASCII word): count them in the
 //     index, and walk the sort order's index for the page;
-//   - broad queries (more candidates than the cap): the total is the cap,
+//   - more candidates than the cap, not all of them matches (a short word
+//     among the words, a local phone number): confirm them once, keeping
+//     the matches' sort keys, up to cap+1 matches; within the cap those
+//     are the total and the page (see confirmed);
+//   - broad queries (more matches than the cap): the total is the cap,
 //     flagged as an estimate, and the page comes from walking the sort
 //     order's index and confirming rows until the page is full. Matches
 //     are then at least cap/N of the rows, so a page needs a few thousand
 //     rows at most; when the walk runs out of budget (matches clustered
 //     late in the sort order, as a surname is under sort=name, or deep
-//     pages) it falls back to sorting all candidates.
+//     pages) a first page walks the sort index again, looking up only
+//     the candidates, and a deeper one sorts all candidates (see
+//     afterWalk).
 //
 // "Exact" candidates (the phrases of ASCII words) are taken as the
 // matches when counting: the index folds the case of a few non-ASCII
@@ -104,6 +110,9 @@ type sortSpec struct {
 	orderBy  string
 	keyCols  string
 	keyOrder string
+	// matOrder is keyOrder over k1, k2 once materialized, with the
+	// collation spelt out.
+	matOrder string
 	// keyOf selects a customer c's Key columns (K1, K2) as text.
 	keyOf string
 	// after is the condition on a customer c of coming after key k, a
@@ -114,12 +123,12 @@ type sortSpec struct {
 func sortOf(s string) (sortSpec, error) {
 	switch s {
 	case "", api.SortNewest:
-		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC",
+		return sortSpec{"created_at DESC, id DESC", "created_at AS k1, 0 AS k2", "k1 DESC, id DESC", "k1 DESC, id DESC",
 			"c.created_at, ''", func(k Key) (predicate, error) {
 				return predicate{`(c.created_at, c.id) < (?, ?)`, []any{k.K1, k.ID}}, nil
 			}}, nil
 	case api.SortTopSpenders:
-		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC",
+		return sortSpec{"total_spent DESC, id DESC", "total_spent AS k1, 0 AS k2", "k1 DESC, id DESC", "k1 DESC, id DESC",
 			"CAST(c.total_spent AS TEXT), ''", func(k Key) (predicate, error) {
 				spent, err := strconv.ParseInt(k.K1, 10, 64)
 				if err != nil {
@@ -130,6 +139,7 @@ func sortOf(s string) (sortSpec, error) {
 	case api.SortName:
 		return sortSpec{"last_name COLLATE NOCASE, first_name COLLATE NOCASE, id",
 			"last_name COLLATE NOCASE AS k1, first_name COLLATE NOCASE AS k2", "k1, k2, id",
+			"k1 COLLATE NOCASE, k2 COLLATE NOCASE, id",
 			"c.last_name, c.first_name", func(k Key) (predicate, error) {
 				// The collation on the right: a row value whose left
 				// side carries COLLATE is not matched to the index.
@@ -482,7 +492,7 @@ func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, li
 			return Result{}, err
 		}
 		if !ok {
-			r, err := sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
+			r, err := afterWalk(ctx, db, s, cand, pm, limit, offset)
 			if err != nil {
 				return Result{}, err
 			}
@@ -495,14 +505,11 @@ func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, li
 	// confirmed matches, counted no further than the cap.
 	total, estimate := exactCap, true
 	if !cand.exact && !keyset {
-		var c int
-		if err := db.QueryRowContext(ctx,
-			`SELECT count(*) FROM (SELECT 1 FROM (`+cand.sql+`) AS k CROSS JOIN customers c ON c.id = k.id WHERE `+m.sql+` LIMIT ?)`,
-			concat(cand.args, m.args, []any{exactCap + 1})...).Scan(&c); err != nil {
-			return Result{}, fmt.Errorf("search: count: %w", err)
-		}
-		if c <= exactCap {
-			total, estimate = c, false
+		// Confirm the candidates once, keeping the matches' sort keys:
+		// within the cap they are the total and the page.
+		res, ok, err := confirmed(ctx, db, s, cand, m, limit, offset, exactCap)
+		if err != nil || ok {
+			return res, err
 		}
 	}
 	ids, ok, err := walk(ctx, db, s, m, from, limit, offset, maxID, float64(exactCap+1), tune)
@@ -510,7 +517,7 @@ func customersPage(ctx context.Context, db *sql.DB, query string, s sortSpec, li
 		return Result{}, err
 	}
 	if !ok {
-		r, err := sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
+		r, err := afterWalk(ctx, db, s, cand, pm, limit, offset)
 		if err != nil {
 			return Result{}, err
 		}
@@ -575,6 +582,76 @@ func selective(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m p
 		}
 	}
 	return res, true, nil
+}
+
+// confirmed confirms cand's rows against m, no further than exactCap+1
+// matches, keeping each match's sort key; when there are at most
+// exactCap matches (ok) it sorts them for the page and counts them, in
+// the same statement: one lookup per candidate, none after.
+func confirmed(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, m predicate, limit, offset, exactCap int) (res Result, ok bool, err error) {
+	q := `WITH k AS MATERIALIZED (SELECT c.id, ` + s.keyCols + ` FROM (` + cand.sql + `) AS x
+			CROSS JOIN customers c ON c.id = x.id WHERE ` + m.sql + ` LIMIT ?),
+		n(n) AS MATERIALIZED (SELECT count(*) FROM k)
+		SELECT -1, n FROM n
+		UNION ALL
+		SELECT * FROM (SELECT k.id, n.n FROM n CROSS JOIN k WHERE n.n <= ? ORDER BY ` + s.matOrder + ` LIMIT ? OFFSET ?)`
+	rows, err := db.QueryContext(ctx, q, concat(cand.args, m.args, []any{exactCap + 1, exactCap, limit, offset})...)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	res = Result{IDs: []int64{}}
+	total := -1
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return Result{}, false, fmt.Errorf("search: %w", err)
+		}
+		if total < 0 {
+			total = n
+			continue
+		}
+		res.IDs = append(res.IDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, false, fmt.Errorf("search: %w", err)
+	}
+	if total < 0 || total > exactCap {
+		return Result{}, false, nil
+	}
+	res.Total = total
+	return res, true, nil
+}
+
+// afterWalk finds the page when the walk ran out of budget. For a first
+// page (or one after a key) it walks the sort order's index again,
+// without a budget but reading only the index until an id is among the
+// candidates (kept in memory, from their index alone): only candidates
+// are looked up and confirmed, in sort order, until the page is full.
+// Deeper pages sort all candidates.
+func afterWalk(ctx context.Context, db *sql.DB, s sortSpec, cand candidates, pm predicate, limit, offset int) (Result, error) {
+	if offset > 0 {
+		return sortCandidates(ctx, db, s, cand, pm, limit, offset, false)
+	}
+	ids, err := queryIDs(ctx, db, `SELECT c.id FROM customers c INDEXED BY `+s.index()+`
+		WHERE c.id IN (SELECT id FROM (`+cand.sql+`)) AND `+pm.sql+`
+		ORDER BY `+qualify(s.orderBy)+` LIMIT ?`, concat(cand.args, pm.args, []any{limit})...)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{IDs: ids}, nil
+}
+
+// index is the index that serves the sort's ORDER BY.
+func (s sortSpec) index() string {
+	switch {
+	case strings.HasPrefix(s.orderBy, "created_at"):
+		return "customers_created"
+	case strings.HasPrefix(s.orderBy, "total_spent"):
+		return "customers_spent"
+	}
+	return "customers_name"
 }
 
 // sortCandidates confirms and sorts every candidate and returns the page,
