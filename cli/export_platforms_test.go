@@ -16,23 +16,7 @@ import (
 func TestExportOnEveryPlatform(t *testing.T) {
 	for _, name := range sandbox.Dialects {
 		t.Run(name, func(t *testing.T) {
-			run, err := sandbox.Start(t.Context(), sandbox.StartOptions{Customers: 230, Seed: 1, Dialect: name})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { run.Close(t.Context()) })
-			creds := dialectCredentials(run, run.Key)
-			e := newCredEnv(t)
-			e.vars[EnvAPIURL], e.vars[EnvAPIKey], e.vars[EnvAPISecret], e.vars[EnvPlatform] = creds.URL, creds.KeyID, creds.Secret, name
-			var opts []string
-			for k, v := range creds.Options {
-				opts = append(opts, k+"="+v)
-			}
-			e.vars[EnvAPIOptions] = strings.Join(opts, ",")
-			drv, err := platformNamed(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			e, drv, run := onDialect(t, name, 230)
 			caps := drv.caps()
 			r := e.run("", "customers", "export")
 			if !caps.Has(client.CapSearch) {

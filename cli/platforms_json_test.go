@@ -19,23 +19,7 @@ import (
 func TestEveryPlatformPrintsFrontdesksShapes(t *testing.T) {
 	for _, name := range sandbox.Dialects {
 		t.Run(name, func(t *testing.T) {
-			run, err := sandbox.Start(t.Context(), sandbox.StartOptions{Customers: 30, Seed: 1, Dialect: name})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { run.Close(t.Context()) })
-			creds := dialectCredentials(run, run.Key)
-			e := newCredEnv(t)
-			e.vars[EnvAPIURL], e.vars[EnvAPIKey], e.vars[EnvAPISecret], e.vars[EnvPlatform] = creds.URL, creds.KeyID, creds.Secret, name
-			var opts []string
-			for k, v := range creds.Options {
-				opts = append(opts, k+"="+v)
-			}
-			e.vars[EnvAPIOptions] = strings.Join(opts, ",")
-			drv, err := platformNamed(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			e, drv, run := onDialect(t, name, 30)
 			caps := drv.caps()
 
 			// A seeded customer with orders, in the platform's id.
@@ -81,4 +65,30 @@ func TestEveryPlatformPrintsFrontdesksShapes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// onDialect starts the sandbox speaking platform name's wire format with
+// customers seeded, and returns a CLI environment logged in to it through
+// the environment (the dialect's key, secret and options), the
+// platform's driver entry and the running sandbox.
+func onDialect(t *testing.T, name string, customers int) (*credEnv, platformDriver, *sandbox.Running) {
+	t.Helper()
+	run, err := sandbox.Start(t.Context(), sandbox.StartOptions{Customers: customers, Seed: 1, Dialect: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { run.Close(t.Context()) })
+	creds := dialectCredentials(run, run.Key)
+	e := newCredEnv(t)
+	e.vars[EnvAPIURL], e.vars[EnvAPIKey], e.vars[EnvAPISecret], e.vars[EnvPlatform] = creds.URL, creds.KeyID, creds.Secret, name
+	var opts []string
+	for k, v := range creds.Options {
+		opts = append(opts, k+"="+v)
+	}
+	e.vars[EnvAPIOptions] = strings.Join(opts, ",")
+	drv, err := platformNamed(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, drv, run
 }
