@@ -27,7 +27,10 @@
 //
 // Width and Truncate measure in terminal cells by grapheme cluster (the
 // same measure lipgloss uses), so emoji, flags, ZWJ sequences and CJK are
-// two cells and combining marks none.
+// two cells and combining marks none. That is right only on a terminal
+// that clusters graphemes (mode 2027); the console measures with a Cells
+// of its session instead (PerCodePoint or Graphemes), which has the same
+// functions as methods.
 //
 // The functions hold no state and allocate nothing for text that needs no
 // change, so views may call them for every cell on every frame.
