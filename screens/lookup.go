@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"frontdesk/api"
 	"frontdesk/client"
@@ -61,7 +60,7 @@ func (l *Lookup) GlobalKeysLive() bool { return !l.inBox || l.input.Value() == "
 
 func (l *Lookup) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.input.SetWidth(max(1, w-lipgloss.Width(l.input.Prompt)-1))
+	l.input.SetWidth(max(1, w-l.c.Styles.Cells.Width(l.input.Prompt)-1))
 }
 
 func (l *Lookup) keys() []Binding {
@@ -135,11 +134,11 @@ func (l *Lookup) View() string {
 		why = "this platform cannot search customers"
 	}
 	lines := []string{l.input.View(), ""}
-	for _, s := range tui.Wrap("No customer search: "+why+".", l.width, 0) {
+	for _, s := range tui.Wrap(st.Cells, "No customer search: "+why+".", l.width, 0) {
 		lines = append(lines, st.Muted.Render(s))
 	}
 	lines = append(lines, "")
-	for _, s := range tui.Wrap("Type a customer's id (from an order, an email or the store's admin) and press enter to open their profile.", l.width, 0) {
+	for _, s := range tui.Wrap(st.Cells, "Type a customer's id (from an order, an email or the store's admin) and press enter to open their profile.", l.width, 0) {
 		lines = append(lines, st.Muted.Render(s))
 	}
 	return fitLines(lines, l.width, l.height)

@@ -144,7 +144,7 @@ func (s *onboardingScreen) head() []string {
 	if s.cfg.Note != "" {
 		intro = s.cfg.Note
 	}
-	lines := []string{st.Title.Render("Connect frontdesk to your store"), st.Muted.Render(sanitize.Truncate(intro, w))}
+	lines := []string{st.Title.Render("Connect frontdesk to your store"), st.Muted.Render(st.Cells.Truncate(intro, w))}
 	if s.status != "" {
 		style := st.Muted
 		if s.isErr {
@@ -154,15 +154,15 @@ func (s *onboardingScreen) head() []string {
 		if s.whole {
 			// The whole message instead of the form: ctrl+e (or any
 			// key) goes back to it.
-			for _, l := range tui.Wrap(s.status, w, 0) {
+			for _, l := range tui.Wrap(st.Cells, s.status, w, 0) {
 				lines = append(lines, style.Render(l))
 			}
-			return append(lines, "", st.Muted.Render(sanitize.Truncate("any key goes back to the form", w)))
+			return append(lines, "", st.Muted.Render(st.Cells.Truncate("any key goes back to the form", w)))
 		}
-		all := tui.Wrap(s.status, w, 0)
+		all := tui.Wrap(st.Cells, s.status, w, 0)
 		if room := s.statusRoom(); len(all) > room {
-			all = tui.Wrap(s.status, w, room-1)
-			all = append(all, st.Muted.Render(sanitize.Truncate("ctrl+e shows the whole message", w)))
+			all = tui.Wrap(st.Cells, s.status, w, room-1)
+			all = append(all, st.Muted.Render(st.Cells.Truncate("ctrl+e shows the whole message", w)))
 		}
 		for _, l := range all {
 			lines = append(lines, style.Render(l))

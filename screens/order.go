@@ -9,7 +9,6 @@ import (
 	"frontdesk/api"
 	"frontdesk/money"
 	"frontdesk/tui"
-	"frontdesk/tui/sanitize"
 )
 
 // orderLoadedMsg answers one order request of an OrderDetail.
@@ -178,12 +177,12 @@ func (o *OrderDetail) lines() []string {
 	status := st.OrderStatus(ord.Status)
 	when := o.env.dateTime(ord.CreatedAt)
 	room := max(0, w-len(when)-2)
-	number := sanitize.Truncate("Order #"+ord.Number, room/2)
-	state := sanitize.Truncate(ord.Status, max(0, room-sanitize.Width(number)-2))
+	number := st.Cells.Truncate("Order #"+ord.Number, room/2)
+	state := st.Cells.Truncate(ord.Status, max(0, room-st.Cells.Width(number)-2))
 	head := st.Title.Render(number) + "  " + status.Render(state)
-	out = append(out, padRight(head, w-len(when))+st.Muted.Render(when))
-	pay := sanitize.Truncate(ord.PaymentStatus, max(0, (w-24)/2))
-	ful := sanitize.Truncate(ord.FulfillmentStatus, max(0, w-24-sanitize.Width(pay)))
+	out = append(out, padRight(st.Cells, head, w-len(when))+st.Muted.Render(when))
+	pay := st.Cells.Truncate(ord.PaymentStatus, max(0, (w-24)/2))
+	ful := st.Cells.Truncate(ord.FulfillmentStatus, max(0, w-24-st.Cells.Width(pay)))
 	out = append(out,
 		"  "+st.Label.Render("payment ")+st.Value.Render(pay)+st.Label.Render("   fulfilment ")+st.Value.Render(ful),
 		"")
@@ -213,8 +212,8 @@ func (o *OrderDetail) lines() []string {
 		}
 	}
 	amount := func(label string, v int64, strong bool) string {
-		val := align(money.Format(v, ord.Currency), widths[len(widths)-1], true)
-		l := strings.Repeat(" ", markerWidth) + align(label, max(0, totalW-colGap), true) + strings.Repeat(" ", colGap)
+		val := align(st.Cells, money.Format(v, ord.Currency), widths[len(widths)-1], true)
+		l := strings.Repeat(" ", markerWidth) + align(st.Cells, label, max(0, totalW-colGap), true) + strings.Repeat(" ", colGap)
 		if strong {
 			return st.Strong.Render(l + val)
 		}
@@ -232,7 +231,7 @@ func (o *OrderDetail) lines() []string {
 		if a != nil {
 			v = addressLine(*a)
 		}
-		return "  " + st.Label.Render(sanitize.Pad(label, labelWidth)) + st.Value.Render(sanitize.Truncate(v, max(1, w-2-labelWidth)))
+		return "  " + st.Label.Render(st.Cells.Pad(label, labelWidth)) + st.Value.Render(st.Cells.Truncate(v, max(1, w-2-labelWidth)))
 	}
 	out = append(out, addr("Shipping", ord.ShippingAddress), addr("Billing", ord.BillingAddress))
 	return out

@@ -8,6 +8,7 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/sandbox/seed"
+	"frontdesk/tui/sanitize"
 )
 
 // Counts read "1 note", "1 order", "1 entry", "1 point", never "1 notes".
@@ -151,24 +152,8 @@ func TestProfileWideNameKeepsID(t *testing.T) {
 		if !strings.HasSuffix(strings.TrimRight(head, " "), "id "+itoa(int(id))) {
 			t.Errorf("%dx%d: the id is not on the customer's line: %q", w, h, head)
 		}
-		if got := widthAnyTerminal(head); got > w {
+		if got := sanitize.PerCodePoint.StringWidth(head); got > w {
 			t.Errorf("%dx%d: the customer's line is %d cells where emoji sequences are not joined: %q", w, h, got, head)
-		}
-	}
-}
-
-func TestWidthAnyTerminal(t *testing.T) {
-	for _, tc := range []struct {
-		s    string
-		want int
-	}{
-		{"Jane", 4},
-		{"😀", 2},
-		{"👩\u200d💻", 4},
-		{"🏳\ufe0f\u200d🌈", 4},
-	} {
-		if got := widthAnyTerminal(tc.s); got != tc.want {
-			t.Errorf("widthAnyTerminal(%q) = %d, want %d", tc.s, got, tc.want)
 		}
 	}
 }

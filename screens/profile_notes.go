@@ -5,12 +5,10 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/tui"
-	"frontdesk/tui/sanitize"
 )
 
 // notesPageSize is how many notes one server page holds.
@@ -111,11 +109,11 @@ func (t *notesTab) lines() []string {
 	}
 	for _, n := range t.pg.items() {
 		head := env.dateTime(n.CreatedAt) + " · " + agentName(n.AgentName, n.AgentID) + " · " + env.ago(n.CreatedAt)
-		out = append(out, "", st.Accent.Render(sanitize.Truncate(head, w)))
-		body := sanitize.Block(n.Body)
+		out = append(out, "", st.Accent.Render(st.Cells.Truncate(head, w)))
+		body := st.Cells.Block(n.Body)
 		// Sanitized text holds no escape sequences, so wrapping it by
 		// cells cannot cut one in half.
-		for _, l := range strings.Split(ansi.Wrap(body, max(1, w-2), ""), "\n") {
+		for _, l := range strings.Split(st.Cells.Wrap(body, max(1, w-2)), "\n") {
 			out = append(out, "  "+st.Value.Render(l))
 		}
 	}

@@ -73,7 +73,7 @@ func (t *overviewTab) ordersCounted(n int) string {
 
 func (t *overviewTab) field(label, value string) string {
 	st := t.p.c.Styles
-	return "  " + st.Label.Render(sanitize.Pad(label, labelWidth)) + value
+	return "  " + st.Label.Render(st.Cells.Pad(label, labelWidth)) + value
 }
 
 // lines are the whole tab as text, for drawing and scrolling.
@@ -92,7 +92,7 @@ func (t *overviewTab) lines() []string {
 	}
 
 	out = append(out, st.Strong.Render("Contact"))
-	email := sanitize.Truncate(c.Email, max(1, valW-18))
+	email := st.Cells.Truncate(c.Email, max(1, valW-18))
 	if c.EmailConfirmed {
 		email = st.Value.Render(email) + st.Success.Render("  ✓ confirmed")
 	} else {
@@ -103,15 +103,15 @@ func (t *overviewTab) lines() []string {
 	if phone == "" {
 		phone = "—"
 	}
-	out = append(out, t.field("Phone", st.Value.Render(sanitize.Truncate(phone, valW))))
-	status := st.Success.Render(sanitize.Truncate(c.Status, valW))
+	out = append(out, t.field("Phone", st.Value.Render(st.Cells.Truncate(phone, valW))))
+	status := st.Success.Render(st.Cells.Truncate(c.Status, valW))
 	if c.Status != api.StatusActive {
-		status = st.Error.Render(sanitize.Truncate(c.Status, valW))
+		status = st.Error.Render(st.Cells.Truncate(c.Status, valW))
 	}
 	out = append(out, t.field("Status", status))
 	out = append(out, t.field("Customer since", st.Value.Render(p.env.date(c.CreatedAt)+"  "+p.env.ago(c.CreatedAt))))
 	if l := findTab[*loyaltyTab](p); l != nil {
-		out = append(out, t.field("Points", st.Value.Render(sanitize.Truncate(l.pointsLine(), valW))))
+		out = append(out, t.field("Points", st.Value.Render(st.Cells.Truncate(l.pointsLine(), valW))))
 	}
 
 	out = append(out, "", st.Strong.Render("Addresses"))
@@ -123,13 +123,13 @@ func (t *overviewTab) lines() []string {
 		if a.Default {
 			label += " ★"
 		}
-		out = append(out, t.field(label, st.Value.Render(sanitize.Truncate(addressLine(a), valW))))
+		out = append(out, t.field(label, st.Value.Render(st.Cells.Truncate(addressLine(a), valW))))
 	}
 
 	// The store's order count leaves out cancelled and refunded orders,
 	// which the Orders tab lists: say so where the numbers are.
 	out = append(out, "", st.Strong.Render("Store metrics")+
-		st.Muted.Render(sanitize.Truncate("  · cancelled and refunded orders not counted", max(0, w-13))))
+		st.Muted.Render(st.Cells.Truncate("  · cancelled and refunded orders not counted", max(0, w-13))))
 	if m := c.StoreMetrics; m != nil {
 		cur := m.Currency
 		if cur == "" {
@@ -150,13 +150,13 @@ func (t *overviewTab) lines() []string {
 			valW := half - 2 - labelWidth - metricGap
 			for i := 0; i < len(metrics); i += 2 {
 				a, b := metrics[i], metrics[i+1]
-				left := padRight(t.field(a[0], st.Value.Render(sanitize.Truncate(a[1], valW))), half)
-				out = append(out, left+st.Label.Render(sanitize.Pad(b[0], labelWidth))+
-					st.Value.Render(sanitize.Truncate(b[1], max(1, w-half-labelWidth))))
+				left := padRight(st.Cells, t.field(a[0], st.Value.Render(st.Cells.Truncate(a[1], valW))), half)
+				out = append(out, left+st.Label.Render(st.Cells.Pad(b[0], labelWidth))+
+					st.Value.Render(st.Cells.Truncate(b[1], max(1, w-half-labelWidth))))
 			}
 		} else {
 			for _, f := range metrics {
-				out = append(out, t.field(f[0], st.Value.Render(sanitize.Truncate(f[1], valW))))
+				out = append(out, t.field(f[0], st.Value.Render(st.Cells.Truncate(f[1], valW))))
 			}
 		}
 		out = append(out, "")
@@ -226,7 +226,7 @@ func spendChart(st tui.Styles, months []api.MonthSpend, currency string, width, 
 	if peak <= 0 {
 		return append(out, "  "+st.Muted.Render("no spend in the last 12 months"))
 	}
-	out[0] += st.Muted.Render(sanitize.Truncate("  · peak "+money.Format(peak, currency)+" in "+monthName(months[peakAt].Month, true), max(0, width-21)))
+	out[0] += st.Muted.Render(st.Cells.Truncate("  · peak "+money.Format(peak, currency)+" in "+monthName(months[peakAt].Month, true), max(0, width-21)))
 	barW := min(5, max(1, (width-2)/len(months)-1))
 	eighths := []string{" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
 	if rows < 2 {
@@ -266,7 +266,7 @@ func spendChart(st tui.Styles, months []api.MonthSpend, currency string, width, 
 	b.WriteString("  ")
 	for _, m := range months {
 		label := monthName(m.Month, false)
-		b.WriteString(sanitize.Pad(label, barW))
+		b.WriteString(st.Cells.Pad(label, barW))
 		b.WriteByte(' ')
 	}
 	return append(out, st.Muted.Render(b.String()))

@@ -3,13 +3,9 @@ package screens
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/tui"
-	"frontdesk/tui/sanitize"
 )
 
 // tableHeadLines are the lines of a table tab above its rows: a status
@@ -30,8 +26,8 @@ func (p *Profile) View() string {
 		if !p.caps.Has(client.CapSearch) {
 			hint = "Check the id, and type it again with / (this store has no search)."
 		}
-		lines = append(lines, st.Error.Render(sanitize.Truncate(p.missingText()+".", p.width)),
-			"", st.Muted.Render(sanitize.Truncate(hint, p.width)))
+		lines = append(lines, st.Error.Render(st.Cells.Truncate(p.missingText()+".", p.width)),
+			"", st.Muted.Render(st.Cells.Truncate(hint, p.width)))
 		return fitLines(lines, p.width, p.height)
 	}
 	return fitLines(p.active().View(lines), p.width, p.height)
@@ -46,7 +42,7 @@ func (p *Profile) headLine() string {
 		left := "Loading customer " + string(p.id) + "…"
 		switch {
 		case p.missing():
-			return st.Error.Render(sanitize.Truncate(p.missingText(), p.width))
+			return st.Error.Render(st.Cells.Truncate(p.missingText(), p.width))
 		case p.custL.waiting():
 			left = "Customer " + string(p.id) + ": " + rateLimitText(&p.custL)
 		case p.custL.err != nil && client.IsUnsupported(p.custL.err):
@@ -54,54 +50,24 @@ func (p *Profile) headLine() string {
 		case p.custL.err != nil:
 			left = "Customer " + string(p.id) + " could not be loaded"
 		}
-		return st.Title.Render(sanitize.Truncate(left, p.width))
+		return st.Title.Render(st.Cells.Truncate(left, p.width))
 	}
 	c := &p.cust
-	rightW := sanitize.Width(right)
+	rightW := st.Cells.Width(right)
 	room := max(0, p.width-rightW-2)
-	// Measured as the widest terminal draws them: the id stays on the
-	// line even where emoji sequences are drawn glyph by glyph.
-	name := truncateAnyTerminal(c.Name(), min(room, max(room/2, 20)))
+	// Measured as this terminal counts cells (st.Cells), so the id stays
+	// at the end of the line whatever the name holds.
+	name := st.Cells.Truncate(c.Name(), min(room, max(room/2, 20)))
 	left := st.Title.Render(name)
-	used := widthAnyTerminal(name)
+	used := st.Cells.StringWidth(name)
 	rest := " · " + c.Email
 	if c.Status != "" && c.Status != api.StatusActive {
 		rest += " · " + strings.ToUpper(c.Status)
 	}
-	rest = truncateAnyTerminal(rest, room-used)
+	rest = st.Cells.Truncate(rest, room-used)
 	left += st.Muted.Render(rest)
-	used += widthAnyTerminal(rest)
-	return left + strings.Repeat(" ", max(1, p.width-used-rightW)) + st.Muted.Render(sanitize.Truncate(right, p.width))
-}
-
-// widthAnyTerminal is the width of sanitized text s in the terminal that
-// draws it widest. Terminals disagree on emoji sequences: one that does
-// not join them (tmux among them) draws 👩‍💻 as two glyphs, four cells,
-// and a selector (U+FE0F) may widen the glyph before it. Laying a line out
-// by this width keeps what follows the text on the screen everywhere.
-func widthAnyTerminal(s string) int {
-	w := 0
-	for _, r := range s {
-		switch {
-		case r == '\ufe0f':
-			w++
-		case r == '\u200d':
-		default:
-			w += ansi.StringWidth(string(r))
-		}
-	}
-	return max(w, sanitize.Width(s))
-}
-
-// truncateAnyTerminal sanitizes s and cuts it so that it fits width cells
-// by widthAnyTerminal.
-func truncateAnyTerminal(s string, width int) string {
-	for n := width; n > 0; n-- {
-		if t := sanitize.Truncate(s, n); widthAnyTerminal(t) <= width {
-			return t
-		}
-	}
-	return ""
+	used += st.Cells.StringWidth(rest)
+	return left + strings.Repeat(" ", max(1, p.width-used-rightW)) + st.Muted.Render(st.Cells.Truncate(right, p.width))
 }
 
 // sessionLine is the line under the tabs: who else is acting for this
@@ -121,10 +87,10 @@ func (p *Profile) sessionLine() string {
 		if p.Acting() {
 			text += " · you too"
 		}
-		return st.Warning.Render(sanitize.Truncate(text, p.width))
+		return st.Warning.Render(st.Cells.Truncate(text, p.width))
 	case p.Acting():
 		text = "You see what the customer sees · c coupons · R password reset · O stops acting"
-		return st.Muted.Render(sanitize.Truncate(text, p.width))
+		return st.Muted.Render(st.Cells.Truncate(text, p.width))
 	}
 	return ""
 }
@@ -149,7 +115,7 @@ func (p *Profile) tabRanges() [][2]int {
 	out := make([][2]int, len(p.tabs))
 	x := 0
 	for i, t := range p.tabs {
-		w := lipgloss.Width(st.RenderTab(tabLabel(i, t.kind()), i == p.cur))
+		w := st.Cells.StringWidth(st.RenderTab(tabLabel(i, t.kind()), i == p.cur))
 		out[i] = [2]int{x, x + w}
 		x += w
 	}
@@ -167,10 +133,10 @@ func loadState(st tui.Styles, l *load, what string, width int) ([]string, bool) 
 	switch {
 	case l.waiting():
 		msg := "Loading " + what + ": " + rateLimitText(l)
-		return []string{st.Warning.Render(sanitize.Truncate(msg, width))}, true
+		return []string{st.Warning.Render(st.Cells.Truncate(msg, width))}, true
 	case l.err != nil && !l.loading && client.IsUnsupported(l.err):
 		// The platform cannot: no retry would help, the reason is all.
-		out := tui.Wrap(strings.ToUpper(what[:1])+what[1:]+": "+client.Reason(l.err), width, loadErrorLines)
+		out := tui.Wrap(st.Cells, strings.ToUpper(what[:1])+what[1:]+": "+client.Reason(l.err), width, loadErrorLines)
 		for i := range out {
 			out[i] = st.Muted.Render(out[i])
 		}
@@ -178,7 +144,7 @@ func loadState(st tui.Styles, l *load, what string, width int) ([]string, bool) 
 	case l.err != nil && !l.loading:
 		// The retry key first.
 		msg := "Could not load " + what + " (press ctrl+r to retry): " + tui.ErrorText(l.err)
-		out := tui.Wrap(msg, width, loadErrorLines)
+		out := tui.Wrap(st.Cells, msg, width, loadErrorLines)
 		for i := range out {
 			out[i] = st.Error.Render(out[i])
 		}
@@ -196,8 +162,8 @@ func rateLimitText(l *load) string {
 
 // statusLine puts left and right on one line of width cells.
 func statusLine(st tui.Styles, left, right string, width int) string {
-	room := width - sanitize.Width(right) - 2
-	left = sanitize.Truncate(left, max(0, room))
-	gap := width - sanitize.Width(left) - sanitize.Width(right)
+	room := width - st.Cells.Width(right) - 2
+	left = st.Cells.Truncate(left, max(0, room))
+	gap := width - st.Cells.Width(left) - st.Cells.Width(right)
 	return st.Muted.Render(left) + strings.Repeat(" ", max(1, gap)) + st.Muted.Render(right)
 }

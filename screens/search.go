@@ -13,7 +13,6 @@ import (
 	"frontdesk/api"
 	"frontdesk/client"
 	"frontdesk/tui"
-	"frontdesk/tui/sanitize"
 )
 
 // searchPageSize is how many customers one server page holds. It is fixed
@@ -182,7 +181,7 @@ func (s *Search) GlobalKeysLive() bool { return !s.inBox || s.input.Value() == "
 // SetSize fits the table and the box to the content area.
 func (s *Search) SetSize(w, h int) {
 	s.width, s.height = w, h
-	s.input.SetWidth(max(10, w-sanitize.Width(s.input.Prompt)-2))
+	s.input.SetWidth(max(10, w-s.c.Styles.Cells.Width(s.input.Prompt)-2))
 	s.cur.clamp(len(s.list.Items), s.rowsVisible())
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"frontdesk/money"
 	"frontdesk/tui"
-	"frontdesk/tui/sanitize"
 )
 
 // Drawing the search screen: the box, the status line and the table.
@@ -28,8 +27,8 @@ func (s *Search) View() string {
 	body := s.height - 2
 	switch {
 	case s.err != nil:
-		lines = append(lines, "", st.Error.Render(sanitize.Truncate("Could not load customers.", s.width)))
-		lines = append(lines, tui.WrapError(s.err, s.width)...)
+		lines = append(lines, "", st.Error.Render(st.Cells.Truncate("Could not load customers.", s.width)))
+		lines = append(lines, tui.WrapError(st.Cells, s.err, s.width)...)
 		retry := "Press ctrl+r to retry."
 		if s.waiting > 0 {
 			retry = "Retrying by itself in " + strconv.Itoa(s.waiting) + " s; ctrl+r retries now."
@@ -42,7 +41,7 @@ func (s *Search) View() string {
 		if s.shown.query == "" {
 			lines = append(lines, st.Muted.Render("No customers yet."))
 		} else {
-			lines = append(lines, st.Muted.Render(sanitize.Truncate(`No customers match "`+s.shown.query+`".`, s.width)),
+			lines = append(lines, st.Muted.Render(st.Cells.Truncate(`No customers match "`+s.shown.query+`".`, s.width)),
 				st.Muted.Render("Try part of an email, a first or last name, or a phone number."))
 		}
 	default:
@@ -98,16 +97,16 @@ func (s *Search) statusLine() string {
 		right += " (s)"
 	}
 	// What the screen is doing never gives way; the list's counts do.
-	room := s.width - sanitize.Width(right) - 2
+	room := s.width - st.Cells.Width(right) - 2
 	if state != "" {
-		state = sanitize.Truncate(state, max(0, room))
+		state = st.Cells.Truncate(state, max(0, room))
 		if left != "" {
 			state = " · " + state
 		}
-		room -= sanitize.Width(state)
+		room -= st.Cells.Width(state)
 	}
-	left = sanitize.Truncate(left, max(0, room)) + state
-	gap := s.width - sanitize.Width(left) - sanitize.Width(right)
+	left = st.Cells.Truncate(left, max(0, room)) + state
+	gap := s.width - st.Cells.Width(left) - st.Cells.Width(right)
 	return st.Muted.Render(left) + strings.Repeat(" ", max(1, gap)) + st.Muted.Render(right)
 }
 

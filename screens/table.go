@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"frontdesk/tui"
 	"frontdesk/tui/sanitize"
@@ -124,7 +123,7 @@ func tableHeader(st tui.Styles, cols []column, widths []int) string {
 			b.WriteString(strings.Repeat(" ", colGap))
 		}
 		first = false
-		b.WriteString(align(c.title, widths[i], c.right))
+		b.WriteString(align(st.Cells, c.title, widths[i], c.right))
 	}
 	return st.TableHeader.Render(b.String())
 }
@@ -136,7 +135,7 @@ func tableRow(st tui.Styles, cols []column, widths []int, cells []cell, selected
 	var b strings.Builder
 	b.Grow(width + 32)
 	if selected {
-		b.WriteString(sanitize.Pad(st.SelectedMarker, markerWidth))
+		b.WriteString(st.Cells.Pad(st.SelectedMarker, markerWidth))
 	} else {
 		b.WriteString(strings.Repeat(" ", markerWidth))
 	}
@@ -149,7 +148,7 @@ func tableRow(st tui.Styles, cols []column, widths []int, cells []cell, selected
 			b.WriteString(strings.Repeat(" ", colGap))
 		}
 		first = false
-		text := align(cells[i].text, widths[i], c.right)
+		text := align(st.Cells, cells[i].text, widths[i], c.right)
 		if !selected && cells[i].style != nil && !st.NoColor {
 			text = cells[i].style.Render(text)
 		}
@@ -159,20 +158,20 @@ func tableRow(st tui.Styles, cols []column, widths []int, cells []cell, selected
 		return b.String()
 	}
 	line := b.String()
-	if w := ansi.StringWidth(line); w < width {
+	if w := st.Cells.StringWidth(line); w < width {
 		line += strings.Repeat(" ", width-w)
 	}
 	return st.Selected.Render(line)
 }
 
 // align sanitizes s, cuts it to width cells and pads it, on the left for
-// right-aligned columns.
-func align(s string, width int, right bool) string {
+// right-aligned columns, measuring as the session's terminal does.
+func align(c sanitize.Cells, s string, width int, right bool) string {
 	if !right {
-		return sanitize.Pad(s, width)
+		return c.Pad(s, width)
 	}
-	s = sanitize.Truncate(s, width)
-	if w := ansi.StringWidth(s); w < width {
+	s = c.Truncate(s, width)
+	if w := c.StringWidth(s); w < width {
 		return strings.Repeat(" ", width-w) + s
 	}
 	return s
@@ -291,8 +290,8 @@ func fitLines(lines []string, width, height int) string {
 }
 
 // padRight fills a rendered line with spaces to width cells.
-func padRight(s string, width int) string {
-	if w := ansi.StringWidth(s); w < width {
+func padRight(c sanitize.Cells, s string, width int) string {
+	if w := c.StringWidth(s); w < width {
 		return s + strings.Repeat(" ", width-w)
 	}
 	return s

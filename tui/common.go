@@ -109,7 +109,7 @@ func (c *Common) NoColor() bool { return c.Styles.NoColor }
 // shell.
 func (c *Common) Copy(what, text string) tea.Cmd {
 	text = sanitize.Line(text)
-	return tea.Batch(tea.SetClipboard(text), Info("copied "+what+": "+sanitize.Truncate(text, 40)))
+	return tea.Batch(tea.SetClipboard(text), Info("copied "+what+": "+c.Styles.Cells.Truncate(text, 40)))
 }
 
 // Actor is the session's agent as policy sees it. Until GET /me answers

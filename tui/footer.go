@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 )
 
 // The footer: the status (the palette's note, or the status bar) over
@@ -38,12 +37,12 @@ func (m *Shell) footerView() string {
 		status = append(status, "")
 	}
 	for i, l := range status {
-		status[i] = fitLine(l, w)
+		status[i] = fitLine(m.c.Styles.Cells, l, w)
 	}
 	if m.palette.open {
-		return strings.Join(status, "\n") + "\n" + fitLine(m.palette.input.View(), w)
+		return strings.Join(status, "\n") + "\n" + fitLine(m.c.Styles.Cells, m.palette.input.View(), w)
 	}
-	return strings.Join(status, "\n") + "\n" + fitLine(m.keyHelpLine(), w)
+	return strings.Join(status, "\n") + "\n" + fitLine(m.c.Styles.Cells, m.keyHelpLine(), w)
 }
 
 // keyHelpLine is the top screen's short help (or the overlay's), with
@@ -56,7 +55,7 @@ func (m *Shell) keyHelpLine() string {
 	if h, ok := m.Top().(GlobalKeysHinter); ok && !m.help.open && !h.GlobalKeysLive() {
 		hint = st.HelpKey.Render("esc") + " " + st.HelpDesc.Render("then ? help • : command")
 	}
-	hintW := lipgloss.Width(hint)
+	hintW := st.Cells.StringWidth(hint)
 	var help []Binding
 	if m.help.open {
 		help = []Binding{m.c.Keys.Back.WithHelp("close help"), {Keys: []string{"j"}, HelpKey: "j/k", Help: "scroll"}}
@@ -64,6 +63,6 @@ func (m *Shell) keyHelpLine() string {
 		help = m.Top().ShortHelp()
 	}
 	keys := m.c.ShortHelpView(help, max(0, m.width-hintW-3))
-	gap := m.width - lipgloss.Width(keys) - hintW
+	gap := m.width - st.Cells.StringWidth(keys) - hintW
 	return keys + strings.Repeat(" ", max(1, gap)) + hint
 }

@@ -36,7 +36,7 @@ func (m *Shell) render() string {
 		return "" // no size yet: the first WindowSizeMsg is on its way
 	}
 	if m.tooSmall() {
-		return fitBlock(fmt.Sprintf("Terminal too small: %d×%d.\nfrontdesk needs at least %d×%d.\nEnlarge the window, or press ctrl+c to quit.",
+		return fitBlock(m.c.Styles.Cells, fmt.Sprintf("Terminal too small: %d×%d.\nfrontdesk needs at least %d×%d.\nEnlarge the window, or press ctrl+c to quit.",
 			m.width, m.height, MinWidth, MinHeight), m.width, m.height)
 	}
 	var b strings.Builder
@@ -49,7 +49,7 @@ func (m *Shell) render() string {
 	} else {
 		content = m.Top().View()
 	}
-	b.WriteString(fitBlock(content, m.width, m.contentHeight()))
+	b.WriteString(fitBlock(m.c.Styles.Cells, content, m.width, m.contentHeight()))
 	b.WriteByte('\n')
 	b.WriteString(m.footerView())
 	out := b.String()
@@ -103,16 +103,16 @@ func (m *Shell) setMouse(arg string) tea.Cmd {
 // fitLine cuts a rendered line to width cells. A line no longer in bytes
 // than width is never wider in cells, which skips the measuring for most
 // lines.
-func fitLine(s string, width int) string {
-	if len(s) <= width || ansi.StringWidth(s) <= width {
+func fitLine(c sanitize.Cells, s string, width int) string {
+	if len(s) <= width || c.StringWidth(s) <= width {
 		return s
 	}
-	return ansi.Truncate(s, width, "")
+	return c.Cut(s, width, "")
 }
 
 // fitBlock makes s exactly height lines of at most width cells, so a
 // screen that draws too much cannot push the footer off the terminal.
-func fitBlock(s string, width, height int) string {
+func fitBlock(c sanitize.Cells, s string, width, height int) string {
 	if height <= 0 {
 		return ""
 	}
@@ -126,7 +126,7 @@ func fitBlock(s string, width, height int) string {
 		if n > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(fitLine(line, width))
+		b.WriteString(fitLine(c, line, width))
 		n++
 	}
 	for ; n < height; n++ {

@@ -2,10 +2,6 @@ package tui
 
 import (
 	"strings"
-
-	"charm.land/lipgloss/v2"
-
-	"frontdesk/tui/sanitize"
 )
 
 // The header: the app, the profile (production and read-only marked
@@ -30,8 +26,8 @@ func (m *Shell) headerView() string {
 		markers += " " + st.ReadOnly.Render("READ-ONLY")
 	}
 	// The markers never give way; the profile label and the agent do.
-	room := w - lipgloss.Width(left) - lipgloss.Width(markers) - 3
-	label := sanitize.Truncate(m.c.Profile.Label(), max(1, min(room, 40)))
+	room := w - st.Cells.StringWidth(left) - st.Cells.StringWidth(markers) - 3
+	label := st.Cells.Truncate(m.c.Profile.Label(), max(1, min(room, 40)))
 	left += st.Header.Render(" · ") + st.HeaderProfile.Render(label) + markers
 
 	var agent string
@@ -40,7 +36,7 @@ func (m *Shell) headerView() string {
 		if name == "" {
 			name = a.AgentID
 		}
-		agent = sanitize.Line(name) + " (" + sanitize.Line(a.Role) + ")"
+		agent = st.Cells.Line(name) + " (" + st.Cells.Line(a.Role) + ")"
 	} else if m.load != nil && !m.agentFailed {
 		agent = "signing in…"
 	} else {
@@ -48,18 +44,18 @@ func (m *Shell) headerView() string {
 		// the asking failed: "signing in…" would wait forever.
 		agent = "not signed in"
 	}
-	room = w - lipgloss.Width(left) - 2
+	room = w - st.Cells.StringWidth(left) - 2
 	line1 := left
 	if room >= 6 {
-		agent = st.HeaderAgent.Render(sanitize.Truncate(agent, room))
-		gap := w - lipgloss.Width(left) - lipgloss.Width(agent)
+		agent = st.HeaderAgent.Render(st.Cells.Truncate(agent, room))
+		gap := w - st.Cells.StringWidth(left) - st.Cells.StringWidth(agent)
 		line1 = left + strings.Repeat(" ", max(1, gap)) + agent
 	}
 
 	lines := []string{line1, m.breadcrumbs()}
 	if m.headerH > headerLines && m.c.Banner != nil {
-		text := sanitize.Truncate(m.c.Banner(), w)
-		lines = append(lines, st.Banner.Render(text+strings.Repeat(" ", max(0, w-sanitize.Width(text)))))
+		text := st.Cells.Truncate(m.c.Banner(), w)
+		lines = append(lines, st.Banner.Render(text+strings.Repeat(" ", max(0, w-st.Cells.Width(text)))))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -71,9 +67,9 @@ func (m *Shell) breadcrumbs() string {
 	const sep = " › "
 	titles := make([]string, len(m.stack))
 	for i, s := range m.stack {
-		titles[i] = sanitize.Truncate(s.Title(), 40)
+		titles[i] = st.Cells.Truncate(s.Title(), 40)
 	}
-	sepW := sanitize.Width(sep)
+	sepW := st.Cells.Width(sep)
 	// width of the crumbs from index from on, with "… › " before them
 	// when older crumbs are dropped.
 	width := func(from int) int {
@@ -85,7 +81,7 @@ func (m *Shell) breadcrumbs() string {
 			if i > from {
 				w += sepW
 			}
-			w += sanitize.Width(titles[i])
+			w += st.Cells.Width(titles[i])
 		}
 		return w
 	}
@@ -102,7 +98,7 @@ func (m *Shell) breadcrumbs() string {
 			b.WriteString(st.Breadcrumb.Render(sep))
 		}
 		if i == len(titles)-1 {
-			b.WriteString(st.BreadcrumbCurrent.Render(sanitize.Truncate(titles[i], m.width)))
+			b.WriteString(st.BreadcrumbCurrent.Render(st.Cells.Truncate(titles[i], m.width)))
 		} else {
 			b.WriteString(st.Breadcrumb.Render(titles[i]))
 		}

@@ -29,7 +29,7 @@ func (c *Common) ShortHelpView(bindings []Binding, width int) string {
 			continue
 		}
 		item := k.KeyLabel() + " " + k.Help
-		w := sanitize.Width(item)
+		w := st.Cells.Width(item)
 		if used > 0 {
 			w += sepW
 		}
@@ -57,7 +57,7 @@ func (c *Common) ShortHelpView(bindings []Binding, width int) string {
 func (c *Common) helpLine(k Binding, keyW, width int) string {
 	st := c.Styles
 	label := k.KeyLabel()
-	pad := strings.Repeat(" ", max(0, keyW-sanitize.Width(label)))
+	pad := strings.Repeat(" ", max(0, keyW-st.Cells.Width(label)))
 	desc := k.Help
 	if k.Dangerous {
 		desc += " !"
@@ -69,12 +69,12 @@ func (c *Common) helpLine(k Binding, keyW, width int) string {
 		// are what tells the agent the key will not work.
 		text += " — " + reason
 	}
-	indent := sanitize.Width(label+pad) + 2
+	indent := st.Cells.Width(label+pad) + 2
 	var rest []string
-	if width > 0 && indent+sanitize.Width(text) > width {
-		rest = Wrap(text, max(8, width-indent), 0)
+	if width > 0 && indent+st.Cells.Width(text) > width {
+		rest = Wrap(st.Cells, text, max(8, width-indent), 0)
 	} else {
-		rest = []string{sanitize.Line(text)}
+		rest = []string{st.Cells.Line(text)}
 	}
 	var b strings.Builder
 	for i, l := range rest {
@@ -100,13 +100,14 @@ func (c *Common) helpLine(k Binding, keyW, width int) string {
 // disabled binding greyed with its reason. The result is at most width
 // cells wide.
 func (c *Common) FullHelpView(groups [][]Binding, width int) string {
+	st := c.Styles
 	columns := func(wrapAt int) []string {
 		var cols []string
 		for _, g := range groups {
 			keyW := 0
 			for _, k := range g {
 				if !k.Hidden && len(k.Keys) > 0 {
-					keyW = max(keyW, sanitize.Width(k.KeyLabel()))
+					keyW = max(keyW, st.Cells.Width(k.KeyLabel()))
 				}
 			}
 			var lines []string
@@ -129,7 +130,7 @@ func (c *Common) FullHelpView(groups [][]Binding, width int) string {
 	gap := "    "
 	total := 0
 	for i, col := range cols {
-		total += lipgloss.Width(col)
+		total += widest(st.Cells, col)
 		if i > 0 {
 			total += len(gap)
 		}
@@ -147,13 +148,23 @@ func (c *Common) FullHelpView(groups [][]Binding, width int) string {
 	} else {
 		out = strings.Join(columns(width), "\n\n")
 	}
-	return clampWidth(out, width)
+	return clampWidth(st.Cells, out, width)
+}
+
+// widest is the width of the widest line of a rendered block.
+func widest(c sanitize.Cells, s string) int {
+	w := 0
+	for l := range strings.SplitSeq(s, "\n") {
+		w = max(w, c.StringWidth(l))
+	}
+	return w
 }
 
 // clampWidth cuts every line of a rendered block to width cells.
-func clampWidth(s string, width int) string {
-	if lipgloss.Width(s) <= width {
-		return s
+func clampWidth(c sanitize.Cells, s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = fitLine(c, l, width)
 	}
-	return lipgloss.NewStyle().MaxWidth(width).Render(s)
+	return strings.Join(lines, "\n")
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-
-	"frontdesk/tui/sanitize"
 )
 
 // helpOverlay is the ? overlay: every key of the top screen and the
@@ -70,7 +68,7 @@ func (h *helpOverlay) view(st Styles, inner int, p helpPage) string {
 	end := min(len(lines), top+rows)
 
 	var b strings.Builder
-	b.WriteString(st.OverlayTitle.Render(sanitize.Truncate(p.title, inner)))
+	b.WriteString(st.OverlayTitle.Render(st.Cells.Truncate(p.title, inner)))
 	b.WriteString("\n\n")
 	b.WriteString(strings.Join(lines[top:end], "\n"))
 	for i := end - top; i < rows && len(lines) > rows; i++ {
@@ -88,7 +86,7 @@ func (h *helpOverlay) view(st Styles, inner int, p helpPage) string {
 		parts = append(parts, fmt.Sprintf("lines %d–%d of %d", top+1, end, len(lines)))
 		pos = strings.Join(parts, " · ")
 	}
-	b.WriteString("\n" + st.Accent.Render(fitLine(pos, inner)))
+	b.WriteString("\n" + st.Accent.Render(fitLine(st.Cells, pos, inner)))
 	for _, l := range p.legend {
 		b.WriteString("\n" + st.Muted.Render(l))
 	}
@@ -106,12 +104,12 @@ func (m *Shell) helpPage() helpPage {
 	p := helpPage{title: "Keys — " + m.Top().Title()}
 	if m.help.lastErr {
 		p.title = "Last error"
-		p.lines = Wrap(m.status.lastError, inner, 0)
-		p.legend = Wrap("j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", inner, 3)
+		p.lines = Wrap(m.c.Styles.Cells, m.status.lastError, inner, 0)
+		p.legend = Wrap(m.c.Styles.Cells, "j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", inner, 3)
 	} else {
 		groups := append(append([][]Binding{}, m.Top().FullHelp()...), m.c.Keys.Global())
 		p.lines = strings.Split(m.c.FullHelpView(groups, inner), "\n")
-		p.legend = Wrap("! = asks you to confirm first · greyed = not available, the reason after — · "+
+		p.legend = Wrap(m.c.Styles.Cells, "! = asks you to confirm first · greyed = not available, the reason after — · "+
 			"j/k pgdn/pgup g/G scroll · esc closes · to select text: shift+drag, or :mouse off", inner, 3)
 	}
 	// The content area less the border (2), the title and a blank line

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"frontdesk/api"
-	"frontdesk/tui/sanitize"
 )
 
 // command is one ":" command of the palette.
@@ -280,7 +279,7 @@ func (p *palette) statusLines(st Styles, width int, cmds []command) []string {
 		if p.noteErr {
 			s = st.Error
 		}
-		return styleLines(s, Wrap(p.note, width, maxStatusLines))
+		return styleLines(s, Wrap(st.Cells, p.note, width, maxStatusLines))
 	}
-	return []string{st.Muted.Render(sanitize.Truncate("tab completes · ↑ recalls · esc closes · "+commandNames(cmds), width))}
+	return []string{st.Muted.Render(st.Cells.Truncate("tab completes · ↑ recalls · esc closes · "+commandNames(cmds), width))}
 }

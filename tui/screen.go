@@ -20,7 +20,9 @@ type Screen interface {
 	// ID, request sequence) and ignore what is not yours.
 	Update(msg tea.Msg) (Screen, tea.Cmd)
 	// View draws the screen in exactly the size of the last SetSize.
-	// Every string that came from the API goes through package sanitize.
+	// Every string that came from the API goes through package sanitize,
+	// measured, cut and padded with the session's Styles.Cells (so columns
+	// line up on the terminal at hand).
 	View() string
 	// SetSize tells the screen the size of the content area.
 	SetSize(width, height int)

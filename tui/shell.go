@@ -8,8 +8,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"charm.land/log/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"frontdesk/api"
+	"frontdesk/tui/sanitize"
 )
 
 // The smallest terminal the console draws in. Below it the view says so
@@ -156,6 +158,11 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
 		return nil
+	case tea.ModeReportMsg:
+		if msg.Mode == ansi.ModeUnicodeCore {
+			m.setCells(CellsFor(msg.Value))
+		}
+		return nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.KeyReleaseMsg:
@@ -271,8 +278,35 @@ func (m *Shell) layout() {
 	m.palette.input.SetWidth(max(10, m.width-4))
 }
 
+// CellsFor is the measure for a terminal's answer to the mode 2027
+// (grapheme clustering) request. It follows Bubble Tea exactly: the
+// program switches its renderer to grapheme widths, and turns the mode
+// on, when the terminal answers set, reset or permanently set; any other
+// answer, or none, leaves both per code point. The console must measure
+// as the renderer does, or a row's later columns move.
+func CellsFor(v ansi.ModeSetting) sanitize.Cells {
+	switch v {
+	case ansi.ModeSet, ansi.ModeReset, ansi.ModePermanentlySet:
+		return sanitize.Graphemes
+	}
+	return sanitize.PerCodePoint
+}
+
+// setCells switches the session's measure and lays the screens out again,
+// so nothing keeps lines cut with the old one.
+func (m *Shell) setCells(c sanitize.Cells) {
+	if m.c.Styles.Cells == c {
+		return
+	}
+	m.c.Logger.Debug("terminal width measure", "cells", c.String())
+	m.c.Styles.Cells = c
+	m.layout()
+}
+
 func (m *Shell) setTheme(isDark bool) {
+	cells := m.c.Styles.Cells
 	m.c.Styles = NewStyles(isDark, m.c.Styles.NoColor)
+	m.c.Styles.Cells = cells
 	m.status.spinner.Style = m.c.Styles.Spinner
 	st := m.palette.input.Styles()
 	st.Cursor.Color = m.c.Styles.Colors.Accent

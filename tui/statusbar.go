@@ -119,7 +119,7 @@ func (b *statusBar) lines(st Styles, width, inFlight int) []string {
 	if inFlight > 0 {
 		spin = b.spinner.View() + " "
 	}
-	room := max(1, width-lipgloss.Width(spin))
+	room := max(1, width-st.Cells.StringWidth(spin))
 	var lines []string
 	switch {
 	case b.toast.text != "":
@@ -130,11 +130,11 @@ func (b *statusBar) lines(st Styles, width, inFlight int) []string {
 		case ToastError:
 			s = st.ToastError
 		}
-		all := Wrap(b.toast.text, room, 0)
+		all := Wrap(st.Cells, b.toast.text, room, 0)
 		if len(all) > maxStatusLines && b.toast.kind == ToastError {
-			all = append(Wrap(b.toast.text, room, maxStatusLines-1), "(:error shows the whole message)")
+			all = append(Wrap(st.Cells, b.toast.text, room, maxStatusLines-1), "(:error shows the whole message)")
 		} else if len(all) > maxStatusLines {
-			all = Wrap(b.toast.text, room, maxStatusLines)
+			all = Wrap(st.Cells, b.toast.text, room, maxStatusLines)
 		}
 		lines = styleLines(s, all)
 	case spin != "":
@@ -143,7 +143,7 @@ func (b *statusBar) lines(st Styles, width, inFlight int) []string {
 	if spin != "" && len(lines) > 0 {
 		lines[0] = spin + lines[0]
 		for i := 1; i < len(lines); i++ {
-			lines[i] = strings.Repeat(" ", lipgloss.Width(spin)) + lines[i]
+			lines[i] = strings.Repeat(" ", st.Cells.StringWidth(spin)) + lines[i]
 		}
 	}
 	return lines

@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"frontdesk/api"
+	"frontdesk/tui/sanitize"
 )
 
 // Colors is the palette the Styles are built from, for screens that need a
@@ -48,6 +49,13 @@ type Styles struct {
 	// SelectedMarker prefixes the selected row, so a selection shows even
 	// without colour (NO_COLOR) where Selected renders nothing.
 	SelectedMarker string
+
+	// Cells is how this session's terminal counts cells: every view
+	// sanitizes, measures, cuts and pads API text with it, so columns line
+	// up on the terminal at hand. Per code point (the zero value) until
+	// the terminal reports grapheme clustering (mode 2027); the shell
+	// switches it, and keeps it when the theme changes.
+	Cells sanitize.Cells
 }
 
 // NewStyles builds the theme for a dark or light background, or with no

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"frontdesk/tui/sanitize"
 )
 
@@ -28,19 +26,19 @@ func ErrorText(err error) string {
 // width cells, whole: the lines of an error pane. Nothing of the cause or
 // the advice is cut, so give it the room it asks for (or use Wrap with a
 // line limit). nil gives nil.
-func WrapError(err error, width int) []string {
+func WrapError(c sanitize.Cells, err error, width int) []string {
 	if err == nil {
 		return nil
 	}
-	return Wrap(ErrorText(err), width, 0)
+	return Wrap(c, ErrorText(err), width, 0)
 }
 
 // Wrap sanitizes text (as a block: its own line breaks stay) and wraps it
 // at spaces to lines of at most width cells, breaking a word only when it
 // is longer than a line. maxLines > 0 keeps at most that many lines; the
 // last then ends in "…" to say that more was cut. Empty text gives nil.
-func Wrap(text string, width, maxLines int) []string {
-	text = strings.TrimSpace(sanitize.Block(text))
+func Wrap(c sanitize.Cells, text string, width, maxLines int) []string {
+	text = strings.TrimSpace(c.Block(text))
 	if text == "" {
 		return nil
 	}
@@ -52,7 +50,7 @@ func Wrap(text string, width, maxLines int) []string {
 			lines = append(lines, "")
 			continue
 		}
-		for l := range strings.SplitSeq(ansi.Wrap(para, width, ""), "\n") {
+		for l := range strings.SplitSeq(c.Wrap(para, width), "\n") {
 			lines = append(lines, strings.TrimRight(l, " "))
 		}
 	}
@@ -60,7 +58,7 @@ func Wrap(text string, width, maxLines int) []string {
 		// The last kept line ends in " …" (cut further if that does not
 		// fit: Truncate ends what it cuts with "…").
 		lines = lines[:maxLines]
-		lines[maxLines-1] = sanitize.Truncate(lines[maxLines-1]+" …", width)
+		lines[maxLines-1] = c.Truncate(lines[maxLines-1]+" …", width)
 	}
 	return lines
 }

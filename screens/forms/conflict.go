@@ -9,7 +9,6 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/tui"
-	"frontdesk/tui/sanitize"
 )
 
 // The edit form's conflict: someone else saved the customer while the
@@ -137,7 +136,7 @@ func (m *EditProfile) conflictView() string {
 	s := m.c.Styles
 	cf := m.conflict
 	var sb strings.Builder
-	sb.WriteString(s.Warning.Render(wrapText(fmt.Sprintf(
+	sb.WriteString(s.Warning.Render(wrapText(s.Cells, fmt.Sprintf(
 		"Someone else saved this customer while you were editing (version %d → %d).", cf.from, cf.server.Version), m.width)))
 	sb.WriteString("\n\n")
 	if len(cf.rows) == 0 {
@@ -145,18 +144,18 @@ func (m *EditProfile) conflictView() string {
 		sb.WriteString("\n")
 	} else {
 		lw, cw := 14, max(min((m.width-18)/2, 32), 8)
-		sb.WriteString(s.TableHeader.Render("  " + sanitize.Pad("Field", lw) + "  " + sanitize.Pad("On the server now", cw) + "  " + "Yours"))
+		sb.WriteString(s.TableHeader.Render("  " + s.Cells.Pad("Field", lw) + "  " + s.Cells.Pad("On the server now", cw) + "  " + "Yours"))
 		sb.WriteString("\n")
 		for _, r := range cf.rows {
 			mark := "  "
 			if r.serverChanged {
 				mark = s.Warning.Render("* ")
 			}
-			yours := s.Strong.Render(sanitize.Truncate(orEmpty(r.yours), cw))
+			yours := s.Strong.Render(s.Cells.Truncate(orEmpty(r.yours), cw))
 			if r.yours == r.was {
 				yours = s.Muted.Render("(you did not change it)")
 			}
-			sb.WriteString(mark + sanitize.Pad(r.label, lw) + "  " + sanitize.Pad(orEmpty(r.server), cw) + "  " + yours)
+			sb.WriteString(mark + s.Cells.Pad(r.label, lw) + "  " + s.Cells.Pad(orEmpty(r.server), cw) + "  " + yours)
 			sb.WriteString("\n")
 		}
 		sb.WriteString(s.Muted.Render("* changed on the server since you opened the form"))
@@ -167,7 +166,7 @@ func (m *EditProfile) conflictView() string {
 		for i, k := range mine {
 			names[i] = strings.ToLower(m.d.label(k))
 		}
-		sb.WriteString(s.Muted.Render(wrapText("Re-applying sends only your changes ("+strings.Join(names, ", ")+") on top of the new version.", m.width)))
+		sb.WriteString(s.Muted.Render(wrapText(s.Cells, "Re-applying sends only your changes ("+strings.Join(names, ", ")+") on top of the new version.", m.width)))
 		sb.WriteString("\n")
 	}
 	sb.WriteString("\n")

@@ -267,7 +267,7 @@ func (m *EditProfile) changeLines() []string {
 		if to == "" {
 			to = "(empty)"
 		}
-		out = append(out, s.Label.Render(m.d.label(k)+": ")+sanitize.Truncate(from, 30)+" → "+s.Strong.Render(sanitize.Truncate(to, 30)))
+		out = append(out, s.Label.Render(m.d.label(k)+": ")+s.Cells.Truncate(from, 30)+" → "+s.Strong.Render(s.Cells.Truncate(to, 30)))
 	}
 	return out
 }

@@ -7,8 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"frontdesk/api"
 	"frontdesk/tui"
@@ -100,7 +98,7 @@ func (b *base) initForm() tea.Cmd {
 func (b *base) frame(subtitle, body string) string {
 	s := b.c.Styles
 	var sb strings.Builder
-	sb.WriteString(s.Title.Render(sanitize.Truncate(b.title, max(b.width-2, 1))))
+	sb.WriteString(s.Title.Render(s.Cells.Truncate(b.title, max(b.width-2, 1))))
 	if subtitle != "" {
 		sb.WriteString(s.Muted.Render("  " + subtitle))
 	}
@@ -110,20 +108,20 @@ func (b *base) frame(subtitle, body string) string {
 	status := ""
 	switch {
 	case b.status != "" && b.statusErr:
-		status = s.Error.Render(wrapText(b.status, b.width))
+		status = s.Error.Render(wrapText(s.Cells, b.status, b.width))
 	case b.status != "":
-		status = s.Muted.Render(wrapText(b.status, b.width))
+		status = s.Muted.Render(wrapText(s.Cells, b.status, b.width))
 	}
 	var sl []string
 	if status != "" {
 		sl = append([]string{""}, strings.Split(status, "\n")...)
 	}
-	return fit(lines, sl, b.width, b.height)
+	return fit(s.Cells, lines, sl, b.width, b.height)
 }
 
 // fit lays out body lines and the bottom lines in exactly w×h: the body
 // is cut if it would hide the bottom lines, every line is cut to w cells.
-func fit(body, bottom []string, w, h int) string {
+func fit(c sanitize.Cells, body, bottom []string, w, h int) string {
 	if h <= 0 || w <= 0 {
 		return ""
 	}
@@ -141,25 +139,25 @@ func fit(body, bottom []string, w, h int) string {
 	}
 	out = append(out, bottom...)
 	for i, l := range out {
-		if lipgloss.Width(l) > w {
-			l = ansi.Truncate(l, w, "…")
+		if c.StringWidth(l) > w {
+			l = c.Cut(l, w, "…")
 		}
 		out[i] = l
 	}
 	return strings.Join(out, "\n")
 }
 
-// wrapText wraps plain text to w cells.
-func wrapText(s string, w int) string {
+// wrapText wraps plain text to w cells, measured as c counts them.
+func wrapText(c sanitize.Cells, s string, w int) string {
 	if w <= 0 {
 		return s
 	}
-	return ansi.Wordwrap(s, w, "")
+	return c.Wordwrap(s, w)
 }
 
 // refusedView is what a form that may not be used shows.
 func (b *base) refusedView() string {
-	return b.frame("", b.c.Styles.Error.Render(wrapText("This form cannot be used: "+b.refused+".", b.width))+"\n\n"+
+	return b.frame("", b.c.Styles.Error.Render(wrapText(b.c.Styles.Cells, "This form cannot be used: "+b.refused+".", b.width))+"\n\n"+
 		b.c.Styles.Muted.Render("Press esc to go back."))
 }
 

@@ -211,7 +211,7 @@ func (m *AdjustLoyalty) save() tea.Cmd {
 	lines := []string{
 		s.Label.Render("Balance ") + money.Int(m.balance) + " → " + s.Strong.Render(money.Int(m.balance+req.Points)),
 		s.Label.Render("Reason  ") + reasonLabel(req.Reason),
-		s.Label.Render("Note    ") + sanitize.Truncate(req.Note, max(m.width-10, 10)),
+		s.Label.Render("Note    ") + s.Cells.Truncate(req.Note, max(m.width-10, 10)),
 		"",
 		s.Warning.Render("This adjustment " + strings.Join(why, " and ") + "."),
 	}

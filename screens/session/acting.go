@@ -169,8 +169,7 @@ func (a *Acting) RenderBanner(width int) string {
 	if b == "" {
 		return ""
 	}
-	text := sanitize.Truncate(b, width)
-	return BannerStyle(a.c.Styles).Render(sanitize.Pad(text, width))
+	return BannerStyle(a.c.Styles).Render(a.c.Styles.Cells.Pad(b, width))
 }
 
 // BannerStyle is the on-behalf banner's look: teal, a colour no other

@@ -138,21 +138,21 @@ func Discount(cp api.Coupon) string {
 func (m *Coupons) View() string {
 	st := m.c.Styles
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Coupons "+sanitize.Truncate(m.name, 40)+" can use") + "\n")
+	b.WriteString(st.Title.Render("Coupons "+st.Cells.Truncate(m.name, 40)+" can use") + "\n")
 	b.WriteString(st.Muted.Render("As the customer sees them, through the on-behalf session.") + "\n\n")
 	switch {
 	case !m.loaded:
 		b.WriteString(st.Muted.Render("Loading…"))
 		return b.String()
 	case m.err != nil:
-		b.WriteString(st.Error.Render(sanitize.Truncate("Could not load the coupons: "+m.err.Error(), max(20, m.width))))
+		b.WriteString(st.Error.Render(st.Cells.Truncate("Could not load the coupons: "+m.err.Error(), max(20, m.width))))
 		return b.String()
 	case len(m.list) == 0:
 		b.WriteString(st.Muted.Render("No coupons for this customer right now."))
 		return b.String()
 	}
 	header := fmt.Sprintf("  %-12s  %-16s  %-16s  %-10s  %s", "CODE", "DISCOUNT", "MIN ORDER", "EXPIRES", "DESCRIPTION")
-	b.WriteString(st.TableHeader.Render(sanitize.Truncate(header, m.width)) + "\n")
+	b.WriteString(st.TableHeader.Render(st.Cells.Truncate(header, m.width)) + "\n")
 	for i, cp := range m.list {
 		expires := "—"
 		if cp.ExpiresAt != nil {
@@ -163,11 +163,11 @@ func (m *Coupons) View() string {
 			minOrder = money.Format(cp.MinOrderTotal, cp.Currency)
 		}
 		line := fmt.Sprintf("%-12s  %-16s  %-16s  %-10s  %s",
-			sanitize.Truncate(cp.Code, 12), Discount(cp), minOrder, expires, sanitize.Line(cp.Description))
+			st.Cells.Truncate(cp.Code, 12), Discount(cp), minOrder, expires, sanitize.Line(cp.Description))
 		if i == m.cur {
-			b.WriteString(st.Selected.Render(sanitize.Truncate(st.SelectedMarker+line, m.width)) + "\n")
+			b.WriteString(st.Selected.Render(st.Cells.Truncate(st.SelectedMarker+line, m.width)) + "\n")
 		} else {
-			b.WriteString(sanitize.Truncate("  "+line, m.width) + "\n")
+			b.WriteString(st.Cells.Truncate("  "+line, m.width) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

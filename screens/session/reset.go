@@ -153,7 +153,7 @@ func (m *PasswordReset) View() string {
 	case m.saving:
 		b.WriteString(st.Muted.Render("Sending…"))
 	case m.err != nil:
-		b.WriteString(st.Error.Render(sanitize.Truncate("Could not send: "+m.err.Error(), max(20, m.width))))
+		b.WriteString(st.Error.Render(st.Cells.Truncate("Could not send: "+m.err.Error(), max(20, m.width))))
 	}
 	return b.String()
 }

@@ -280,13 +280,13 @@ func (m *StartForm) View() string {
 	if who == "" {
 		who = "customer " + string(m.id)
 	}
-	b.WriteString(st.Title.Render("Act on behalf of "+sanitize.Truncate(who, max(10, m.width-20))) + "\n")
-	for _, l := range tui.Wrap(m.promise(), max(20, m.width), 0) {
+	b.WriteString(st.Title.Render("Act on behalf of "+st.Cells.Truncate(who, max(10, m.width-20))) + "\n")
+	for _, l := range tui.Wrap(st.Cells, m.promise(), max(20, m.width), 0) {
 		b.WriteString(st.Muted.Render(l) + "\n")
 	}
 	b.WriteString("\n")
 	for _, o := range m.others {
-		b.WriteString(st.Warning.Render("⚠ "+sanitize.Truncate(o.AgentName, 40)+" is already acting for this customer (since "+
+		b.WriteString(st.Warning.Render("⚠ "+st.Cells.Truncate(o.AgentName, 40)+" is already acting for this customer (since "+
 			o.StartedAt.In(time.Local).Format("15:04")+")") + "\n")
 	}
 	if len(m.others) > 0 {
@@ -302,7 +302,7 @@ func (m *StartForm) View() string {
 	case m.saving:
 		b.WriteString(st.Muted.Render("Starting the session…"))
 	case m.err != nil:
-		b.WriteString(st.Error.Render(sanitize.Truncate("Could not start: "+m.err.Error(), max(20, m.width))))
+		b.WriteString(st.Error.Render(st.Cells.Truncate("Could not start: "+m.err.Error(), max(20, m.width))))
 	}
 	return b.String()
 }
