@@ -261,6 +261,13 @@ func FuzzSanitize(f *testing.F) {
 		if Safe(s) != (Line(s) == s) {
 			t.Fatalf("Safe(%q) disagrees with Line", s)
 		}
+		for _, c := range []Cells{PerCodePoint, Graphemes} {
+			p := c.Pad(s, width)
+			checkInert(t, c.String()+" Pad", s, p, false)
+			if w := c.StringWidth(p); w != max(width, 0) {
+				t.Fatalf("%s: Pad(%q, %d) = %q is %d cells", c, s, width, p, w)
+			}
+		}
 	})
 }
 
