@@ -88,6 +88,7 @@ func Run(ctx context.Context, st store.Store, o Options) error {
 		o.Server.Logger = o.Logger
 	}
 	srv := server.New(st, o.Server)
+	srv.StartSearchWarm()
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err)

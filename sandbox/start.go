@@ -147,8 +147,15 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	}
 	if dia.New != nil {
 		run.Handler = dia.New(st, o.Logger)
+		// Load the search index now rather than at the first search.
+		go func() {
+			if err := st.WarmSearch(context.WithoutCancel(ctx)); err != nil {
+				o.Logger.Warn("search index: the load failed; the first search tries again", "err", err)
+			}
+		}()
 	} else {
 		run.Server = server.New(st, server.Options{Logger: o.Logger})
+		run.Server.StartSearchWarm()
 		run.Handler = run.Server
 	}
 	run.URL = "http://" + ln.Addr().String()
