@@ -117,4 +117,3 @@ func TestReadyWaitsForTheSearchIndex(t *testing.T) {
 		}
 	})
 }
-
