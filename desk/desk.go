@@ -88,7 +88,6 @@ func Run(ctx context.Context, st store.Store, o Options) error {
 		o.Server.Logger = o.Logger
 	}
 	srv := server.New(st, o.Server)
-	srv.StartSearchWarm()
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err)
@@ -109,6 +108,14 @@ func Run(ctx context.Context, st store.Store, o Options) error {
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBG()
+	// The search index loads while the listener already answers (/readyz
+	// 503 until it is done); Run does not return before the load ends.
+	if warmed := srv.StartSearchWarm(bg); warmed != nil {
+		defer func() {
+			stopBG()
+			<-warmed
+		}()
+	}
 	if o.PurgeEvery >= 0 {
 		go srv.RunRetention(bg, o.PurgeEvery)
 	}

@@ -78,10 +78,13 @@ func (s *Server) Drain() { s.ops.draining.Store(true) }
 
 // StartSearchWarm starts loading the store's search index in the
 // background, when the engine has one to load (store.SearchWarmer) and
-// no load is under way or done; the server runners call it at start.
-// /readyz answers 503 until the index is loaded (and starts the load
-// itself when nothing did); a search before then waits for it.
-func (s *Server) StartSearchWarm() <-chan struct{} {
+// no load is under way or done, and returns a channel closed when that
+// load has ended (nil when there is nothing to load). ctx bounds the
+// load. The server runners call it at start and wait for the channel
+// before closing the store. /readyz answers 503 until the index is
+// loaded (and starts the load itself, unbounded, when nothing did); a
+// search before then waits for it.
+func (s *Server) StartSearchWarm(ctx context.Context) <-chan struct{} {
 	w, ok := s.st.(store.SearchWarmer)
 	if !ok {
 		return nil
@@ -96,10 +99,10 @@ func (s *Server) StartSearchWarm() <-chan struct{} {
 	go func() {
 		defer close(done)
 		start := time.Now()
-		// Not a request's context: the load outlives the probe that
-		// started it. It ends with the store (Close fails it).
-		if err := w.WarmSearch(context.Background()); err != nil {
-			s.log.Warn("search index: the load failed; the next /readyz or search tries again", "err", err)
+		if err := w.WarmSearch(ctx); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("search index: the load failed; the next /readyz or search tries again", "err", err)
+			}
 			s.ops.warmMu.Lock()
 			s.ops.warmDone = nil
 			s.ops.warmMu.Unlock()
@@ -117,8 +120,10 @@ func (s *Server) searchLoading(ctx context.Context) bool {
 	if !ok || w.SearchReady() {
 		return false
 	}
+	// Not the probe's context: the load outlives the probe that started
+	// it (it ends with the store, whose Close fails it).
 	select {
-	case <-s.StartSearchWarm():
+	case <-s.StartSearchWarm(context.Background()):
 	case <-ctx.Done():
 	}
 	return !w.SearchReady()
