@@ -1,7 +1,7 @@
-// Package searchq is the customer search's query language, shared by
-// every storage engine (store/sqlite/search, store/postgres) so that both
-// answer the same question: what the agent typed, split into tokens, with
-// phone numbers' other forms.
+// Package searchq is the customer search's query language and folding,
+// used by the search index every storage engine answers from
+// (store/searchidx) so that both answer the same question: what the agent
+// typed, split into tokens, with phone numbers' other forms.
 package searchq
 
 import (
