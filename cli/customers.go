@@ -47,7 +47,8 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 		Use:   "search QUERY",
 		Short: "Find customers by part of their email, name or phone",
 		Long: "search lists the customers whose email, first or last name, or phone\n" +
-			"contains QUERY (one or two characters match the start instead).\n" +
+			"contains QUERY (one or two characters match the start instead), ignoring\n" +
+			"case and accents (elodie finds Élodie, muller finds Müller).\n" +
 			"Sort with --sort: " + strings.Join(api.Sorts, ", ") + " (default " + api.SortNewest + ").",
 		Example: "  frontdesk customers search wanjiku\n  frontdesk customers search 0712 --sort name --limit 50 --json",
 		Args:    exactArgs(1, "QUERY"),

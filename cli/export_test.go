@@ -17,21 +17,26 @@ import (
 	"frontdesk/api"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/sshd"
-	"frontdesk/store/sqlite/search"
+	"frontdesk/store"
 )
 
 // storeOrder is every customer matching query in sort's order, read
-// from the database through the reference scan's numbered pages.
+// from the database through the search index's reference scan's
+// numbered pages.
 func storeOrder(t *testing.T, env *sandboxtest.Env, query, sort string) []string {
 	t.Helper()
+	ix := env.Store.SearchIndex()
+	if err := ix.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var ids []string
 	for pg := 1; ; pg++ {
-		r, err := search.Naive(context.Background(), env.DB, search.Params{Query: query, Sort: sort, Page: pg, Limit: api.MaxPageLimit})
+		r, err := ix.Naive(store.SearchParams{Query: query, Sort: sort, Page: pg, Limit: api.MaxPageLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, id := range r.IDs {
-			ids = append(ids, api.IDFromInt(id).String())
+			ids = append(ids, id.String())
 		}
 		if len(r.IDs) < api.MaxPageLimit {
 			return ids

@@ -56,8 +56,10 @@ func newServerCmd(a *App) *cobra.Command {
 			"On the first start, when the database has no API keys, a supervisor key\n" +
 			"is made and printed once on stdout after `url:` as `key:` and `secret:`;\n" +
 			"keep it, the secret is stored only as a hash. Logs go to stderr.\n\n" +
-			"For operators: GET /healthz (alive), GET /readyz (database answers, not\n" +
-			"draining), GET /metrics (Prometheus), all without a key. On SIGTERM or\n" +
+			"For operators: GET /healthz (alive), GET /readyz (database answers,\n" +
+			"search index loaded, not draining), GET /metrics (Prometheus), all\n" +
+			"without a key. The search index loads at start (seconds at a million\n" +
+			"customers); /readyz answers 503 until it has. On SIGTERM or\n" +
 			"SIGINT /readyz turns 503, --drain-delay passes, the listener closes and\n" +
 			"requests in flight finish (up to --shutdown-timeout). Idempotency-Key\n" +
 			"answers are kept --idempotency-retention, ended on-behalf sessions\n" +

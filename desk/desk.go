@@ -108,6 +108,14 @@ func Run(ctx context.Context, st store.Store, o Options) error {
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBG()
+	// The search index loads while the listener already answers (/readyz
+	// 503 until it is done); Run does not return before the load ends.
+	if warmed := srv.StartSearchWarm(bg); warmed != nil {
+		defer func() {
+			stopBG()
+			<-warmed
+		}()
+	}
 	if o.PurgeEvery >= 0 {
 		go srv.RunRetention(bg, o.PurgeEvery)
 	}

@@ -68,9 +68,13 @@ type Running struct {
 	// Dialect is the dialect served (DialectFrontdesk or another).
 	Dialect string
 
-	http    *http.Server
-	served  chan error
-	tempDir string
+	http   *http.Server
+	served chan error
+	// stopWarm cancels the search index's load; warmed is closed when it
+	// has ended.
+	stopWarm context.CancelFunc
+	warmed   <-chan struct{}
+	tempDir  string
 }
 
 // Start opens (and migrates) the database, seeds it if it has no
@@ -145,10 +149,24 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 	if err != nil {
 		return fail(fmt.Errorf("start sandbox: listen on %s: %w (is another server using it? pick another --addr)", o.Addr, err))
 	}
+	// The search index loads in the background (seconds at a million
+	// customers); Close stops the load and waits for it.
+	warmCtx, stopWarm := context.WithCancel(context.WithoutCancel(ctx))
+	run.stopWarm = stopWarm
 	if dia.New != nil {
 		run.Handler = dia.New(st, o.Logger)
+		// Load the search index now rather than at the first search.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := st.WarmSearch(warmCtx); err != nil && warmCtx.Err() == nil {
+				o.Logger.Warn("search index: the load failed; the first search tries again", "err", err)
+			}
+		}()
+		run.warmed = done
 	} else {
 		run.Server = server.New(st, server.Options{Logger: o.Logger})
+		run.warmed = run.Server.StartSearchWarm(warmCtx)
 		run.Handler = run.Server
 	}
 	run.URL = "http://" + ln.Addr().String()
@@ -184,6 +202,12 @@ func (r *Running) Close(ctx context.Context) error {
 		r.http.Close()
 	}
 	for range r.served {
+	}
+	if r.stopWarm != nil {
+		r.stopWarm()
+	}
+	if r.warmed != nil {
+		<-r.warmed
 	}
 	if cerr := r.Store.Close(); cerr != nil {
 		err = errors.Join(err, cerr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,11 @@ const readyTimeout = 2 * time.Second
 // process (tests, the demo) never share a metric.
 type ops struct {
 	draining atomic.Bool
+
+	// warmMu guards warmDone, closed when the search index's load (see
+	// StartSearchWarm) has ended; nil when none is under way or done.
+	warmMu   sync.Mutex
+	warmDone chan struct{}
 
 	reg         *prometheus.Registry
 	requests    *prometheus.HistogramVec
@@ -70,6 +76,59 @@ func newOps() *ops {
 // on SIGTERM, before http.Server.Shutdown.
 func (s *Server) Drain() { s.ops.draining.Store(true) }
 
+// StartSearchWarm starts loading the store's search index in the
+// background, when the engine has one to load (store.SearchWarmer) and
+// no load is under way or done, and returns a channel closed when that
+// load has ended (nil when there is nothing to load). ctx bounds the
+// load. The server runners call it at start and wait for the channel
+// before closing the store. /readyz answers 503 until the index is
+// loaded (and starts the load itself, unbounded, when nothing did); a
+// search before then waits for it.
+func (s *Server) StartSearchWarm(ctx context.Context) <-chan struct{} {
+	w, ok := s.st.(store.SearchWarmer)
+	if !ok {
+		return nil
+	}
+	s.ops.warmMu.Lock()
+	defer s.ops.warmMu.Unlock()
+	if s.ops.warmDone != nil {
+		return s.ops.warmDone
+	}
+	done := make(chan struct{})
+	s.ops.warmDone = done
+	go func() {
+		defer close(done)
+		start := time.Now()
+		if err := w.WarmSearch(ctx); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("search index: the load failed; the next /readyz or search tries again", "err", err)
+			}
+			s.ops.warmMu.Lock()
+			s.ops.warmDone = nil
+			s.ops.warmMu.Unlock()
+			return
+		}
+		s.log.Info("search index loaded", "took", time.Since(start).Round(time.Millisecond))
+	}()
+	return done
+}
+
+// searchLoading reports whether the store's search index is still
+// loading after waiting for it until ctx ends.
+func (s *Server) searchLoading(ctx context.Context) bool {
+	w, ok := s.st.(store.SearchWarmer)
+	if !ok || w.SearchReady() {
+		return false
+	}
+	// Not the probe's context: the load outlives the probe that started
+	// it (it ends with the store, whose Close fails it).
+	select {
+	case <-s.StartSearchWarm(context.Background()):
+	case <-ctx.Done():
+	}
+	return !w.SearchReady()
+}
+
 // Registry is the server's Prometheus registry (served at /metrics).
 func (s *Server) Registry() *prometheus.Registry { return s.ops.reg }
 
@@ -100,6 +159,10 @@ func (s *Server) serveOps(w http.ResponseWriter, r *http.Request) bool {
 		if err := s.st.Read(ctx, func(store.Tx) error { return nil }); err != nil {
 			s.log.Warn("not ready", "err", err)
 			http.Error(w, "the database does not answer", http.StatusServiceUnavailable)
+			return true
+		}
+		if s.searchLoading(ctx) {
+			http.Error(w, "the search index is still loading", http.StatusServiceUnavailable)
 			return true
 		}
 		w.Write([]byte("ready\n"))

@@ -1,14 +1,18 @@
 package server_test
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"frontdesk/api"
 	"frontdesk/sandbox/sandboxtest"
+	"frontdesk/server"
+	"frontdesk/store/sqlite"
 )
 
 // get fetches an operator endpoint without a key.
@@ -91,5 +95,46 @@ func TestPurgeIdempotencyKeys(t *testing.T) {
 	}
 	if sum, balance := ledgerSum(t, env, c.ID); sum != 20 || balance != 20 {
 		t.Fatalf("ledger %d, balance %d: want the key applied once in each day (20)", sum, balance)
+	}
+}
+
+// gatedStore is a SQLite store whose search index load waits for gate:
+// a load that takes as long as a million customers' would.
+type gatedStore struct {
+	*sqlite.Store
+	gate chan struct{}
+}
+
+func (g gatedStore) WarmSearch(ctx context.Context) error {
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return g.Store.WarmSearch(ctx)
+}
+
+// /readyz answers 503 while the search index loads, 200 once it has.
+func TestReadyWhileTheSearchIndexLoads(t *testing.T) {
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: 30})
+	st := gatedStore{Store: sqlite.New(env.DB), gate: make(chan struct{})}
+	srv := httptest.NewServer(server.New(st, server.Options{}))
+	defer srv.Close()
+	if code, body := get(t, srv.URL+"/readyz"); code != 503 || !strings.Contains(body, "search index") {
+		t.Fatalf("readyz while the index loads: %d %q, want 503 saying so", code, body)
+	}
+	close(st.gate)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := get(t, srv.URL+"/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz after the load: %d %q", code, body)
+		}
+	}
+	if !st.SearchReady() || st.SearchIndex().Len() != 30 {
+		t.Fatalf("ready with the index at %d customers (ready %v), want 30", st.SearchIndex().Len(), st.SearchReady())
 	}
 }

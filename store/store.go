@@ -99,6 +99,18 @@ type Store interface {
 	Close() error
 }
 
+// SearchWarmer is an engine whose SearchCustomers answers from an index
+// in memory that it loads from the database before its first answer
+// (store/sqlite and store/postgres: every customer, seconds at a
+// million). The server starts the load when it starts and answers
+// /readyz 503 until SearchReady; a search that comes first waits for it.
+type SearchWarmer interface {
+	// WarmSearch loads the index (or brings it up to date).
+	WarmSearch(ctx context.Context) error
+	// SearchReady reports whether the index has been loaded.
+	SearchReady() bool
+}
+
 // Tx is what a transaction can read and write. Methods that write fail
 // in a Read transaction.
 type Tx interface {

@@ -1,6 +1,8 @@
 // Package sandboxtest starts a real sandbox API for tests: an httptest
-// server over a seeded SQLite file in t.TempDir(), with a key for every
-// role. Every other package's tests talk to the API through it.
+// server over a seeded SQLite file in t.TempDir() (or, with
+// Options.Postgres, a PostgreSQL schema the seed is copied into), with a
+// key for every role. Every other package's tests talk to the API
+// through it.
 package sandboxtest
 
 import (
@@ -21,6 +23,7 @@ import (
 	"frontdesk/sandbox/seed"
 	"frontdesk/server"
 	"frontdesk/store"
+	"frontdesk/store/postgres"
 	"frontdesk/store/sqlite"
 	"frontdesk/store/sqlite/schema"
 )
@@ -50,6 +53,11 @@ type Options struct {
 	// (zero: no caps, the default lease time).
 	GatewaySessions store.GatewayCaps
 	GatewayLeaseTTL time.Duration
+	// Postgres, when set, is a PostgreSQL DSN of the test's own (see
+	// store/postgres/pgtest) for the server to run on instead of the
+	// SQLite file: the seed is made in SQLite and copied there
+	// (CopySQLite). Env.Store and Env.DB are nil then.
+	Postgres string
 }
 
 // LoyaltyLimit is the loyalty limit of the "agent" role's test agent.
@@ -62,14 +70,18 @@ type Env struct {
 	// DB is the SQLite database under Store, for tests that look at rows.
 	DB     *sql.DB
 	DBPath string
-	// Store is the storage engine the server runs on.
-	Store  *sqlite.Store
+	// Store is the SQLite engine the server runs on (nil on PostgreSQL).
+	Store *sqlite.Store
+	// Engine is the storage engine the server runs on, whichever it is.
+	Engine store.Store
 	Server *server.Server
 	// Keys holds a key for "viewer", "agent", "supervisor", "admin" and
 	// "gateway" (a gateway key whose own agent is a viewer).
 	Keys map[string]server.Key
 	// Agents maps the same names to agent ids.
 	Agents map[string]string
+
+	opts Options
 }
 
 // New starts a sandbox for t; it is shut down and its files removed by
@@ -98,6 +110,19 @@ func New(t testing.TB, o Options) *Env {
 		}
 	}
 	env := &Env{DB: db, DBPath: path, Store: sqlite.New(db), Keys: map[string]server.Key{}, Agents: map[string]string{}}
+	env.Engine = env.Store
+	if o.Postgres != "" {
+		pg, err := postgres.Open(ctx, o.Postgres)
+		if err != nil {
+			t.Fatalf("sandboxtest: open postgres: %v", err)
+		}
+		t.Cleanup(func() { pg.Close() })
+		if _, err := pg.CopySQLite(ctx, db, nil); err != nil {
+			t.Fatalf("sandboxtest: copy the seed to postgres: %v", err)
+		}
+		env.Engine, env.Store, env.DB = pg, nil, nil
+	}
+	env.opts = o
 	specs := []server.KeySpec{
 		{AgentID: "test-viewer", Name: "Vera Viewer", Role: api.RoleViewer},
 		{AgentID: "test-agent", Name: "Amani Agent", Role: api.RoleAgent, LoyaltyLimit: LoyaltyLimit},
@@ -106,7 +131,7 @@ func New(t testing.TB, o Options) *Env {
 		{AgentID: "test-gateway", Name: "SSH Gateway", Role: api.RoleViewer, Gateway: true},
 	}
 	for _, spec := range specs {
-		k, err := server.MintKey(ctx, env.Store, spec)
+		k, err := server.MintKey(ctx, env.Engine, spec)
 		if err != nil {
 			t.Fatalf("sandboxtest: %v", err)
 		}
@@ -117,8 +142,42 @@ func New(t testing.TB, o Options) *Env {
 		env.Keys[name] = k
 		env.Agents[name] = spec.AgentID
 	}
-	env.Server = server.New(env.Store, server.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t),
+	env.serve(t, env.Engine)
+	return env
+}
+
+// Replica starts a second server over a second Store on e's database
+// (another server replica: the same SQLite file, the same PostgreSQL
+// schema), with e's keys; it is shut down by t.Cleanup.
+func (e *Env) Replica(t testing.TB) *Env {
+	t.Helper()
+	ctx := context.Background()
+	var st store.Store
+	var err error
+	if e.opts.Postgres != "" {
+		st, err = postgres.Open(ctx, e.opts.Postgres)
+	} else {
+		st, err = sqlite.Open(ctx, e.DBPath)
+	}
+	if err != nil {
+		t.Fatalf("sandboxtest: open a replica's store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	r := &Env{DBPath: e.DBPath, Engine: st, Keys: e.Keys, Agents: e.Agents, opts: e.opts}
+	if lite, ok := st.(*sqlite.Store); ok {
+		r.Store, r.DB = lite, lite.DB()
+	}
+	r.serve(t, st)
+	return r
+}
+
+// serve starts e's server over st.
+func (e *Env) serve(t testing.TB, st store.Store) {
+	t.Helper()
+	o := e.opts
+	e.Server = server.New(st, server.Options{Now: o.Now, RateLimit: o.RateLimit, RateBurst: o.RateBurst, RateNow: o.RateNow, Logger: testLogger(t),
 		GatewaySessions: o.GatewaySessions, GatewayLeaseTTL: o.GatewayLeaseTTL})
+	env := e
 	// Every response of every test is checked against api/openapi.yaml:
 	// a sandbox answer that drifts from the contract fails the test that
 	// provoked it.
@@ -132,7 +191,6 @@ func New(t testing.TB, o Options) *Env {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
-	return env
 }
 
 // Response is what Do got back.

@@ -58,7 +58,7 @@ const (
 // batch is the rows of a run of consecutive customers as INSERT
 // statements.
 type batch struct {
-	stmts, ftsStmts                      []string
+	stmts                                []string
 	nCustomers, nOrders, nLedger, nNotes int
 	hostileIDs                           []int64
 }
@@ -77,12 +77,9 @@ type gen struct {
 	buf                    []byte
 	// Rows being written, per table.
 	customersV, addressesV, ordersV, ledgerV, accountsV, notesV *values
-	// ftsV, when set, gets the searchable columns for the separate build
-	// of the search index (see ftsBuild).
-	ftsV *values
 }
 
-func newGen(seed int64, now time.Time, customers int, ids [4]int64, fts bool) *gen {
+func newGen(seed int64, now time.Time, customers int, ids [4]int64) *gen {
 	regular := max(customers-len(hostiles), 0)
 	g := &gen{
 		rng:         rand.New(rand.NewPCG(uint64(seed), 0x5eed_f00d_cafe_b0a7)),
@@ -102,9 +99,6 @@ func newGen(seed int64, now time.Time, customers int, ids [4]int64, fts bool) *g
 		ledgerV:     newValues("loyalty_ledger", ledgerCols),
 		accountsV:   newValues("loyalty_accounts", accountCols),
 		notesV:      newValues("notes", noteCols),
-	}
-	if fts {
-		g.ftsV = newValues("customers", []string{"id", "email", "first_name", "last_name", "phone"})
 	}
 	g.start = g.now - history
 	g.phoneOffset = g.rng.Uint64N(100_000_000)
@@ -140,9 +134,6 @@ func (g *gen) fill(b *batch, from, to int) {
 	}
 	for _, v := range []*values{g.customersV, g.addressesV, g.ordersV, g.accountsV, g.ledgerV, g.notesV} {
 		b.stmts = append(b.stmts, v.take()...)
-	}
-	if g.ftsV != nil {
-		b.ftsStmts = g.ftsV.take()
 	}
 }
 
@@ -350,9 +341,6 @@ func (g *gen) customer(b *batch, id int64, h *hostile) {
 	}
 	g.customersV.add(id, email, confirmed, first, last, phone, status, totalOrders, totalSpent, Currency, g.fmtTime(created), g.fmtTime(updated), version)
 	b.nCustomers++
-	if g.ftsV != nil {
-		g.ftsV.add(id, email, first, last, phone)
-	}
 
 	g.ledger(b, id, created, orders, h)
 

@@ -59,9 +59,11 @@ var bulkTables = []string{"customers", "addresses", "orders", "loyalty_accounts"
 // them afterwards.
 var appendIndexes = []string{"customers_created", "orders_customer", "loyalty_ledger_customer", "addresses_customer", "notes_customer"}
 
-// ftsTriggers keep customers_fts in step with customers row by row; the
-// load drops them and rebuilds the index once.
-var ftsTriggers = []string{"customers_fts_ai", "customers_fts_ad", "customers_fts_au"}
+// feedTriggers record each change of a customer in the search's change
+// feed (customer_changes, see the engine's migration 00006) row by row;
+// the load drops them and records every customer it wrote at the end,
+// in the same transaction (fillFeed).
+var feedTriggers = []string{"customer_changes_ai", "customer_changes_ad", "customer_changes_au"}
 
 // Run seeds db, which must have been opened with schema.Open and have no
 // customers. It holds one connection and one write transaction for the
@@ -83,9 +85,7 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 		return Stats{}, fmt.Errorf("seed: get a connection: %w", err)
 	}
 	defer conn.Close()
-	// Retire the connection afterwards: it had its pragmas changed and a
-	// scratch database attached, and its FTS5 table object may cache the
-	// index's structure from before the shadow tables were copied in.
+	// Retire the connection afterwards: it had its pragmas changed.
 	defer conn.Raw(func(any) error { return driver.ErrBadConn })
 
 	var nonEmpty bool
@@ -106,25 +106,10 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 		}
 	}()
 
-	// The search index is built beside the load when a scratch database
-	// can be made, else rebuilt at the end.
-	var fts *ftsBuild
-	var createFTS string
-	if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'customers_fts'`).Scan(&createFTS); err != nil {
-		return Stats{}, fmt.Errorf("seed: read the search index's schema: %w", err)
-	}
-	if b, err := startFTSBuild(ctx, createFTS); err == nil {
-		if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS `+ftsScratchSchema, b.path); err == nil {
-			fts = b
-			defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE `+ftsScratchSchema)
-		}
-		defer b.close()
-	}
-
-	// A DEFERRED transaction (not BeginTx, which the DSN makes IMMEDIATE):
-	// IMMEDIATE would lock the attached scratch database too, which the
-	// builder writes to until the end.
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+	// BEGIN IMMEDIATE: the write lock from the start, so fillFeed's
+	// max(seq) is the newest and its numbers follow every change
+	// committed before (see fillFeed).
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return Stats{}, fmt.Errorf("seed: begin: %w", err)
 	}
 	committed := false
@@ -134,7 +119,7 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (_ Stats, err error) {
 		}
 	}()
 
-	st, err := load(ctx, conn, opts, now, fts)
+	st, err := load(ctx, conn, opts, now)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -197,7 +182,7 @@ func bulkPragmas(ctx context.Context, conn *sql.Conn) (restore func() error, err
 	return restore, nil
 }
 
-func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time, fts *ftsBuild) (Stats, error) {
+func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time) (Stats, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agents (id, name, role, loyalty_limit, created_at) VALUES (?, ?, 'viewer', 0, ?)`,
 		AgentID, AgentName, now.Format(TimeLayout)); err != nil {
 		return Stats{}, fmt.Errorf("seed: create agent %q: %w", AgentID, err)
@@ -213,7 +198,7 @@ func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time, fts *f
 		return Stats{}, err
 	}
 
-	g := newGen(opts.Seed, now, opts.Customers, ids, fts != nil)
+	g := newGen(opts.Seed, now, opts.Customers, ids)
 	genCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	batches := make(chan *batch, 4)
@@ -238,11 +223,6 @@ func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time, fts *f
 
 	var st Stats
 	for b := range batches {
-		if fts != nil {
-			if err := fts.send(ctx, b.ftsStmts); err != nil {
-				return Stats{}, fmt.Errorf("seed: %w", err)
-			}
-		}
 		for _, q := range b.stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return Stats{}, fmt.Errorf("seed: insert: %w", err)
@@ -265,7 +245,7 @@ func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time, fts *f
 			return Stats{}, fmt.Errorf("seed: recreate %s %s: %w", d.typ, d.name, err)
 		}
 	}
-	if err := fillFTS(ctx, tx, fts); err != nil {
+	if err := fillFeed(ctx, tx); err != nil {
 		return Stats{}, err
 	}
 	// A bounded ANALYZE: enough statistics for the planner at a fraction
@@ -276,50 +256,34 @@ func load(ctx context.Context, tx *sql.Conn, opts Options, now time.Time, fts *f
 	return st, nil
 }
 
-// fillFTS fills customers_fts's index: a copy of the scratch build's
-// shadow tables, or a rebuild from the customers table.
-func fillFTS(ctx context.Context, tx *sql.Conn, fts *ftsBuild) error {
-	if fts != nil {
-		if err := fts.wait(); err != nil {
-			return fmt.Errorf("seed: build the search index: %w", err)
-		}
-		for _, t := range fts.shadow {
-			for _, q := range []string{
-				`DELETE FROM main."` + t + `"`,
-				`INSERT INTO main."` + t + `" SELECT * FROM ` + ftsScratchSchema + `."` + t + `"`,
-			} {
-				if _, err := tx.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("seed: copy the search index (%s): %w", t, err)
-				}
-			}
-		}
-		return nil
+// fillFeed records every customer in the search's change feed, after
+// the changes recorded before (a database seeded into has no customers,
+// but may have the feed rows of deleted ones). The load holds SQLite's
+// write lock from its BEGIN IMMEDIATE to its COMMIT, so no other writer
+// numbers a change meanwhile: the numbers stay in commit order.
+func fillFeed(ctx context.Context, tx *sql.Conn) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM customer_changes`).Scan(&last); err != nil {
+		return fmt.Errorf("seed: read the search feed: %w", err)
 	}
-	// A big in-memory hash for the rebuild: fewer, larger segments and
-	// so less merging; then the default again for the triggers' small
-	// writes.
-	for _, q := range []string{
-		`INSERT INTO customers_fts (customers_fts, rank) VALUES ('hashsize', 67108864)`,
-		`INSERT INTO customers_fts (customers_fts) VALUES ('rebuild')`,
-		`INSERT INTO customers_fts (customers_fts, rank) VALUES ('hashsize', 1048576)`,
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("seed: rebuild the search index: %w", err)
-		}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_changes (customer_id, seq)
+		SELECT id, ? + row_number() OVER (ORDER BY id) FROM customers WHERE true
+		ON CONFLICT (customer_id) DO UPDATE SET seq = excluded.seq`, last); err != nil {
+		return fmt.Errorf("seed: record the customers in the search feed: %w", err)
 	}
 	return nil
 }
 
 type ddlStmt struct{ typ, name, sql string }
 
-// dropForLoad drops the secondary indexes of the bulk tables and the FTS
-// triggers, and returns their exact CREATE statements (as the schema
+// dropForLoad drops the secondary indexes of the bulk tables and the
+// feed triggers, and returns their exact CREATE statements (as the schema
 // stores them) to run after the load, so whatever the migrations define
 // comes back unchanged.
 func dropForLoad(ctx context.Context, tx *sql.Conn) ([]ddlStmt, error) {
 	q := `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (
 		(type = 'index' AND tbl_name IN (` + placeholders(len(bulkTables)) + `) AND name NOT IN (` + placeholders(len(appendIndexes)) + `)) OR
-		(type = 'trigger' AND name IN (` + placeholders(len(ftsTriggers)) + `)))
+		(type = 'trigger' AND name IN (` + placeholders(len(feedTriggers)) + `)))
 		ORDER BY type, name`
 	var args []any
 	for _, t := range bulkTables {
@@ -328,7 +292,7 @@ func dropForLoad(ctx context.Context, tx *sql.Conn) ([]ddlStmt, error) {
 	for _, t := range appendIndexes {
 		args = append(args, t)
 	}
-	for _, t := range ftsTriggers {
+	for _, t := range feedTriggers {
 		args = append(args, t)
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)

@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"frontdesk/api"
+	"frontdesk/store"
+	"frontdesk/store/sqlite"
 	"frontdesk/store/sqlite/schema"
 )
 
@@ -138,17 +140,16 @@ func TestInvariants(t *testing.T) {
 		{"phones", `SELECT count(*) FROM customers WHERE phone NOT GLOB '+2547[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' AND phone NOT GLOB '+2541[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'`, 0},
 		{"unique phones", `SELECT count(*) - count(DISTINCT substr(phone, 6)) FROM customers`, 0},
 		{"every customer has a default address", `SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM addresses a WHERE a.customer_id = c.id AND a.is_default)`, 0},
-		{"fts in step", `SELECT count(*) FROM customers_fts WHERE customers_fts MATCH '"@gmail.com"'`, queryInt(t, db, `SELECT count(*) FROM customers WHERE email LIKE '%@gmail.com%'`)},
+		{"every customer in the search feed", `SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_changes ch WHERE ch.customer_id = c.id)`, 0},
+		{"search feed numbered 1…n", `SELECT max(seq) - count(*) FROM customer_changes`, 0},
 	} {
 		if got := queryInt(t, db, c.q); got != c.want {
 			t.Errorf("%s: got %d, want %d", c.name, got, c.want)
 		}
 	}
-	// The search index (built beside the load and copied in) agrees with
-	// the customers table.
-	if _, err := db.Exec(`INSERT INTO customers_fts (customers_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
-		t.Errorf("search index integrity: %v", err)
-	}
+	// The engine's search, fed by the feed the load filled, finds the
+	// customers.
+	searchFinds(t, db, "@gmail.com", queryInt(t, db, `SELECT count(*) FROM customers WHERE email LIKE '%@gmail.com%'`))
 	// Realism: a few disabled customers, some unconfirmed emails, a mean
 	// order count that keeps big seeds fast, every ledger entry type.
 	if d := queryInt(t, db, `SELECT count(*) FROM customers WHERE status = 'disabled'`); d < 1 || d > n/50 {
@@ -239,12 +240,14 @@ func TestIndexesAndTriggersRestored(t *testing.T) {
 	if a, b := schemaOf(fresh), schemaOf(db); !slices.Equal(a, b) {
 		t.Fatalf("schema after seeding differs:\nfresh  %q\nseeded %q", a, b)
 	}
-	// The FTS triggers work again after the load.
-	if _, err := db.Exec(`INSERT INTO customers (email, first_name, last_name, created_at, updated_at) VALUES ('zz-new@x.test', 'Zed', 'Zulu', 'x', 'x')`); err != nil {
+	// The feed's triggers work again after the load: a new customer gets
+	// the next number.
+	before := queryInt(t, db, `SELECT max(seq) FROM customer_changes`)
+	if _, err := db.Exec(`INSERT INTO customers (email, first_name, last_name, created_at, updated_at) VALUES ('zz-new@x.test', 'Zed', 'Zulu', '2026-11-01T00:00:00.000Z', 'x')`); err != nil {
 		t.Fatal(err)
 	}
-	if n := queryInt(t, db, `SELECT count(*) FROM customers_fts WHERE customers_fts MATCH '"zz-new"'`); n != 1 {
-		t.Fatalf("trigger-maintained FTS rows for a new customer = %d, want 1", n)
+	if n := queryInt(t, db, `SELECT seq FROM customer_changes WHERE customer_id = (SELECT id FROM customers WHERE email = 'zz-new@x.test')`); n != before+1 {
+		t.Fatalf("feed number of a new customer = %d, want %d", n, before+1)
 	}
 	// The pragmas on the pooled connections are back to the schema's.
 	var fk, sync int
@@ -273,11 +276,9 @@ func TestHostileRecords(t *testing.T) {
 			}
 			for i, kind := range kinds {
 				var id int64
-				q := `SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?`
-				if err := db.QueryRow(q, `"`+HostileEmail(kind)+`"`).Scan(&id); err != nil {
-					t.Fatalf("search for %s: %v", HostileEmail(kind), err)
-				}
-				if id != st.HostileIDs[i] {
+				if ids := search(t, db, HostileEmail(kind)); len(ids) != 1 {
+					t.Fatalf("search for %s: %v, want one customer", HostileEmail(kind), ids)
+				} else if id, _ = ids[0].Int64(); id != st.HostileIDs[i] {
 					t.Errorf("%s: id %d, want %d", kind, id, st.HostileIDs[i])
 				}
 				for _, q := range []string{
@@ -360,13 +361,45 @@ func TestOtherConnectionsOpen(t *testing.T) {
 	if got := queryInt(t, db, `SELECT count(*) FROM customers`); got != int64(st.Customers) {
 		t.Fatalf("customers = %d, want %d", got, st.Customers)
 	}
-	if _, err := db.Exec(`INSERT INTO customers_fts (customers_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
-		t.Errorf("search index integrity: %v", err)
-	}
+	searchFinds(t, db, "", int64(st.Customers))
 	var mode string
 	other.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
 	if mode != "wal" {
 		t.Fatalf("journal_mode = %q, want wal", mode)
+	}
+}
+
+// search asks the SQLite engine's search (a new Store on db, so a new
+// index loaded from the feed) for query: up to api.MaxPageLimit ids.
+func search(t *testing.T, db *sql.DB, query string) []api.ID {
+	t.Helper()
+	var res store.SearchResult
+	err := sqlite.New(db).Read(t.Context(), func(tx store.Tx) error {
+		var err error
+		res, err = tx.SearchCustomers(t.Context(), store.SearchParams{Query: query, Limit: api.MaxPageLimit})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("search %q: %v", query, err)
+	}
+	return res.IDs
+}
+
+// searchFinds checks that the engine's search counts want customers for
+// query.
+func searchFinds(t *testing.T, db *sql.DB, query string, want int64) {
+	t.Helper()
+	var res store.SearchResult
+	err := sqlite.New(db).Read(t.Context(), func(tx store.Tx) error {
+		var err error
+		res, err = tx.SearchCustomers(t.Context(), store.SearchParams{Query: query})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("search %q: %v", query, err)
+	}
+	if want == 0 || int64(res.Total) != min(want, api.TotalExactCap) {
+		t.Errorf("search %q: %d customers, want %d (and more than none)", query, res.Total, want)
 	}
 }
 
@@ -404,7 +437,7 @@ func TestCancelRollsBack(t *testing.T) {
 	}
 	// The dropped indexes are back (the transaction rolled back) and the
 	// database can be seeded now.
-	if n := queryInt(t, db, `SELECT count(*) FROM sqlite_master WHERE name = 'customers_fts_ai' OR name = 'customers_email'`); n != 2 {
+	if n := queryInt(t, db, `SELECT count(*) FROM sqlite_master WHERE name = 'customer_changes_ai' OR name = 'customers_email'`); n != 2 {
 		t.Fatalf("schema objects after rollback = %d, want 2", n)
 	}
 	if _, err := Run(context.Background(), db, Options{Customers: 100, Seed: 1}); err != nil {

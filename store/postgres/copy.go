@@ -63,6 +63,12 @@ func cols(spec string) []copyCol {
 // on both engines. tables limits it to some of CopyTables() (nil: all).
 // The store must have no customers yet. It runs in one Write and moves
 // the id sequences past the copied ids.
+//
+// The copied customers enter the search's change feed through the
+// statement-level insert trigger (migration 00005), numbered in one go
+// from the transition table. The order of the feed holds because this is
+// a Write: it holds the write lock, so no other writer draws a number
+// until this copy has committed.
 func (s *Store) CopySQLite(ctx context.Context, src *sql.DB, tables []string) (rows int64, err error) {
 	err = s.Write(ctx, func(stx store.Tx) error {
 		tx := stx.(*txn).tx

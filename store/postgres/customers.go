@@ -131,18 +131,17 @@ func (t *txn) addresses(ctx context.Context, ids []int64) (map[int64][]api.Addre
 	return out, rows.Err()
 }
 
-// SearchCustomers runs the search (search.go) in this transaction's
-// snapshot.
+// SearchCustomers answers from the Store's search index, brought up to
+// date from the change feed first (outside this transaction: it sees
+// every change committed before the search began, not this
+// transaction's own uncommitted ones).
 func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.SearchResult, error) {
-	res, err := searchCustomers(ctx, t.tx, p, defaultTuning)
+	res, err := t.st.search.Search(ctx, p)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	out := store.SearchResult{IDs: make([]api.ID, len(res.IDs)), Total: res.Total, Estimate: res.Estimate, Last: res.Last, More: res.More}
-	for i, id := range res.IDs {
-		out.IDs[i] = api.IDFromInt(id)
-	}
-	return out, nil
+	t.st.searchReady.Store(true)
+	return res, nil
 }
 
 // EmailOwner is the id of another customer with email, or "".

@@ -14,6 +14,13 @@
 // row. Writes run READ COMMITTED, so each statement after the lock sees
 // every write committed before it; the lock is released by the commit
 // or rollback. See docs/postgres.md for why not SERIALIZABLE.
+//
+// Search answers from an index in memory (store/searchidx), one per
+// Store, fed by the customer_changes table that triggers keep (migration
+// 00005, feed.go) on a connection of its own: before each search the
+// index reads the changes committed since its last one, so a Store sees
+// what every server on the database committed before the search began.
+// The write lock is what makes the feed's numbers commit-ordered.
 package postgres
 
 import (
@@ -21,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +37,7 @@ import (
 	"frontdesk/store"
 	"frontdesk/store/audit"
 	"frontdesk/store/postgres/schema"
+	"frontdesk/store/searchidx"
 )
 
 // Store is the PostgreSQL engine.
@@ -38,6 +47,24 @@ type Store struct {
 	owned bool
 	// writeKey is the advisory lock every Write takes.
 	writeKey int64
+	// feedPool is the search feed's own connection (see feedPool).
+	feedPool *pgxpool.Pool
+	// search is this Store's customer search index, fed by feedPool.
+	search *searchidx.Index
+	// searchReady is set once the index has loaded every customer.
+	searchReady atomic.Bool
+}
+
+// withSearch gives s its search index, over a feed connection of its
+// own made from cfg.
+func (s *Store) withSearch(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
+	fp, err := feedPool(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.feedPool = fp
+	s.search = searchidx.New(feed(fp))
+	return s, nil
 }
 
 var _ store.Store = (*Store)(nil)
@@ -86,7 +113,12 @@ func OpenReadOnly(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, owned: true, writeKey: schema.LockKey("write", schemaName)}, nil
+	s, err := (&Store{pool: pool, owned: true, writeKey: schema.LockKey("write", schemaName)}).withSearch(ctx, cfg)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // IsDSN reports whether s names a PostgreSQL database (a postgres:// or
@@ -113,14 +145,16 @@ func newStore(ctx context.Context, pool *pgxpool.Pool, owned bool) (*Store, erro
 	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schemaName); err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, owned: owned, writeKey: schema.LockKey("write", schemaName)}, nil
+	return (&Store{pool: pool, owned: owned, writeKey: schema.LockKey("write", schemaName)}).withSearch(ctx, pool.Config())
 }
 
 // Pool is the connection pool, for tools and tests.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// Close closes the pool if Open opened it.
+// Close closes the search feed's connection, and the pool if Open
+// opened it.
 func (s *Store) Close() error {
+	s.feedPool.Close()
 	if s.owned {
 		s.pool.Close()
 	}
@@ -134,7 +168,7 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	return fn(&txn{tx: tx, readOnly: true})
+	return fn(&txn{tx: tx, st: s, readOnly: true})
 }
 
 // Write runs fn in a READ COMMITTED transaction that holds the write lock
@@ -148,7 +182,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, s.writeKey); err != nil {
 		return fmt.Errorf("begin write: take the write lock: %w", err)
 	}
-	if err := fn(&txn{tx: tx}); err != nil {
+	if err := fn(&txn{tx: tx, st: s}); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -196,9 +230,31 @@ func (s *Store) VerifyAudit(ctx context.Context) (audit.Result, error) {
 
 // txn is one transaction: store.Tx over tx.
 type txn struct {
-	tx       pgx.Tx
+	tx pgx.Tx
+	// st is the Store, whose search index SearchCustomers asks.
+	st       *Store
 	readOnly bool
 }
+
+// WarmSearch loads the search index (every customer: seconds at a
+// million) so that the first search does not wait for it; the server
+// calls it at start and answers /readyz 503 until it is done. A search
+// before then loads the index itself (or waits for the load under way).
+func (s *Store) WarmSearch(ctx context.Context) error {
+	if err := s.search.Sync(ctx); err != nil {
+		return err
+	}
+	s.searchReady.Store(true)
+	return nil
+}
+
+// SearchReady reports whether the search index has loaded every
+// customer (WarmSearch or a search did).
+func (s *Store) SearchReady() bool { return s.searchReady.Load() }
+
+// SearchIndex is the Store's search index, for tests that compare it
+// with its reference scan (searchidx.Index.Naive).
+func (s *Store) SearchIndex() *searchidx.Index { return s.search }
 
 var _ store.Tx = (*txn)(nil)
 

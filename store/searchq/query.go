@@ -1,7 +1,7 @@
-// Package searchq is the customer search's query language, shared by
-// every storage engine (store/sqlite/search, store/postgres) so that both
-// answer the same question: what the agent typed, split into tokens, with
-// phone numbers' other forms.
+// Package searchq is the customer search's query language and folding,
+// used by the search index every storage engine answers from
+// (store/searchidx) so that both answer the same question: what the agent
+// typed, split into tokens, with phone numbers' other forms.
 package searchq
 
 import (
@@ -12,10 +12,11 @@ import (
 	"frontdesk/api"
 )
 
-// Token is one whitespace-separated word of a query. A long Token (three
-// characters or more) matches a substring of email, first name, last name
-// or phone; a short one matches a prefix of them. Every Token must match
-// (AND), each in any of the four columns.
+// Token is one whitespace-separated word of a query, folded (see Fold). A
+// long Token (three characters or more once folded) matches a substring
+// of the folded email, first name, last name or phone; a short one
+// matches a prefix of them. Every Token must match (AND), each in any of
+// the four columns (see Match).
 type Token struct {
 	Text string
 	Long bool
@@ -41,7 +42,11 @@ func Parse(q string) (tokens []Token, blank bool) {
 	}
 	seen := map[string]bool{}
 	for _, w := range strings.FieldsFunc(q, unicode.IsSpace) {
-		if seen[w] || !Meaningful(w) {
+		if !Meaningful(w) {
+			continue
+		}
+		w = Fold(w)
+		if seen[w] {
 			continue
 		}
 		seen[w] = true
@@ -85,6 +90,45 @@ func IsDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// Fields are one customer's searched columns, each folded (see Fold).
+type Fields struct {
+	Email, FirstName, LastName, Phone string
+}
+
+// FoldFields folds the four searched columns.
+func FoldFields(email, first, last, phone string) Fields {
+	return Fields{Fold(email), Fold(first), Fold(last), Fold(phone)}
+}
+
+// Match is the reference meaning of a query: every token occurs in one of
+// f's columns, as a substring when it is long and as a prefix when it is
+// short, or (PhoneAlts) in the phone the same way. Every engine's search
+// answers exactly the customers Match accepts.
+func Match(tokens []Token, f Fields) bool {
+	for _, t := range tokens {
+		if !t.matches(f) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t Token) matches(f Fields) bool {
+	in := strings.HasPrefix
+	if t.Long {
+		in = strings.Contains
+	}
+	if in(f.Email, t.Text) || in(f.FirstName, t.Text) || in(f.LastName, t.Text) || in(f.Phone, t.Text) {
+		return true
+	}
+	for _, alt := range t.PhoneAlts {
+		if in(f.Phone, alt) {
+			return true
+		}
+	}
+	return false
 }
 
 // LikeEscape escapes LIKE's wildcards with PostgreSQL's default escape

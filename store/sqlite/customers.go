@@ -10,7 +10,6 @@ import (
 
 	"frontdesk/api"
 	"frontdesk/store"
-	"frontdesk/store/sqlite/search"
 )
 
 // rowID is the integer key of a customer or order id. The store's own
@@ -148,33 +147,17 @@ func inList(ids []int64) (string, []any) {
 	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
 }
 
-// SearchCustomers runs the FTS5 trigram search (package search). It
-// plans several statements of its own on the pool, outside the
-// transaction, as it always has.
+// SearchCustomers answers from the Store's search index, brought up to
+// date from the change feed first (outside this transaction: it sees
+// every change committed before the search began, not this
+// transaction's own uncommitted ones).
 func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.SearchResult, error) {
-	sp := search.Params{Query: p.Query, Sort: p.Sort, Page: p.Page, Limit: p.Limit}
-	if p.After != nil {
-		id, ok := rowID(p.After.ID)
-		if !ok {
-			return store.SearchResult{}, fmt.Errorf("search customers: key id %q is not one of this store's ids: %w", p.After.ID, store.ErrInvalidKey)
-		}
-		sp.After = &search.Key{K1: p.After.K1, K2: p.After.K2, ID: id}
-	}
-	res, err := search.Customers(ctx, t.db, sp)
-	if errors.Is(err, search.ErrInvalidKey) {
-		return store.SearchResult{}, fmt.Errorf("%w: %w", store.ErrInvalidKey, err)
-	}
+	res, err := t.st.search.Search(ctx, p)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	out := store.SearchResult{IDs: make([]api.ID, len(res.IDs)), Total: res.Total, Estimate: res.Estimate, More: res.More}
-	for i, id := range res.IDs {
-		out.IDs[i] = api.IDFromInt(id)
-	}
-	if res.Last != nil {
-		out.Last = &store.SearchKey{K1: res.Last.K1, K2: res.Last.K2, ID: api.IDFromInt(res.Last.ID)}
-	}
-	return out, nil
+	t.st.searchReady.Store(true)
+	return res, nil
 }
 
 // EmailOwner is the id of another customer with email, or "".

@@ -8,6 +8,12 @@
 // for SQLite's lock and SQLITE_BUSY never reaches a caller. Writers in
 // other processes (`sandbox keys create`) are waited for by the
 // connection's busy_timeout.
+//
+// Search answers from an index in memory (store/searchidx), one per
+// Store, fed by the customer_changes table that triggers keep (migration
+// 00006, feed.go): before each search the index reads the changes
+// committed since its last one, so a Store sees what any other Store or
+// process on the file committed before the search began.
 package sqlite
 
 import (
@@ -16,9 +22,11 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"frontdesk/store"
 	"frontdesk/store/audit"
+	"frontdesk/store/searchidx"
 	"frontdesk/store/sqlite/schema"
 )
 
@@ -29,6 +37,14 @@ type Store struct {
 	owned bool
 	// writeMu serialises this Store's write transactions.
 	writeMu sync.Mutex
+	// search is this Store's customer search index, fed from db.
+	search *searchidx.Index
+	// searchReady is set once the index has loaded every customer.
+	searchReady atomic.Bool
+}
+
+func newStore(db *sql.DB, owned bool) *Store {
+	return &Store{db: db, owned: owned, search: searchidx.New(feed(db))}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -39,7 +55,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, owned: true}, nil
+	return newStore(db, true), nil
 }
 
 // OpenReadOnly opens the existing database at path read-only and as it
@@ -55,11 +71,11 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Store{db: db, owned: true}, nil
+	return newStore(db, true), nil
 }
 
 // New wraps a database opened with schema.Open; Close leaves db open.
-func New(db *sql.DB) *Store { return &Store{db: db} }
+func New(db *sql.DB) *Store { return newStore(db, false) }
 
 // DB is the database, for the seed generator and tests.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -84,7 +100,7 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&txn{q: tx, db: s.db, readOnly: true})
+	return fn(&txn{q: tx, st: s, readOnly: true})
 }
 
 // Write runs fn in a write transaction while holding the write mutex and
@@ -97,7 +113,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&txn{q: tx, db: s.db}); err != nil {
+	if err := fn(&txn{q: tx, st: s}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -111,6 +127,26 @@ func (s *Store) VerifyAudit(ctx context.Context) (audit.Result, error) {
 	return audit.Verify(ctx, s.db)
 }
 
+// WarmSearch loads the search index (every customer: seconds at a
+// million) so that the first search does not wait for it; the server
+// calls it at start and answers /readyz 503 until it is done. A search
+// before then loads the index itself (or waits for the load under way).
+func (s *Store) WarmSearch(ctx context.Context) error {
+	if err := s.search.Sync(ctx); err != nil {
+		return err
+	}
+	s.searchReady.Store(true)
+	return nil
+}
+
+// SearchReady reports whether the search index has loaded every
+// customer (WarmSearch or a search did).
+func (s *Store) SearchReady() bool { return s.searchReady.Load() }
+
+// SearchIndex is the Store's search index, for tests that compare it
+// with its reference scan (searchidx.Index.Naive).
+func (s *Store) SearchIndex() *searchidx.Index { return s.search }
+
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -121,9 +157,8 @@ type querier interface {
 // txn is one transaction: store.Tx over q.
 type txn struct {
 	q querier
-	// db is the pool, for the search, which plans several statements of
-	// its own on it.
-	db *sql.DB
+	// st is the Store, whose search index SearchCustomers asks.
+	st *Store
 	// readOnly refuses writes: SQLite does not enforce a read-only BEGIN.
 	readOnly bool
 }

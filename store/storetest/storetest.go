@@ -45,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"EmailOwner", testEmailOwner},
 		{"Search", testSearch},
 		{"SearchAfter", testSearchAfter},
+		{"SearchFolds", testSearchFolds},
 		{"OrdersOfNewCustomer", testOrdersEmpty},
 		{"OrdersFiltersMetricsAndSpend", testOrders},
 		{"LedgerSumsAndRefusals", testLedger},

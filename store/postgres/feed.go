@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"frontdesk/store/searchidx"
+)
+
+// feedQuery reads the change feed (migration 00005): each changed
+// customer as it is now, or NULLs when it is gone.
+const feedQuery = `SELECT ch.seq, ch.customer_id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.total_spent
+	FROM customer_changes ch LEFT JOIN customers c ON c.id = ch.customer_id
+	WHERE ch.seq > $1 ORDER BY ch.seq LIMIT $2`
+
+// feedPool is the pool the change feed reads on: one connection of its
+// own beside the Store's pool, so that a search inside a transaction
+// (which holds one of the pool's connections) never waits for another
+// of them, which every other search in flight may hold too.
+func feedPool(ctx context.Context, cfg *pgxpool.Config) (*pgxpool.Pool, error) {
+	cfg = cfg.Copy()
+	cfg.MaxConns = 1
+	cfg.MinConns = 0
+	p, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect the search feed: %w", err)
+	}
+	return p, nil
+}
+
+// feed is the search index's searchidx.Feed over pool. Each call is one
+// statement, on the latest committed data: changes in the order they
+// were committed (see the migration for why the numbers are).
+func feed(pool *pgxpool.Pool) searchidx.Feed {
+	return func(ctx context.Context, after int64, limit int) ([]searchidx.Change, error) {
+		rows, err := pool.Query(ctx, feedQuery, after, limit)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := make([]searchidx.Change, 0, min(limit, 1024))
+		var (
+			c                         searchidx.Change
+			email, first, last, phone pgtype.Text
+			at                        pgtype.Timestamptz
+			spent                     pgtype.Int8
+		)
+		_, err = pgx.ForEachRow(rows, []any{&c.Seq, &c.ID, &email, &first, &last, &phone, &at, &spent}, func() error {
+			ch := searchidx.Change{Seq: c.Seq, ID: c.ID}
+			if at.Valid {
+				ch.Doc = &searchidx.Doc{ID: c.ID, Email: email.String, FirstName: first.String, LastName: last.String,
+					Phone: phone.String, CreatedAt: at.Time.In(time.UTC), TotalSpent: spent.Int64}
+			}
+			out = append(out, ch)
+			return nil
+		})
+		return out, err
+	}
+}

@@ -1,0 +1,282 @@
+// Package searchidx is the customer search of every storage engine: an
+// index in the server's memory, built from the engine's change feed and
+// brought up to date from it before each search, that answers
+// store.SearchParams with the same ids in the same order as the
+// reference predicate (searchq.Match) evaluated on every customer.
+//
+// The engine stays the store of record. It keeps a change feed (every
+// insert, update and delete of a customer's searched or sorted columns
+// gets a new, commit-ordered sequence number) and hands the index a Feed
+// that reads it; several server replicas on one database each keep their
+// own index and see each other's changes at their next search.
+package searchidx
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"frontdesk/api"
+	"frontdesk/store"
+	"frontdesk/store/searchq"
+)
+
+// Doc is one customer as search sees it: the searched columns as stored
+// (the index folds them) and the sort keys.
+type Doc struct {
+	ID                                int64
+	Email, FirstName, LastName, Phone string
+	CreatedAt                         time.Time
+	TotalSpent                        int64
+}
+
+// Change is one entry of an engine's change feed: customer ID changed at
+// Seq, and is now Doc (nil when the customer is gone).
+type Change struct {
+	Seq int64
+	ID  int64
+	Doc *Doc
+}
+
+// Feed reads an engine's change feed: the changes with a sequence number
+// above after, in sequence order, at most limit of them. Sequence numbers
+// must be assigned in commit order (a change the feed has not shown yet
+// never gets a number below one it has), which the engines ensure by
+// serialising their writes.
+type Feed func(ctx context.Context, after int64, limit int) ([]Change, error)
+
+// feedBatch is how many changes one Feed call reads.
+const feedBatch = 10000
+
+// entry is one customer in the index.
+type entry struct {
+	id     int64
+	f      searchq.Fields
+	doc    Doc
+	nameK1 string // folded last name
+	nameK2 string // folded first name
+}
+
+// Index answers searches from memory. It is safe for concurrent use.
+type Index struct {
+	feed Feed
+
+	// syncMu lets one Sync read the feed at a time.
+	syncMu sync.Mutex
+
+	mu   sync.RWMutex
+	seq  int64
+	docs map[int64]*entry
+}
+
+// New is an empty index over feed; its first Sync (or Search) loads
+// every customer.
+func New(feed Feed) *Index {
+	return &Index{feed: feed, docs: map[int64]*entry{}}
+}
+
+// Seq is the sequence number of the last change applied.
+func (ix *Index) Seq() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.seq
+}
+
+// Len is how many customers the index holds.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.docs)
+}
+
+// Sync applies every change the feed has after the last one applied.
+func (ix *Index) Sync(ctx context.Context) error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	for {
+		after := ix.Seq()
+		changes, err := ix.feed(ctx, after, feedBatch)
+		if err != nil {
+			return fmt.Errorf("search index: read the change feed: %w", err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		ix.apply(changes)
+		if len(changes) < feedBatch {
+			return nil
+		}
+	}
+}
+
+func (ix *Index) apply(changes []Change) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, c := range changes {
+		if c.Doc == nil {
+			delete(ix.docs, c.ID)
+		} else {
+			d := *c.Doc
+			f := searchq.FoldFields(d.Email, d.FirstName, d.LastName, d.Phone)
+			ix.docs[c.ID] = &entry{id: c.ID, f: f, doc: d, nameK1: f.LastName, nameK2: f.FirstName}
+		}
+		ix.seq = max(ix.seq, c.Seq)
+	}
+}
+
+// Search brings the index up to date and answers p.
+func (ix *Index) Search(ctx context.Context, p store.SearchParams) (store.SearchResult, error) {
+	if err := ix.Sync(ctx); err != nil {
+		return store.SearchResult{}, err
+	}
+	return ix.Naive(p)
+}
+
+// Naive answers p by evaluating searchq.Match on every customer and
+// sorting the matches: the reference every faster path must equal.
+func (ix *Index) Naive(p store.SearchParams) (store.SearchResult, error) {
+	less, err := orderOf(p.Sort)
+	if err != nil {
+		return store.SearchResult{}, err
+	}
+	var after *entry
+	if p.After != nil {
+		if after, err = keyEntry(p.Sort, *p.After); err != nil {
+			return store.SearchResult{}, err
+		}
+	}
+	limit, offset := page(p.Page, p.Limit)
+	tokens, blank := searchq.Parse(p.Query)
+	ix.mu.RLock()
+	var matches []*entry
+	if blank || len(tokens) > 0 {
+		for _, e := range ix.docs {
+			if blank || searchq.Match(tokens, e.f) {
+				matches = append(matches, e)
+			}
+		}
+	}
+	ix.mu.RUnlock()
+	slices.SortFunc(matches, less)
+	var res store.SearchResult
+	if after != nil {
+		i, _ := slices.BinarySearchFunc(matches, after, func(e, k *entry) int {
+			if less(e, k) <= 0 {
+				return -1
+			}
+			return 1
+		})
+		matches = matches[i:]
+		offset = 0
+	} else {
+		res.Total = min(len(matches), api.TotalExactCap)
+		res.Estimate = len(matches) > api.TotalExactCap
+	}
+	pageOf := matches[min(offset, len(matches)):]
+	res.More = len(pageOf) > limit
+	pageOf = pageOf[:min(limit, len(pageOf))]
+	res.IDs = make([]api.ID, len(pageOf))
+	for i, e := range pageOf {
+		res.IDs[i] = api.IDFromInt(e.id)
+	}
+	if n := len(pageOf); n > 0 {
+		k := keyOf(p.Sort, pageOf[n-1])
+		res.Last = &k
+	}
+	return res, nil
+}
+
+// orderOf is the comparison of a sort order: newest first, top spenders
+// first, or by folded last name, folded first name; the id breaks ties.
+func orderOf(sort string) (func(a, b *entry) int, error) {
+	switch sort {
+	case "", api.SortNewest:
+		return func(a, b *entry) int {
+			if c := b.doc.CreatedAt.Compare(a.doc.CreatedAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.id, a.id)
+		}, nil
+	case api.SortTopSpenders:
+		return func(a, b *entry) int {
+			if c := cmp.Compare(b.doc.TotalSpent, a.doc.TotalSpent); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.id, a.id)
+		}, nil
+	case api.SortName:
+		return func(a, b *entry) int {
+			if c := strings.Compare(a.nameK1, b.nameK1); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.nameK2, b.nameK2); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		}, nil
+	}
+	return nil, fmt.Errorf("search: unknown sort %q: use one of %s", sort, strings.Join(api.Sorts, ", "))
+}
+
+// keyOf is e's place in the sort order, as Search hands it out.
+func keyOf(sort string, e *entry) store.SearchKey {
+	k := store.SearchKey{ID: api.IDFromInt(e.id)}
+	switch sort {
+	case "", api.SortNewest:
+		k.K1 = e.doc.CreatedAt.UTC().Format(time.RFC3339Nano)
+	case api.SortTopSpenders:
+		k.K1 = strconv.FormatInt(e.doc.TotalSpent, 10)
+	case api.SortName:
+		k.K1, k.K2 = e.doc.LastName, e.doc.FirstName
+	}
+	return k
+}
+
+// keyEntry is a pseudo-entry at key k's place in the sort order.
+func keyEntry(sort string, k store.SearchKey) (*entry, error) {
+	id, err := strconv.ParseInt(string(k.ID), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("search: key id %q is not one of this store's ids: %w", k.ID, store.ErrInvalidKey)
+	}
+	e := &entry{id: id}
+	switch sort {
+	case "", api.SortNewest:
+		at, err := time.Parse(time.RFC3339Nano, k.K1)
+		if err != nil {
+			return nil, fmt.Errorf("search: key %q is not a creation time: %w", k.K1, store.ErrInvalidKey)
+		}
+		e.doc.CreatedAt = at
+	case api.SortTopSpenders:
+		spent, err := strconv.ParseInt(k.K1, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("search: key %q is not a total spent: %w", k.K1, store.ErrInvalidKey)
+		}
+		e.doc.TotalSpent = spent
+	case api.SortName:
+		e.nameK1, e.nameK2 = searchq.Fold(k.K1), searchq.Fold(k.K2)
+	default:
+		return nil, fmt.Errorf("search: unknown sort %q: use one of %s", sort, strings.Join(api.Sorts, ", "))
+	}
+	return e, nil
+}
+
+// page normalises Page and Limit into a limit and an offset.
+func page(pg, limit int) (int, int) {
+	switch {
+	case limit <= 0:
+		limit = api.DefaultPageLimit
+	case limit > api.MaxPageLimit:
+		limit = api.MaxPageLimit
+	}
+	pg = max(pg, 1)
+	if pg > math.MaxInt32/limit {
+		pg = math.MaxInt32 / limit
+	}
+	return limit, (pg - 1) * limit
+}
