@@ -20,8 +20,11 @@ func printTable(w io.Writer, o Options, rep Report) {
 		fmt.Fprintf(w, "; baselines: p95 over %d runs, \"> %s\" when a run took longer", o.BaselineRuns, secs(o.BaselineTimeout))
 	}
 	fmt.Fprintln(w, ".")
-	if !pg {
-		fmt.Fprintln(w, "PostgreSQL: not measured (no --postgres URL, FRONTDESK_TEST_POSTGRES or FRONTDESK_POSTGRES).")
+	fmt.Fprintf(w, "SQLite %s (%s)", rep.SQLiteVersion, o.SQLitePath)
+	if pg {
+		fmt.Fprintf(w, ", PostgreSQL %s (schema %s).\n", rep.PostgresVersion, o.Schema)
+	} else {
+		fmt.Fprintln(w, "; PostgreSQL: not measured (no --postgres URL, FRONTDESK_TEST_POSTGRES or FRONTDESK_POSTGRES).")
 	}
 	fmt.Fprintln(w)
 

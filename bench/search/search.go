@@ -89,7 +89,9 @@ func DefaultSchema(n int) string { return fmt.Sprintf("bench_%d", n) }
 type Report struct {
 	Customers int
 	Postgres  bool
-	Rows      []Row
+	// The servers' versions, for the table's heading.
+	SQLiteVersion, PostgresVersion string
+	Rows                           []Row
 	// Mismatches are the loud lines printed for queries the engines
 	// answered differently.
 	Mismatches []string
@@ -188,6 +190,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	defer naiveDB.Close()
 
+	if err := naiveDB.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&rep.SQLiteVersion); err != nil {
+		return rep, err
+	}
 	qs, err := querySet(ctx, naiveDB, o.Customers)
 	if err != nil {
 		return rep, err
@@ -202,9 +207,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 		defer pg.close()
-		rep.Postgres = true
+		rep.Postgres, rep.PostgresVersion = true, pg.version
 	}
 
+	started := time.Now()
 	b := &bench{o: o, lite: liteStore, naive: naiveDB, pg: pg}
 	if err := b.warm(ctx); err != nil {
 		return rep, err
@@ -221,6 +227,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			fmt.Fprintln(o.Stderr, mismatch)
 		}
 	}
+	fmt.Fprintf(o.Stderr, "timed %d rows in %s\n", len(rep.Rows), time.Since(started).Round(time.Second))
 	printTable(o.Stdout, o, rep)
 	if len(rep.Mismatches) > 0 {
 		return rep, fmt.Errorf("%w on %d of %d rows (see the MISMATCH lines)", ErrMismatch, len(rep.Mismatches), len(rep.Rows))
