@@ -52,8 +52,8 @@ func newSandboxBenchSearchCmd(a *App) *cobra.Command {
 			"  frontdesk sandbox bench search --customers 20000 --sqlite /tmp/20k.db --no-baselines",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.Customers < 1 {
-				return Usagef("--customers must be at least 1, not %d", o.Customers)
+			if least := search.MinCustomers(); o.Customers < least {
+				return Usagef("--customers must be at least %d (the seed's hostile records), not %d", least, o.Customers)
 			}
 			if o.Runs < 1 || o.BaselineRuns < 1 {
 				return Usagef("--runs and --baseline-runs must be at least 1")

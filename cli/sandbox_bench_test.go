@@ -56,7 +56,8 @@ func TestSandboxBenchSearchUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--customers", "0"}, "--customers must be at least 1"},
+		{[]string{"--customers", "0"}, "--customers must be at least 12"},
+		{[]string{"--customers", "11"}, "--customers must be at least 12"},
 		{[]string{"--runs", "0"}, "must be at least 1"},
 		{[]string{"--baseline-timeout", "0s"}, "--baseline-timeout must be a positive duration"},
 		{[]string{"--postgres", "mysql://x"}, "is not a postgres:// URL"},

@@ -77,6 +77,9 @@ const (
 	DefaultBaselineTimeout = 5 * time.Second
 )
 
+// MinCustomers is the smallest store the seed makes: its hostile records.
+func MinCustomers() int { return len(seed.HostileKinds()) }
+
 // DefaultSQLitePath is the SQLite file for n customers when none is given.
 func DefaultSQLitePath(n int) string {
 	return filepath.Join(os.TempDir(), fmt.Sprintf("frontdesk-bench-%d.db", n))
@@ -254,6 +257,9 @@ func prepareSQLite(ctx context.Context, o Options) error {
 	case have != 0:
 		return fmt.Errorf("%s holds %d customers, not %d: give --customers %d, or another --sqlite file (a new one is seeded)",
 			o.SQLitePath, have, o.Customers, have)
+	}
+	if least := MinCustomers(); o.Customers < least {
+		return fmt.Errorf("the seed makes at least %d customers (its hostile records): give --customers %d or more", least, least)
 	}
 	fmt.Fprintf(o.Stderr, "SQLite: seeding %d customers into %s\n", o.Customers, o.SQLitePath)
 	last := time.Now()
