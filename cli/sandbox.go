@@ -41,7 +41,7 @@ func newSandboxCmd(a *App) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	keys.AddCommand(newSandboxKeysCreateCmd(a))
-	cmd.AddCommand(newSandboxServeCmd(a), keys)
+	cmd.AddCommand(newSandboxServeCmd(a), keys, newSandboxBenchCmd(a))
 	return cmd
 }
 
