@@ -133,7 +133,11 @@ type Search struct {
 type Binding = tui.Binding
 
 func newSearch(c *tui.Common, e *env, query string) *Search {
-	in := newBox(c, "Search: ", "name, email or phone · ? help · : command", query)
+	what := "name, email or phone"
+	if e.caps().Has(client.CapFindOrder) {
+		what = "name, email, phone or order number"
+	}
+	in := newBox(c, "Search: ", what+" · ? help · : command", query)
 	s := &Search{c: c, env: e, input: in, inBox: true, page: 1}
 	s.bSort = Binding{Keys: []string{"s"}, Help: "sort"}
 	s.bRows = Binding{Keys: []string{"down", "tab"}, HelpKey: "↓/tab", Help: "results"}
