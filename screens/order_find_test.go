@@ -20,6 +20,7 @@ type seededOrder struct {
 	id, customer api.ID
 	number, name string
 	seq          int64 // the number's digits (1584 of FD-00001584)
+	page         int   // the customer's page of orders it is on (0: not known)
 }
 
 // oldestOrderOfBusiest is the oldest order of the customer with the most
@@ -36,6 +37,12 @@ func oldestOrderOfBusiest(t *testing.T, db *sql.DB) seededOrder {
 		t.Fatal(err)
 	}
 	o.id, o.customer = api.IDFromInt(id), api.IDFromInt(cid)
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM orders WHERE customer_id = ?`, cid).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	o.page = (n + ordersPageSize - 1) / ordersPageSize // the oldest is on the last page
+	t.Logf("order %s: the oldest of %s's %d orders, on page %d", o.number, o.name, n, o.page)
 	o.seq, _ = strconv.ParseInt(strings.TrimLeft(strings.TrimPrefix(o.number, api.OrderNumberPrefix), "0"), 10, 64)
 	return o
 }
@@ -60,6 +67,9 @@ func landOnOrder(t *testing.T, msgs []tea.Msg, o seededOrder) *Profile {
 	}
 	if id, ok := tab.selected(); !ok || id != o.id {
 		t.Fatalf("orders tab highlights %q (page %d), want order %s", id, tab.pg.n, o.id)
+	}
+	if o.page > 0 && tab.pg.n != o.page {
+		t.Fatalf("the orders tab shows page %d, want page %d where order %s is", tab.pg.n, o.page, o.number)
 	}
 	if v := p.View(); !strings.Contains(v, "▸#"+o.number) || !strings.Contains(v, o.name) {
 		t.Fatalf("the profile does not mark %s of %s:\n%s", o.number, o.name, v)
@@ -215,4 +225,30 @@ func TestFlowOrderCommand(t *testing.T) {
 	tm.Type("order FD-99999999")
 	tm.Send(key("enter"))
 	p.waitFor(t, "no order FD-99999999")
+}
+
+// The marked order on a later page: the Orders tab turns to it (the fake
+// store pages by cursors that are not page numbers).
+func TestOrdersTabTurnsToTheMarkedOrder(t *testing.T) {
+	pf, custs := fakeStore()
+	page, err := pf.ListOrders(t.Context(), custs[0].ID, client.OrderParams{Cursor: "at:65", Limit: 1})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("the 66th order: %v", err)
+	}
+	want := page.Items[0]
+	p := newOrderProfile(testCommon(api.RoleAgent, 140, 40), testEnv(pf), api.OrderMatch{Order: want, Customer: custs[0]})
+	p.SetSize(140, 40)
+	settle(t, p, p.Init())
+	tab := ordersOf(p)
+	if id, ok := tab.selected(); !ok || id != want.ID || tab.pg.n != 2 {
+		t.Fatalf("the tab shows page %d highlighting %q, want page 2 on %s", tab.pg.n, id, want.ID)
+	}
+	if v := p.View(); !strings.Contains(v, "▸#"+want.Number) || !strings.Contains(v, "page 2 of 2") {
+		t.Fatalf("the order is not marked on page 2:\n%s", v)
+	}
+	// From here the agent moves: turning back does not seek again.
+	settle(t, p, tab.PageBy(-1))
+	if tab.pg.n != 1 || tab.markTurns >= 0 {
+		t.Fatalf("pgup left the tab on page %d", tab.pg.n)
+	}
 }
