@@ -310,6 +310,13 @@ type OrderEnvelope struct {
 	Order Order `json:"order"`
 }
 
+// OrderMatch is the data of GET /orders?number=: the order with that
+// number (with its items and addresses) and the customer who placed it.
+type OrderMatch struct {
+	Order    Order    `json:"order"`
+	Customer Customer `json:"customer"`
+}
+
 // Ledger entry types.
 const (
 	LedgerEarn   = "earn"

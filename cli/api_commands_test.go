@@ -158,6 +158,42 @@ func TestAPICommands(t *testing.T) {
 		r.want(t, 2)
 	})
 
+	t.Run("orders find", func(t *testing.T) {
+		var number, sku string
+		if err := env.DB.QueryRow(`SELECT number, json_extract(items, '$[0].sku') FROM orders WHERE customer_id = ? ORDER BY id LIMIT 1`, id).Scan(&number, &sku); err != nil {
+			t.Fatal(err)
+		}
+		digits := strings.TrimLeft(strings.TrimPrefix(number, api.OrderNumberPrefix), "0")
+		// As quoted, and "FD 1584" unquoted (two arguments).
+		for _, args := range [][]string{{number}, {"#" + digits}, {digits}, {"FD", digits}} {
+			r := runCLI(t, sup, append([]string{"orders", "find"}, args...)...)
+			r.want(t, 0, args...)
+			for _, want := range []string{"Order " + number, email, "#" + id, sku, "Total"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("orders find %v lacks %q:\n%s", args, want, r.stdout)
+				}
+			}
+		}
+		r := runCLI(t, apiEnv(t, env, "viewer"), "orders", "find", number, "--json")
+		r.want(t, 0)
+		var m api.OrderMatch
+		if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || m.Order.Number != number || m.Customer.ID.String() != id || len(m.Order.Items) == 0 {
+			t.Fatalf("--json: %+v, %v\n%s", m, err, r.stdout)
+		}
+		var raw map[string]json.RawMessage
+		json.Unmarshal([]byte(r.stdout), &raw)
+		if len(raw) != 2 || raw["order"] == nil || raw["customer"] == nil {
+			t.Fatalf("--json keys: %v", raw)
+		}
+		r = runCLI(t, sup, "orders", "find", "FD-99999999")
+		r.want(t, 3)
+		if !strings.Contains(r.stderr, "FD-99999999") {
+			t.Errorf("not found says %q", r.stderr)
+		}
+		runCLI(t, sup, "orders", "find").want(t, 2)
+		runCLI(t, sup, "orders", "find", " ").want(t, 2)
+	})
+
 	t.Run("loyalty show", func(t *testing.T) {
 		_, bal := ledgerCount(t, env, id)
 		r := runCLI(t, sup, "loyalty", "show", id)

@@ -13,7 +13,7 @@ import (
 )
 
 // Scripts do not change with the store: against every platform's sandbox
-// dialect, `customers search|show` and `orders list` print frontdesk's own
+// dialect, `customers search|show` and `orders list|find` print frontdesk's own
 // JSON shapes (no field of another platform's), with the platform's ids;
 // what the platform cannot do exits 6 with its sentence.
 func TestEveryPlatformPrintsFrontdesksShapes(t *testing.T) {
@@ -62,6 +62,24 @@ func TestEveryPlatformPrintsFrontdesksShapes(t *testing.T) {
 			check(client.CapOrders, []string{"orders", "list", id}, &orders)
 			if caps.Has(client.CapOrders) && len(orders.Orders) == 0 {
 				t.Errorf("orders list %s: none", id)
+			}
+
+			// orders find: the first listed order by its number, and the
+			// customer who placed it; an unknown number exits 3.
+			number := "FD-00000001"
+			if len(orders.Orders) > 0 {
+				number = orders.Orders[0].Number
+			}
+			var found api.OrderMatch
+			check(client.CapFindOrder, []string{"orders", "find", number}, &found)
+			if caps.Has(client.CapFindOrder) {
+				if found.Order.Number != number || found.Order.ID != orders.Orders[0].ID || string(found.Customer.ID) != id ||
+					!strings.EqualFold(found.Customer.Email, email) || len(found.Order.Items) == 0 {
+					t.Errorf("orders find %s: %+v", number, found)
+				}
+				if r := e.run("", "orders", "find", "#99999999"); r.code != ExitNotFound {
+					t.Errorf("orders find of an unknown number: %+v, want exit %d", r, ExitNotFound)
+				}
 			}
 		})
 	}

@@ -36,6 +36,7 @@ type Remote struct {
 var remoteCommands = []string{
 	"customers search", "customers show", "customers export",
 	"orders list",
+	"orders find",
 	"loyalty show", "loyalty adjust",
 	"audit list",
 	"whoami",

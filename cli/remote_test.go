@@ -36,6 +36,10 @@ func TestRunRemote(t *testing.T) {
 	if err := env.DB.QueryRow(`SELECT c.id FROM customers c JOIN loyalty_accounts a ON a.customer_id = c.id WHERE a.points_balance > 50 ORDER BY c.id LIMIT 1`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
+	var number string
+	if err := env.DB.QueryRow(`SELECT number FROM orders WHERE customer_id = ? ORDER BY id LIMIT 1`, id).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
 	viewer := &sshd.Agent{ID: env.Agents["viewer"], Name: "Vera", Role: api.RoleViewer}
 	agent := &sshd.Agent{ID: env.Agents["agent"], Name: "Amani", Role: api.RoleAgent, HasLoyaltyLimit: true, LoyaltyLimit: 10}
 	adjust := func(points int) []string {
@@ -56,6 +60,8 @@ func TestRunRemote(t *testing.T) {
 		{"help", viewer, []string{"help"}, 0, "help", "customers", ""},
 		{"whoami", agent, []string{"whoami", "--json"}, 0, "whoami", `"loyalty_limit": 10`, ""},
 		{"show", viewer, []string{"customers", "show", id, "--json"}, 0, "customers show", `"customer"`, ""},
+		{"order by number", viewer, []string{"orders", "find", "#" + strings.TrimLeft(strings.TrimPrefix(number, "FD-"), "0"), "--json"}, 0, "orders find", `"number": "` + number + `"`, ""},
+		{"unknown order", viewer, []string{"orders", "find", "FD-99999999"}, 3, "orders find", "", "FD-99999999"},
 		{"a parent alone shows its help", viewer, []string{"loyalty"}, 0, "loyalty", "adjust", ""},
 		{"local command", viewer, []string{"auth", "status"}, 2, "unavailable", "", "`auth status` is not available over ssh"},
 		{"unknown subcommand", viewer, []string{"customers", "create"}, 2, "unavailable", "", "not available over ssh"},

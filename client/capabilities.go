@@ -15,6 +15,7 @@ const (
 	CapCreateCustomer Capability = "create-customer" // CreateCustomer
 	CapEditCustomer   Capability = "edit-customer"   // PatchCustomer
 	CapOrders         Capability = "orders"          // ListOrders, GetOrder
+	CapFindOrder      Capability = "find-order"      // FindOrder: an order by its number
 	CapLoyalty        Capability = "loyalty"         // GetLoyalty, ListLedger
 	CapLoyaltyAdjust  Capability = "loyalty-adjust"  // AdjustLoyalty
 	CapNotes          Capability = "notes"           // ListNotes, AddNote
@@ -26,7 +27,7 @@ const (
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
-	CapSearch, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapLoyalty, CapLoyaltyAdjust, CapNotes,
+	CapSearch, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapFindOrder, CapLoyalty, CapLoyaltyAdjust, CapNotes,
 	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit,
 }
 
@@ -43,7 +44,8 @@ func All() Capabilities { return Capabilities{} }
 // Without returns c lacking each of caps, for reason (a sentence for
 // people: "Commerce.js has no loyalty points"). A platform without
 // loyalty points cannot adjust them either: lacking CapLoyalty takes
-// CapLoyaltyAdjust too, with the same reason, unless it is already gone.
+// CapLoyaltyAdjust too, with the same reason, unless it is already gone;
+// lacking CapOrders takes CapFindOrder the same way.
 func (c Capabilities) Without(reason string, caps ...Capability) Capabilities {
 	m := maps.Clone(c.missing)
 	if m == nil {
@@ -53,6 +55,9 @@ func (c Capabilities) Without(reason string, caps ...Capability) Capabilities {
 		m[k] = reason
 		if _, gone := m[CapLoyaltyAdjust]; k == CapLoyalty && !gone {
 			m[CapLoyaltyAdjust] = reason
+		}
+		if _, gone := m[CapFindOrder]; k == CapOrders && !gone {
+			m[CapFindOrder] = reason
 		}
 	}
 	return Capabilities{missing: m}

@@ -50,6 +50,10 @@ func (l Lacking) GetOrder(context.Context, api.ID, api.ID) (api.Order, error) {
 	return api.Order{}, l.refuse(CapOrders, "GetOrder")
 }
 
+func (l Lacking) FindOrder(context.Context, string) (api.OrderMatch, error) {
+	return api.OrderMatch{}, l.refuse(CapFindOrder, "FindOrder")
+}
+
 func (l Lacking) GetLoyalty(context.Context, api.ID) (api.Loyalty, error) {
 	return api.Loyalty{}, l.refuse(CapLoyalty, "GetLoyalty")
 }

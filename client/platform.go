@@ -17,7 +17,7 @@ import (
 //
 // The methods come in groups, each a narrow view of its own:
 //   - Customers: SearchCustomers, GetCustomer, CreateCustomer, PatchCustomer
-//   - Orders: ListOrders, GetOrder
+//   - Orders: ListOrders, GetOrder, FindOrder
 //   - Loyalty: GetLoyalty, ListLedger, AdjustLoyalty
 //   - Notes: ListNotes, AddNote
 //   - OnBehalf: CreateSession, RefreshSession, EndSession, ListSessions,
@@ -63,6 +63,12 @@ type Orders interface {
 	ListOrders(ctx context.Context, customerID api.ID, p OrderParams) (Page[api.Order], error)
 	// GetOrder reads one order with its items and addresses.
 	GetOrder(ctx context.Context, customerID, orderID api.ID) (api.Order, error)
+	// FindOrder finds the order numbered number, as a customer quotes it
+	// (FD-00001584, #1584, 1584 on the frontdesk contract), with its
+	// items and addresses and the customer who placed it (CapFindOrder).
+	// KindNotFound when the store has no such order; KindInvalid when
+	// number is not an order number of this platform.
+	FindOrder(ctx context.Context, number string) (api.OrderMatch, error)
 }
 
 // Loyalty reads and adjusts loyalty points (CapLoyalty).

@@ -400,6 +400,18 @@ func TestSSHGateway(t *testing.T) {
 		if r := s.ssh(t, "customers show 99999999", keys["viewer"]); r.exit != 3 {
 			t.Fatalf("missing customer: exit %d, want 3", r.exit)
 		}
+		var number, buyer string
+		if err := env.DB.QueryRow(`SELECT o.number, c.email FROM orders o JOIN customers c ON c.id = o.customer_id
+			WHERE c.email NOT LIKE 'hostile-%' ORDER BY o.id DESC LIMIT 1`).Scan(&number, &buyer); err != nil {
+			t.Fatal(err)
+		}
+		if r := s.ssh(t, "orders find "+number+" --json", keys["viewer"]); r.exit != 0 || !strings.Contains(r.stdout, buyer) ||
+			!strings.Contains(r.stdout, `"number": "`+number+`"`) {
+			t.Fatalf("orders find %s: exit %d\n%s%s", number, r.exit, r.stdout, r.stderr)
+		}
+		if r := s.ssh(t, "orders find FD-99999999", keys["viewer"]); r.exit != 3 {
+			t.Fatalf("unknown order: exit %d, want 3; stderr %q", r.exit, r.stderr)
+		}
 		if r := s.ssh(t, "sandbox keys create --db x", keys["supervisor"]); r.exit != 2 || !strings.Contains(r.stderr, "not available over ssh") {
 			t.Fatalf("sandbox over ssh: exit %d, stderr %q", r.exit, r.stderr)
 		}

@@ -66,6 +66,9 @@ type env struct {
 	paceFrom    time.Duration // Config.SearchPaceFrom
 	paceMax     time.Duration // the longest pause between searches
 	acting      *session.Acting
+	// orderSeq numbers the ":order" asks: only the newest one's answer
+	// opens an order.
+	orderSeq int
 }
 
 // NewApp returns the screens of one session on the platform cl.
@@ -171,6 +174,10 @@ func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 			return tui.Error("which customer? type :customer ID"), true
 		}
 		return tui.Push(newProfile(c, a.env, id)), true
+	case tui.OpenOrderMsg:
+		return a.openOrder(c, msg.Number), true
+	case orderFoundMsg:
+		return a.orderFound(c, msg), true
 	case tui.SearchMsg:
 		return tui.ResetTo(a.env.start(c, msg.Query)), true
 	}

@@ -106,6 +106,10 @@ func (p *Profile) Init() tea.Cmd {
 	for _, t := range p.tabs {
 		cmds = append(cmds, t.Init())
 	}
+	if p.cur != 0 {
+		// Opened on another tab (an order found by its number): load it.
+		cmds = append(cmds, p.ensure())
+	}
 	return tea.Batch(append(cmds, p.acting.CheckOthers(p.id))...)
 }
 

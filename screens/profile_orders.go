@@ -9,6 +9,7 @@ import (
 	"frontdesk/client"
 	"frontdesk/money"
 	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
 )
 
 // ordersPageSize is how many orders one server page of the Orders tab
@@ -46,7 +47,17 @@ type ordersTab struct {
 	cur    cursor
 	filter int // index in statusFilters
 	keys   []Binding
+	// mark is the order the agent came for (found by its number): its
+	// row is marked and highlighted when its page shows. Until it is
+	// found, further pages are turned to it, up to markPages.
+	mark      api.Order
+	markTurns int
 }
+
+// markPages bounds how many pages the Orders tab turns looking for the
+// marked order (a customer with more orders than that is shown the first
+// pages and told so).
+const markPages = 5
 
 func newOrdersTab(p *Profile) tabComponent {
 	t := &ordersTab{tabBase: tabBase{p: p}, pg: newPager[api.Order](ordersPageSize)}
@@ -84,12 +95,38 @@ func (t *ordersTab) Update(msg tea.Msg) tea.Cmd {
 	}
 	t.pg.take(m.at, m.list)
 	t.cur.clamp(len(t.pg.items()), t.tableRows())
-	return t.p.retryFailed()
+	return tea.Batch(t.p.retryFailed(), t.seekMark())
 }
+
+// seekMark highlights the marked order if the page shown holds it, and
+// otherwise turns to the next page (from a page the agent did not turn
+// to by hand), until markPages pages were looked at.
+func (t *ordersTab) seekMark() tea.Cmd {
+	if t.mark.ID == "" || t.markTurns < 0 {
+		return nil
+	}
+	for i, o := range t.pg.items() {
+		if o.ID == t.mark.ID {
+			t.markTurns = -1 // found: from now on the agent moves
+			t.cur.to(i, len(t.pg.items()), t.tableRows())
+			return nil
+		}
+	}
+	if t.pg.page.Next == "" || t.markTurns+1 >= markPages || statusFilters[t.filter] != "" {
+		t.markTurns = -1
+		return tui.Info("order #" + sanitize.Line(t.mark.Number) + " is not on the first pages of orders: :order " + sanitize.Line(t.mark.Number) + " opens it")
+	}
+	t.markTurns++
+	return t.pg.turnThen(1, func() tea.Cmd { t.cur = cursor{}; return t.fetch() })
+}
+
+// marked reports whether o is the order the agent came for.
+func (t *ordersTab) marked(o *api.Order) bool { return t.mark.ID != "" && o.ID == t.mark.ID }
 
 func (t *ordersTab) Move(d int) { t.cur.move(d, len(t.pg.items()), t.tableRows()) }
 
 func (t *ordersTab) PageBy(d int) tea.Cmd {
+	t.markTurns = -1 // the agent turns pages now
 	return t.pg.turnThen(d, func() tea.Cmd { t.cur = cursor{}; return t.fetch() })
 }
 
@@ -101,6 +138,7 @@ func (t *ordersTab) Click(row int) tea.Cmd {
 }
 
 func (t *ordersTab) nextFilter() tea.Cmd {
+	t.markTurns = -1
 	t.filter = (t.filter + 1) % len(statusFilters)
 	t.pg.reset()
 	t.cur = cursor{}
@@ -176,6 +214,9 @@ func (t *ordersTab) View(lines []string) []string {
 		}
 	} else {
 		left := t.pg.status("order", "orders") + t.uncounted()
+		if t.mark.ID != "" {
+			left += " · ▸ #" + t.mark.Number
+		}
 		if t.l.loading {
 			left += " · loading…"
 		}
@@ -196,6 +237,9 @@ func (t *ordersTab) View(lines []string) []string {
 		o := &items[i]
 		style := st.OrderStatus(o.Status)
 		cells[0] = cell{text: "#" + o.Number}
+		if t.marked(o) {
+			cells[0].text = "▸#" + o.Number
+		}
 		cells[1] = cell{text: t.p.env.dateTime(o.CreatedAt)}
 		cells[2] = cell{text: o.Status, style: &style}
 		cells[3] = cell{text: o.PaymentStatus}

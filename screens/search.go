@@ -94,7 +94,12 @@ type Search struct {
 	pacing  bool
 	paceGen int
 
-	shown   searchKey // what list answers
+	shown searchKey // what list (and order) answer
+	// order is the order whose number the shown query is (api.
+	// ParseOrderNumber), with its customer: drawn as the first row, above
+	// the customers list holds. nil when the query is no order number or
+	// no order has it.
+	order   *api.OrderMatch
 	list    client.Page[api.Customer]
 	hasList bool
 	err     error
@@ -127,7 +132,11 @@ type Search struct {
 type Binding = tui.Binding
 
 func newSearch(c *tui.Common, e *env, query string) *Search {
-	in := newBox(c, "Search: ", "name, email or phone · ? help · : command", query)
+	what := "name, email or phone"
+	if e.caps().Has(client.CapFindOrder) {
+		what = "name, email, phone or order number"
+	}
+	in := newBox(c, "Search: ", what+" · ? help · : command", query)
 	s := &Search{c: c, env: e, input: in, inBox: true, page: 1}
 	s.bSort = Binding{Keys: []string{"s"}, Help: "sort"}
 	s.bRows = Binding{Keys: []string{"down", "tab"}, HelpKey: "↓/tab", Help: "results"}
@@ -182,7 +191,24 @@ func (s *Search) GlobalKeysLive() bool { return !s.inBox || s.input.Value() == "
 func (s *Search) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.input.SetWidth(max(10, w-s.c.Styles.Cells.Width(s.input.Prompt)-2))
-	s.cur.clamp(len(s.list.Items), s.rowsVisible())
+	s.cur.clamp(s.rows(), s.rowsVisible())
+}
+
+// rows counts the rows of the list shown: the order found by its
+// number, if any, and the customers.
+func (s *Search) rows() int {
+	if s.order != nil {
+		return len(s.list.Items) + 1
+	}
+	return len(s.list.Items)
+}
+
+// orderRows is 1 when the first row is the order found by its number.
+func (s *Search) orderRows() int {
+	if s.order != nil {
+		return 1
+	}
+	return 0
 }
 
 func (s *Search) rowsVisible() int { return max(1, s.height-searchHeadLines) }
@@ -196,20 +222,35 @@ func (s *Search) stale() bool {
 
 // noSelection says why no row can be acted on, or "".
 func (s *Search) noSelection() string {
-	if s.stale() && s.hasList && len(s.list.Items) > 0 {
+	if s.stale() && s.hasList && s.rows() > 0 {
 		return "the list is not yet for " + strconv.Quote(s.currentKey().query) + ": wait for its results"
 	}
-	if len(s.list.Items) == 0 || !s.hasList {
+	if s.rows() == 0 || !s.hasList {
 		return "no customer highlighted"
 	}
 	return ""
 }
 
+// selected is the customer of the highlighted row (on the order row, the
+// customer who placed the order) of a list that answers the text now.
 func (s *Search) selected() (api.Customer, bool) {
-	if s.stale() || s.cur.pos < 0 || s.cur.pos >= len(s.list.Items) {
+	if m, ok := s.selectedOrder(); ok {
+		return m.Customer, true
+	}
+	i := s.cur.pos - s.orderRows()
+	if s.stale() || i < 0 || i >= len(s.list.Items) {
 		return api.Customer{}, false
 	}
-	return s.list.Items[s.cur.pos], true
+	return s.list.Items[i], true
+}
+
+// selectedOrder is the order found by its number when its row is
+// highlighted in a list that answers the text now.
+func (s *Search) selectedOrder() (api.OrderMatch, bool) {
+	if s.stale() || s.order == nil || s.cur.pos != 0 {
+		return api.OrderMatch{}, false
+	}
+	return *s.order, true
 }
 
 // ShortHelp is the footer's key help for the box or the results, taken

@@ -13,6 +13,7 @@ import (
 	"frontdesk/client"
 	"frontdesk/money"
 	"frontdesk/tui"
+	"frontdesk/tui/sanitize"
 )
 
 // The search's requests: one in flight at most, the newest text sent when
@@ -27,8 +28,11 @@ type searchDoneMsg struct {
 	seq  int
 	key  searchKey
 	list client.Page[api.Customer]
-	err  error
-	took time.Duration // from sending to the answer
+	// order is the order whose number key.query is, with its customer
+	// (nil when it is no order number, or no order has it).
+	order *api.OrderMatch
+	err   error
+	took  time.Duration // from sending to the answer
 }
 
 // searchRetryMsg counts down a wait before the next search (the store
@@ -167,11 +171,45 @@ func (s *Search) send(key searchKey) tea.Cmd {
 	s.flying, s.flyKey, s.again = true, key, false
 	s.sentAt = time.Now()
 	seq, cl := s.seq, s.env.cl
+	quote, isOrder := api.ParseOrderNumber(key.query)
+	isOrder = isOrder && key.page == 1 && s.env.caps().Has(client.CapFindOrder)
 	return s.c.Track(func() tea.Msg {
 		start := time.Now()
+		if isOrder && quote.Marked {
+			// FD-00001584, #1584: an order number and nothing else.
+			order, err := findOrder(ctx, cl, key.query)
+			return searchDoneMsg{s: s, seq: seq, key: key, list: client.Page[api.Customer]{Items: []api.Customer{}, Limit: searchPageSize},
+				order: order, err: err, took: time.Since(start)}
+		}
+		var order *api.OrderMatch
+		found := make(chan struct{})
+		if isOrder {
+			// Bare digits: part of a phone number as well as an order
+			// number; both are asked at once and both shown.
+			go func() {
+				defer close(found)
+				order, _ = findOrder(ctx, cl, key.query) // no order row if it failed
+			}()
+		} else {
+			close(found)
+		}
 		list, err := cl.SearchCustomers(ctx, client.SearchParams{Query: key.query, Sort: key.sort, Cursor: key.cursor, Limit: searchPageSize})
-		return searchDoneMsg{s: s, seq: seq, key: key, list: list, err: err, took: time.Since(start)}
+		<-found
+		return searchDoneMsg{s: s, seq: seq, key: key, list: list, order: order, err: err, took: time.Since(start)}
 	})
+}
+
+// findOrder asks for the order numbered as query: nil without error when
+// there is none.
+func findOrder(ctx context.Context, cl client.Platform, query string) (*api.OrderMatch, error) {
+	m, err := cl.FindOrder(ctx, query)
+	switch {
+	case client.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return &m, nil
 }
 
 // slowSearch is how long the search in flight may hold back newer text.
@@ -220,26 +258,28 @@ func (s *Search) answer(msg searchDoneMsg) tea.Cmd {
 	}
 	s.fails, s.limited = 0, false
 	s.rtt = msg.took
-	s.take(msg.key, msg.list)
+	s.take(msg.key, msg.list, msg.order)
 	if again {
 		return s.send(s.currentKey())
 	}
 	return s.sync()
 }
 
-// take shows list as the answer to key.
-func (s *Search) take(key searchKey, list client.Page[api.Customer]) {
+// take shows list (and the order found by its number) as the answer to
+// key.
+func (s *Search) take(key searchKey, list client.Page[api.Customer], order *api.OrderMatch) {
 	var highlighted api.ID
-	if c, ok := s.selected(); ok && s.shown == key {
+	_, onOrder := s.selectedOrder()
+	if c, ok := s.selected(); ok && s.shown == key && !onOrder {
 		highlighted = c.ID // a refresh keeps the highlight on the same customer
 	}
 	s.err = nil
-	s.shown, s.list, s.hasList = key, list, true
+	s.shown, s.list, s.order, s.hasList = key, list, order, true
 	s.cur.pos = 0
 	if highlighted != "" {
 		for i, c := range list.Items {
 			if c.ID == highlighted {
-				s.cur.pos = i
+				s.cur.pos = i + s.orderRows()
 				break
 			}
 		}
@@ -247,8 +287,8 @@ func (s *Search) take(key searchKey, list client.Page[api.Customer]) {
 	if s.cur.pos == 0 {
 		s.cur.top = 0
 	}
-	s.cur.clamp(len(s.list.Items), s.rowsVisible())
-	if len(s.list.Items) == 0 && !s.inBox {
+	s.cur.clamp(s.rows(), s.rowsVisible())
+	if s.rows() == 0 && !s.inBox {
 		s.focus() // nothing to move in
 	}
 }
@@ -257,6 +297,16 @@ func (s *Search) take(key searchKey, list client.Page[api.Customer]) {
 // enter was pressed for.
 func (s *Search) opened() tea.Cmd {
 	s.opening = false
+	if s.order != nil {
+		// The order whose number was typed: "#1584", or bare digits that
+		// no customer matched. Bare digits that customers match too are
+		// opened only from the highlighted row.
+		if quote, _ := api.ParseOrderNumber(s.shown.query); quote.Marked || len(s.list.Items) == 0 {
+			return s.openOrder(*s.order)
+		}
+		return tui.Info("order #" + sanitize.Line(s.order.Order.Number) + " and " + money.Int(int64(s.list.Total)) +
+			" customers match " + strconv.Quote(s.shown.query) + ": highlight one and press enter")
+	}
 	if c, ok := namedCustomer(s.list, s.shown.query); ok {
 		return s.openCustomer(c)
 	}

@@ -96,7 +96,7 @@ func (s *Search) leaveBox() tea.Cmd {
 
 // toResults moves from the box to the results, when there are any.
 func (s *Search) toResults() tea.Cmd {
-	if len(s.list.Items) > 0 {
+	if s.rows() > 0 {
 		s.blur()
 	}
 	return nil
@@ -122,14 +122,14 @@ func (s *Search) up() tea.Cmd {
 		s.focus()
 		return nil
 	}
-	s.cur.move(-1, len(s.list.Items), s.rowsVisible())
+	s.cur.move(-1, s.rows(), s.rowsVisible())
 	return nil
 }
 
 // move returns the action that moves the highlight by n rows.
 func (s *Search) move(n int) func() tea.Cmd {
 	return func() tea.Cmd {
-		s.cur.move(n, len(s.list.Items), s.rowsVisible())
+		s.cur.move(n, s.rows(), s.rowsVisible())
 		return nil
 	}
 }
@@ -143,7 +143,7 @@ const (
 // toRow returns the action that highlights the first or the last row.
 func (s *Search) toRow(which int) func() tea.Cmd {
 	return func() tea.Cmd {
-		n := len(s.list.Items)
+		n := s.rows()
 		i := 0
 		if which == last {
 			i = n - 1
@@ -183,7 +183,7 @@ func (s *Search) copyID() tea.Cmd {
 }
 
 func (s *Search) wheel(msg tea.MouseWheelMsg) tea.Cmd {
-	n := len(s.list.Items)
+	n := s.rows()
 	switch msg.Button {
 	case tea.MouseWheelUp:
 		s.cur.move(-3, n, s.rowsVisible())
@@ -209,7 +209,7 @@ func (s *Search) click(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	i := s.cur.top + row
-	if i >= len(s.list.Items) {
+	if i >= s.rows() {
 		return nil
 	}
 	if reason := s.noSelection(); reason != "" {
@@ -219,7 +219,7 @@ func (s *Search) click(msg tea.MouseClickMsg) tea.Cmd {
 		return s.open()
 	}
 	s.blur()
-	s.cur.to(i, len(s.list.Items), s.rowsVisible())
+	s.cur.to(i, s.rows(), s.rowsVisible())
 	return nil
 }
 
@@ -250,6 +250,9 @@ func (s *Search) enter() tea.Cmd {
 }
 
 func (s *Search) open() tea.Cmd {
+	if m, ok := s.selectedOrder(); ok {
+		return s.openOrder(m)
+	}
 	c, ok := s.selected()
 	if !ok {
 		return nil
@@ -264,6 +267,14 @@ func (s *Search) openCustomer(c api.Customer) tea.Cmd {
 	s.opening = false
 	id := c.ID
 	return func() tea.Msg { return tui.OpenCustomerMsg{ID: id} }
+}
+
+// openOrder opens the customer who placed m's order on their Orders
+// tab, the order marked.
+func (s *Search) openOrder(m api.OrderMatch) tea.Cmd {
+	s.blur()
+	s.opening = false
+	return tui.Push(newOrderProfile(s.c, s.env, m))
 }
 
 // namedCustomer is the one customer an answer names for query: the only

@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 
+	"frontdesk/api"
+	"frontdesk/client"
+
 	"frontdesk/money"
 	"frontdesk/tui"
 )
@@ -11,7 +14,7 @@ import (
 // Drawing the search screen: the box, the status line and the table.
 
 func (s *Search) showsTable() bool {
-	return s.err == nil && s.hasList && len(s.list.Items) > 0
+	return s.err == nil && s.hasList && s.rows() > 0
 }
 
 // View draws the box, the status line and the page of results.
@@ -36,9 +39,12 @@ func (s *Search) View() string {
 		lines = append(lines, "", st.Muted.Render(retry))
 	case !s.hasList:
 		lines = append(lines, "", st.Muted.Render("Loading customers…"))
-	case len(s.list.Items) == 0:
+	case s.rows() == 0:
 		lines = append(lines, "")
-		if s.shown.query == "" {
+		if quote, ok := api.ParseOrderNumber(s.shown.query); ok && quote.Marked && s.env.caps().Has(client.CapFindOrder) {
+			lines = append(lines, st.Muted.Render(st.Cells.Truncate("No order "+quote.Number+".", s.width)),
+				st.Muted.Render(st.Cells.Truncate("Check the number with the customer: it looks like FD-00001584.", s.width)))
+		} else if s.shown.query == "" {
 			lines = append(lines, st.Muted.Render("No customers yet."))
 		} else {
 			lines = append(lines, st.Muted.Render(st.Cells.Truncate(`No customers match "`+s.shown.query+`".`, s.width)),
@@ -50,10 +56,14 @@ func (s *Search) View() string {
 		widths := fitColumns(searchColumns, s.width)
 		lines = append(lines, tableHeader(st, searchColumns, widths))
 		rows := body - 1
-		end := min(len(s.list.Items), s.cur.top+rows)
+		end := min(s.rows(), s.cur.top+rows)
 		cells := make([]cell, len(searchColumns))
 		for i := s.cur.top; i < end; i++ {
-			c := &s.list.Items[i]
+			if s.order != nil && i == 0 {
+				lines = append(lines, s.orderRow(i == s.cur.pos && !stale))
+				continue
+			}
+			c := &s.list.Items[i-s.orderRows()]
 			cells[0] = cell{text: c.Name()}
 			cells[1] = cell{text: c.Email}
 			cells[2] = cell{text: c.Phone}
@@ -89,6 +99,10 @@ func (s *Search) statusLine() string {
 		}
 		if s.shown.query != "" {
 			left += ` matching "` + s.shown.query + `"`
+		}
+		if s.order != nil {
+			// The order row is no customer: say it apart from the count.
+			left = "order #" + s.order.Order.Number + " · " + left
 		}
 	}
 	state := s.stateText()
@@ -128,4 +142,24 @@ func (s *Search) stateText() string {
 		return "searching…"
 	}
 	return ""
+}
+
+// orderRowColumns is the order row's one column, across the table.
+var orderRowColumns = []column{{title: "Order"}}
+
+// orderRow draws the order found by its number, above the customers:
+// "Order #FD-00001584 · Mary Wanjiru · shipped · KES 3,200.00 · 2 Apr
+// 2026 · mary@example.com".
+func (s *Search) orderRow(selected bool) string {
+	m := s.order
+	o := m.Order
+	text := "Order #" + o.Number + " · " + m.Customer.Name() + " · " + o.Status + " · " +
+		money.Format(o.Total, o.Currency) + " · " + s.env.date(o.CreatedAt)
+	if m.Customer.Email != "" {
+		text += " · " + m.Customer.Email
+	}
+	st := s.c.Styles
+	style := st.Accent
+	w := max(1, s.width-markerWidth)
+	return tableRow(st, orderRowColumns, []int{w}, []cell{{text: text, style: &style}}, selected, s.width)
 }

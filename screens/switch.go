@@ -37,7 +37,7 @@ func (a *App) routeProfile(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 		return a.adopt(c, msg.conn, "switched to profile "+msg.conn.Profile.Label()), true
 	case connectedMsg:
 		return a.adopt(c, msg.conn, msg.note), true
-	case tui.OpenCustomerMsg, tui.SearchMsg:
+	case tui.OpenCustomerMsg, tui.OpenOrderMsg, tui.SearchMsg:
 		if a.env.cl == nil {
 			return tui.Error(errNoStore.Error()), true
 		}

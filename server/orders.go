@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"frontdesk/api"
 	"frontdesk/store"
@@ -121,6 +122,54 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) err
 		return err
 	}
 	return writeData(w, http.StatusOK, api.OrderEnvelope{Order: o})
+}
+
+// maxOrderNumber bounds the number parameter of GET /orders.
+const maxOrderNumber = 64
+
+// findOrder answers GET /orders?number=: the order with that number and
+// the customer who placed it, from one snapshot. The number is read as
+// customers quote it (api.ParseOrderNumber: FD-00001584, fd-1584, #1584,
+// 1584) and looked up as the store numbers orders (FD-00001584); a
+// number of another form (a platform's own behind the desk, such as
+// OCAPI's 00000356-101) is looked up as sent, without spaces.
+func (s *Server) findOrder(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	q := r.URL.Query()
+	raw := strings.TrimSpace(q.Get("number"))
+	switch {
+	case raw == "":
+		return validationErr(api.FieldErrors{"number": "number is required: the order number as the customer quotes it (FD-00001584, #1584 or 1584)"})
+	case len(raw) > maxOrderNumber || strings.IndexFunc(raw, unicode.IsControl) >= 0:
+		return validationErr(api.FieldErrors{"number": fmt.Sprintf("number must be at most %d printable characters: an order number such as FD-00001584", maxOrderNumber)})
+	}
+	var numbers []string
+	if quote, ok := api.ParseOrderNumber(raw); ok {
+		numbers = append(numbers, quote.Number)
+	}
+	if plain := strings.Join(strings.Fields(raw), ""); !slices.Contains(numbers, plain) {
+		numbers = append(numbers, plain)
+	}
+	ctx := r.Context()
+	var out api.OrderMatch
+	err := s.read(ctx, func(tx store.Tx) error {
+		for _, n := range numbers {
+			o, err := tx.OrderByNumber(ctx, n)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out.Order = o
+			out.Customer, err = loadCustomer(ctx, tx, o.CustomerID)
+			return err
+		}
+		return notFound("order", numbers[0])
+	})
+	if err != nil {
+		return err
+	}
+	return writeData(w, http.StatusOK, out)
 }
 
 func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, _ *caller) error {

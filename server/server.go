@@ -150,6 +150,7 @@ func (s *Server) routes() {
 	s.handleScoped("PATCH "+b+"/customers/{id}", policy.EditCustomer, tokenAccepted, s.patchCustomer)
 	s.handle("GET "+b+"/customers/{id}/orders", policy.Read, s.listOrders)
 	s.handle("GET "+b+"/customers/{id}/orders/{order_id}", policy.Read, s.getOrder)
+	s.handle("GET "+b+"/orders", policy.Read, s.findOrder)
 	s.handle("GET "+b+"/customers/{id}/loyalty", policy.Read, s.getLoyalty)
 	s.handle("GET "+b+"/customers/{id}/loyalty/ledger", policy.Read, s.getLedger)
 	s.handle("POST "+b+"/customers/{id}/loyalty/adjustments", policy.AdjustLoyalty, s.postAdjustment)

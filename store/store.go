@@ -303,6 +303,10 @@ type Orders interface {
 	// Order loads one order of a customer with its items and addresses;
 	// ErrNotFound when the customer has no such order.
 	Order(ctx context.Context, customerID, orderID api.ID) (api.Order, error)
+	// OrderByNumber loads the order numbered exactly number (as stored:
+	// FD-00001584) with its items and addresses, through the index on
+	// the number; ErrNotFound when there is none.
+	OrderByNumber(ctx context.Context, number string) (api.Order, error)
 }
 
 // OrderFilter picks a customer's orders.

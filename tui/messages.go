@@ -41,6 +41,11 @@ func ResetTo(s Screen) tea.Cmd { return func() tea.Msg { return ResetMsg{Screen:
 // OpenCustomerMsg asks for a customer's profile (":customer 42").
 type OpenCustomerMsg struct{ ID api.ID }
 
+// OpenOrderMsg asks for an order by its number as quoted (":order
+// FD-00001584", ":order #1584"): the customer who placed it, with the
+// order open.
+type OpenOrderMsg struct{ Number string }
+
 // SearchMsg asks for a customer search (":search jane").
 type SearchMsg struct{ Query string }
 

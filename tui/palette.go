@@ -29,6 +29,9 @@ func (m *Shell) commands() []command {
 		{name: "customer", args: "ID", help: "open a customer by id", needs: true, oneWord: true, run: func(arg string) tea.Cmd {
 			return func() tea.Msg { return OpenCustomerMsg{ID: api.ID(arg)} }
 		}},
+		{name: "order", args: "NUMBER", help: "open an order by its number (FD-00001584, #1584)", needs: true, run: func(arg string) tea.Cmd {
+			return func() tea.Msg { return OpenOrderMsg{Number: arg} }
+		}},
 		{name: "search", args: "TEXT", help: "search customers", run: func(arg string) tea.Cmd {
 			return func() tea.Msg { return SearchMsg{Query: arg} }
 		}},

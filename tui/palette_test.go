@@ -142,14 +142,16 @@ func TestParseCommand(t *testing.T) {
 		{"c 42", "customer", "42", ""},
 		{"CUSTOMER 7", "customer", "7", ""},
 		{"search jane doe", "search", "jane doe", ""},
+		{"order FD 1584", "order", "FD 1584", ""},
+		{"order", "", "", "usage: :order NUMBER"},
 		{"search", "search", "", ""},
 		{"q", "quit", "", ""},
 		{"quit now", "", "", ":quit takes no argument"},
 		{"customer", "", "", "usage: :customer ID"},
 		{"customer 4 2", "", "", "usage: :customer ID (one word)"},
 		{"profile", "", "", "usage: :profile NAME"},
-		{"nope", "", "", `unknown command "nope": try :customer :search :profile :help :error :mouse :quit`},
-		{"", "", "", "type a command: :customer :search :profile :help :error :mouse :quit"},
+		{"nope", "", "", `unknown command "nope": try :customer :order :search :profile :help :error :mouse :quit`},
+		{"", "", "", "type a command: :customer :order :search :profile :help :error :mouse :quit"},
 	}
 	for _, tt := range tests {
 		c, arg, err := parseCommand(cmds, tt.line)
@@ -167,7 +169,7 @@ func TestParseCommand(t *testing.T) {
 		in, want string
 		n        int
 	}{
-		{"", "", 7}, {"c", "customer ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
+		{"", "", 8}, {"c", "customer ", 1}, {"o", "order ", 1}, {"s", "search ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
 	} {
 		got, names := complete(cmds, tt.in)
 		if got != tt.want || len(names) != tt.n {

@@ -48,7 +48,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"GET /me",
 		"GET /customers", "POST /customers",
 		"GET /customers/{id}", "PATCH /customers/{id}",
-		"GET /customers/{id}/orders", "GET /customers/{id}/orders/{order_id}",
+		"GET /customers/{id}/orders", "GET /customers/{id}/orders/{order_id}", "GET /orders",
 		"GET /customers/{id}/loyalty", "GET /customers/{id}/loyalty/ledger",
 		"POST /customers/{id}/loyalty/adjustments",
 		"GET /customers/{id}/notes", "POST /customers/{id}/notes",
@@ -194,6 +194,7 @@ func conformingResponses(t *testing.T) []respCase {
 			success(t, api.OrderList{Orders: []api.Order{orderSummary()}, Total: 1, Page: 1, Limit: 20})},
 		{"orders empty", "GET", "/api/v1/customers/42/orders", 200, hdr(), success(t, api.OrderList{Orders: []api.Order{}, Page: 1, Limit: 20})},
 		{"order", "GET", "/api/v1/customers/42/orders/1001", 200, hdr(), success(t, api.OrderEnvelope{Order: orderDetail()})},
+		{"order by number", "GET", "/api/v1/orders?number=FD-00001001", 200, hdr(), success(t, api.OrderMatch{Order: orderDetail(), Customer: bareCustomer()})},
 		{"order no addresses", "GET", "/api/v1/customers/42/orders/1001", 200, hdr(), success(t, api.OrderEnvelope{Order: func() api.Order {
 			o := orderDetail()
 			o.ShippingAddress, o.BillingAddress = nil, nil

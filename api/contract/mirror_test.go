@@ -48,6 +48,7 @@ func TestSchemasMirrorGoTypes(t *testing.T) {
 		{"Order", reflect.TypeFor[api.Order]()},
 		{"OrderList", reflect.TypeFor[api.OrderList]()},
 		{"OrderEnvelope", reflect.TypeFor[api.OrderEnvelope]()},
+		{"OrderMatch", reflect.TypeFor[api.OrderMatch]()},
 		{"LedgerEntry", reflect.TypeFor[api.LedgerEntry]()},
 		{"Loyalty", reflect.TypeFor[api.Loyalty]()},
 		{"LedgerPage", reflect.TypeFor[api.LedgerPage]()},

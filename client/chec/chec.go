@@ -63,6 +63,8 @@ const (
 	ReasonNoOnBehalf = "Commerce.js has no way for a merchant to act as a customer: a customer signs in only through their own emailed login link"
 	ReasonNoAudit    = "Commerce.js keeps no audit trail that its API shows"
 	ReasonNoCreate   = "frontdesk cannot create Commerce.js customers: Chec creates them at checkout (or add them in the Chec dashboard)"
+	// ReasonNoFindOrder is said for finding an order by its number.
+	ReasonNoFindOrder = "frontdesk cannot find a Commerce.js order by its number: the documented calls read a customer's orders by the customer's id (GET /v1/customers/{id}/orders) and one order by its ord_ id, none by the order's customer_reference; open the customer, then their Orders"
 )
 
 var capabilities = client.All().
@@ -70,7 +72,8 @@ var capabilities = client.All().
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
-	Without(ReasonNoCreate, client.CapCreateCustomer)
+	Without(ReasonNoCreate, client.CapCreateCustomer).
+	Without(ReasonNoFindOrder, client.CapFindOrder)
 
 // Capabilities is what every Client of this driver can do, for callers
 // that have no credentials yet (`frontdesk info`).

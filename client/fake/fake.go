@@ -244,6 +244,34 @@ func (p *Platform) GetOrder(ctx context.Context, customerID, orderID api.ID) (ap
 	return api.Order{}, notFound("order", orderID)
 }
 
+// FindOrder finds an order by its number as quoted (api.ParseOrderNumber:
+// the frontdesk contract's numbers), and its customer.
+func (p *Platform) FindOrder(ctx context.Context, number string) (api.OrderMatch, error) {
+	if err := p.need(ctx, client.CapFindOrder); err != nil {
+		return api.OrderMatch{}, err
+	}
+	q, ok := api.ParseOrderNumber(number)
+	if !ok {
+		return api.OrderMatch{}, &client.APIError{K: client.KindInvalid, Code: api.CodeValidation,
+			Message: "not an order number: " + strconv.Quote(number), Fields: map[string]string{"number": "give an order number: FD-00001584, #1584 or 1584"}}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for cid, os := range p.orders {
+		for _, o := range os {
+			if o.Number != q.Number {
+				continue
+			}
+			for _, c := range p.customers {
+				if c.ID == cid {
+					return api.OrderMatch{Order: o, Customer: c}, nil
+				}
+			}
+		}
+	}
+	return api.OrderMatch{}, notFound("order", api.ID(q.Number))
+}
+
 // GetLoyalty is an empty balance.
 func (p *Platform) GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error) {
 	if err := p.need(ctx, client.CapLoyalty); err != nil {

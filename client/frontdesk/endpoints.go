@@ -163,6 +163,16 @@ func (c *Client) GetOrder(ctx context.Context, customerID, orderID api.ID) (api.
 	return out.Order, nil
 }
 
+// FindOrder finds an order by its number as quoted (GET /orders?number=):
+// the server reads FD-00001584, fd-1584, #1584 and 1584 alike.
+func (c *Client) FindOrder(ctx context.Context, number string) (api.OrderMatch, error) {
+	var out api.OrderMatch
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/orders", query: url.Values{"number": {number}}}, &out); err != nil {
+		return api.OrderMatch{}, fmt.Errorf("find order %q: %w", number, err)
+	}
+	return out, nil
+}
+
 // GetLoyalty returns a customer's balance and up to 50 recent ledger
 // entries.
 func (c *Client) GetLoyalty(ctx context.Context, id api.ID) (api.Loyalty, error) {

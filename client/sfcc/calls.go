@@ -279,3 +279,34 @@ func (c *Client) GetOrder(ctx context.Context, customerID, orderID api.ID) (api.
 	}
 	return order(w, true), nil
 }
+
+// FindOrder reads the order numbered number — OCAPI's order_no, as the
+// Shop API reads an order by number alone (GET /orders/{order_no}) — and
+// the customer in its customer_info. Spaces and a leading # are not part
+// of the number.
+func (c *Client) FindOrder(ctx context.Context, number string) (api.OrderMatch, error) {
+	s := strings.TrimPrefix(strings.Join(strings.Fields(number), ""), "#")
+	if s == "" {
+		return api.OrderMatch{}, &client.APIError{K: client.KindInvalid, Status: http.StatusBadRequest, Code: api.CodeValidation,
+			Message: "no order number given", Fields: map[string]string{"number": "give the order number (order_no)"}}
+	}
+	target := c.shop + "/orders/" + url.PathEscape(s)
+	a, err := c.do(ctx, request{method: http.MethodGet, url: target, idempotent: true})
+	var w wireOrder
+	if err == nil {
+		err = decode(a, target, "order", &w)
+	}
+	if err != nil {
+		return api.OrderMatch{}, fmt.Errorf("find order %s: %w", s, err)
+	}
+	m := api.OrderMatch{Order: order(w, true)}
+	if w.CustomerInfo.CustomerID == "" {
+		// A guest order: no registered customer placed it.
+		return api.OrderMatch{}, fmt.Errorf("find order %s: %w", s, &client.APIError{K: client.KindNotFound, Status: http.StatusNotFound,
+			Code: api.CodeNotFound, Message: fmt.Sprintf("order %s was placed by a guest, not a registered customer", s)})
+	}
+	if m.Customer, err = c.GetCustomer(ctx, api.ID(w.CustomerInfo.CustomerID)); err != nil {
+		return api.OrderMatch{}, fmt.Errorf("find order %s: its customer: %w", s, err)
+	}
+	return m, nil
+}

@@ -77,6 +77,8 @@ const (
 	ReasonNoAudit = "Tybrite's API offers no audit trail"
 	// ReasonNoDateFilter is said when orders are asked for by date.
 	ReasonNoDateFilter = "Tybrite cannot filter orders by date: list them without from/until"
+	// ReasonNoFindOrder is said for finding an order by its number.
+	ReasonNoFindOrder = "Tybrite cannot find an order by its order_number: GET /v1/orders/{id} takes the order's uuid, and GET /v1/orders filters by customer and status only; open the customer by their id, then their Orders"
 )
 
 // capabilities is what the documented API gives an agent's secret key.
@@ -88,7 +90,8 @@ var capabilities = client.All().
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoCoupons, client.CapCoupons).
 	Without(ReasonNoPasswordReset, client.CapPasswordReset).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(ReasonNoFindOrder, client.CapFindOrder)
 
 // Config says which API to call, as which key, and how patiently.
 type Config struct {

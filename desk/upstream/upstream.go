@@ -357,6 +357,26 @@ func (t *txn) Order(ctx context.Context, customerID, orderID api.ID) (api.Order,
 	return o, fromPlatform(err)
 }
 
+// OrderByNumber asks the platform for the order numbered number; the
+// customer who placed it comes in the same answer and is kept, so the
+// server's read of that customer does not ask again.
+func (t *txn) OrderByNumber(ctx context.Context, number string) (api.Order, error) {
+	if !t.s.caps.Has(client.CapFindOrder) {
+		return api.Order{}, t.unsupported(client.CapFindOrder)
+	}
+	m, err := t.s.p.FindOrder(ctx, number)
+	if err != nil {
+		return api.Order{}, fromPlatform(err)
+	}
+	if m.Order.Currency == "" {
+		m.Order.Currency = noCurrency
+	}
+	if m.Customer.ID != "" {
+		t.keep(&m.Customer)
+	}
+	return m.Order, nil
+}
+
 // Loyalty: the platform's points, when it has them.
 
 func (t *txn) LoyaltyAccount(ctx context.Context, id api.ID) (balance, lifetime int64, err error) {

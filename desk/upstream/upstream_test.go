@@ -180,6 +180,20 @@ func TestInFrontOfAWritablePlatform(t *testing.T) {
 		t.Fatalf("a stale edit: %v", err)
 	}
 
+	// An order by its number: the platform's order and customer.
+	var number string
+	var oid, ocid int64
+	if err := sb.DB.QueryRow(`SELECT id, number, customer_id FROM orders ORDER BY id DESC LIMIT 1`).Scan(&oid, &number, &ocid); err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.FindOrder(ctx, "#"+strings.TrimLeft(strings.TrimPrefix(number, api.OrderNumberPrefix), "0"))
+	if err != nil || m.Order.Number != number || m.Order.ID != api.IDFromInt(oid) || m.Customer.ID != api.IDFromInt(ocid) || len(m.Order.Items) == 0 {
+		t.Fatalf("order %s through the desk: %+v %v", number, m, err)
+	}
+	if _, err := c.FindOrder(ctx, "FD-99999999"); !client.IsNotFound(err) {
+		t.Fatalf("an unknown order through the desk: %v, want not found", err)
+	}
+
 	ledgerRows := func() int {
 		var n int
 		if err := sb.DB.QueryRow(`SELECT count(*) FROM loyalty_ledger WHERE customer_id = ? AND type = 'adjust'`, cu.ID.String()).Scan(&n); err != nil {
@@ -265,6 +279,9 @@ func TestInFrontOfCommerceJS(t *testing.T) {
 	}
 	if _, err := c.GetLoyalty(ctx, cu.ID); client.KindOf(err) != client.KindUnsupported || !strings.Contains(err.Error(), "Commerce.js") {
 		t.Fatalf("loyalty on Commerce.js through the desk: %v", err)
+	}
+	if _, err := c.FindOrder(ctx, "FD-00000001"); client.KindOf(err) != client.KindUnsupported || !strings.Contains(err.Error(), checdriver.ReasonNoFindOrder) {
+		t.Fatalf("an order by number on Commerce.js through the desk: %v (want 501 with %q)", err, checdriver.ReasonNoFindOrder)
 	}
 	if res, err := d.up.VerifyAudit(ctx); err != nil || res.Rows != 1 {
 		t.Fatalf("audit verify: %+v %v", res, err)

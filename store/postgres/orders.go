@@ -102,27 +102,39 @@ func (t *txn) Order(ctx context.Context, customerID, orderID api.ID) (api.Order,
 	if !ok1 || !ok2 {
 		return api.Order{}, store.ErrNotFound
 	}
+	return t.orderDetail(ctx, fmt.Sprintf("order %d", oid), `id = $1 AND customer_id = $2`, oid, cid)
+}
+
+// OrderByNumber loads the order numbered number with its items and
+// addresses (through the unique index on orders.number).
+func (t *txn) OrderByNumber(ctx context.Context, number string) (api.Order, error) {
+	return t.orderDetail(ctx, "order "+number, `number = $1`, number)
+}
+
+// orderDetail loads the one order matching cond with its items and
+// addresses; what names it in errors.
+func (t *txn) orderDetail(ctx context.Context, what, cond string, args ...any) (api.Order, error) {
 	var items string
 	var ship, bill *string
 	o, err := scanOrder(t.tx.QueryRow(ctx, `SELECT `+orderCols+`, items, shipping_address, billing_address
-		FROM orders WHERE id = $1 AND customer_id = $2`, oid, cid), &items, &ship, &bill)
+		FROM orders WHERE `+cond, args...), &items, &ship, &bill)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return o, store.ErrNotFound
 	}
 	if err != nil {
-		return o, fmt.Errorf("load order %d: %w", oid, err)
+		return o, fmt.Errorf("load %s: %w", what, err)
 	}
 	o.Items = []api.OrderItem{}
 	if items != "" {
 		if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
-			return o, fmt.Errorf("order %d items: %w", oid, err)
+			return o, fmt.Errorf("%s items: %w", what, err)
 		}
 	}
 	if o.ShippingAddress, err = unmarshalAddress(ship); err != nil {
-		return o, fmt.Errorf("order %d: %w", oid, err)
+		return o, fmt.Errorf("%s: %w", what, err)
 	}
 	if o.BillingAddress, err = unmarshalAddress(bill); err != nil {
-		return o, fmt.Errorf("order %d: %w", oid, err)
+		return o, fmt.Errorf("%s: %w", what, err)
 	}
 	return o, nil
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Open) {
 		{"SearchFolds", testSearchFolds},
 		{"OrdersOfNewCustomer", testOrdersEmpty},
 		{"OrdersFiltersMetricsAndSpend", testOrders},
+		{"OrderByNumber", testOrderByNumber},
 		{"LedgerSumsAndRefusals", testLedger},
 		{"Idempotency", testIdempotency},
 		{"NotesByTextID", testNotes},
@@ -742,6 +743,55 @@ func testAtomic(t *testing.T, st store.Store) {
 	}); err == nil {
 		t.Fatal("AddNote in a Read transaction succeeded")
 	}
+}
+
+// testOrderByNumber finds orders by their exact number, whoever placed
+// them, with items and addresses; anything else is not found.
+func testOrderByNumber(t *testing.T, st store.Store) {
+	fx, ok := st.(Fixtures)
+	if !ok {
+		t.Fatalf("%T does not implement storetest.Fixtures (PutOrders)", st)
+	}
+	ctx := t.Context()
+	a := newCustomer(t, st, "number-a@example.co.ke", "Mary", "Wanjiru", t0)
+	b := newCustomer(t, st, "number-b@example.co.ke", "Baraka", "Kiprop", t0)
+	at := time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC)
+	bill := &api.Address{Type: "billing", Address1: "Kenyatta Avenue 3", City: "Nairobi", Country: "Kenya"}
+	mk := func(n string, cust api.ID, total int64) api.Order {
+		return api.Order{Number: n, CustomerID: cust, Status: api.OrderShipped, PaymentStatus: "paid", FulfillmentStatus: "shipped",
+			Currency: "KES", Subtotal: total, Total: total, ItemCount: 2, CreatedAt: at,
+			Items:          []api.OrderItem{{SKU: "SKU-" + n, Name: "Kiondo", Quantity: 2, UnitPrice: total / 2, Total: total}},
+			BillingAddress: bill}
+	}
+	ids, err := fx.PutOrders(ctx, []api.Order{mk("FD-00001584", a, 3200_00), mk("FD-00001585", b, 40_00), mk("FD-00015840", a, 10_00)})
+	if err != nil || len(ids) != 3 {
+		t.Fatalf("PutOrders = %v, %v", ids, err)
+	}
+	read(t, st, func(ctx context.Context, tx store.Tx) error {
+		for i, tc := range []struct {
+			number string
+			cust   api.ID
+			total  int64
+		}{{"FD-00001584", a, 3200_00}, {"FD-00001585", b, 40_00}, {"FD-00015840", a, 10_00}} {
+			o, err := tx.OrderByNumber(ctx, tc.number)
+			if err != nil {
+				return fmt.Errorf("OrderByNumber(%s): %w", tc.number, err)
+			}
+			if o.ID != ids[i] || o.Number != tc.number || o.CustomerID != tc.cust || o.Total != tc.total || !o.CreatedAt.Equal(at) ||
+				len(o.Items) != 1 || o.Items[0].SKU != "SKU-"+tc.number || o.BillingAddress == nil || o.BillingAddress.City != "Nairobi" ||
+				o.ShippingAddress != nil {
+				return fmt.Errorf("OrderByNumber(%s) = %+v", tc.number, o)
+			}
+		}
+		// Exact numbers only: the parser (api.ParseOrderNumber) makes
+		// FD-00001584 of #1584 before the store is asked.
+		for _, n := range []string{"FD-1584", "1584", "fd-00001584", "FD-0000158", "FD-00001584 ", "", "FD-99999999"} {
+			if o, err := tx.OrderByNumber(ctx, n); !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("OrderByNumber(%q) = %+v, %v; want ErrNotFound", n, o, err)
+			}
+		}
+		return nil
+	})
 }
 
 func testOrders(t *testing.T, st store.Store) {
