@@ -36,7 +36,7 @@ type Remote struct {
 var remoteCommands = []string{
 	"customers search", "customers show", "customers export",
 	"orders list",
-	"loyalty show", "loyalty adjust",
+	"loyalty show", "loyalty adjust", "loyalty bulk plan", "loyalty bulk apply",
 	"audit list",
 	"whoami",
 }
@@ -55,6 +55,8 @@ func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 			}
 			return nil
 		}
+	case "loyalty bulk plan", "loyalty bulk apply":
+		return bulkRemoteGate
 	case "loyalty adjust":
 		return func(r *Remote, cmd *cobra.Command) error {
 			points, _ := cmd.Flags().GetInt64("points")
@@ -156,6 +158,25 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 		var subs []string
 		for _, sub := range c.Commands() {
 			path := c.Name() + " " + sub.Name()
+			if sub.HasSubCommands() {
+				// A group below a group (loyalty bulk): keep the listed
+				// commands under it.
+				var kept []string
+				for _, leaf := range sub.Commands() {
+					if slices.Contains(remoteCommands, path+" "+leaf.Name()) {
+						gate(leaf, r)
+						kept = append(kept, leaf.Name())
+					} else {
+						sub.RemoveCommand(leaf)
+					}
+				}
+				if len(kept) == 0 {
+					c.RemoveCommand(sub)
+					continue
+				}
+				subs = append(subs, sub.Name()+" "+strings.Join(kept, "|"))
+				continue
+			}
 			if slices.Contains(remoteCommands, path) {
 				gate(sub, r)
 				subs = append(subs, sub.Name())
@@ -179,9 +200,10 @@ func gate(c *cobra.Command, r *Remote) {
 	if run == nil {
 		return
 	}
+	// The path below the root: "loyalty adjust", "loyalty bulk plan".
 	path := c.Name()
-	if c.Parent() != nil && c.Parent().Parent() != nil {
-		path = c.Parent().Name() + " " + c.Name()
+	for p := c.Parent(); p != nil && p.HasParent(); p = p.Parent() {
+		path = p.Name() + " " + path
 	}
 	check := remoteGate(path)
 	c.RunE = func(cmd *cobra.Command, args []string) error {
