@@ -388,3 +388,96 @@ func TestBulkPlanApply(t *testing.T) {
 		t.Fatalf("a third run changed the ledger: %d rows", n)
 	}
 }
+
+// TestBulkEdges: a CSV refused whole, a plan on stdin and stdout, a
+// balance changed since the plan (still corrected, marked; a row that
+// would now go negative refused by the store, exit 1), a plan applied by
+// another agent, edited, or too old, and a viewer.
+func TestBulkEdges(t *testing.T) {
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: 30, RateLimit: -1})
+	agent := apiEnv(t, env, "agent")
+	sup := apiEnv(t, env, "supervisor")
+	cs := bulkCustomers(t, env, "c.status = 'active' AND (SELECT points_balance FROM loyalty_accounts a WHERE a.customer_id = c.id) > 10")
+	if len(cs) < 2 {
+		t.Fatalf("the seed has %d active customers with points; the test needs 2", len(cs))
+	}
+	x, y := cs[0], cs[1]
+
+	t.Run("bad csv", func(t *testing.T) {
+		in := "customer,points,reason,note\n" + x.id + ",5,goodwill,late delivery\n" + x.id + ",5,goodwill\n"
+		r := runCLICtx(context.Background(), agent, []byte(in), "loyalty", "bulk", "plan", "-")
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "stdin: line 3: 3 fields, want 4") || r.stdout != "" {
+			t.Fatalf("bad CSV: %+v", r)
+		}
+		r = runCLI(t, agent, "loyalty", "bulk", "plan", filepath.Join(t.TempDir(), "missing.csv"))
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "cannot open the CSV") {
+			t.Fatalf("missing file: %+v", r)
+		}
+	})
+
+	t.Run("viewer", func(t *testing.T) {
+		in := "customer,points,reason,note\n" + x.id + ",5,goodwill,late delivery\n"
+		r := runCLICtx(context.Background(), apiEnv(t, env, "viewer"), []byte(in), "loyalty", "bulk", "plan", "-")
+		if r.code != cli.ExitPermission || !strings.Contains(r.stderr, "cannot adjust loyalty") {
+			t.Fatalf("viewer: %+v", r)
+		}
+	})
+
+	in := "customer,points,reason,note\n" +
+		x.id + ",10,goodwill,late delivery\n" +
+		y.email + "," + strconv.FormatInt(-y.balance, 10) + ",correction,double earn\n"
+	r := runCLICtx(context.Background(), agent, []byte(in), "loyalty", "bulk", "plan", "-")
+	r.want(t, 0, "plan -")
+	if !strings.Contains(r.stderr, "2 ok, 0 refused") {
+		t.Errorf("summary on stderr: %q", r.stderr)
+	}
+	planJSON := []byte(r.stdout)
+	p, err := bulk.ReadPlan(bytes.NewReader(planJSON))
+	if err != nil {
+		t.Fatalf("stdout is not a plan: %v\n%s", err, r.stdout)
+	}
+	if p.Source != "stdin" || p.Rows[1].CustomerID.String() != y.id || *p.Rows[1].ResultingBalance != 0 {
+		t.Fatalf("plan: %+v", p)
+	}
+
+	t.Run("another agent", func(t *testing.T) {
+		r := runCLICtx(context.Background(), sup, planJSON, "loyalty", "bulk", "apply", "-")
+		if r.code != cli.ExitPermission || !strings.Contains(r.stderr, "same agent") {
+			t.Fatalf("apply by another agent: %+v", r)
+		}
+	})
+	t.Run("edited", func(t *testing.T) {
+		edited := bytes.Replace(planJSON, []byte(p.Rows[0].IdempotencyKey), []byte("bulk-mine-1"), 1)
+		r := runCLICtx(context.Background(), agent, edited, "loyalty", "bulk", "apply", "-")
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "not the plan's") {
+			t.Fatalf("edited plan: %+v", r)
+		}
+		old := *p
+		old.CreatedAt = time.Now().Add(-25 * time.Hour)
+		var b bytes.Buffer
+		bulk.WritePlan(&b, &old)
+		r = runCLICtx(context.Background(), agent, b.Bytes(), "loyalty", "bulk", "apply", "-")
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "Plan again") {
+			t.Fatalf("old plan: %+v", r)
+		}
+	})
+
+	// Someone else moves both balances after the plan.
+	runCLI(t, sup, "loyalty", "adjust", x.id, "--points", "5", "--reason", "goodwill", "--note", "meanwhile").want(t, 0)
+	runCLI(t, sup, "loyalty", "adjust", y.id, "--points", "-1", "--reason", "correction", "--note", "meanwhile").want(t, 0)
+	r = runCLICtx(context.Background(), agent, planJSON, "loyalty", "bulk", "apply", "-")
+	if r.code != cli.ExitError || !strings.Contains(r.stderr, "1 were refused by the store") {
+		t.Fatalf("apply after changes: %+v", r)
+	}
+	res := readResult(t, []byte(r.stdout))
+	if got := res[2]; got["status"] != bulk.ResultApplied || got["balance_differs"] != "true" ||
+		got["balance"] != strconv.FormatInt(x.balance+15, 10) || got["planned_balance"] != strconv.FormatInt(x.balance+10, 10) {
+		t.Errorf("line 2: %v", got)
+	}
+	if got := res[3]; got["status"] != bulk.ResultRefused || !strings.Contains(got["error"], "refused by the store") {
+		t.Errorf("line 3: %v", got)
+	}
+	if _, bal := ledgerCount(t, env, y.id); bal != y.balance-1 {
+		t.Errorf("customer %s: balance %d, want %d (the refused row changed nothing)", y.id, bal, y.balance-1)
+	}
+}
