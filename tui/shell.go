@@ -197,7 +197,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		m.stack = m.stack[:0]
 		return m.push(msg.Screen)
 
-	case OpenCustomerMsg, SearchMsg, SwitchProfileMsg:
+	case OpenCustomerMsg, SearchMsg, SwitchProfileMsg, BulkMsg:
 		return m.route(msg)
 	case NavigateMsg:
 		return m.route(msg.To)
