@@ -63,6 +63,16 @@ const MaxConcurrency = 16
 // reported as failed.
 const inFlightWait = 90 * time.Second
 
+// maxRateLimited is how many times a row rate-limited past the driver's
+// own retries is sent again before it is reported as failed.
+const maxRateLimited = 20
+
+// rateLimitWait is how long to wait after a 429: what the store asked,
+// within reason.
+func rateLimitWait(asked time.Duration) time.Duration {
+	return min(max(asked, 250*time.Millisecond), 10*time.Second)
+}
+
 // Apply sends every ok row of plan through p and returns a Result per
 // row, in the plan's order. Rows the plan refused are not sent. When ctx
 // ends, rows not yet sent are ResultPending; rows in flight keep going
@@ -140,8 +150,19 @@ func Apply(ctx context.Context, p client.Platform, plan *Plan, o ApplyOptions) [
 func applyRow(ctx context.Context, p client.Platform, r *Result) {
 	sendCtx := context.WithoutCancel(ctx)
 	deadline := time.Now().Add(inFlightWait)
-	for {
+	for limited := 0; ; {
 		res, replayed, err := p.AdjustLoyalty(sendCtx, r.CustomerID, r.Request(), r.IdempotencyKey)
+		if wait, ok := client.RateLimited(err); ok && limited < maxRateLimited {
+			// The driver's own retries ran out: the store is busy with
+			// more than this apply. Wait as asked and send it again
+			// (same key: at most once).
+			limited++
+			if !client.Sleep(ctx, rateLimitWait(wait)) {
+				r.Status, r.Error = ResultPending, "stopped while the store was rate limiting; run apply again"
+				return
+			}
+			continue
+		}
 		if client.IsCode(err, api.CodeIdempotencyInFlight) && time.Now().Before(deadline) {
 			// An earlier run's request with this key is still running:
 			// its answer will be stored; ask again shortly.

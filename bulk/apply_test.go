@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"frontdesk/api"
 	"frontdesk/bulk"
@@ -95,5 +96,60 @@ func TestApplyBoundsConcurrencyAndKeepsOrder(t *testing.T) {
 				t.Fatalf("customer %s: sent %v, want %v in file order", id, w.sent[id], ps)
 			}
 		}
+	}
+}
+
+// A store that rate-limits for longer than the driver's own retries
+// last: apply waits as asked and sends the row again (with its key), so
+// the row is applied once, not failed.
+func TestApplyOutlastsRateLimiting(t *testing.T) {
+	env := sandboxtest.New(t, sandboxtest.Options{Customers: 5, RateLimit: -1})
+	proxy := sandboxtest.NewProxy(t, env.URL)
+	k := env.Keys["supervisor"]
+	cl, err := frontdesk.New(frontdesk.Config{BaseURL: proxy.URL, KeyID: k.KeyID, Secret: k.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := cl.Me(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := env.DB.QueryRow(`SELECT id FROM customers WHERE status = 'active' ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := bulk.MakePlan(t.Context(), cl, me, []bulk.Input{{Line: 2, Customer: id, Points: 7, Reason: api.ReasonGoodwill, Note: "rate limit test"}}, bulk.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.RateLimit(1)
+	var res []bulk.Result
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res = bulk.Apply(t.Context(), cl, plan, bulk.ApplyOptions{Concurrency: 1})
+	}()
+	// The driver tries a call 1 + DefaultMaxRetries times; wait until
+	// apply has asked past that.
+	deadline := time.Now().Add(60 * time.Second)
+	for proxy.Limited() < frontdesk.DefaultMaxRetries+3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d rate-limited answers in 60 s", proxy.Limited())
+		}
+		select {
+		case <-done:
+			t.Fatalf("apply ended while the store was rate limiting: %+v", res)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	proxy.RateLimit(0)
+	<-done
+	if res[0].Status != bulk.ResultApplied {
+		t.Fatalf("row: %+v", res[0])
+	}
+	var n int
+	env.DB.QueryRow(`SELECT COUNT(*) FROM loyalty_ledger WHERE note = 'rate limit test'`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d ledger rows, want 1", n)
 	}
 }

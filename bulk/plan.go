@@ -170,7 +170,15 @@ func MakePlan(ctx context.Context, p client.Platform, me api.Me, inputs []Input,
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			st, err := lookup(ctx, p, name)
+			var st *customerState
+			var err error
+			for limited := 0; ; limited++ {
+				st, err = lookup(ctx, p, name)
+				wait, ok := client.RateLimited(err)
+				if !ok || limited == maxRateLimited || !client.Sleep(ctx, rateLimitWait(wait)) {
+					break
+				}
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
