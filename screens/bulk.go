@@ -351,33 +351,33 @@ func (b *Bulk) head() []string {
 	who := count(int64(len(customers)), "customer", "customers")
 	line1 := fmt.Sprintf("%s: %d ok for %s (+%s / -%s points), %d refused",
 		count(int64(len(b.plan.Rows)), "row", "rows"), ok, who, money.Int(add), money.Int(remove), refused)
+	// The second line: plain text cut to the width, then styled.
 	var line2 string
+	style := st.Muted
 	switch b.state {
 	case bulkPlanned:
-		line2 = st.Muted.Render("Nothing is changed yet. enter applies the ok rows; esc leaves.")
+		line2 = "Nothing is changed yet. enter applies the ok rows; esc leaves."
 		if ok == 0 {
-			line2 = st.Warning.Render("Every row is refused: fix the file and :bulk it again.")
+			line2, style = "Every row is refused: fix the file and :bulk it again.", st.Warning
 		}
 	case bulkConfirm:
-		line2 = st.Warning.Render(fmt.Sprintf("Apply %s to %s now? y applies, n or esc does not.", count(int64(ok), "adjustment", "adjustments"), who))
+		line2, style = fmt.Sprintf("Apply %s to %s now? y applies, n or esc does not.", count(int64(ok), "adjustment", "adjustments"), who), st.Warning
 	case bulkApplying:
 		rate := 0.0
 		if s := time.Since(b.started).Seconds(); s > 0 {
 			rate = float64(b.done) / s
 		}
-		line2 = st.Accent.Render(progressBar(b.done, b.total, rate, max(10, min(40, w-40)))) + st.Muted.Render("  esc stops")
+		line2, style = progressBar(b.done, b.total, rate, max(10, min(40, w-40)))+"  esc stops", st.Accent
 	case bulkDone:
-		s := b.summary.String()
-		if b.summary.Complete() {
-			line2 = st.Success.Render("Done: " + s)
-		} else {
-			line2 = st.Error.Render("Not finished: " + s + ". :bulk the file again to finish; rows applied before replay.")
+		line2, style = "Done: "+b.summary.String(), st.Success
+		if !b.summary.Complete() {
+			line2, style = "Not finished: "+b.summary.String()+". :bulk the file again to finish; rows applied before replay.", st.Error
 		}
 	}
 	return []string{
 		st.Title.Render(sanitize.Truncate("Bulk corrections · "+b.file, w)),
 		sanitize.Truncate(line1, w),
-		sanitize.Truncate(line2, w),
+		style.Render(sanitize.Truncate(line2, w)),
 		"",
 	}
 }

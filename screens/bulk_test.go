@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/tui"
 )
@@ -39,6 +41,9 @@ func TestBulkScreen(t *testing.T) {
 	cfg.OpenFile = func(name string) (io.ReadCloser, error) { return os.Open(name) }
 	app := NewApp(cl, cfg)
 	c := testCommon("agent", 120, 30)
+	// In colour: what the screen styles must be its own escapes, never
+	// text the sanitizer had to show inert.
+	c.Styles = tui.NewStyles(true, false)
 	me, err := cl.Me(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +64,14 @@ func TestBulkScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := bulkScreen(t, app, c, file)
-	v := b.View()
+	view := func() string {
+		v := b.View()
+		if strings.Contains(v, "␛") {
+			t.Fatalf("the view shows an escape inert:\n%s", v)
+		}
+		return ansi.Strip(v)
+	}
+	v := view()
 	for _, want := range []string{"4 rows: 2 ok for 1 customer", "2 refused", "no customer with this id", "over your limit of 500", "Nothing is changed yet"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the plan does not show %q:\n%s", want, v)
@@ -67,7 +79,7 @@ func TestBulkScreen(t *testing.T) {
 	}
 
 	press(t, b, "enter")
-	if v := b.View(); !strings.Contains(v, "Apply 2 adjustments to 1 customer now?") || !b.CapturesKeys() {
+	if v := view(); !strings.Contains(v, "Apply 2 adjustments to 1 customer now?") || !b.CapturesKeys() {
 		t.Fatalf("enter does not ask:\n%s", v)
 	}
 	press(t, b, "n")
@@ -75,7 +87,7 @@ func TestBulkScreen(t *testing.T) {
 		t.Fatalf("n applied something: %d → %d ledger rows", rows0, rows)
 	}
 	msgs := press(t, b, "enter", "y")
-	v = b.View()
+	v = view()
 	if !strings.Contains(v, "Done: 2 applied, 0 replayed, 2 refused") || !strings.Contains(v, "applied") {
 		t.Fatalf("after y:\n%s", v)
 	}
