@@ -291,10 +291,27 @@ func (a *App) bulkApply(cmd *cobra.Command, name, out string, concurrency int) e
 	}
 	if a.Env.Remote == nil {
 		// ctrl-c stops sending; the rows in flight finish and the result
-		// says what is left.
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
+		// says what is left. A second ctrl-c quits at once (the store
+		// finishes what it started; a re-run replays it).
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		finished := make(chan struct{})
+		defer func() {
+			close(finished)
+			signal.Stop(sigs)
+			cancel()
+		}()
+		go func() {
+			select {
+			case <-sigs:
+				signal.Stop(sigs)
+				fmt.Fprintln(a.Env.Stderr, "\nstopping: the rows being sent finish, the rest are not sent (ctrl-c again quits at once)")
+				cancel()
+			case <-finished:
+			}
+		}()
 	}
 	prog := a.bulkProgress(len(plan.Rows))
 	results := bulk.Apply(ctx, cl, plan, bulk.ApplyOptions{Concurrency: concurrency, Progress: prog.update})

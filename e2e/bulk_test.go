@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -95,8 +96,9 @@ func bulkBefore(t *testing.T, env *sandboxtest.Env, add map[string]int64) map[st
 }
 
 // TestBulkApplyKilled: the real binary applying a 1,000-row plan is
-// killed (SIGKILL, no chance to clean up) half-way; run again, every row
-// is in the ledger once, and the result has a row per input row. The
+// stopped with ctrl-c (SIGINT) at 200 rows, run again and killed
+// (SIGKILL, no chance to clean up) at 500; run again, every row is in the
+// ledger once, and the result has a row per input row. The
 // store answers through a proxy that adds a little latency, so the kill
 // lands half-way.
 func TestBulkApplyKilled(t *testing.T) {
@@ -123,16 +125,61 @@ func TestBulkApplyKilled(t *testing.T) {
 	}
 
 	proxy.SetDelay(func() time.Duration { return 3 * time.Millisecond })
-	apply := run("loyalty", "bulk", "apply", planPath, "--out", resultPath, "--concurrency", "3")
-	var applyErr bytes.Buffer
-	apply.Stderr = &applyErr
-	if err := apply.Start(); err != nil {
-		t.Fatal(err)
+	start := func() (*exec.Cmd, *bytes.Buffer, chan error) {
+		apply := run("loyalty", "bulk", "apply", planPath, "--out", resultPath, "--concurrency", "3")
+		var stderr bytes.Buffer
+		apply.Stderr = &stderr
+		if err := apply.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- apply.Wait() }()
+		return apply, &stderr, exited
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- apply.Wait() }()
-	gwPoll(t, 60*time.Second, func() bool { return bulkMarked(t, env, marker) >= 300 },
-		func() string { return "apply did not reach 300 rows: " + applyErr.String() })
+	readResult := func() [][]string {
+		t.Helper()
+		res, err := os.ReadFile(resultPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(res)).ReadAll()
+		if err != nil || len(recs) != 1001 {
+			t.Fatalf("result: %d records, %v", len(recs), err)
+		}
+		return recs
+	}
+
+	// ctrl-c at 200 rows: it stops by itself, says so, and writes the
+	// result with the rows it did not send as pending.
+	apply, stderr, exited := start()
+	gwPoll(t, 60*time.Second, func() bool { return bulkMarked(t, env, marker) >= 200 },
+		func() string { return "apply did not reach 200 rows: " + stderr.String() })
+	apply.Process.Signal(os.Interrupt)
+	select {
+	case err := <-exited:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "stopping") {
+			t.Fatalf("apply after ctrl-c: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		apply.Process.Kill()
+		t.Fatalf("apply did not stop within 60 s of ctrl-c:\n%s", stderr.String())
+	}
+	pending := 0
+	for _, r := range readResult()[1:] {
+		if r[5] == bulk.ResultPending {
+			pending++
+		}
+	}
+	if stopped := bulkMarked(t, env, marker); pending == 0 || stopped+pending != 1000 {
+		t.Fatalf("after ctrl-c: %d rows in the ledger, %d pending in the result", stopped, pending)
+	}
+	os.Remove(resultPath)
+
+	// Then killed (no chance to clean up) at 500.
+	apply, stderr, exited = start()
+	gwPoll(t, 60*time.Second, func() bool { return bulkMarked(t, env, marker) >= 500 },
+		func() string { return "apply did not reach 500 rows: " + stderr.String() })
 	apply.Process.Kill() // our own child, by its pid
 	<-exited
 	killedAt := bulkMarked(t, env, marker)
@@ -142,6 +189,7 @@ func TestBulkApplyKilled(t *testing.T) {
 	if _, err := os.Stat(resultPath); err == nil {
 		t.Fatalf("a killed apply left a result file")
 	}
+
 	proxy.SetDelay(nil)
 	out, err := run("loyalty", "bulk", "apply", planPath, "--out", resultPath).CombinedOutput()
 	if err != nil {
@@ -151,14 +199,7 @@ func TestBulkApplyKilled(t *testing.T) {
 		t.Fatalf("the ledger has %d of the plan's rows after the re-run, want 1000 (killed at %d)", n, killedAt)
 	}
 	bulkBalances(t, env, before, add)
-	res, err := os.ReadFile(resultPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(res)).ReadAll()
-	if err != nil || len(recs) != 1001 {
-		t.Fatalf("result: %d records, %v", len(recs), err)
-	}
+	recs := readResult()
 	replayed := 0
 	for _, r := range recs[1:] {
 		switch r[5] {
