@@ -57,7 +57,9 @@ func newBulkPlanCmd(a *App) *cobra.Command {
 			"disabled customer, a negative result, or over your loyalty limit.\n" +
 			"A CSV whose structure is wrong (header, fields, quoting, not UTF-8) is\n" +
 			"refused whole, with its line. The summary (and every refused row) goes to\n" +
-			"stdout with --out, to stderr without. A plan may be applied for 23 hours.",
+			"stdout with --out, to stderr without. A plan may be applied for 23 hours.\n\n" +
+			"Exit status 0 when the plan is written, refused rows or not (they are in\n" +
+			"it); 2 for a CSV refused whole; 4 when you may not adjust points at all.",
 		Example: "  frontdesk loyalty bulk plan fixes.csv --out fixes.plan\n" +
 			"  ssh gw loyalty bulk plan - < fixes.csv > fixes.plan",
 		Args: exactArgs(1, "FILE.csv"),
@@ -66,7 +68,7 @@ func newBulkPlanCmd(a *App) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the plan to FILE instead of stdout")
-	cmd.Flags().IntVar(&concurrency, "concurrency", 4, fmt.Sprintf("look-ups in flight, 1 to %d", bulk.MaxConcurrency))
+	cmd.Flags().IntVar(&concurrency, "concurrency", 4, fmt.Sprintf("customers looked up at once, 1 to %d", bulk.MaxConcurrency))
 	return cmd
 }
 
