@@ -155,7 +155,7 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 			}
 			continue
 		}
-		var subs []string
+		var subs, nested []string
 		for _, sub := range c.Commands() {
 			path := c.Name() + " " + sub.Name()
 			if sub.HasSubCommands() {
@@ -174,7 +174,7 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 					c.RemoveCommand(sub)
 					continue
 				}
-				subs = append(subs, sub.Name()+" "+strings.Join(kept, "|"))
+				nested = append(nested, c.Name()+" "+sub.Name()+" "+strings.Join(kept, "|"))
 				continue
 			}
 			if slices.Contains(remoteCommands, path) {
@@ -184,11 +184,14 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 				c.RemoveCommand(sub)
 			}
 		}
-		if len(subs) == 0 {
+		if len(subs) == 0 && len(nested) == 0 {
 			root.RemoveCommand(c)
 			continue
 		}
-		left = append(left, c.Name()+" "+strings.Join(subs, "|"))
+		if len(subs) > 0 {
+			left = append(left, c.Name()+" "+strings.Join(subs, "|"))
+		}
+		left = append(left, nested...)
 	}
 	return strings.Join(left, ", ")
 }
