@@ -349,7 +349,7 @@ func (a *App) bulkApply(cmd *cobra.Command, name, out string, concurrency int) e
 	return exitWithError{ExitError, fmt.Errorf("%s. Fix what the result's error column says, then run `%s` again: rows already applied are replayed, never applied twice", why, again)}
 }
 
-// bulkProgress is apply's progress bar on a terminal's stderr (silent
+// bulkProgressBar is apply's progress bar on a terminal's stderr (silent
 // elsewhere).
 type bulkProgressBar struct {
 	w     io.Writer
@@ -373,7 +373,7 @@ func (p *bulkProgressBar) update(done, total int) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\x1b[K%s", ProgressLine(done, total, p.rate(), 30))
+	fmt.Fprintf(p.w, "\r\x1b[K%s", progressLine(done, total, p.rate(), 30))
 }
 
 func (p *bulkProgressBar) elapsed() time.Duration { return time.Since(p.start) }
@@ -392,9 +392,9 @@ func (p *bulkProgressBar) end() {
 	}
 }
 
-// ProgressLine is "[#######-------] 450/1000 45% · 120 rows/s" with a bar
+// progressLine is "[#######-------] 450/1000 45% · 120 rows/s" with a bar
 // of width cells.
-func ProgressLine(done, total int, perSecond float64, width int) string {
+func progressLine(done, total int, perSecond float64, width int) string {
 	pct := 0
 	if total > 0 {
 		pct = done * 100 / total
