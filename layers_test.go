@@ -53,6 +53,7 @@ func TestLayers(t *testing.T) {
 		"api/contract":     {mayUse: []string{"api"}, because: "it checks traffic against the contract"},
 		"policy":           {mayUse: []string{"api", "money"}, because: "the server, the console and the gateway all ask it"},
 		"client":           {mayUse: []string{"api"}, because: "the Platform interface knows no driver"},
+		"bulk":             {mayUse: []string{"api", "client", "policy", "money"}, because: "bulk corrections work on any Platform, for the CLI, the gateway and the console alike"},
 		"client/frontdesk": {mayUse: []string{"api", "client"}, because: "a driver speaks its platform, nothing of the console"},
 		"client/fake":      {mayUse: []string{"api", "client"}, because: "a driver speaks its platform, nothing of the console"},
 		"client/store":     {mayUse: []string{"api", "client"}, because: "a driver speaks its platform, nothing of the console"},

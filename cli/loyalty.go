@@ -20,7 +20,7 @@ func newLoyaltyCmd(a *App) *cobra.Command {
 		Short: "Show and adjust a customer's loyalty points",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newLoyaltyShowCmd(a), newLoyaltyAdjustCmd(a))
+	cmd.AddCommand(newLoyaltyShowCmd(a), newLoyaltyAdjustCmd(a), newLoyaltyBulkCmd(a))
 	return cmd
 }
 

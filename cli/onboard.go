@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -32,9 +34,13 @@ func profileOf(creds Credentials) tui.Profile {
 // consoleConfig is the screens' configuration for a console on this
 // machine: profiles can be switched (the SSH gateway leaves that nil).
 func (a *App) consoleConfig(logger *log.Logger) screens.Config {
-	return screens.Config{SwitchProfile: func(ctx context.Context, name string) (screens.Connection, error) {
-		return a.connectProfile(ctx, name, logger)
-	}}
+	return screens.Config{
+		SwitchProfile: func(ctx context.Context, name string) (screens.Connection, error) {
+			return a.connectProfile(ctx, name, logger)
+		},
+		// :bulk FILE reads this machine's files (the gateway leaves it nil).
+		OpenFile: func(name string) (io.ReadCloser, error) { return os.Open(name) },
+	}
 }
 
 // connectProfile resolves profile name's credentials as `frontdesk

@@ -37,7 +37,7 @@ var remoteCommands = []string{
 	"customers search", "customers show", "customers export",
 	"orders list",
 	"orders find",
-	"loyalty show", "loyalty adjust",
+	"loyalty show", "loyalty adjust", "loyalty bulk plan", "loyalty bulk apply",
 	"audit list",
 	"whoami",
 }
@@ -56,6 +56,8 @@ func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 			}
 			return nil
 		}
+	case "loyalty bulk plan", "loyalty bulk apply":
+		return bulkRemoteGate
 	case "loyalty adjust":
 		return func(r *Remote, cmd *cobra.Command) error {
 			points, _ := cmd.Flags().GetInt64("points")
@@ -154,9 +156,28 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 			}
 			continue
 		}
-		var subs []string
+		var subs, nested []string
 		for _, sub := range c.Commands() {
 			path := c.Name() + " " + sub.Name()
+			if sub.HasSubCommands() {
+				// A group below a group (loyalty bulk): keep the listed
+				// commands under it.
+				var kept []string
+				for _, leaf := range sub.Commands() {
+					if slices.Contains(remoteCommands, path+" "+leaf.Name()) {
+						gate(leaf, r)
+						kept = append(kept, leaf.Name())
+					} else {
+						sub.RemoveCommand(leaf)
+					}
+				}
+				if len(kept) == 0 {
+					c.RemoveCommand(sub)
+					continue
+				}
+				nested = append(nested, c.Name()+" "+sub.Name()+" "+strings.Join(kept, "|"))
+				continue
+			}
 			if slices.Contains(remoteCommands, path) {
 				gate(sub, r)
 				subs = append(subs, sub.Name())
@@ -164,11 +185,14 @@ func restrictRemote(root *cobra.Command, r *Remote) string {
 				c.RemoveCommand(sub)
 			}
 		}
-		if len(subs) == 0 {
+		if len(subs) == 0 && len(nested) == 0 {
 			root.RemoveCommand(c)
 			continue
 		}
-		left = append(left, c.Name()+" "+strings.Join(subs, "|"))
+		if len(subs) > 0 {
+			left = append(left, c.Name()+" "+strings.Join(subs, "|"))
+		}
+		left = append(left, nested...)
 	}
 	return strings.Join(left, ", ")
 }
@@ -180,9 +204,10 @@ func gate(c *cobra.Command, r *Remote) {
 	if run == nil {
 		return
 	}
+	// The path below the root: "loyalty adjust", "loyalty bulk plan".
 	path := c.Name()
-	if c.Parent() != nil && c.Parent().Parent() != nil {
-		path = c.Parent().Name() + " " + c.Name()
+	for p := c.Parent(); p != nil && p.HasParent(); p = p.Parent() {
+		path = p.Name() + " " + path
 	}
 	check := remoteGate(path)
 	c.RunE = func(cmd *cobra.Command, args []string) error {

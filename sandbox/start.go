@@ -41,6 +41,9 @@ type StartOptions struct {
 	// desk's own API, or DialectStore, the seed-004 store API
 	// (dialect/store) over the same database and keys.
 	Dialect string
+	// RateLimit is the API's per-key requests per second (0: the
+	// server's default; negative: no limit), for benchmarks.
+	RateLimit float64
 }
 
 // Running is a started sandbox.
@@ -165,7 +168,7 @@ func Start(ctx context.Context, o StartOptions) (*Running, error) {
 		}()
 		run.warmed = done
 	} else {
-		run.Server = server.New(st, server.Options{Logger: o.Logger})
+		run.Server = server.New(st, server.Options{Logger: o.Logger, RateLimit: o.RateLimit})
 		run.warmed = run.Server.StartSearchWarm(warmCtx)
 		run.Handler = run.Server
 	}

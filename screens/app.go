@@ -14,6 +14,7 @@ package screens
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -46,6 +47,10 @@ type Config struct {
 	// about pacing raise it, so a loaded machine's slow answer does not
 	// change what they check.
 	SearchPaceFrom time.Duration
+	// OpenFile, if set, opens a file of this machine for ":bulk FILE".
+	// Nil refuses ":bulk": over SSH a path would name a file on the
+	// gateway, and the agent's CSV goes on stdin instead.
+	OpenFile func(name string) (io.ReadCloser, error)
 }
 
 // App builds the screens of one session around one platform.
@@ -53,6 +58,8 @@ type App struct {
 	env *env
 	// switchTo is Config.SwitchProfile.
 	switchTo func(ctx context.Context, name string) (Connection, error)
+	// openFile is Config.OpenFile.
+	openFile func(name string) (io.ReadCloser, error)
 }
 
 // env is what every screen of a session shares besides tui.Common: the
@@ -83,7 +90,7 @@ func NewApp(cl client.Platform, cfg Config) *App {
 	if e.loc == nil {
 		e.loc = time.Local
 	}
-	return &App{env: e, switchTo: cfg.SwitchProfile}
+	return &App{env: e, switchTo: cfg.SwitchProfile, openFile: cfg.OpenFile}
 }
 
 // New returns the start screen (an empty search, which lists the newest
@@ -180,6 +187,16 @@ func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 		return a.orderFound(c, msg), true
 	case tui.SearchMsg:
 		return tui.ResetTo(a.env.start(c, msg.Query)), true
+	case tui.BulkMsg:
+		file := strings.TrimSpace(msg.File)
+		switch {
+		case a.openFile == nil:
+			return tui.Error(":bulk reads files of the machine the console runs on, and over ssh that is the gateway: " +
+				"run `ssh … loyalty bulk plan - < FILE.csv > PLAN`, then `ssh … loyalty bulk apply - < PLAN`"), true
+		case file == "":
+			return tui.Error("which file? type :bulk FILE.csv"), true
+		}
+		return tui.Push(newBulk(c, a.env, file, a.openFile)), true
 	}
 	return nil, false
 }

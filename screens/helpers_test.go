@@ -120,7 +120,8 @@ func settle(t testing.TB, s tui.Screen, cmd tea.Cmd) []tea.Msg {
 func ownMsg(msg tea.Msg) bool {
 	switch msg.(type) {
 	case searchDoneMsg, searchPaceMsg, customerLoadedMsg, loyaltyLoadedMsg, ledgerLoadedMsg,
-		ordersLoadedMsg, notesLoadedMsg, activityLoadedMsg, orderLoadedMsg:
+		ordersLoadedMsg, notesLoadedMsg, activityLoadedMsg, orderLoadedMsg,
+		bulkPlannedMsg, bulkProgressMsg, bulkAppliedMsg:
 		return true
 	}
 	return false

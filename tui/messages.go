@@ -49,6 +49,10 @@ type OpenOrderMsg struct{ Number string }
 // SearchMsg asks for a customer search (":search jane").
 type SearchMsg struct{ Query string }
 
+// BulkMsg asks for the bulk loyalty corrections of a CSV file (":bulk
+// fixes.csv"): its plan, then applying it.
+type BulkMsg struct{ File string }
+
 // SwitchProfileMsg asks to switch to another profile (":profile prod").
 type SwitchProfileMsg struct{ Name string }
 

@@ -38,6 +38,9 @@ func (m *Shell) commands() []command {
 		{name: "profile", args: "NAME", help: "switch profile", needs: true, run: func(arg string) tea.Cmd {
 			return func() tea.Msg { return SwitchProfileMsg{Name: arg} }
 		}},
+		{name: "bulk", args: "FILE", help: "plan a CSV of loyalty corrections, then apply it", needs: true, run: func(arg string) tea.Cmd {
+			return func() tea.Msg { return BulkMsg{File: arg} }
+		}},
 		{name: "help", help: "show keys", run: func(string) tea.Cmd {
 			return func() tea.Msg { return showHelpMsg{} }
 		}},

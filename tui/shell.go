@@ -204,7 +204,7 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 		m.stack = m.stack[:0]
 		return m.push(msg.Screen)
 
-	case OpenCustomerMsg, OpenOrderMsg, SearchMsg, SwitchProfileMsg:
+	case OpenCustomerMsg, OpenOrderMsg, SearchMsg, SwitchProfileMsg, BulkMsg:
 		return m.route(msg)
 	case NavigateMsg:
 		return m.route(msg.To)

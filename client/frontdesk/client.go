@@ -33,6 +33,10 @@ import (
 	"frontdesk/client"
 )
 
+// MaxIdleConnsPerHost is how many idle connections to the store the
+// default transport keeps (net/http's default is 2).
+const MaxIdleConnsPerHost = 16
+
 // Defaults of Config's zero values.
 const (
 	DefaultTimeout      = 10 * time.Second
@@ -144,7 +148,13 @@ func New(cfg Config) (*Client, error) {
 	}
 	next := cfg.Transport
 	if next == nil {
-		next = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// One store, several calls at once (bulk apply's --concurrency,
+		// the console's tabs loading together): keep a connection for
+		// each instead of net/http's 2, which closed the rest after
+		// every answer and dialled anew.
+		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+		next = t
 	}
 	red := redactor{secret: cfg.Secret}
 	hc := &http.Client{
