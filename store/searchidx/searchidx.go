@@ -54,7 +54,18 @@ type Feed func(ctx context.Context, after int64, limit int) ([]Change, error)
 // feedBatch is how many changes one Feed call reads.
 const feedBatch = 10000
 
-// entry is one customer in the index.
+// Compaction: when more than 1/compactDeadFrac of the slots are dead
+// (and at least compactMinDead), or the index has grown to
+// compactGrowth times what it was at the last build (and holds at least
+// compactMinGrowth slots: the slack of a large load).
+const (
+	compactDeadFrac  = 4
+	compactMinDead   = 64
+	compactGrowth    = 2
+	compactMinGrowth = 1 << 16
+)
+
+// entry is one customer as Naive sees it.
 type entry struct {
 	id     int64
 	f      searchq.Fields
@@ -70,15 +81,24 @@ type Index struct {
 	// syncMu lets one Sync read the feed at a time.
 	syncMu sync.Mutex
 
-	mu   sync.RWMutex
-	seq  int64
-	docs map[int64]*entry
+	mu  sync.RWMutex
+	seq int64
+	st  *state
+	// While a compaction builds a new state from a snapshot, apply
+	// logs the changes it applies, for the compaction to replay.
+	compacting  bool
+	log         []Change
+	compactions int
+	// compacted is signalled (closed and replaced) after each
+	// compaction, for tests.
+	compacted chan struct{}
+	knobs     knobs
 }
 
 // New is an empty index over feed; its first Sync (or Search) loads
 // every customer.
 func New(feed Feed) *Index {
-	return &Index{feed: feed, docs: map[int64]*entry{}}
+	return &Index{feed: feed, st: newState(), compacted: make(chan struct{})}
 }
 
 // Seq is the sequence number of the last change applied.
@@ -92,42 +112,110 @@ func (ix *Index) Seq() int64 {
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.docs)
+	return ix.st.nAlive
+}
+
+// Stats describe the index's size.
+type Stats struct {
+	// Customers are the live customers; Slots count the dead versions
+	// too (until a compaction).
+	Customers, Slots int
+	// Terms in the dictionary, and Postings: entries in their lists.
+	Terms, Postings int
+	// TextBytes: the arena of folded and stored names.
+	TextBytes int
+	// Compactions done so far, and whether one is under way.
+	Compactions int
+	Compacting  bool
+}
+
+// Stats are the index's current sizes (Postings costs a pass over the
+// dictionary).
+func (ix *Index) Stats() Stats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := ix.st
+	s := Stats{
+		Customers: st.nAlive, Slots: st.slots(), Terms: len(*st.dict), TextBytes: len(st.text),
+		Compactions: ix.compactions, Compacting: ix.compacting,
+	}
+	for _, l := range st.post {
+		s.Postings += len(l)
+	}
+	return s
 }
 
 // Sync applies every change the feed has after the last one applied.
 func (ix *Index) Sync(ctx context.Context) error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	applied := false
 	for {
 		after := ix.Seq()
 		changes, err := ix.feed(ctx, after, feedBatch)
 		if err != nil {
+			if applied {
+				ix.maybeCompact()
+			}
 			return fmt.Errorf("search index: read the change feed: %w", err)
 		}
-		if len(changes) == 0 {
-			return nil
+		if len(changes) > 0 {
+			ix.apply(changes)
+			applied = true
 		}
-		ix.apply(changes)
 		if len(changes) < feedBatch {
-			return nil
+			break
 		}
 	}
+	if applied {
+		ix.maybeCompact()
+	}
+	return nil
 }
 
 func (ix *Index) apply(changes []Change) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	st := ix.st
 	for _, c := range changes {
-		if c.Doc == nil {
-			delete(ix.docs, c.ID)
-		} else {
-			d := *c.Doc
-			f := searchq.FoldFields(d.Email, d.FirstName, d.LastName, d.Phone)
-			ix.docs[c.ID] = &entry{id: c.ID, f: f, doc: d, nameK1: f.LastName, nameK2: f.FirstName}
-		}
+		st.apply(c)
 		ix.seq = max(ix.seq, c.Seq)
 	}
+	if ix.compacting {
+		ix.log = append(ix.log, changes...)
+	}
+}
+
+// maybeCompact starts a compaction when the index has too many dead
+// slots or too much slack (see compactDeadFrac).
+func (ix *Index) maybeCompact() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	st := ix.st
+	dead, slots := st.dead(), st.slots()
+	if ix.compacting || !((dead >= compactMinDead && dead*compactDeadFrac > slots) ||
+		(slots >= compactMinGrowth && slots >= compactGrowth*st.built)) {
+		return
+	}
+	ix.compacting = true
+	go ix.compact(st.snapshot())
+}
+
+// compact builds a state from sn aside (searches and applies go on),
+// then replays the changes applied since and swaps it in.
+func (ix *Index) compact(sn *snapshot) {
+	nst := sn.build()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, c := range ix.log {
+		nst.apply(c)
+	}
+	ix.st = nst
+	ix.log = nil
+	ix.compacting = false
+	ix.compactions++
+	close(ix.compacted)
+	ix.compacted = make(chan struct{})
 }
 
 // Search brings the index up to date and answers p.
@@ -135,7 +223,75 @@ func (ix *Index) Search(ctx context.Context, p store.SearchParams) (store.Search
 	if err := ix.Sync(ctx); err != nil {
 		return store.SearchResult{}, err
 	}
-	return ix.Naive(p)
+	return ix.search(p)
+}
+
+// search answers p from the index as it is.
+func (ix *Index) search(p store.SearchParams) (store.SearchResult, error) {
+	if _, err := orderOf(p.Sort); err != nil {
+		return store.SearchResult{}, err
+	}
+	o := sortIndex(p.Sort)
+	var pr *probe
+	if p.After != nil {
+		e, err := keyEntry(p.Sort, *p.After)
+		if err != nil {
+			return store.SearchResult{}, err
+		}
+		pr = probeOf(e)
+	}
+	limit, offset := page(p.Page, p.Limit)
+	if pr != nil {
+		offset = 0
+	}
+	tokens, blank := searchq.Parse(p.Query)
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := ix.st
+	var pg []uint32
+	total := 0
+	if blank || len(tokens) > 0 {
+		q := st.plan(tokens)
+		switch {
+		case q.none:
+		case len(q.sets) == 0: // every customer
+			total = min(st.nAlive, api.TotalExactCap+1)
+			pg = st.walk(o, pr, offset, limit+1, nil)
+		default:
+			pg, total = st.pageOf(q, o, pr, offset, limit+1, ix.knobs)
+		}
+	}
+	var res store.SearchResult
+	if pr == nil {
+		res.Total = min(total, api.TotalExactCap)
+		res.Estimate = total > api.TotalExactCap
+	}
+	res.More = len(pg) > limit
+	pg = pg[:min(limit, len(pg))]
+	res.IDs = make([]api.ID, len(pg))
+	for i, s := range pg {
+		res.IDs[i] = api.IDFromInt(st.ids[s])
+	}
+	if n := len(pg); n > 0 {
+		k := keyOf(p.Sort, st.entry(pg[n-1]))
+		res.Last = &k
+	}
+	return res, nil
+}
+
+// entry is slot s as Naive sees it.
+func (st *state) entry(s uint32) *entry {
+	f := st.fields(s)
+	first, last := st.rawNames(s)
+	return &entry{
+		id: st.ids[s], f: f,
+		doc: Doc{
+			ID: st.ids[s], Email: f.Email, FirstName: first, LastName: last, Phone: f.Phone,
+			CreatedAt: time.Unix(st.sec[s], int64(st.nsec[s])), TotalSpent: st.spent[s],
+		},
+		nameK1: f.LastName, nameK2: f.FirstName,
+	}
 }
 
 // Naive answers p by evaluating searchq.Match on every customer and
@@ -154,11 +310,12 @@ func (ix *Index) Naive(p store.SearchParams) (store.SearchResult, error) {
 	limit, offset := page(p.Page, p.Limit)
 	tokens, blank := searchq.Parse(p.Query)
 	ix.mu.RLock()
+	st := ix.st
 	var matches []*entry
 	if blank || len(tokens) > 0 {
-		for _, e := range ix.docs {
-			if blank || searchq.Match(tokens, e.f) {
-				matches = append(matches, e)
+		for s := range uint32(st.slots()) {
+			if st.isAlive(s) && (blank || searchq.Match(tokens, st.fields(s))) {
+				matches = append(matches, st.entry(s))
 			}
 		}
 	}
@@ -190,6 +347,17 @@ func (ix *Index) Naive(p store.SearchParams) (store.SearchResult, error) {
 		res.Last = &k
 	}
 	return res, nil
+}
+
+// sortIndex is the state.ord of a sort order orderOf accepts.
+func sortIndex(sort string) int {
+	switch sort {
+	case api.SortTopSpenders:
+		return ordSpent
+	case api.SortName:
+		return ordName
+	}
+	return ordNewest
 }
 
 // orderOf is the comparison of a sort order: newest first, top spenders

@@ -1,0 +1,457 @@
+package searchidx
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"frontdesk/api"
+	"frontdesk/store/searchq"
+)
+
+// maxConjLists is how many of a long token's trigram lists (the rarest)
+// its candidates are intersected from.
+const maxConjLists = 6
+
+// conj is the intersection of posting lists (ascending by length).
+type conj struct {
+	lists [][]uint32
+	exact bool
+}
+
+// tset is what one token may match: the union of its conjs. exact: the
+// union is the matches themselves (dead slots aside), so no confirmation
+// with searchq.Match is needed.
+type tset struct {
+	alts  []conj
+	size  int // sum of the alts' shortest lists: a bound on the union
+	exact bool
+}
+
+// plan is a parsed query against one state.
+type plan struct {
+	tokens []searchq.Token
+	sets   []tset // restrictive ones, smallest first
+	none   bool   // a token matches nobody
+	exact  bool   // every set exact: candidates are matches
+}
+
+func (st *state) plan(tokens []searchq.Token) *plan {
+	q := &plan{tokens: tokens, exact: true}
+	for _, t := range tokens {
+		if t.Text == "" {
+			continue // a prefix every column has
+		}
+		ts := tset{exact: true}
+		add := func(c conj, ok bool) {
+			if !ok {
+				return // an alternative nobody has
+			}
+			ts.alts = append(ts.alts, c)
+			ts.size += len(c.lists[0])
+			ts.exact = ts.exact && c.exact
+		}
+		if t.Long {
+			add(st.trigrams(t.Text, len(t.Text) == 3))
+		} else {
+			add(st.term(termPrefix, t.Text, true))
+		}
+		for _, alt := range t.PhoneAlts {
+			add(st.phoneAlt(alt, t.Long))
+		}
+		if len(ts.alts) == 0 {
+			q.none = true
+			return q
+		}
+		q.exact = q.exact && ts.exact
+		q.sets = append(q.sets, ts)
+	}
+	slices.SortFunc(q.sets, func(a, b tset) int { return cmp.Compare(a.size, b.size) })
+	return q
+}
+
+func (st *state) term(kind byte, v string, exact bool) (conj, bool) {
+	l := st.list(string(kind) + v)
+	if len(l) == 0 {
+		return conj{}, false
+	}
+	return conj{lists: [][]uint32{l}, exact: exact}, true
+}
+
+// trigrams is the conj of v's trigrams (v has 3 bytes or more).
+func (st *state) trigrams(v string, exact bool) (conj, bool) {
+	var c conj
+	for i := 0; i+3 <= len(v); i++ {
+		l := st.list(string(termTrigram) + v[i:i+3])
+		if len(l) == 0 {
+			return conj{}, false
+		}
+		if !slices.ContainsFunc(c.lists, func(m []uint32) bool { return len(m) == len(l) && &m[0] == &l[0] }) {
+			c.lists = append(c.lists, l)
+		}
+	}
+	slices.SortFunc(c.lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+	c.lists = c.lists[:min(len(c.lists), maxConjLists)]
+	c.exact = exact
+	return c, true
+}
+
+// phoneAlt is what may hold a phone form alt, as a prefix of the phone
+// (short tokens) or anywhere in it (long ones).
+func (st *state) phoneAlt(alt string, long bool) (conj, bool) {
+	if !long && strings.HasPrefix(alt, phoneCC) && len(alt) > len(phoneCC) {
+		n := min(len(alt), len(phoneCC)+2)
+		return st.term(termPhone, alt[:n], n == len(alt))
+	}
+	if len(alt) >= 3 {
+		return st.trigrams(alt, false)
+	}
+	if alt == "" {
+		return conj{}, false
+	}
+	// One or two runes: a prefix of some column.
+	_, n1 := utf8.DecodeRuneInString(alt)
+	return st.term(termPrefix, alt[:n1], false)
+}
+
+// gallop is the first index at or after i where l holds x or more.
+func gallop(l []uint32, i int, x uint32) int {
+	if i >= len(l) || l[i] >= x {
+		return i
+	}
+	lo, step := i, 1
+	hi := lo + step
+	for hi < len(l) && l[hi] < x {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	hi = min(hi, len(l))
+	j, _ := slices.BinarySearch(l[lo+1:hi], x)
+	return lo + 1 + j
+}
+
+// conjIter walks a conj's slots in ascending order (as the driver) or
+// tests ascending slots for membership.
+type conjIter struct {
+	c   conj
+	cur []int
+}
+
+func (it *conjIter) next() (uint32, bool) {
+	l0 := it.c.lists[0]
+outer:
+	for it.cur[0] < len(l0) {
+		x := l0[it.cur[0]]
+		it.cur[0]++
+		for i := 1; i < len(it.c.lists); i++ {
+			l := it.c.lists[i]
+			j := gallop(l, it.cur[i], x)
+			it.cur[i] = j
+			if j == len(l) || l[j] != x {
+				continue outer
+			}
+		}
+		return x, true
+	}
+	return 0, false
+}
+
+func (it *conjIter) member(x uint32) bool {
+	for i, l := range it.c.lists {
+		j := gallop(l, it.cur[i], x)
+		it.cur[i] = j
+		if j == len(l) || l[j] != x {
+			return false
+		}
+	}
+	return true
+}
+
+// setIter is a tset's union.
+type setIter struct {
+	alts  []conjIter
+	heads []uint32
+	ok    []bool
+}
+
+func newSetIter(ts tset) *setIter {
+	it := &setIter{alts: make([]conjIter, len(ts.alts))}
+	for i, c := range ts.alts {
+		it.alts[i] = conjIter{c: c, cur: make([]int, len(c.lists))}
+	}
+	return it
+}
+
+func (it *setIter) next() (uint32, bool) {
+	if len(it.alts) == 1 {
+		return it.alts[0].next()
+	}
+	if it.heads == nil {
+		it.heads = make([]uint32, len(it.alts))
+		it.ok = make([]bool, len(it.alts))
+		for i := range it.alts {
+			it.heads[i], it.ok[i] = it.alts[i].next()
+		}
+	}
+	var m uint32
+	found := false
+	for i, ok := range it.ok {
+		if ok && (!found || it.heads[i] < m) {
+			m, found = it.heads[i], true
+		}
+	}
+	if !found {
+		return 0, false
+	}
+	for i, ok := range it.ok {
+		if ok && it.heads[i] == m {
+			it.heads[i], it.ok[i] = it.alts[i].next()
+		}
+	}
+	return m, true
+}
+
+func (it *setIter) member(x uint32) bool {
+	for i := range it.alts {
+		if it.alts[i].member(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// candIter yields the live slots in every set of a plan, ascending: the
+// smallest set drives, the others are tested with galloping cursors.
+type candIter struct {
+	st     *state
+	drv    *setIter
+	others []*setIter
+}
+
+func (st *state) cands(q *plan) *candIter {
+	it := &candIter{st: st, drv: newSetIter(q.sets[0])}
+	for _, ts := range q.sets[1:] {
+		it.others = append(it.others, newSetIter(ts))
+	}
+	return it
+}
+
+func (it *candIter) next() (uint32, bool) {
+outer:
+	for {
+		x, ok := it.drv.next()
+		if !ok {
+			return 0, false
+		}
+		if !it.st.isAlive(x) {
+			continue
+		}
+		for _, o := range it.others {
+			if !o.member(x) {
+				continue outer
+			}
+		}
+		return x, true
+	}
+}
+
+// Costs in nanoseconds for choosing how to page (rough, measured at 1M).
+const (
+	costWalkStep  = 3  // one slot of a sort order, bit tested
+	costBitSet    = 8  // one candidate into the bit set
+	costMatchBase = 25 // searchq.Match on one customer
+	costMatchTok  = 25 // and per token
+)
+
+// afterSelectMax is how many matches an After page collects before it
+// walks the sort order instead.
+const afterSelectMax = 2048
+
+// pageOf answers a query with restrictive sets: the page (skip, then
+// want slots in order o, after pr) and the number of matches up to
+// api.TotalExactCap+1 (when pr is nil).
+func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (page []uint32, total int) {
+	bound := api.TotalExactCap + 1
+	if pr != nil {
+		bound = afterSelectMax
+	}
+	it := st.cands(q)
+	ms := make([]uint32, 0, min(bound, q.sets[0].size))
+	seen := 0
+	exhausted := false
+	for len(ms) < bound {
+		s, ok := it.next()
+		if !ok {
+			exhausted = true
+			break
+		}
+		seen++
+		if q.exact || searchq.Match(q.tokens, st.fields(s)) {
+			ms = append(ms, s)
+		}
+	}
+	total = len(ms)
+	if exhausted && (kn.walk == 0 || len(ms) <= kn.selectMax) {
+		return st.selectPage(ms, o, pr, skip, want), total
+	}
+	// Many matches: walk the sort order and test each customer, with
+	// the predicate or with a bit set of the candidates, whichever the
+	// estimates say is cheaper.
+	n := float64(max(st.nAlive, 1))
+	est := max(float64(q.sets[0].size)*float64(len(ms))/float64(max(seen, 1)), float64(len(ms)))
+	steps := min(n, float64(skip+want)*n/est)
+	predCost := steps * float64(costMatchBase+costMatchTok*len(q.tokens))
+	bitCost := float64(q.sets[0].size)*costBitSet + steps*costWalkStep
+	if !q.exact {
+		bitCost += float64(skip+want) * float64(costMatchBase+costMatchTok*len(q.tokens))
+	}
+	if kn.walk == walkPred || kn.walk == 0 && predCost <= bitCost {
+		return st.walk(o, pr, skip, want, func(s uint32) bool {
+			return searchq.Match(q.tokens, st.fields(s))
+		}), total
+	}
+	bp := bitsPool.Get().(*[]uint64)
+	bits := *bp
+	if w := len(st.alive); len(bits) < w {
+		bits = make([]uint64, w)
+	} else {
+		bits = bits[:w]
+		clear(bits)
+	}
+	it = st.cands(q)
+	for {
+		s, ok := it.next()
+		if !ok {
+			break
+		}
+		bits[s>>6] |= 1 << (s & 63)
+	}
+	page = st.walk(o, pr, skip, want, func(s uint32) bool {
+		return bits[s>>6]&(1<<(s&63)) != 0 && (q.exact || searchq.Match(q.tokens, st.fields(s)))
+	})
+	*bp = bits
+	bitsPool.Put(bp)
+	return page, total
+}
+
+// knobs force a way of paging, for tests; the zero value chooses by the
+// estimates.
+type knobs struct {
+	walk      int // walkPred or walkBits: walk when more than selectMax match
+	selectMax int
+}
+
+const (
+	walkPred = 1 + iota
+	walkBits
+)
+
+var bitsPool = sync.Pool{New: func() any { return new([]uint64) }}
+
+// selectPage is the page of matches ms (every match of the query, in slot
+// order), by sorting them.
+func (st *state) selectPage(ms []uint32, o int, pr *probe, skip, want int) []uint32 {
+	if pr != nil {
+		ms = slices.DeleteFunc(ms, func(s uint32) bool { return st.cmpProbe(o, s, pr) <= 0 })
+	}
+	if skip >= len(ms) {
+		return nil
+	}
+	need := min(len(ms), skip+want)
+	ks := make([]keyed, len(ms))
+	for i, s := range ms {
+		ks[i] = keyed{st.sortKey(o, s), s}
+	}
+	c := func(a, b keyed) int {
+		if a.k != b.k {
+			return cmp.Compare(a.k, b.k)
+		}
+		return st.cmpSlots(o, a.s, b.s)
+	}
+	if need*4 < len(ks) {
+		ks = topK(ks, need, c)
+	}
+	slices.SortFunc(ks, c)
+	out := make([]uint32, 0, need-skip)
+	for _, k := range ks[skip:need] {
+		out = append(out, k.s)
+	}
+	return out
+}
+
+type keyed struct {
+	k uint64
+	s uint32
+}
+
+// topK is the k first of ks in the order c, unsorted: a heap of the k
+// first seen so far, whose top is the last of them.
+func topK(ks []keyed, k int, c func(a, b keyed) int) []keyed {
+	h := slices.Clone(ks[:k])
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			if r := l + 1; r < len(h) && c(h[r], h[l]) > 0 {
+				l = r
+			}
+			if c(h[l], h[i]) <= 0 {
+				return
+			}
+			h[i], h[l] = h[l], h[i]
+			i = l
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, x := range ks[k:] {
+		if c(x, h[0]) < 0 {
+			h[0] = x
+			down(0)
+		}
+	}
+	return h
+}
+
+// walk goes along sort order o from the start (or after pr), skips skip
+// slots that accept accepts (nil: all) and returns the next want.
+func (st *state) walk(o int, pr *probe, skip, want int, accept func(uint32) bool) []uint32 {
+	l := st.ord[o]
+	bi, j := 0, 0
+	if pr != nil {
+		bi, j = l.lowerBound(func(s uint32) bool { return st.cmpProbe(o, s, pr) <= 0 })
+	}
+	if accept == nil {
+		for bi < len(l.blocks) && skip >= len(l.blocks[bi])-j {
+			skip -= len(l.blocks[bi]) - j
+			bi, j = bi+1, 0
+		}
+		j += skip
+		skip = 0
+	}
+	out := make([]uint32, 0, min(want, 1024))
+	for ; bi < len(l.blocks); bi, j = bi+1, 0 {
+		b := l.blocks[bi]
+		for ; j < len(b); j++ {
+			s := b[j]
+			if accept != nil && !accept(s) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			out = append(out, s)
+			if len(out) == want {
+				return out
+			}
+		}
+	}
+	return out
+}
