@@ -2,6 +2,7 @@ package searchidx
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -73,7 +74,8 @@ func (st *state) plan(tokens []searchq.Token) *plan {
 }
 
 func (st *state) term(kind byte, v string, exact bool) (conj, bool) {
-	l := st.list(string(kind) + v)
+	var scratch []byte
+	l := st.list(kind, v, &scratch)
 	if len(l) == 0 {
 		return conj{}, false
 	}
@@ -83,8 +85,9 @@ func (st *state) term(kind byte, v string, exact bool) (conj, bool) {
 // trigrams is the conj of v's trigrams (v has 3 bytes or more).
 func (st *state) trigrams(v string, exact bool) (conj, bool) {
 	var c conj
+	var scratch []byte
 	for i := 0; i+3 <= len(v); i++ {
-		l := st.list(string(termTrigram) + v[i:i+3])
+		l := st.list(termTrigram, v[i:i+3], &scratch)
 		if len(l) == 0 {
 			return conj{}, false
 		}
@@ -258,14 +261,6 @@ outer:
 	}
 }
 
-// Costs in nanoseconds for choosing how to page (rough, measured at 1M).
-const (
-	costWalkStep  = 3  // one slot of a sort order, bit tested
-	costBitSet    = 8  // one candidate into the bit set
-	costMatchBase = 25 // searchq.Match on one customer
-	costMatchTok  = 25 // and per token
-)
-
 // afterSelectMax is how many matches an After page collects before it
 // walks the sort order instead.
 const afterSelectMax = 2048
@@ -297,28 +292,28 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	if exhausted && (kn.walk == 0 || len(ms) <= kn.selectMax) {
 		return st.selectPage(ms, o, pr, skip, want), total
 	}
-	// Many matches: walk the sort order and test each customer, with
-	// the predicate or with a bit set of the candidates, whichever the
-	// estimates say is cheaper.
-	n := float64(max(st.nAlive, 1))
-	est := max(float64(q.sets[0].size)*float64(len(ms))/float64(max(seen, 1)), float64(len(ms)))
-	steps := min(n, float64(skip+want)*n/est)
-	predCost := steps * float64(costMatchBase+costMatchTok*len(q.tokens))
-	bitCost := float64(q.sets[0].size)*costBitSet + steps*costWalkStep
-	if !q.exact {
-		bitCost += float64(skip+want) * float64(costMatchBase+costMatchTok*len(q.tokens))
+	// Many matches: walk the sort order testing each customer with the
+	// predicate, for at most predBudget customers (most pages of broad
+	// queries fill within it); then with a bit set of the candidates,
+	// whose test is cheap enough to walk the whole order if the matches
+	// come late in it.
+	w := st.startWalk(o, pr, skip, want)
+	budget := predBudget
+	switch kn.walk {
+	case walkPred:
+		budget = math.MaxInt
+	case walkBits:
+		budget = 0
 	}
-	if kn.walk == walkPred || kn.walk == 0 && predCost <= bitCost {
-		return st.walk(o, pr, skip, want, func(s uint32) bool {
-			return searchq.Match(q.tokens, st.fields(s))
-		}), total
+	if w.run(func(s uint32) bool { return searchq.Match(q.tokens, st.fields(s)) }, budget) {
+		return w.out, total
 	}
 	bp := bitsPool.Get().(*[]uint64)
 	bits := *bp
-	if w := len(st.alive); len(bits) < w {
-		bits = make([]uint64, w)
+	if n := len(st.alive); len(bits) < n {
+		bits = make([]uint64, n)
 	} else {
-		bits = bits[:w]
+		bits = bits[:n]
 		clear(bits)
 	}
 	it = st.cands(q)
@@ -329,13 +324,17 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 		}
 		bits[s>>6] |= 1 << (s & 63)
 	}
-	page = st.walk(o, pr, skip, want, func(s uint32) bool {
+	w.run(func(s uint32) bool {
 		return bits[s>>6]&(1<<(s&63)) != 0 && (q.exact || searchq.Match(q.tokens, st.fields(s)))
-	})
+	}, math.MaxInt)
 	*bp = bits
 	bitsPool.Put(bp)
-	return page, total
+	return w.out, total
 }
+
+// predBudget is how many customers a walk tests with searchq.Match
+// before it builds a bit set of the candidates.
+const predBudget = 4096
 
 // knobs force a way of paging, for tests; the zero value chooses by the
 // estimates.
@@ -419,39 +418,63 @@ func topK(ks []keyed, k int, c func(a, b keyed) int) []keyed {
 	return h
 }
 
-// walk goes along sort order o from the start (or after pr), skips skip
-// slots that accept accepts (nil: all) and returns the next want.
-func (st *state) walk(o int, pr *probe, skip, want int, accept func(uint32) bool) []uint32 {
-	l := st.ord[o]
-	bi, j := 0, 0
+// walker goes along a sort order collecting accepted slots.
+type walker struct {
+	l          *olist
+	bi, j      int
+	skip, want int
+	out        []uint32
+}
+
+// startWalk is a walk along order o from the start (or after pr) that
+// skips skip accepted slots and collects the next want.
+func (st *state) startWalk(o int, pr *probe, skip, want int) *walker {
+	w := &walker{l: st.ord[o], skip: skip, want: want}
 	if pr != nil {
-		bi, j = l.lowerBound(func(s uint32) bool { return st.cmpProbe(o, s, pr) <= 0 })
+		w.bi, w.j = w.l.lowerBound(func(s uint32) bool { return st.cmpProbe(o, s, pr) <= 0 })
 	}
-	if accept == nil {
-		for bi < len(l.blocks) && skip >= len(l.blocks[bi])-j {
-			skip -= len(l.blocks[bi]) - j
-			bi, j = bi+1, 0
-		}
-		j += skip
-		skip = 0
+	w.out = make([]uint32, 0, min(want, 1024))
+	return w
+}
+
+// walk is the want slots after skip along order o (after pr), every slot
+// accepted.
+func (st *state) walk(o int, pr *probe, skip, want int) []uint32 {
+	w := st.startWalk(o, pr, skip, want)
+	for w.bi < len(w.l.blocks) && w.skip >= len(w.l.blocks[w.bi])-w.j {
+		w.skip -= len(w.l.blocks[w.bi]) - w.j
+		w.bi, w.j = w.bi+1, 0
 	}
-	out := make([]uint32, 0, min(want, 1024))
-	for ; bi < len(l.blocks); bi, j = bi+1, 0 {
-		b := l.blocks[bi]
-		for ; j < len(b); j++ {
-			s := b[j]
-			if accept != nil && !accept(s) {
+	w.j += w.skip
+	w.skip = 0
+	w.run(func(uint32) bool { return true }, math.MaxInt)
+	return w.out
+}
+
+// run walks on, testing at most budget slots with accept. It reports
+// whether the walk is over (the page full or the order at its end).
+func (w *walker) run(accept func(uint32) bool, budget int) bool {
+	for ; w.bi < len(w.l.blocks); w.bi, w.j = w.bi+1, 0 {
+		b := w.l.blocks[w.bi]
+		for ; w.j < len(b); w.j++ {
+			if budget == 0 {
+				return false
+			}
+			budget--
+			s := b[w.j]
+			if !accept(s) {
 				continue
 			}
-			if skip > 0 {
-				skip--
+			if w.skip > 0 {
+				w.skip--
 				continue
 			}
-			out = append(out, s)
-			if len(out) == want {
-				return out
+			w.out = append(w.out, s)
+			if len(w.out) == w.want {
+				w.j++
+				return true
 			}
 		}
 	}
-	return out
+	return true
 }

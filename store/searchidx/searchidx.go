@@ -136,7 +136,7 @@ func (ix *Index) Stats() Stats {
 	defer ix.mu.RUnlock()
 	st := ix.st
 	s := Stats{
-		Customers: st.nAlive, Slots: st.slots(), Terms: len(*st.dict), TextBytes: len(st.text),
+		Customers: st.nAlive, Slots: st.slots(), Terms: st.dict.n, TextBytes: len(st.text),
 		Compactions: ix.compactions, Compacting: ix.compacting,
 	}
 	for _, l := range st.post {
@@ -149,6 +149,12 @@ func (ix *Index) Stats() Stats {
 func (ix *Index) Sync(ctx context.Context) error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	ix.mu.RLock()
+	empty := ix.st.slots() == 0 && !ix.compacting
+	ix.mu.RUnlock()
+	if empty {
+		return ix.load(ctx)
+	}
 	applied := false
 	for {
 		after := ix.Seq()
@@ -173,12 +179,44 @@ func (ix *Index) Sync(ctx context.Context) error {
 	return nil
 }
 
+// load fills an empty index: it builds a state aside from every change
+// the feed has (leaving the sort orders to one sort at the end) and swaps
+// it in.
+func (ix *Index) load(ctx context.Context) error {
+	st := newState()
+	seq := ix.Seq()
+	n := 0
+	for {
+		changes, err := ix.feed(ctx, seq, feedBatch)
+		if err != nil {
+			return fmt.Errorf("search index: read the change feed: %w", err)
+		}
+		for _, c := range changes {
+			st.apply(c, true)
+			seq = max(seq, c.Seq)
+		}
+		n += len(changes)
+		if len(changes) < feedBatch {
+			break
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	st.finishBulk()
+	ix.mu.Lock()
+	ix.st, ix.seq = st, seq
+	ix.mu.Unlock()
+	ix.maybeCompact()
+	return nil
+}
+
 func (ix *Index) apply(changes []Change) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	st := ix.st
 	for _, c := range changes {
-		st.apply(c)
+		st.apply(c, false)
 		ix.seq = max(ix.seq, c.Seq)
 	}
 	if ix.compacting {
@@ -208,7 +246,7 @@ func (ix *Index) compact(sn *snapshot) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for _, c := range ix.log {
-		nst.apply(c)
+		nst.apply(c, false)
 	}
 	ix.st = nst
 	ix.log = nil
@@ -257,7 +295,7 @@ func (ix *Index) search(p store.SearchParams) (store.SearchResult, error) {
 		case q.none:
 		case len(q.sets) == 0: // every customer
 			total = min(st.nAlive, api.TotalExactCap+1)
-			pg = st.walk(o, pr, offset, limit+1, nil)
+			pg = st.walk(o, pr, offset, limit+1)
 		default:
 			pg, total = st.pageOf(q, o, pr, offset, limit+1, ix.knobs)
 		}

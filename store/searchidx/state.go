@@ -43,7 +43,7 @@ type state struct {
 	// dict numbers terms; post[n] lists the slots having term n,
 	// ascending. dict only grows and is shared by the states a
 	// compaction builds.
-	dict *map[string]uint32
+	dict *dict
 	post [][]uint32
 
 	ids   []int64
@@ -67,9 +67,53 @@ type state struct {
 	scratch []byte
 }
 
+// dict numbers the terms. Trigrams of ASCII bytes (most of them) are
+// numbered in an array, the other terms in a map.
+type dict struct {
+	m   map[string]uint32
+	tri []uint32 // ASCII trigram → number+1
+	n   int
+}
+
+func newDict() *dict { return &dict{m: map[string]uint32{}, tri: make([]uint32, 1<<21)} }
+
+func asciiTrigram(v string) (int, bool) {
+	if len(v) != 3 || (v[0]|v[1]|v[2]) >= utf8.RuneSelf {
+		return 0, false
+	}
+	return int(v[0])<<14 | int(v[1])<<7 | int(v[2]), true
+}
+
+// lookup is the number of term kind+v.
+func (d *dict) lookup(kind byte, v string, scratch *[]byte) (uint32, bool) {
+	if kind == termTrigram {
+		if i, ok := asciiTrigram(v); ok {
+			n := d.tri[i]
+			return n - 1, n != 0
+		}
+	}
+	*scratch = append(append((*scratch)[:0], kind), v...)
+	n, ok := d.m[string(*scratch)]
+	return n, ok
+}
+
+// number is the number of term kind+v, given one if it has none.
+func (d *dict) number(kind byte, v string, scratch *[]byte) uint32 {
+	if n, ok := d.lookup(kind, v, scratch); ok {
+		return n
+	}
+	n := uint32(d.n)
+	d.n++
+	if i, ok := asciiTrigram(v); ok && kind == termTrigram {
+		d.tri[i] = n + 1
+	} else {
+		d.m[string(*scratch)] = n
+	}
+	return n
+}
+
 func newState() *state {
-	dict := map[string]uint32{}
-	st := &state{dict: &dict, arena: &strings.Builder{}, slotOf: map[int64]uint32{}}
+	st := &state{dict: newDict(), arena: &strings.Builder{}, slotOf: map[int64]uint32{}}
 	for o := range st.ord {
 		st.ord[o] = &olist{}
 	}
@@ -105,34 +149,38 @@ func (st *state) rawNames(s uint32) (first, last string) {
 	return st.text[o[4]:o[5]], st.text[o[5]:o[6]]
 }
 
-// list is the posting list of the term key (nil when no slot has it).
-func (st *state) list(key string) []uint32 {
-	if n, ok := (*st.dict)[key]; ok && int(n) < len(st.post) {
+// list is the posting list of term kind+v (nil when no slot has it).
+// scratch is the caller's.
+func (st *state) list(kind byte, v string, scratch *[]byte) []uint32 {
+	if n, ok := st.dict.lookup(kind, v, scratch); ok && int(n) < len(st.post) {
 		return st.post[n]
 	}
 	return nil
 }
 
-// apply applies one change.
-func (st *state) apply(c Change) {
+// apply applies one change. bulk leaves the sort orders alone (see
+// sortOrders).
+func (st *state) apply(c Change, bulk bool) {
 	if s, ok := st.slotOf[c.ID]; ok {
-		st.remove(s)
+		st.remove(s, bulk)
 	}
 	if c.Doc != nil {
-		st.add(c.ID, c.Doc)
+		st.add(c.ID, c.Doc, bulk)
 	}
 }
 
-func (st *state) remove(s uint32) {
-	for o := range st.ord {
-		st.ord[o].remove(st, o, s)
+func (st *state) remove(s uint32, bulk bool) {
+	if !bulk {
+		for o := range st.ord {
+			st.ord[o].remove(st, o, s)
+		}
 	}
 	st.alive[s>>6] &^= 1 << (s & 63)
 	st.nAlive--
 	delete(st.slotOf, st.ids[s])
 }
 
-func (st *state) add(id int64, d *Doc) {
+func (st *state) add(id int64, d *Doc, bulk bool) {
 	f := searchq.FoldFields(d.Email, d.FirstName, d.LastName, d.Phone)
 	s := uint32(len(st.ids))
 	st.ids = append(st.ids, id)
@@ -152,9 +200,49 @@ func (st *state) add(id int64, d *Doc) {
 	st.nAlive++
 	st.slotOf[id] = s
 	st.index(s, f)
-	for o := range st.ord {
-		st.ord[o].insert(st, o, s)
+	if !bulk {
+		for o := range st.ord {
+			st.ord[o].insert(st, o, s)
+		}
 	}
+}
+
+// finishBulk sorts the live slots into the sort orders, and cuts the
+// posting lists to size, after a bulk load.
+func (st *state) finishBulk() {
+	live := make([]uint32, 0, st.nAlive)
+	for s := range uint32(st.slots()) {
+		if st.isAlive(s) {
+			live = append(live, s)
+		}
+	}
+	ks := make([]keyed, len(live))
+	for o := range st.ord {
+		for i, s := range live {
+			ks[i] = keyed{st.sortKey(o, s), s}
+		}
+		slices.SortFunc(ks, func(a, b keyed) int {
+			if a.k != b.k {
+				return cmp.Compare(a.k, b.k)
+			}
+			return st.cmpSlots(o, a.s, b.s)
+		})
+		l := &olist{n: len(ks)}
+		for i := 0; i < len(ks); i += blockMax / 2 {
+			b := make([]uint32, 0, blockMax/2)
+			for _, k := range ks[i:min(len(ks), i+blockMax/2)] {
+				b = append(b, k.s)
+			}
+			l.blocks = append(l.blocks, b)
+		}
+		st.ord[o] = l
+	}
+	for i, l := range st.post {
+		if cap(l)-len(l) > len(l)/8 {
+			st.post[i] = slices.Clone(l)
+		}
+	}
+	st.built = st.slots()
 }
 
 // index adds slot s to the posting lists of its terms.
@@ -183,13 +271,7 @@ func (st *state) index(s uint32, f searchq.Fields) {
 }
 
 func (st *state) addTerm(kind byte, v string, s uint32) {
-	st.scratch = append(append(st.scratch[:0], kind), v...)
-	dict := *st.dict
-	n, ok := dict[string(st.scratch)]
-	if !ok {
-		n = uint32(len(dict))
-		dict[string(st.scratch)] = n
-	}
+	n := st.dict.number(kind, v, &st.scratch)
 	for int(n) >= len(st.post) {
 		st.post = append(st.post, nil)
 	}
@@ -361,7 +443,7 @@ func (l *olist) remove(st *state, o int, s uint32) {
 // copies of what apply changes in place, and the lengths of what it only
 // appends to.
 type snapshot struct {
-	dict   *map[string]uint32
+	dict   *dict
 	post   [][]uint32
 	ids    []int64
 	sec    []int64
