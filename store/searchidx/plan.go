@@ -136,129 +136,96 @@ func gallop(l []uint32, i int, x uint32) int {
 	return lo + 1 + j
 }
 
-// conjIter walks a conj's slots in ascending order (as the driver) or
-// tests ascending slots for membership.
-type conjIter struct {
-	c   conj
-	cur []int
-}
-
-func (it *conjIter) next() (uint32, bool) {
-	l0 := it.c.lists[0]
-outer:
-	for it.cur[0] < len(l0) {
-		x := l0[it.cur[0]]
-		it.cur[0]++
-		for i := 1; i < len(it.c.lists); i++ {
-			l := it.c.lists[i]
-			j := gallop(l, it.cur[i], x)
-			it.cur[i] = j
-			if j == len(l) || l[j] != x {
-				continue outer
+// intersect is the slots in both a and b: a merge when they are of
+// similar lengths, a galloping search of the longer one otherwise.
+func intersect(a, b []uint32) []uint32 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	out := make([]uint32, 0, len(a))
+	if len(b) > 16*len(a) {
+		j := 0
+		for _, x := range a {
+			j = gallop(b, j, x)
+			if j == len(b) {
+				break
+			}
+			if b[j] == x {
+				out = append(out, x)
 			}
 		}
-		return x, true
+		return out
 	}
-	return 0, false
-}
-
-func (it *conjIter) member(x uint32) bool {
-	for i, l := range it.c.lists {
-		j := gallop(l, it.cur[i], x)
-		it.cur[i] = j
-		if j == len(l) || l[j] != x {
-			return false
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch x, y := a[i], b[j]; {
+		case x < y:
+			i++
+		case x > y:
+			j++
+		default:
+			out = append(out, x)
+			i++
+			j++
 		}
 	}
-	return true
+	return out
 }
 
-// setIter is a tset's union.
-type setIter struct {
-	alts  []conjIter
-	heads []uint32
-	ok    []bool
-}
-
-func newSetIter(ts tset) *setIter {
-	it := &setIter{alts: make([]conjIter, len(ts.alts))}
-	for i, c := range ts.alts {
-		it.alts[i] = conjIter{c: c, cur: make([]int, len(c.lists))}
-	}
-	return it
-}
-
-func (it *setIter) next() (uint32, bool) {
-	if len(it.alts) == 1 {
-		return it.alts[0].next()
-	}
-	if it.heads == nil {
-		it.heads = make([]uint32, len(it.alts))
-		it.ok = make([]bool, len(it.alts))
-		for i := range it.alts {
-			it.heads[i], it.ok[i] = it.alts[i].next()
+// union is the slots in a or b.
+func union(a, b []uint32) []uint32 {
+	out := make([]uint32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch x, y := a[i], b[j]; {
+		case x < y:
+			out = append(out, x)
+			i++
+		case x > y:
+			out = append(out, y)
+			j++
+		default:
+			out = append(out, x)
+			i++
+			j++
 		}
 	}
-	var m uint32
-	found := false
-	for i, ok := range it.ok {
-		if ok && (!found || it.heads[i] < m) {
-			m, found = it.heads[i], true
-		}
-	}
-	if !found {
-		return 0, false
-	}
-	for i, ok := range it.ok {
-		if ok && it.heads[i] == m {
-			it.heads[i], it.ok[i] = it.alts[i].next()
-		}
-	}
-	return m, true
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
-func (it *setIter) member(x uint32) bool {
-	for i := range it.alts {
-		if it.alts[i].member(x) {
-			return true
+// intersectAll intersects lists, shortest first (it may return one of
+// them: the caller must not change the result).
+func intersectAll(lists [][]uint32) []uint32 {
+	lists = slices.Clone(lists)
+	slices.SortFunc(lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+	cur := lists[0]
+	for _, l := range lists[1:] {
+		if len(cur) == 0 {
+			break
 		}
+		cur = intersect(cur, l)
 	}
-	return false
+	return cur
 }
 
-// candIter yields the live slots in every set of a plan, ascending: the
-// smallest set drives, the others are tested with galloping cursors.
-type candIter struct {
-	st     *state
-	drv    *setIter
-	others []*setIter
-}
-
-func (st *state) cands(q *plan) *candIter {
-	it := &candIter{st: st, drv: newSetIter(q.sets[0])}
-	for _, ts := range q.sets[1:] {
-		it.others = append(it.others, newSetIter(ts))
-	}
-	return it
-}
-
-func (it *candIter) next() (uint32, bool) {
-outer:
-	for {
-		x, ok := it.drv.next()
-		if !ok {
-			return 0, false
-		}
-		if !it.st.isAlive(x) {
+// cands are the slots in every set of q, ascending, dead ones included:
+// the lists of every single-alternative set and the union of every other
+// set's alternatives, intersected shortest first.
+func (q *plan) cands() []uint32 {
+	var lists [][]uint32
+	for _, ts := range q.sets {
+		if len(ts.alts) == 1 {
+			lists = append(lists, ts.alts[0].lists...)
 			continue
 		}
-		for _, o := range it.others {
-			if !o.member(x) {
-				continue outer
-			}
+		var u []uint32
+		for _, c := range ts.alts {
+			u = union(u, intersectAll(c.lists))
 		}
-		return x, true
+		lists = append(lists, u)
 	}
+	return intersectAll(lists)
 }
 
 // afterSelectMax is how many matches an After page collects before it
@@ -273,18 +240,15 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	if pr != nil {
 		bound = afterSelectMax
 	}
-	it := st.cands(q)
-	ms := make([]uint32, 0, min(bound, q.sets[0].size))
-	seen := 0
-	exhausted := false
-	for len(ms) < bound {
-		s, ok := it.next()
-		if !ok {
-			exhausted = true
+	cands := q.cands()
+	ms := make([]uint32, 0, min(bound, len(cands)))
+	exhausted := true
+	for _, s := range cands {
+		if len(ms) == bound {
+			exhausted = false
 			break
 		}
-		seen++
-		if q.exact || searchq.Match(q.tokens, st.fields(s)) {
+		if st.isAlive(s) && (q.exact || searchq.Match(q.tokens, st.fields(s))) {
 			ms = append(ms, s)
 		}
 	}
@@ -316,12 +280,7 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 		bits = bits[:n]
 		clear(bits)
 	}
-	it = st.cands(q)
-	for {
-		s, ok := it.next()
-		if !ok {
-			break
-		}
+	for _, s := range cands {
 		bits[s>>6] |= 1 << (s & 63)
 	}
 	w.run(func(s uint32) bool {
