@@ -96,7 +96,13 @@ func (st *state) trigrams(v string, exact bool) (conj, bool) {
 		}
 	}
 	slices.SortFunc(c.lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
-	c.lists = c.lists[:min(len(c.lists), maxConjLists)]
+	// Lists nearly every customer is in (+25, 254, .co…) filter little
+	// and cost a pass: the confirmation does their work.
+	n := 1
+	for n < len(c.lists) && n < maxConjLists && len(c.lists[n])*2 <= st.slots() {
+		n++
+	}
+	c.lists = c.lists[:n]
 	c.exact = exact
 	return c, true
 }
@@ -283,9 +289,7 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	for _, s := range cands {
 		bits[s>>6] |= 1 << (s & 63)
 	}
-	w.run(func(s uint32) bool {
-		return bits[s>>6]&(1<<(s&63)) != 0 && (q.exact || searchq.Match(q.tokens, st.fields(s)))
-	}, math.MaxInt)
+	w.runBits(bits, func(s uint32) bool { return q.exact || searchq.Match(q.tokens, st.fields(s)) })
 	*bp = bits
 	bitsPool.Put(bp)
 	return w.out, total
@@ -408,6 +412,29 @@ func (st *state) walk(o int, pr *probe, skip, want int) []uint32 {
 	w.skip = 0
 	w.run(func(uint32) bool { return true }, math.MaxInt)
 	return w.out
+}
+
+// runBits walks on to the end of the page or of the order, accepting the
+// slots in bits that confirm confirms.
+func (w *walker) runBits(bits []uint64, confirm func(uint32) bool) {
+	for ; w.bi < len(w.l.blocks); w.bi, w.j = w.bi+1, 0 {
+		b := w.l.blocks[w.bi]
+		for ; w.j < len(b); w.j++ {
+			s := b[w.j]
+			if bits[s>>6]&(1<<(s&63)) == 0 || !confirm(s) {
+				continue
+			}
+			if w.skip > 0 {
+				w.skip--
+				continue
+			}
+			w.out = append(w.out, s)
+			if len(w.out) == w.want {
+				w.j++
+				return
+			}
+		}
+	}
 }
 
 // run walks on, testing at most budget slots with accept. It reports

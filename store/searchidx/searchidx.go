@@ -2,13 +2,68 @@
 // index in the server's memory, built from the engine's change feed and
 // brought up to date from it before each search, that answers
 // store.SearchParams with the same ids in the same order as the
-// reference predicate (searchq.Match) evaluated on every customer.
+// reference predicate (searchq.Match) evaluated on every customer
+// (Index.Naive, which the tests compare it with).
 //
 // The engine stays the store of record. It keeps a change feed (every
 // insert, update and delete of a customer's searched or sorted columns
 // gets a new, commit-ordered sequence number) and hands the index a Feed
 // that reads it; several server replicas on one database each keep their
 // own index and see each other's changes at their next search.
+//
+// # Storage
+//
+// Every version of a customer gets a slot, a number given in increasing
+// order: an update gives the customer a new slot and marks the old one
+// dead in a bit set. A slot's folded columns and stored names live in one
+// text arena (offsets per slot), its id and sort keys in arrays. Three
+// kinds of term have a posting list (the ascending slots having it, only
+// ever appended to): the first one and two runes of each folded column
+// (P), the first 5 and 6 bytes of a phone that starts with +254 (Q), and
+// every three bytes within one folded column (T). Each sort order keeps
+// its live slots in sorted blocks of at most 512, so an insert or a
+// delete moves at most a block and walking the order is a loop over
+// arrays.
+//
+// Applying a change costs microseconds (fold, a few dozen appends, three
+// block inserts). The first load builds the index aside and sorts the
+// orders once. When more than a quarter of the slots are dead (or a load
+// has doubled the index), a compaction renumbers the live slots into a
+// new index built aside from a snapshot while searches and changes go
+// on; it replays the changes applied meanwhile and swaps the new index in
+// under the lock.
+//
+// # Searching, and why each query shape is bounded
+//
+// Each token becomes a set of candidate slots: a short token (one or two
+// runes) is exactly P(token), or with a local phone number's forms the
+// union of P and Q lists; a long token of three bytes is exactly
+// T(token); a longer one is the intersection of its rarest trigrams'
+// lists (lists nearly everyone is in are left to the confirmation), and
+// its phone forms the same way. The candidates are the intersection of
+// every token's set, shortest list first, by a merge or a galloping
+// search when one list is much shorter, so the work is bounded by the
+// lists' lengths. Candidates are confirmed with searchq.Match unless every
+// set was exact, and dead slots are skipped.
+//
+//   - Count: the candidates are confirmed in slot order until
+//     api.TotalExactCap+1 matches are found; past the cap the total is the
+//     cap with Estimate.
+//   - Few matches (all of them found within the cap): they are sorted by
+//     the order's key (a 64-bit prefix of it, then the full comparison),
+//     keeping only the first offset+limit+1 with a heap when that is a
+//     small part, and paged.
+//   - Many matches: the order's blocks are walked from the start (or from
+//     the After key, found by binary search) testing each customer with
+//     searchq.Match, for at most predBudget customers, which fills the
+//     page of most broad queries; then with a bit set of the candidates,
+//     a test of a few nanoseconds, so a walk of the whole order stays in
+//     milliseconds even when the matches come late in it (a surname in
+//     name order).
+//   - Blank query: the order's blocks are skipped by their lengths to the
+//     offset, so any page costs a few blocks.
+//
+// Searches hold the read lock; applying changes takes the write lock.
 package searchidx
 
 import (
