@@ -241,7 +241,7 @@ func (ix *Index) entryOf(id int64) *entry {
 }
 
 func TestSearchEqualsNaive(t *testing.T) {
-	for _, kn := range []knobs{{}, {walk: walkPred}, {walk: walkBits}, {walk: walkPred, selectMax: 40}, {walk: walkBits, selectMax: 40}} {
+	for _, kn := range []knobs{{}, {walk: walkPred, selectMax: 40}, {walk: walkBits, selectMax: 40}} {
 		t.Run(fmt.Sprintf("walk%d-select%d", kn.walk, kn.selectMax), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(kn.walk), uint64(kn.selectMax)))
 			log := &changeLog{}
