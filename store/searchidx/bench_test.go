@@ -136,12 +136,15 @@ func benchShapes(tb testing.TB, ix *Index, docs []Doc) []shape {
 	frag := phone[min(2, len(phone)):min(9, len(phone))]
 	var out []shape
 	for _, q := range []string{"wan", "ach", "kam", "Otieno", "nai", "254", "Mwangi", "j k", "mary w", "a b",
-		"a b c d e f g h", "0712", "0712345", "+254712", d.Email, frag, "é", ""} {
+		"a b c d e f g h", "0712", "0712345", "+254712", d.Email, frag, "é", "",
+		// More shapes: one letter, short digits with phone forms, a
+		// domain, two surnames, a 2-letter and a surname-end fragment.
+		"m", "07", "7", "gmail.com", "mwangi kamau", "ot", "ngi", "anan"} {
 		for _, s := range api.Sorts {
 			out = append(out, shape{fmt.Sprintf("%q %s", q, s), store.SearchParams{Query: q, Sort: s}})
 		}
 	}
-	for _, q := range []string{"", "a", "wan"} {
+	for _, q := range []string{"", "a", "wan", "m", "Mwangi"} {
 		for _, s := range api.Sorts {
 			out = append(out, shape{fmt.Sprintf("%q %s page 100×100", q, s), store.SearchParams{Query: q, Sort: s, Page: 100, Limit: 100}})
 			// An After key 5,000 matches deep.

@@ -236,7 +236,7 @@ func (q *plan) cands() []uint32 {
 
 // afterSelectMax is how many matches an After page collects before it
 // walks the sort order instead.
-const afterSelectMax = 2048
+const afterSelectMax = 256
 
 // pageOf answers a query with restrictive sets: the page (skip, then
 // want slots in order o, after pr) and the number of matches up to
@@ -249,11 +249,13 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	cands := q.cands()
 	ms := make([]uint32, 0, min(bound, len(cands)))
 	exhausted := true
+	examined := 0
 	for _, s := range cands {
 		if len(ms) == bound {
 			exhausted = false
 			break
 		}
+		examined++
 		if st.isAlive(s) && (q.exact || searchq.Match(q.tokens, st.fields(s))) {
 			ms = append(ms, s)
 		}
@@ -269,6 +271,11 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	// come late in it.
 	w := st.startWalk(o, pr, skip, want)
 	budget := predBudget
+	// A deep page needs more steps than the budget (at the density the
+	// count saw): straight to the bit set.
+	if est := float64(len(ms)) / float64(examined) * float64(len(cands)); float64(skip+want)*float64(st.nAlive) > est*predBudget {
+		budget = 0
+	}
 	switch kn.walk {
 	case walkPred:
 		budget = math.MaxInt
@@ -286,10 +293,19 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 		bits = bits[:n]
 		clear(bits)
 	}
-	for _, s := range cands {
+	// The count confirmed cands[:examined] already: their matches go in
+	// the bit set as they are, the slots after them to be confirmed.
+	for _, s := range ms {
 		bits[s>>6] |= 1 << (s & 63)
 	}
-	w.runBits(bits, func(s uint32) bool { return q.exact || searchq.Match(q.tokens, st.fields(s)) })
+	confirmed := uint32(math.MaxUint32)
+	if examined < len(cands) {
+		confirmed = cands[examined]
+		for _, s := range cands[examined:] {
+			bits[s>>6] |= 1 << (s & 63)
+		}
+	}
+	w.runBits(bits, func(s uint32) bool { return q.exact || s < confirmed || searchq.Match(q.tokens, st.fields(s)) })
 	*bp = bits
 	bitsPool.Put(bp)
 	return w.out, total
