@@ -13,8 +13,14 @@ import (
 )
 
 // maxConjLists is how many of a long token's trigram lists (the rarest)
-// its candidates are intersected from.
-const maxConjLists = 6
+// its candidates are intersected from, and maxConjSpread how much longer
+// than the rarest one a list may be: a token's trigrams come together
+// (Mwangi's four lists hold the same customers), so past the two or
+// three rarest a list mostly costs its length.
+const (
+	maxConjLists  = 3
+	maxConjSpread = 2
+)
 
 // conj is the intersection of posting lists (ascending by length).
 type conj struct {
@@ -99,7 +105,8 @@ func (st *state) trigrams(v string, exact bool) (conj, bool) {
 	// Lists nearly every customer is in (+25, 254, .co…) filter little
 	// and cost a pass: the confirmation does their work.
 	n := 1
-	for n < len(c.lists) && n < maxConjLists && len(c.lists[n])*2 <= st.slots() {
+	for n < len(c.lists) && n < maxConjLists && len(c.lists[n])*2 <= st.slots() &&
+		len(c.lists[n]) <= maxConjSpread*len(c.lists[0]) {
 		n++
 	}
 	c.lists = c.lists[:n]
