@@ -234,5 +234,35 @@ func TestLatencyTable(t *testing.T) {
 	}
 	slices.Sort(ds)
 	fmt.Fprintf(&b, "%-58s %9v %9v %9v\n", "Sync with no change", ds[100].Round(time.Microsecond), ds[190].Round(time.Microsecond), ds[199].Round(time.Microsecond))
+	// A compaction at this size: the snapshot (under the write lock)
+	// and the build aside, with searches going on meanwhile.
+	ix.mu.Lock()
+	start := time.Now()
+	sn := ix.st.snapshot()
+	snap := time.Since(start)
+	ix.mu.Unlock()
+	done := make(chan time.Duration)
+	go func() {
+		start := time.Now()
+		sn.build()
+		done <- time.Since(start)
+	}()
+	var during []time.Duration
+	var build time.Duration
+	for build == 0 {
+		select {
+		case build = <-done:
+		default:
+			start := time.Now()
+			if _, err := ix.Search(ctx, store.SearchParams{Query: "wan", Sort: api.SortName}); err != nil {
+				t.Fatal(err)
+			}
+			during = append(during, time.Since(start))
+		}
+	}
+	slices.Sort(during)
+	fmt.Fprintf(&b, "compaction: snapshot under the lock %v, build aside %v; %d searches meanwhile, p50 %v max %v\n",
+		snap.Round(time.Microsecond), build.Round(time.Millisecond), len(during),
+		during[len(during)/2].Round(time.Microsecond), during[len(during)-1].Round(time.Microsecond))
 	t.Log(b.String())
 }

@@ -266,7 +266,19 @@ func (ix *Index) load(ctx context.Context) error {
 	return nil
 }
 
+// applyChunk is how many changes apply applies per hold of the write
+// lock (some milliseconds), so that a large batch lets searches in.
+const applyChunk = 256
+
 func (ix *Index) apply(changes []Change) {
+	for len(changes) > 0 {
+		n := min(len(changes), applyChunk)
+		ix.applyLocked(changes[:n])
+		changes = changes[n:]
+	}
+}
+
+func (ix *Index) applyLocked(changes []Change) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	st := ix.st
