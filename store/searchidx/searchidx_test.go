@@ -536,3 +536,56 @@ func TestMatchReference(t *testing.T) {
 		t.Fatal("0712 does not match +254712…")
 	}
 }
+
+// TestFirstLoadWithUpdates: the first load (built aside, orders sorted
+// once) sees updates and deletes of customers it loaded; an index whose
+// customers are all deleted loads again from where it was.
+func TestFirstLoadWithUpdates(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	log := &changeLog{}
+	ix := New(log.feed)
+	docs := map[int64]*Doc{}
+	for id := int64(1); id <= 500; id++ {
+		docs[id] = randDoc(r)
+		log.put(id, docs[id])
+	}
+	for range 300 {
+		id := 1 + r.Int64N(500)
+		docs[id] = randDoc(r)
+		log.put(id, docs[id])
+	}
+	for range 100 {
+		id := 1 + r.Int64N(500)
+		delete(docs, id)
+		log.put(id, nil)
+	}
+	ids := func() []int64 {
+		var out []int64
+		for id := range docs {
+			out = append(out, id)
+		}
+		return out
+	}
+	checkQueries(t, ix, r, docs, ids(), 10)
+	if ix.Len() != len(docs) || ix.Seq() != int64(len(log.changes)) {
+		t.Fatalf("Len %d Seq %d, want %d and %d", ix.Len(), ix.Seq(), len(docs), len(log.changes))
+	}
+	waitCompactions(t, ix, 1) // over a quarter of the loaded slots are dead
+	for id := range docs {
+		delete(docs, id)
+		log.put(id, nil)
+	}
+	checkQueries(t, ix, r, docs, nil, 3)
+	waitCompactions(t, ix, 2)
+	if st := ix.Stats(); st.Slots != 0 || st.Customers != 0 {
+		t.Fatalf("after deleting everyone: %+v", st)
+	}
+	for id := int64(1000); id < 1200; id++ {
+		docs[id] = randDoc(r)
+		log.put(id, docs[id])
+	}
+	checkQueries(t, ix, r, docs, ids(), 10)
+	if ix.Len() != 200 {
+		t.Fatalf("Len %d, want 200", ix.Len())
+	}
+}
