@@ -280,7 +280,7 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	budget := predBudget
 	// A deep page needs more steps than the budget (at the density the
 	// count saw): straight to the bit set.
-	if est := float64(len(ms)) / float64(examined) * float64(len(cands)); float64(skip+want)*float64(st.nAlive) > est*predBudget {
+	if est := float64(len(ms)) / float64(max(examined, 1)) * float64(len(cands)); float64(skip+want)*float64(st.nAlive) > est*predBudget {
 		budget = 0
 	}
 	switch kn.walk {

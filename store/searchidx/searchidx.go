@@ -56,14 +56,22 @@
 //   - Many matches: the order's blocks are walked from the start (or from
 //     the After key, found by binary search) testing each customer with
 //     searchq.Match, for at most predBudget customers, which fills the
-//     page of most broad queries; then with a bit set of the candidates,
-//     a test of a few nanoseconds, so a walk of the whole order stays in
-//     milliseconds even when the matches come late in it (a surname in
-//     name order).
+//     page of most broad queries; then (at once for a page deeper than
+//     the budget reaches at the density the count saw) with a bit set of
+//     the candidates, a test of a few nanoseconds, so a walk of the whole
+//     order stays in milliseconds even when the matches come late in it
+//     (a surname in name order). The count's confirmed matches need no
+//     second confirmation.
+//   - After pages collect at most afterSelectMax matches to decide
+//     between sorting them all and walking from the key; they count
+//     nothing.
 //   - Blank query: the order's blocks are skipped by their lengths to the
 //     offset, so any page costs a few blocks.
 //
-// Searches hold the read lock; applying changes takes the write lock.
+// Searches hold the read lock; applying changes takes the write lock, at
+// most applyChunk changes at a time. At 1,000,000 customers the index
+// takes about 320 MiB (posting lists 170, text 60) and loads in a few
+// seconds; TestLatencyTable measures it on a real store.
 package searchidx
 
 import (
