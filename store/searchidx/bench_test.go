@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -180,7 +181,9 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 // TestLatencyTable prints p50 and p95 per shape and the cost of an
-// update, on the store FRONTDESK_SEARCHIDX_DB names (skipped without).
+// update, on the store FRONTDESK_SEARCHIDX_DB names (skipped without);
+// FRONTDESK_SEARCHIDX_SHAPES picks shapes by a substring of their names,
+// and FRONTDESK_SEARCHIDX_CHECK=1 compares each answer with Naive's.
 func TestLatencyTable(t *testing.T) {
 	if os.Getenv(benchDBEnv) == "" {
 		t.Skip(benchDBEnv + " is not set")
@@ -205,6 +208,16 @@ func TestLatencyTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			ds[i] = time.Since(start)
+		}
+		if os.Getenv("FRONTDESK_SEARCHIDX_CHECK") != "" {
+			// Also the reference's answer (a second or so at 1M).
+			want, err := ix.Naive(sh.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(res, want) {
+				t.Errorf("%s:\n got %s\nwant %s", sh.name, describeRes(res), describeRes(want))
+			}
 		}
 		slices.Sort(ds)
 		fmt.Fprintf(&b, "%-58.58s %9v %9v %9v %7d\n", sh.name, ds[runs/2].Round(time.Microsecond),

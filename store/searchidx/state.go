@@ -3,6 +3,7 @@ package searchidx
 import (
 	"cmp"
 	"encoding/binary"
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -187,7 +188,15 @@ func (st *state) add(id int64, d *Doc, bulk bool) {
 	st.sec = append(st.sec, d.CreatedAt.Unix())
 	st.nsec = append(st.nsec, int32(d.CreatedAt.Nanosecond()))
 	st.spent = append(st.spent, d.TotalSpent)
-	for _, v := range [...]string{f.Email, f.FirstName, f.LastName, f.Phone, d.FirstName, d.LastName} {
+	vs := [...]string{f.Email, f.FirstName, f.LastName, f.Phone, d.FirstName, d.LastName}
+	size := st.arena.Len()
+	for _, v := range vs {
+		size += len(v)
+	}
+	if size > math.MaxUint32 {
+		panic("searchidx: the text arena would pass 4 GiB (offsets are 32-bit)")
+	}
+	for _, v := range vs {
 		st.offs = append(st.offs, uint32(st.arena.Len()))
 		st.arena.WriteString(v)
 	}
