@@ -1,0 +1,489 @@
+package searchidx
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"frontdesk/api"
+	"frontdesk/store/searchq"
+)
+
+// maxConjLists is how many of a long token's trigram lists (the rarest)
+// its candidates are intersected from, and maxConjSpread how much longer
+// than the rarest one a list may be: a token's trigrams come together
+// (Mwangi's four lists hold the same customers), so past the two or
+// three rarest a list mostly costs its length.
+const (
+	maxConjLists  = 3
+	maxConjSpread = 2
+)
+
+// conj is the intersection of posting lists (ascending by length).
+type conj struct {
+	lists [][]uint32
+	exact bool
+}
+
+// tset is what one token may match: the union of its conjs. exact: the
+// union is the matches themselves (dead slots aside), so no confirmation
+// with searchq.Match is needed.
+type tset struct {
+	alts  []conj
+	size  int // sum of the alts' shortest lists: a bound on the union
+	exact bool
+}
+
+// plan is a parsed query against one state.
+type plan struct {
+	tokens []searchq.Token
+	sets   []tset // restrictive ones, smallest first
+	none   bool   // a token matches nobody
+	exact  bool   // every set exact: candidates are matches
+}
+
+func (st *state) plan(tokens []searchq.Token) *plan {
+	q := &plan{tokens: tokens, exact: true}
+	for _, t := range tokens {
+		if t.Text == "" {
+			continue // a prefix every column has
+		}
+		ts := tset{exact: true}
+		add := func(c conj, ok bool) {
+			if !ok {
+				return // an alternative nobody has
+			}
+			ts.alts = append(ts.alts, c)
+			ts.size += len(c.lists[0])
+			ts.exact = ts.exact && c.exact
+		}
+		if t.Long {
+			add(st.trigrams(t.Text, len(t.Text) == 3))
+		} else {
+			add(st.term(termPrefix, t.Text, true))
+		}
+		for _, alt := range t.PhoneAlts {
+			add(st.phoneAlt(alt, t.Long))
+		}
+		if len(ts.alts) == 0 {
+			q.none = true
+			return q
+		}
+		q.exact = q.exact && ts.exact
+		q.sets = append(q.sets, ts)
+	}
+	slices.SortFunc(q.sets, func(a, b tset) int { return cmp.Compare(a.size, b.size) })
+	return q
+}
+
+func (st *state) term(kind byte, v string, exact bool) (conj, bool) {
+	var scratch []byte
+	l := st.list(kind, v, &scratch)
+	if len(l) == 0 {
+		return conj{}, false
+	}
+	return conj{lists: [][]uint32{l}, exact: exact}, true
+}
+
+// trigrams is the conj of v's trigrams (v has 3 bytes or more).
+func (st *state) trigrams(v string, exact bool) (conj, bool) {
+	var c conj
+	var scratch []byte
+	for i := 0; i+3 <= len(v); i++ {
+		l := st.list(termTrigram, v[i:i+3], &scratch)
+		if len(l) == 0 {
+			return conj{}, false
+		}
+		if !slices.ContainsFunc(c.lists, func(m []uint32) bool { return len(m) == len(l) && &m[0] == &l[0] }) {
+			c.lists = append(c.lists, l)
+		}
+	}
+	slices.SortFunc(c.lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+	// Lists nearly every customer is in (+25, 254, .co…) filter little
+	// and cost a pass: the confirmation does their work.
+	n := 1
+	for n < len(c.lists) && n < maxConjLists && len(c.lists[n])*2 <= st.slots() &&
+		len(c.lists[n]) <= maxConjSpread*len(c.lists[0]) {
+		n++
+	}
+	c.lists = c.lists[:n]
+	c.exact = exact
+	return c, true
+}
+
+// phoneAlt is what may hold a phone form alt, as a prefix of the phone
+// (short tokens) or anywhere in it (long ones).
+func (st *state) phoneAlt(alt string, long bool) (conj, bool) {
+	if !long && strings.HasPrefix(alt, phoneCC) && len(alt) > len(phoneCC) {
+		n := min(len(alt), len(phoneCC)+2)
+		return st.term(termPhone, alt[:n], n == len(alt))
+	}
+	if len(alt) >= 3 {
+		return st.trigrams(alt, false)
+	}
+	if alt == "" {
+		return conj{}, false
+	}
+	// One or two runes: a prefix of some column.
+	_, n1 := utf8.DecodeRuneInString(alt)
+	return st.term(termPrefix, alt[:n1], false)
+}
+
+// gallop is the first index at or after i where l holds x or more.
+func gallop(l []uint32, i int, x uint32) int {
+	if i >= len(l) || l[i] >= x {
+		return i
+	}
+	lo, step := i, 1
+	hi := lo + step
+	for hi < len(l) && l[hi] < x {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	hi = min(hi, len(l))
+	j, _ := slices.BinarySearch(l[lo+1:hi], x)
+	return lo + 1 + j
+}
+
+// intersect is the slots in both a and b: a merge when they are of
+// similar lengths, a galloping search of the longer one otherwise.
+func intersect(a, b []uint32) []uint32 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	out := make([]uint32, 0, len(a))
+	if len(b) > 16*len(a) {
+		j := 0
+		for _, x := range a {
+			j = gallop(b, j, x)
+			if j == len(b) {
+				break
+			}
+			if b[j] == x {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch x, y := a[i], b[j]; {
+		case x < y:
+			i++
+		case x > y:
+			j++
+		default:
+			out = append(out, x)
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// union is the slots in a or b.
+func union(a, b []uint32) []uint32 {
+	out := make([]uint32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch x, y := a[i], b[j]; {
+		case x < y:
+			out = append(out, x)
+			i++
+		case x > y:
+			out = append(out, y)
+			j++
+		default:
+			out = append(out, x)
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// intersectAll intersects lists, shortest first (it may return one of
+// them: the caller must not change the result).
+func intersectAll(lists [][]uint32) []uint32 {
+	lists = slices.Clone(lists)
+	slices.SortFunc(lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+	cur := lists[0]
+	for _, l := range lists[1:] {
+		if len(cur) == 0 {
+			break
+		}
+		cur = intersect(cur, l)
+	}
+	return cur
+}
+
+// cands are the slots in every set of q, ascending, dead ones included:
+// the lists of every single-alternative set and the union of every other
+// set's alternatives, intersected shortest first.
+func (q *plan) cands() []uint32 {
+	var lists [][]uint32
+	for _, ts := range q.sets {
+		if len(ts.alts) == 1 {
+			lists = append(lists, ts.alts[0].lists...)
+			continue
+		}
+		var u []uint32
+		for _, c := range ts.alts {
+			u = union(u, intersectAll(c.lists))
+		}
+		lists = append(lists, u)
+	}
+	return intersectAll(lists)
+}
+
+// afterSelectMax is how many matches an After page collects before it
+// walks the sort order instead.
+const afterSelectMax = 256
+
+// pageOf answers a query with restrictive sets: the page (skip, then
+// want slots in order o, after pr) and the number of matches up to
+// api.TotalExactCap+1 (when pr is nil).
+func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (page []uint32, total int) {
+	bound := api.TotalExactCap + 1
+	if pr != nil {
+		bound = afterSelectMax
+	}
+	cands := q.cands()
+	ms := make([]uint32, 0, min(bound, len(cands)))
+	exhausted := true
+	examined := 0
+	for _, s := range cands {
+		if len(ms) == bound {
+			exhausted = false
+			break
+		}
+		examined++
+		if st.isAlive(s) && (q.exact || searchq.Match(q.tokens, st.fields(s))) {
+			ms = append(ms, s)
+		}
+	}
+	total = len(ms)
+	if exhausted && (kn.walk == 0 || len(ms) <= kn.selectMax) {
+		return st.selectPage(ms, o, pr, skip, want), total
+	}
+	// Many matches: walk the sort order testing each customer with the
+	// predicate, for at most predBudget customers (most pages of broad
+	// queries fill within it); then with a bit set of the candidates,
+	// whose test is cheap enough to walk the whole order if the matches
+	// come late in it.
+	w := st.startWalk(o, pr, skip, want)
+	budget := predBudget
+	// A deep page needs more steps than the budget (at the density the
+	// count saw): straight to the bit set.
+	if est := float64(len(ms)) / float64(max(examined, 1)) * float64(len(cands)); float64(skip+want)*float64(st.nAlive) > est*predBudget {
+		budget = 0
+	}
+	switch kn.walk {
+	case walkPred:
+		budget = math.MaxInt
+	case walkBits:
+		budget = 0
+	}
+	if w.run(func(s uint32) bool { return searchq.Match(q.tokens, st.fields(s)) }, budget) {
+		return w.out, total
+	}
+	bp := bitsPool.Get().(*[]uint64)
+	bits := *bp
+	if n := len(st.alive); len(bits) < n {
+		bits = make([]uint64, n)
+	} else {
+		bits = bits[:n]
+		clear(bits)
+	}
+	// The count confirmed cands[:examined] already: their matches go in
+	// the bit set as they are, the slots after them to be confirmed.
+	for _, s := range ms {
+		bits[s>>6] |= 1 << (s & 63)
+	}
+	confirmed := uint32(math.MaxUint32)
+	if examined < len(cands) {
+		confirmed = cands[examined]
+		for _, s := range cands[examined:] {
+			bits[s>>6] |= 1 << (s & 63)
+		}
+	}
+	w.runBits(bits, func(s uint32) bool { return q.exact || s < confirmed || searchq.Match(q.tokens, st.fields(s)) })
+	*bp = bits
+	bitsPool.Put(bp)
+	return w.out, total
+}
+
+// predBudget is how many customers a walk tests with searchq.Match
+// before it builds a bit set of the candidates.
+const predBudget = 4096
+
+// knobs force a way of paging, for tests; the zero value chooses by the
+// estimates.
+type knobs struct {
+	walk      int // walkPred or walkBits: walk when more than selectMax match
+	selectMax int
+}
+
+const (
+	walkPred = 1 + iota
+	walkBits
+)
+
+var bitsPool = sync.Pool{New: func() any { return new([]uint64) }}
+
+// selectPage is the page of matches ms (every match of the query, in slot
+// order), by sorting them.
+func (st *state) selectPage(ms []uint32, o int, pr *probe, skip, want int) []uint32 {
+	if pr != nil {
+		ms = slices.DeleteFunc(ms, func(s uint32) bool { return st.cmpProbe(o, s, pr) <= 0 })
+	}
+	if skip >= len(ms) {
+		return nil
+	}
+	need := min(len(ms), skip+want)
+	ks := make([]keyed, len(ms))
+	for i, s := range ms {
+		ks[i] = keyed{st.sortKey(o, s), s}
+	}
+	c := func(a, b keyed) int {
+		if a.k != b.k {
+			return cmp.Compare(a.k, b.k)
+		}
+		return st.cmpSlots(o, a.s, b.s)
+	}
+	if need*4 < len(ks) {
+		ks = topK(ks, need, c)
+	}
+	slices.SortFunc(ks, c)
+	out := make([]uint32, 0, need-skip)
+	for _, k := range ks[skip:need] {
+		out = append(out, k.s)
+	}
+	return out
+}
+
+type keyed struct {
+	k uint64
+	s uint32
+}
+
+// topK is the k first of ks in the order c, unsorted: a heap of the k
+// first seen so far, whose top is the last of them.
+func topK(ks []keyed, k int, c func(a, b keyed) int) []keyed {
+	h := slices.Clone(ks[:k])
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			if r := l + 1; r < len(h) && c(h[r], h[l]) > 0 {
+				l = r
+			}
+			if c(h[l], h[i]) <= 0 {
+				return
+			}
+			h[i], h[l] = h[l], h[i]
+			i = l
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, x := range ks[k:] {
+		if c(x, h[0]) < 0 {
+			h[0] = x
+			down(0)
+		}
+	}
+	return h
+}
+
+// walker goes along a sort order collecting accepted slots.
+type walker struct {
+	l          *olist
+	bi, j      int
+	skip, want int
+	out        []uint32
+}
+
+// startWalk is a walk along order o from the start (or after pr) that
+// skips skip accepted slots and collects the next want.
+func (st *state) startWalk(o int, pr *probe, skip, want int) *walker {
+	w := &walker{l: st.ord[o], skip: skip, want: want}
+	if pr != nil {
+		w.bi, w.j = w.l.lowerBound(func(s uint32) bool { return st.cmpProbe(o, s, pr) <= 0 })
+	}
+	w.out = make([]uint32, 0, min(want, 1024))
+	return w
+}
+
+// walk is the want slots after skip along order o (after pr), every slot
+// accepted.
+func (st *state) walk(o int, pr *probe, skip, want int) []uint32 {
+	w := st.startWalk(o, pr, skip, want)
+	for w.bi < len(w.l.blocks) && w.skip >= len(w.l.blocks[w.bi])-w.j {
+		w.skip -= len(w.l.blocks[w.bi]) - w.j
+		w.bi, w.j = w.bi+1, 0
+	}
+	w.j += w.skip
+	w.skip = 0
+	w.run(func(uint32) bool { return true }, math.MaxInt)
+	return w.out
+}
+
+// runBits walks on to the end of the page or of the order, accepting the
+// slots in bits that confirm confirms.
+func (w *walker) runBits(bits []uint64, confirm func(uint32) bool) {
+	for ; w.bi < len(w.l.blocks); w.bi, w.j = w.bi+1, 0 {
+		b := w.l.blocks[w.bi]
+		for ; w.j < len(b); w.j++ {
+			s := b[w.j]
+			if bits[s>>6]&(1<<(s&63)) == 0 || !confirm(s) {
+				continue
+			}
+			if w.skip > 0 {
+				w.skip--
+				continue
+			}
+			w.out = append(w.out, s)
+			if len(w.out) == w.want {
+				w.j++
+				return
+			}
+		}
+	}
+}
+
+// run walks on, testing at most budget slots with accept. It reports
+// whether the walk is over (the page full or the order at its end).
+func (w *walker) run(accept func(uint32) bool, budget int) bool {
+	for ; w.bi < len(w.l.blocks); w.bi, w.j = w.bi+1, 0 {
+		b := w.l.blocks[w.bi]
+		for ; w.j < len(b); w.j++ {
+			if budget == 0 {
+				return false
+			}
+			budget--
+			s := b[w.j]
+			if !accept(s) {
+				continue
+			}
+			if w.skip > 0 {
+				w.skip--
+				continue
+			}
+			w.out = append(w.out, s)
+			if len(w.out) == w.want {
+				w.j++
+				return true
+			}
+		}
+	}
+	return true
+}
