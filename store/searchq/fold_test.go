@@ -25,3 +25,33 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFolds(t *testing.T) {
+	for _, c := range []struct {
+		q     string
+		want  []string
+		blank bool
+	}{
+		{"Élodie", []string{"elodie"}, false},
+		{"ÉLODIE élodie", []string{"elodie"}, false},
+		{"MÜLLER ka", []string{"muller", "ka"}, false},
+		{"\u0301", nil, false},        // only a mark: matches nobody, not everybody
+		{"\u0301 \u0308", nil, false}, // the same
+		{"  ", nil, true},
+	} {
+		toks, blank := Parse(c.q)
+		var got []string
+		for _, tk := range toks {
+			got = append(got, tk.Text)
+		}
+		if blank != c.blank || len(got) != len(c.want) {
+			t.Errorf("Parse(%q) = %q blank %v, want %q blank %v", c.q, got, blank, c.want, c.blank)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("Parse(%q) = %q, want %q", c.q, got, c.want)
+			}
+		}
+	}
+}

@@ -45,8 +45,10 @@ func Parse(q string) (tokens []Token, blank bool) {
 		if !Meaningful(w) {
 			continue
 		}
-		w = Fold(w)
-		if seen[w] {
+		// A word of nothing but marks ("\u0301") folds to nothing: an
+		// empty prefix would match everyone.
+		w = strings.TrimSpace(Fold(w))
+		if w == "" || seen[w] {
 			continue
 		}
 		seen[w] = true
