@@ -71,7 +71,7 @@ func cols(spec string) []copyCol {
 // until this copy has committed.
 func (s *Store) CopySQLite(ctx context.Context, src *sql.DB, tables []string) (rows int64, err error) {
 	err = s.Write(ctx, func(stx store.Tx) error {
-		tx := stx.(*txn).tx
+		tx := stx.(*txn).tx.(pgx.Tx) // a Write's
 		var any bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customers)`).Scan(&any); err != nil {
 			return err

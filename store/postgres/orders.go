@@ -159,7 +159,7 @@ func unmarshalAddress(raw *string) (*api.Address, error) {
 func (s *Store) PutOrders(ctx context.Context, orders []api.Order) ([]api.ID, error) {
 	ids := make([]api.ID, 0, len(orders))
 	err := s.Write(ctx, func(stx store.Tx) error {
-		tx := stx.(*txn).tx
+		tx := stx.(*txn).tx.(pgx.Tx) // a Write's
 		for _, o := range orders {
 			cid, ok := rowID(o.CustomerID)
 			if !ok {

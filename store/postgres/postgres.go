@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"frontdesk/store"
@@ -163,13 +164,75 @@ func (s *Store) Close() error {
 
 // Read runs fn in a REPEATABLE READ READ ONLY transaction: one snapshot.
 func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	tx := &lazyTx{pool: s.pool}
+	defer tx.end(context.WithoutCancel(ctx))
 	return fn(&txn{tx: tx, st: s, readOnly: true})
 }
+
+// dbtx is what a txn runs its statements on: a pgx.Tx (Write) or a
+// lazyTx (Read).
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// lazyTx is a Read's REPEATABLE READ, READ ONLY transaction, begun at
+// its first statement. PostgreSQL takes the snapshot at the first
+// statement anyway, so nothing changes but the round trips: a Read that
+// only searches (the index reads the change feed on its own connection)
+// sends no BEGIN and no ROLLBACK.
+type lazyTx struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
+
+func (l *lazyTx) begin(ctx context.Context) (pgx.Tx, error) {
+	if l.tx == nil {
+		tx, err := l.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return nil, fmt.Errorf("begin read: %w", err)
+		}
+		l.tx = tx
+	}
+	return l.tx, nil
+}
+
+// end rolls back the transaction if one began.
+func (l *lazyTx) end(ctx context.Context) {
+	if l.tx != nil {
+		l.tx.Rollback(ctx)
+	}
+}
+
+func (l *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tx, err := l.begin(ctx)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return tx.Exec(ctx, sql, args...)
+}
+
+func (l *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	tx, err := l.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Query(ctx, sql, args...)
+}
+
+func (l *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	tx, err := l.begin(ctx)
+	if err != nil {
+		return errRow{err}
+	}
+	return tx.QueryRow(ctx, sql, args...)
+}
+
+// errRow is a pgx.Row that failed before it was sent.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // Write runs fn in a READ COMMITTED transaction that holds the write lock
 // and commits when fn returns nil. fn's error is returned as is.
@@ -230,7 +293,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (audit.Result, error) {
 
 // txn is one transaction: store.Tx over tx.
 type txn struct {
-	tx pgx.Tx
+	tx dbtx
 	// st is the Store, whose search index SearchCustomers asks.
 	st       *Store
 	readOnly bool
