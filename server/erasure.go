@@ -50,6 +50,12 @@ func (s *Server) exportCustomerData(w http.ResponseWriter, r *http.Request, c *c
 		}); err != nil {
 			return err
 		}
+		// The list leaves out addresses; each order in full has them.
+		for i, o := range out.Orders {
+			if out.Orders[i], err = tx.Order(ctx, id, o.ID); err != nil {
+				return err
+			}
+		}
 		out.Loyalty.CustomerID = id
 		if out.Loyalty.PointsBalance, out.Loyalty.LifetimeEarned, err = tx.LoyaltyAccount(ctx, id); err != nil {
 			return err
