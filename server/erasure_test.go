@@ -333,4 +333,3 @@ func mustInt(t *testing.T, id api.ID) int64 {
 }
 
 func ptr[T any](v T) *T { return &v }
-
