@@ -121,6 +121,7 @@ func (m *Erase) save() tea.Cmd {
 		m.setError("Fix the fields first: a reason, and the customer's email exactly.")
 		return nil
 	}
+	m.status, m.statusErr = "", false
 	dr, ok := m.cl.(client.DataRequests)
 	if !ok {
 		m.setError(client.NoDataRequests("this platform").Error())
