@@ -136,12 +136,18 @@ const (
 	ActionSessionRefresh = "session.refresh"
 	ActionSessionEnd     = "session.end"
 	ActionPasswordReset  = "password_reset.request"
+	// ActionCustomerErase is an erasure (store/audit.ActionErase); its
+	// payload holds the reason only.
+	ActionCustomerErase = "customer.erase"
+	// ActionCustomerExport is a data export; it holds no personal data.
+	ActionCustomerExport = "customer.export"
 )
 
 // AuditActions lists every audit action.
 var AuditActions = []string{
 	ActionCustomerCreate, ActionCustomerUpdate, ActionLoyaltyAdjust, ActionNoteCreate,
 	ActionSessionStart, ActionSessionRefresh, ActionSessionEnd, ActionPasswordReset,
+	ActionCustomerErase, ActionCustomerExport,
 }
 
 // AuditEntry is one row of the audit trail: who did what to which
@@ -167,6 +173,12 @@ type AuditEntry struct {
 	RequestID string          `json:"request_id"`
 	PrevHash  string          `json:"prev_hash"`
 	Hash      string          `json:"hash"`
+	// Digest is the salted digest of Before and After that the hash
+	// covers (docs/audit.md); empty on rows older than digests.
+	Digest string `json:"digest,omitempty"`
+	// PayloadErased is set when the customer was erased: Before and
+	// After are gone (null), the digest stays in the chain.
+	PayloadErased bool `json:"payload_erased,omitempty"`
 }
 
 // OnBehalf reports whether the agent acted as the customer.

@@ -144,7 +144,10 @@ func newAuditVerifyCmd(a *App) *cobra.Command {
 			"the postgres:// URL of `frontdesk server`; either may be in use by running\n" +
 			"servers) and recomputes the audit trail's hash chain from the first\n" +
 			"row. Every row's hash covers its contents and the previous row's hash, so a\n" +
-			"row changed, removed or inserted after the fact breaks the chain. It prints\n" +
+			"row changed, removed or inserted after the fact breaks the chain. A row's\n" +
+			"before/after values (its payload) are hashed as a salted digest, checked\n" +
+			"against the payload while it is there; an erasure (customers erase)\n" +
+			"destroys payload and salt and the chain still verifies (docs/audit.md). It prints\n" +
 			"\"audit chain intact: N rows\", the head hash, and a checkpoint `N:HASH`, or\n" +
 			"names the first bad row and exits 1.\n\n" +
 			"A chain can be rewritten whole (every hash recomputed by someone with\n" +
@@ -238,6 +241,9 @@ func (a *App) printVerified(ctx context.Context, st store.Store, what string, ch
 		}
 	}
 	a.out().printf("audit chain intact: %d rows\nhead %s\n", res.Rows, res.Head)
+	if res.Erased > 0 {
+		a.out().printf("%d rows' payloads erased with their customers (their digests still chain; docs/audit.md)\n", res.Erased)
+	}
 	if res.Rows > 0 {
 		a.out().printf("checkpoint %d:%s (keep it outside the database; check it later with --expect-head)\n", res.Rows, res.Head)
 	}

@@ -31,7 +31,7 @@ func TestAuditCheckpointCatchesTruncationAndRewrite(t *testing.T) {
 	runCLI(t, none, "audit", "verify", "--db", env.DBPath, "--expect-head", "3:nothex").want(t, 2)
 
 	// Cut the last row off and move the head back: a consistent chain.
-	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`,
+	for _, q := range []string{`DROP TRIGGER audit_log_erase_only`, `DROP TRIGGER audit_log_no_delete`,
 		`DELETE FROM audit_log WHERE seq = 3`,
 		`UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)`} {
 		if _, err := env.DB.Exec(q); err != nil {
@@ -54,10 +54,10 @@ func TestAuditCheckpointCatchesTruncationAndRewrite(t *testing.T) {
 	}
 	forged := prev
 	forged.Seq, forged.PrevHash, forged.After = 3, prev.Hash, `{"body":"nothing happened"}`
-	forged.Hash = forged.ComputeHash()
-	if _, err := env.DB.Exec(`INSERT INTO audit_log (`+audit.Columns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	forged.Seal()
+	if _, err := env.DB.Exec(`INSERT INTO audit_log (`+audit.Columns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		forged.Seq, forged.At, forged.AgentID, forged.AgentName, forged.KeyID, forged.Via, forged.SessionID, forged.Action,
-		forged.CustomerID, forged.Before, forged.After, forged.RequestID, forged.PrevHash, forged.Hash); err != nil {
+		forged.CustomerID, forged.Before, forged.After, forged.RequestID, forged.PrevHash, forged.Hash, forged.Digest, forged.Salt); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.DB.Exec(`UPDATE audit_head SET seq = 3, hash = ?`, forged.Hash); err != nil {

@@ -33,6 +33,7 @@ func newCustomersCmd(a *App) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a), newCustomersExportCmd(a))
+	cmd.AddCommand(newCustomersExportDataCmd(a), newCustomersEraseCmd(a))
 	return cmd
 }
 

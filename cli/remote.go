@@ -35,6 +35,7 @@ type Remote struct {
 // below the root. Anything else is "not available over ssh".
 var remoteCommands = []string{
 	"customers search", "customers show", "customers export",
+	"customers export-data", "customers erase",
 	"orders list",
 	"orders find",
 	"loyalty show", "loyalty adjust", "loyalty bulk plan", "loyalty bulk apply",
@@ -47,12 +48,12 @@ var remoteCommands = []string{
 // nil.
 func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 	switch path {
-	case "customers export":
+	case "customers export", "customers export-data":
 		// Data goes down the session's stdout; a file would land on the
 		// gateway's machine.
 		return func(r *Remote, cmd *cobra.Command) error {
 			if out, _ := cmd.Flags().GetString("out"); out != "" {
-				return Usagef("--out is not available over ssh: the export comes down this session's stdout (ssh … customers export > FILE)")
+				return Usagef("--out is not available over ssh: the export comes down this session's stdout (ssh … %s > FILE)", cmd.CommandPath())
 			}
 			return nil
 		}

@@ -145,7 +145,7 @@ func TestAuditCommands(t *testing.T) {
 	}
 	runCLI(t, none, "audit", "verify").want(t, 2)
 	runCLI(t, none, "audit", "verify", "--db", env.DBPath+".missing").want(t, 3)
-	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`,
+	for _, q := range []string{`DROP TRIGGER audit_log_erase_only`, `DROP TRIGGER audit_log_no_delete`,
 		`UPDATE audit_log SET after = replace(after, '+254733000444', '+254700000000') WHERE seq = 2`} {
 		if _, err := env.DB.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -153,7 +153,7 @@ func TestAuditCommands(t *testing.T) {
 	}
 	r = runCLI(t, none, "audit", "verify", "--db", env.DBPath)
 	r.want(t, 1)
-	if !strings.Contains(r.stderr, "row 2: hash mismatch") {
+	if !strings.Contains(r.stderr, "row 2: payload mismatch") {
 		t.Fatalf("verify after tampering:\n%s", r.stderr)
 	}
 	if _, err := env.DB.Exec(`UPDATE audit_log SET after = replace(after, '+254700000000', '+254733000444') WHERE seq = 2`); err != nil {

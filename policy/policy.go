@@ -52,6 +52,11 @@ const (
 	EndAnySession
 	// ManageKeys is minting and revoking API keys and agents.
 	ManageKeys
+	// ExportCustomerData is exporting everything kept about a customer
+	// (a data request; it appends an audit row but changes no data).
+	ExportCustomerData
+	// EraseCustomer is erasing a customer's personal data.
+	EraseCustomer
 
 	numActions
 )
@@ -85,6 +90,9 @@ var rules = [numActions]rule{
 	ReadAsCustomer: {min: api.RoleAgent, what: "act on behalf of customers", name: "read-as-customer"},
 	EndAnySession:  {min: api.RoleSupervisor, mutates: true, what: "end another agent's session", name: "end-any-session"},
 	ManageKeys:     {min: api.RoleAdmin, mutates: true, what: "manage API keys", name: "manage-keys"},
+
+	ExportCustomerData: {min: api.RoleSupervisor, what: "export a customer's data", name: "export-customer-data"},
+	EraseCustomer:      {min: api.RoleSupervisor, mutates: true, what: "erase customers", name: "erase-customer"},
 }
 
 func (a Action) rule() rule {

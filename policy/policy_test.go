@@ -24,6 +24,9 @@ func TestCheckEveryRoleAndAction(t *testing.T) {
 		policy.ReadAsCustomer: "asd",
 		policy.EndAnySession:  "sd",
 		policy.ManageKeys:     "d",
+
+		policy.ExportCustomerData: "sd",
+		policy.EraseCustomer:      "sd",
 	}
 	letter := map[string]byte{api.RoleViewer: 'v', api.RoleAgent: 'a', api.RoleSupervisor: 's', api.RoleAdmin: 'd'}
 	if len(allowed) != len(policy.Actions()) {
@@ -181,6 +184,7 @@ func TestProduction(t *testing.T) {
 	mutating := map[policy.Action]bool{
 		policy.EditCustomer: true, policy.CreateCustomer: true, policy.AdjustLoyalty: true, policy.AddNote: true,
 		policy.ActOnBehalf: true, policy.EndAnySession: true, policy.ManageKeys: true,
+		policy.EraseCustomer: true,
 	}
 	for _, a := range policy.Actions() {
 		if a.Mutates() != mutating[a] {

@@ -19,6 +19,10 @@ func noteForm(c *tui.Common, e *env, cust api.Customer) tui.Screen {
 	return forms.NewNote(c, e.cl, cust)
 }
 
+func eraseForm(c *tui.Common, e *env, cust api.Customer) tui.Screen {
+	return forms.NewErase(c, e.cl, cust)
+}
+
 func newCustomerForm(c *tui.Common, e *env) tui.Screen {
 	return forms.NewCustomer(c, e.cl)
 }

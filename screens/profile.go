@@ -330,3 +330,12 @@ func sessionCustomer(msg tea.Msg) api.ID {
 	}
 	return ""
 }
+
+// Erase is ":erase" on this profile: the erase form (reason, the email
+// typed to confirm), once the customer has loaded.
+func (p *Profile) Erase() tea.Cmd {
+	if why := p.needCustomer(); why != "" {
+		return tui.Error("cannot erase: " + why)
+	}
+	return tui.Push(eraseForm(p.c, p.env, p.cust))
+}

@@ -283,7 +283,7 @@ func TestAuditTamperDetected(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	mustExec(`DROP TRIGGER audit_log_no_update`)
+	mustExec(`DROP TRIGGER audit_log_erase_only`)
 	mustExec(`DROP TRIGGER audit_log_no_delete`)
 	wantBroken := func(seq int64, problem string) {
 		t.Helper()
@@ -299,9 +299,26 @@ func TestAuditTamperDetected(t *testing.T) {
 
 	var after string
 	env.DB.QueryRow(`SELECT after FROM audit_log WHERE seq = 3`).Scan(&after)
+	// The hash covers the payload's salted digest; the payload is
+	// checked against it.
 	mustExec(`UPDATE audit_log SET after = ? WHERE seq = 3`, strings.Replace(after, "note number 1", "note number 9", 1))
-	wantBroken(3, "hash mismatch")
+	wantBroken(3, "payload mismatch")
 	mustExec(`UPDATE audit_log SET after = ? WHERE seq = 3`, after)
+	if _, err := audit.Verify(ctx, env.DB); err != nil {
+		t.Fatalf("restored row: %v", err)
+	}
+	// Changing the digest too (to fit the changed payload) breaks the hash.
+	var salt, digest string
+	env.DB.QueryRow(`SELECT salt, digest FROM audit_log WHERE seq = 3`).Scan(&salt, &digest)
+	changed := strings.Replace(after, "note number 1", "note number 9", 1)
+	mustExec(`UPDATE audit_log SET after = ?, digest = ? WHERE seq = 3`, changed, audit.PayloadDigest(salt, "null", changed))
+	wantBroken(3, "hash mismatch")
+	mustExec(`UPDATE audit_log SET after = ?, digest = ? WHERE seq = 3`, after, digest)
+	// Destroying a payload outside an erasure (no erase row for the
+	// customer follows) is caught.
+	mustExec(`UPDATE audit_log SET after = 'null', salt = '' WHERE seq = 3`)
+	wantBroken(3, "payload erased")
+	mustExec(`UPDATE audit_log SET after = ?, salt = ? WHERE seq = 3`, after, salt)
 	if _, err := audit.Verify(ctx, env.DB); err != nil {
 		t.Fatalf("restored row: %v", err)
 	}

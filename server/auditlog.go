@@ -117,6 +117,7 @@ func auditEntry(r audit.Row) (api.AuditEntry, error) {
 		SessionID: r.SessionID, Action: r.Action, CustomerID: api.ID(r.CustomerID),
 		Before: rawJSON(r.Before), After: rawJSON(r.After),
 		RequestID: r.RequestID, PrevHash: r.PrevHash, Hash: r.Hash,
+		Digest: r.Digest, PayloadErased: r.Erased(),
 	}, nil
 }
 

@@ -115,6 +115,11 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 		case k.RequestHash != hash:
 			return errf(http.StatusUnprocessableEntity, api.CodeIdempotencyReused,
 				"this Idempotency-Key was already used for a different adjustment; use a new key for a new adjustment")
+		case k.State == store.KeyDone && len(k.Response) == 0:
+			// The customer was erased, and the stored answer with them
+			// (store.Eraser): the adjustment stays applied once.
+			return errf(http.StatusUnprocessableEntity, api.CodeIdempotencyReused,
+				"the adjustment with this Idempotency-Key was applied; its answer was erased with the customer's data, and it is not applied again")
 		case k.State == store.KeyDone:
 			replay.status, replay.body = k.Status, k.Response
 			return nil

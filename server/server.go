@@ -165,6 +165,8 @@ func (s *Server) routes() {
 	s.handleScoped("POST "+b+"/customers/{id}/password-reset", policy.ActOnBehalf, tokenRequired, s.passwordReset)
 
 	s.handle("GET "+b+"/audit", policy.ReadAudit, s.listAudit)
+	s.handle("GET "+b+"/customers/{id}/data-export", policy.ExportCustomerData, s.exportCustomerData)
+	s.handle("POST "+b+"/customers/{id}/erase", policy.EraseCustomer, s.eraseCustomer)
 
 	// Gateway keys only (checked in the handlers): any role may have an
 	// SSH session.

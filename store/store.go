@@ -525,3 +525,52 @@ type AuditFilter struct {
 	Action     string
 	SessionID  string
 }
+
+// Eraser is a transaction of an engine that keeps the customer's data
+// itself (SQLite, PostgreSQL) and so can export and erase it (issue 19).
+// A desk in front of a platform has no such transaction: the server
+// answers 501 there.
+type Eraser interface {
+	// EraseCustomer replaces the customer's personal data everywhere
+	// the store keeps it with a tombstone (docs/audit.md, "Erasure"):
+	// profile, addresses, order addresses, note bodies, ledger notes,
+	// on-behalf session reasons and tickets, password-reset recipients,
+	// stored idempotent responses, and the payloads of the audit rows
+	// about the customer. Totals, amounts, reason codes and dates stay.
+	// A customer erased before is left as is (Already set).
+	// store.ErrNotFound when there is no such customer.
+	EraseCustomer(ctx context.Context, id api.ID, at time.Time) (EraseResult, error)
+	// SessionsOf lists every on-behalf session on the customer, live or
+	// not, newest first (for the data export).
+	SessionsOf(ctx context.Context, customerID api.ID) ([]Session, error)
+}
+
+// EraseResult counts what an erasure changed.
+type EraseResult struct {
+	// Already is set when the customer had been erased before; nothing
+	// changed.
+	Already                                                             bool
+	Addresses, Orders, Notes, Ledger, Sessions, Resets, Keys, AuditRows int
+	// LegacyAuditRows counts the rows about the customer written before
+	// audit payload digests: their hash covers their payload, so it
+	// stays (docs/audit.md).
+	LegacyAuditRows int
+}
+
+// ErasedEmail is the tombstone email of erased customer id.
+func ErasedEmail(id api.ID) string { return "erased-" + string(id) + "@erased.invalid" }
+
+// ErasedName is an erased customer's first name (the last name and the
+// phone are empty).
+const ErasedName = "Erased"
+
+// ErasedText replaces free text an erasure destroys (note bodies,
+// session reasons).
+const ErasedText = "[erased]"
+
+// Scrubber is a Store that can remove the bytes an erasure left behind
+// in the engine's files once the erasure has committed: SQLite
+// checkpoints and truncates its WAL, PostgreSQL vacuums the tables.
+type Scrubber interface {
+	ScrubErased(ctx context.Context) error
+}

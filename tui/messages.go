@@ -53,6 +53,11 @@ type SearchMsg struct{ Query string }
 // fixes.csv"): its plan, then applying it.
 type BulkMsg struct{ File string }
 
+// EraseMsg asks the screen on top to erase its customer (":erase"): a
+// profile opens the erase form (screens/forms.Erase); any other screen
+// says to open one.
+type EraseMsg struct{}
+
 // SwitchProfileMsg asks to switch to another profile (":profile prod").
 type SwitchProfileMsg struct{ Name string }
 

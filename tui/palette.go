@@ -41,6 +41,9 @@ func (m *Shell) commands() []command {
 		{name: "bulk", args: "FILE", help: "plan a CSV of loyalty corrections, then apply it", needs: true, run: func(arg string) tea.Cmd {
 			return func() tea.Msg { return BulkMsg{File: arg} }
 		}},
+		{name: "erase", help: "erase the open customer's personal data (supervisors; asks the reason and their email)", run: func(string) tea.Cmd {
+			return func() tea.Msg { return EraseMsg{} }
+		}},
 		{name: "help", help: "show keys", run: func(string) tea.Cmd {
 			return func() tea.Msg { return showHelpMsg{} }
 		}},

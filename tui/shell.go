@@ -206,6 +206,11 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 
 	case OpenCustomerMsg, OpenOrderMsg, SearchMsg, SwitchProfileMsg, BulkMsg:
 		return m.route(msg)
+	case EraseMsg:
+		if e, ok := m.Top().(interface{ Erase() tea.Cmd }); ok {
+			return e.Erase()
+		}
+		return m.showToast(ToastMsg{Kind: ToastError, Text: ":erase works on a customer's profile: open one first (:customer ID)"})
 	case NavigateMsg:
 		return m.route(msg.To)
 

@@ -56,6 +56,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"POST /agent-sessions/{sid}/refresh", "DELETE /agent-sessions/{sid}",
 		"GET /customers/{id}/coupons", "POST /customers/{id}/password-reset",
 		"GET /audit",
+		"GET /customers/{id}/data-export", "POST /customers/{id}/erase",
 		"POST /gateway-sessions", "PUT /gateway-sessions/{lid}", "DELETE /gateway-sessions/{lid}",
 	}
 	var got []string

@@ -11,6 +11,7 @@ package audit
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -27,6 +28,17 @@ var Genesis = strings.Repeat("0", 64)
 // encodingVersion starts every canonical encoding, so a future change of
 // the encoding cannot be confused with this one.
 const encodingVersion = "frontdesk-audit-v1"
+
+// digestVersion starts the canonical encoding of a row written with a
+// payload digest (see PayloadDigest): the row's hash covers the digest,
+// not the before and after values, so the values can be erased later
+// without breaking the chain. Rows written before digests (Digest "")
+// keep encodingVersion and their hashes.
+const digestVersion = "frontdesk-audit-v2"
+
+// ActionErase is the row an erasure appends for the erased customer; a
+// payload erased without one later in the chain is tampering.
+const ActionErase = "customer.erase"
 
 // timeLayout is how rows store times (the sandbox's layout).
 const timeLayout = "2006-01-02T15:04:05.000Z"
@@ -67,22 +79,91 @@ type Row struct {
 	RequestID  string
 	PrevHash   string
 	Hash       string
+	// Digest is PayloadDigest(Salt, Before, After), hashed in the chain
+	// instead of Before and After; "" on a row written before digests,
+	// whose hash covers Before and After themselves.
+	Digest string
+	// Salt is the row's random salt (hex). An erased row has Salt ""
+	// and Before and After "null": its digest still chains, but nothing
+	// is left to check it against, or to guess the values from.
+	Salt string
 }
 
+// Erased reports whether the row's payload was erased.
+func (r Row) Erased() bool { return r.Digest != "" && r.Salt == "" }
+
 // Columns is the column list matching Row's Scan order.
-const Columns = `seq, at, agent_id, agent_name, key_id, via, session_id, action, customer_id, before, after, request_id, prev_hash, hash`
+const Columns = `seq, at, agent_id, agent_name, key_id, via, session_id, action, customer_id, before, after, request_id, prev_hash, hash, digest, salt`
+
+// LegacyColumns selects a row of a database not yet migrated to payload
+// digests (no digest or salt column): every row is an old one.
+const LegacyColumns = `seq, at, agent_id, agent_name, key_id, via, session_id, action, customer_id, before, after, request_id, prev_hash, hash, '' AS digest, '' AS salt`
 
 // Scan reads a row selected with Columns.
 func Scan(sc interface{ Scan(...any) error }) (Row, error) {
 	var r Row
 	err := sc.Scan(&r.Seq, &r.At, &r.AgentID, &r.AgentName, &r.KeyID, &r.Via, &r.SessionID, &r.Action,
-		&r.CustomerID, &r.Before, &r.After, &r.RequestID, &r.PrevHash, &r.Hash)
+		&r.CustomerID, &r.Before, &r.After, &r.RequestID, &r.PrevHash, &r.Hash, &r.Digest, &r.Salt)
 	return r, err
+}
+
+// PayloadDigest is the hex SHA-256 of the salt's bytes followed by the
+// canonical JSON of [before, after]. The salt is 16 random bytes per
+// row, so a digest reveals nothing about a short value (a phone number,
+// an email) to whoever tries every candidate: without the salt there is
+// nothing to try candidates against, and erasure destroys the salt.
+func PayloadDigest(salt, before, after string) string {
+	h := sha256.New()
+	b, _ := hex.DecodeString(salt)
+	h.Write(b)
+	p, err := json.Marshal([]string{before, after})
+	if err != nil {
+		panic(err)
+	}
+	h.Write(p)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// NewSalt is a fresh random salt for a row.
+func NewSalt() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// Seal fills a new row's Salt and Digest from its Before and After and
+// then its Hash: what an engine's append does before it inserts r.
+func (r *Row) Seal() {
+	r.Salt = NewSalt()
+	r.Digest = PayloadDigest(r.Salt, r.Before, r.After)
+	r.Hash = r.ComputeHash()
+}
+
+// Payload is the stored before and after JSON of rec: compact, keys
+// sorted, "null" for none; an error if either is not a JSON object.
+func Payload(rec Record) (before, after string, err error) {
+	if before, err = jsonText(rec.Before); err != nil {
+		return "", "", err
+	}
+	after, err = jsonText(rec.After)
+	return before, after, err
 }
 
 // Canonical is the byte string a row's hash covers: a JSON array of every
 // column but the hash, in a fixed order, the previous hash last.
 func (r Row) Canonical() []byte {
+	if r.Digest != "" {
+		b, err := json.Marshal([]any{
+			digestVersion, r.Seq, r.At, r.AgentID, r.AgentName, r.KeyID, r.Via, r.SessionID,
+			r.Action, canonicalID(r.CustomerID), r.Digest, r.RequestID, r.PrevHash,
+		})
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}
 	b, err := json.Marshal([]any{
 		encodingVersion, r.Seq, r.At, r.AgentID, r.AgentName, r.KeyID, r.Via, r.SessionID,
 		r.Action, canonicalID(r.CustomerID), r.Before, r.After, r.RequestID, r.PrevHash,
@@ -175,10 +256,10 @@ func Append(ctx context.Context, tx Querier, rec Record) (Row, error) {
 		SessionID: rec.SessionID, Action: rec.Action, CustomerID: rec.CustomerID,
 		Before: before, After: after, RequestID: rec.RequestID, PrevHash: prev,
 	}
-	r.Hash = r.ComputeHash()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+Columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	r.Seal()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+Columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Seq, r.At, r.AgentID, r.AgentName, r.KeyID, r.Via, r.SessionID, r.Action, r.CustomerID,
-		r.Before, r.After, r.RequestID, r.PrevHash, r.Hash); err != nil {
+		r.Before, r.After, r.RequestID, r.PrevHash, r.Hash, r.Digest, r.Salt); err != nil {
 		return Row{}, fmt.Errorf("audit: append row %d: %w", r.Seq, err)
 	}
 	res, err := tx.ExecContext(ctx, `
@@ -217,6 +298,9 @@ type Result struct {
 	Rows int64
 	// Head is the last row's hash (Genesis for an empty chain).
 	Head string
+	// Erased is how many rows' payloads were erased (their digests still
+	// chain; there is nothing left to check them against).
+	Erased int64
 }
 
 // Verify recomputes the chain in the SQLite database db from the first row and returns a
@@ -241,7 +325,17 @@ func Verify(ctx context.Context, db *sql.DB) (Result, error) {
 		}
 		return Result{}, fmt.Errorf("audit: read the chain head: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+Columns+` FROM audit_log ORDER BY seq`)
+	// Verify reads a database as it is (no migration): one older than
+	// digests has no digest column, and only old rows.
+	cols := Columns
+	var digests int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'digest'`).Scan(&digests); err != nil {
+		return Result{}, fmt.Errorf("audit: read the chain's columns: %w", err)
+	}
+	if digests == 0 {
+		cols = LegacyColumns
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return Result{}, fmt.Errorf("audit: read the chain: %w", err)
 	}
@@ -266,8 +360,12 @@ func Verify(ctx context.Context, db *sql.DB) (Result, error) {
 // rows its own way: Next each row in seq order, then Finish with the
 // chain head. The zero value is an empty chain.
 type Checker struct {
-	n    int64
-	prev string
+	n      int64
+	prev   string
+	erased int64
+	// unexplained holds, per customer, the first row whose payload was
+	// erased with no erase row for that customer after it yet.
+	unexplained map[string]int64
 }
 
 // Next checks row r, the next in seq order: a *ChainError when it does
@@ -292,6 +390,28 @@ func (c *Checker) Next(r Row) error {
 		return &ChainError{Seq: r.Seq, Problem: "hash mismatch",
 			Detail: fmt.Sprintf("stored %s, contents hash to %s: the row was changed after it was written", short(r.Hash), short(got))}
 	}
+	switch {
+	case r.Erased():
+		if r.Before != "null" || r.After != "null" {
+			return &ChainError{Seq: r.Seq, Problem: "payload mismatch",
+				Detail: "the row's salt is gone but its payload is not: the payload was changed after it was written"}
+		}
+		c.erased++
+		if c.unexplained == nil {
+			c.unexplained = map[string]int64{}
+		}
+		if _, ok := c.unexplained[r.CustomerID]; !ok {
+			c.unexplained[r.CustomerID] = r.Seq
+		}
+	case r.Digest != "":
+		if got := PayloadDigest(r.Salt, r.Before, r.After); got != r.Digest {
+			return &ChainError{Seq: r.Seq, Problem: "payload mismatch",
+				Detail: fmt.Sprintf("the chain holds digest %s, the stored before/after digest to %s: the payload was changed after it was written", short(r.Digest), short(got))}
+		}
+	}
+	if r.Action == ActionErase {
+		delete(c.unexplained, r.CustomerID)
+	}
 	c.prev, c.n = r.Hash, r.Seq
 	return nil
 }
@@ -305,6 +425,16 @@ func (c *Checker) Finish(headSeq int64, headHash string) (Result, error) {
 	if c.n == 0 {
 		prev = Genesis
 	}
+	if len(c.unexplained) > 0 {
+		first := int64(0)
+		for _, seq := range c.unexplained {
+			if first == 0 || seq < first {
+				first = seq
+			}
+		}
+		return Result{}, &ChainError{Seq: first, Problem: "payload erased",
+			Detail: "the row's payload is gone but no erase row for its customer follows it: the payload was destroyed outside an erasure"}
+	}
 	switch {
 	case headSeq > c.n:
 		return Result{}, &ChainError{Seq: c.n + 1, Problem: "missing",
@@ -313,7 +443,7 @@ func (c *Checker) Finish(headSeq int64, headHash string) (Result, error) {
 		return Result{}, &ChainError{Seq: c.n, Problem: "head mismatch",
 			Detail: fmt.Sprintf("the chain head says row %d with hash %s, the last row is %d with hash %s", headSeq, short(headHash), c.n, short(prev))}
 	}
-	return Result{Rows: c.n, Head: prev}, nil
+	return Result{Rows: c.n, Head: prev, Erased: c.erased}, nil
 }
 
 func short(h string) string {

@@ -190,10 +190,10 @@ func (t *txn) AppendAudit(ctx context.Context, rec audit.Record) (audit.Row, err
 		SessionID: rec.SessionID, Action: rec.Action, CustomerID: rec.CustomerID,
 		Before: before, After: after, RequestID: rec.RequestID, PrevHash: prev,
 	}
-	r.Hash = r.ComputeHash()
-	if _, err := t.tx.Exec(ctx, `INSERT INTO audit_log (`+audit.Columns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+	r.Seal()
+	if _, err := t.tx.Exec(ctx, `INSERT INTO audit_log (`+audit.Columns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		r.Seq, r.At, r.AgentID, r.AgentName, r.KeyID, r.Via, r.SessionID, r.Action, r.CustomerID,
-		r.Before, r.After, r.RequestID, r.PrevHash, r.Hash); err != nil {
+		r.Before, r.After, r.RequestID, r.PrevHash, r.Hash, r.Digest, r.Salt); err != nil {
 		return audit.Row{}, fmt.Errorf("audit: append row %d: %w", r.Seq, err)
 	}
 	tag, err := t.tx.Exec(ctx, `

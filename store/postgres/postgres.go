@@ -265,7 +265,17 @@ func (s *Store) VerifyAudit(ctx context.Context) (audit.Result, error) {
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("audit: read the chain head: %w", err)
 		}
-		rows, err := tx.Query(ctx, `SELECT `+audit.Columns+` FROM audit_log ORDER BY seq`)
+		// A database read as it is may predate payload digests.
+		cols := audit.Columns
+		var digests int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = 'audit_log' AND column_name = 'digest'`).Scan(&digests); err != nil {
+			return fmt.Errorf("audit: read the chain's columns: %w", err)
+		}
+		if digests == 0 {
+			cols = audit.LegacyColumns
+		}
+		rows, err := tx.Query(ctx, `SELECT `+cols+` FROM audit_log ORDER BY seq`)
 		if err != nil {
 			return fmt.Errorf("audit: read the chain: %w", err)
 		}
