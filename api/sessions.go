@@ -136,12 +136,16 @@ const (
 	ActionSessionRefresh = "session.refresh"
 	ActionSessionEnd     = "session.end"
 	ActionPasswordReset  = "password_reset.request"
+	// ActionCustomerReveal is a masked field shown unmasked: the row
+	// names the field and the reason, never the value.
+	ActionCustomerReveal = "customer.reveal"
 )
 
 // AuditActions lists every audit action.
 var AuditActions = []string{
 	ActionCustomerCreate, ActionCustomerUpdate, ActionLoyaltyAdjust, ActionNoteCreate,
 	ActionSessionStart, ActionSessionRefresh, ActionSessionEnd, ActionPasswordReset,
+	ActionCustomerReveal,
 }
 
 // AuditEntry is one row of the audit trail: who did what to which

@@ -52,6 +52,11 @@ const (
 	EndAnySession
 	// ManageKeys is minting and revoking API keys and agents.
 	ManageKeys
+	// RevealPII is showing one masked field (email, phone, addresses)
+	// unmasked, with a reason the audit trail keeps. Any role may: a
+	// viewer sees masks and reveals what a call needs. It changes no
+	// customer data, so a read-only profile allows it.
+	RevealPII
 
 	numActions
 )
@@ -85,6 +90,7 @@ var rules = [numActions]rule{
 	ReadAsCustomer: {min: api.RoleAgent, what: "act on behalf of customers", name: "read-as-customer"},
 	EndAnySession:  {min: api.RoleSupervisor, mutates: true, what: "end another agent's session", name: "end-any-session"},
 	ManageKeys:     {min: api.RoleAdmin, mutates: true, what: "manage API keys", name: "manage-keys"},
+	RevealPII:      {min: api.RoleViewer, what: "reveal masked personal data", name: "reveal-pii"},
 }
 
 func (a Action) rule() rule {
@@ -252,6 +258,11 @@ func Writable(p Profile) error {
 	}
 	return nil
 }
+
+// MasksPII reports whether role sees email, phone and addresses masked:
+// the viewer role does (the desk server masks its answers), and so does
+// a role the policy does not know.
+func MasksPII(role string) bool { return api.RoleRank(role) <= api.RoleRank(api.RoleViewer) }
 
 // Confirm reports whether a must be confirmed before it runs: every
 // change on a production profile.

@@ -24,6 +24,7 @@ func TestCheckEveryRoleAndAction(t *testing.T) {
 		policy.ReadAsCustomer: "asd",
 		policy.EndAnySession:  "sd",
 		policy.ManageKeys:     "d",
+		policy.RevealPII:      "vasd",
 	}
 	letter := map[string]byte{api.RoleViewer: 'v', api.RoleAgent: 'a', api.RoleSupervisor: 's', api.RoleAdmin: 'd'}
 	if len(allowed) != len(policy.Actions()) {
