@@ -131,7 +131,7 @@ func Parse(name string, data []byte) (File, error) {
 }
 
 // knownKeys is listed in the "unknown key" message so a typo is easy to fix.
-const knownKeys = "current_profile, and in [profiles.NAME]: platform, url, key_id, production, read_only, agent, timeout"
+const knownKeys = "current_profile, and in [profiles.NAME]: platform, url, key_id, production, read_only, mask_pii, agent, timeout"
 
 // decodeErr turns go-toml's errors into one message with the file, line,
 // column and what was expected. It never quotes the document's lines: a
