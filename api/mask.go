@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,7 +16,8 @@ import (
 //	phone      +254712345862      →  +254 7•• ••• 862
 //	address    14 Moi Ave, 00100  →  •••, city, state and country kept
 //
-// The shapes do not depend on the length of what they hide. The one field
+// The shapes do not depend on the length of what they hide, and masking
+// a mask keeps it (a viewer's answers on a mask_pii profile). The one field
 // a reveal (POST /customers/{id}/reveal) answers is the real value.
 
 // MaskRune is the character a mask hides with; a value holding it is a
@@ -76,6 +78,13 @@ func ValidateReveal(r RevealRequest) FieldErrors {
 	return f
 }
 
+// The shapes of masks already made, which masking again keeps: only
+// printable characters, so a value that merely contains • is masked.
+var (
+	emailMaskShape = regexp.MustCompile(`^[\p{L}\p{N}]?•••(@[^\s\p{C}•]*)?$`)
+	phoneMaskShape = regexp.MustCompile(`^(\+[0-9]{0,3} )?([0-9]•• ••• [0-9]{3}|••• •••)$`)
+)
+
 // IsMasked reports whether s holds a mask.
 func IsMasked(s string) bool { return strings.ContainsRune(s, MaskRune) }
 
@@ -84,8 +93,8 @@ func IsMasked(s string) bool { return strings.ContainsRune(s, MaskRune) }
 // hidden too; the domain keeps only printable characters. Without an @
 // everything after the first character is hidden.
 func MaskEmail(s string) string {
-	if s == "" {
-		return ""
+	if s == "" || emailMaskShape.MatchString(s) {
+		return s // masking a mask (a viewer's answer on a masked profile) keeps it
 	}
 	local, domain, hasAt := cutLast(s, '@')
 	first, _ := utf8.DecodeRuneInString(local)
@@ -119,6 +128,9 @@ func cutLast(s string, sep byte) (before, after string, found bool) {
 func MaskPhone(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
+	}
+	if phoneMaskShape.MatchString(s) {
+		return s
 	}
 	var digits []byte
 	for _, r := range s {

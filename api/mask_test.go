@@ -102,6 +102,9 @@ func FuzzMask(f *testing.F) {
 				t.Fatalf("%s mask of %q holds no mask: %q", name, s, m)
 			}
 		}
+		if MaskEmail(MaskEmail(s)) != MaskEmail(s) || MaskPhone(MaskPhone(s)) != MaskPhone(s) {
+			t.Fatalf("masking %q twice differs from once", s)
+		}
 		if m := MaskEmail(s); ValidateEmail(m) == nil {
 			t.Fatalf("ValidateEmail accepts the mask %q", m)
 		}
@@ -118,4 +121,19 @@ func FuzzMask(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Masking keeps a mask, and masks a value that merely contains •.
+func TestMaskTwice(t *testing.T) {
+	for _, s := range []string{"j•••@example.com", "•••@example.com", "+254 7•• ••• 862", "+254 ••• •••", "0•• ••• 862"} {
+		if MaskEmail(s) != s && strings.Contains(s, "@") || MaskPhone(s) != s && !strings.Contains(s, "@") {
+			t.Errorf("masking the mask %q changed it: %q %q", s, MaskEmail(s), MaskPhone(s))
+		}
+	}
+	if got := MaskEmail("jane•doe@example.com"); got != "j•••@example.com" {
+		t.Errorf("MaskEmail of an email holding • = %q", got)
+	}
+	if got := MaskEmail("\x1b[2J•••@x.com"); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("an escape passed as a mask: %q", got)
+	}
 }

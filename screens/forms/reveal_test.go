@@ -35,7 +35,7 @@ func TestFlowReveal(t *testing.T) {
 	tm, h := start(t, c, NewReveal(c, cl, masked, []string{api.RevealPhone, api.RevealEmail}))
 	press(tm, "tab", "ctrl+s")
 	h.waitFor(t, "the reason asked for", func(s snapshot) bool {
-		return strings.Contains(s.view, "reason") && strings.Contains(s.view, "audit trail")
+		return strings.Contains(s.view, "Say why you need to see it first")
 	})
 	if n := reveals(); n != 0 {
 		t.Fatalf("a reveal without a reason was sent (%d rows)", n)
