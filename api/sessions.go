@@ -141,6 +141,9 @@ const (
 	ActionCustomerErase = "customer.erase"
 	// ActionCustomerExport is a data export; it holds no personal data.
 	ActionCustomerExport = "customer.export"
+	// ActionCustomerReveal is a masked field shown unmasked: the row
+	// names the field and the reason, never the value.
+	ActionCustomerReveal = "customer.reveal"
 )
 
 // AuditActions lists every audit action.
@@ -148,6 +151,7 @@ var AuditActions = []string{
 	ActionCustomerCreate, ActionCustomerUpdate, ActionLoyaltyAdjust, ActionNoteCreate,
 	ActionSessionStart, ActionSessionRefresh, ActionSessionEnd, ActionPasswordReset,
 	ActionCustomerErase, ActionCustomerExport,
+	ActionCustomerReveal,
 }
 
 // AuditEntry is one row of the audit trail: who did what to which

@@ -54,6 +54,9 @@ func ValidateEmail(s string) error {
 	if len(s) > MaxEmailLen {
 		return fmt.Errorf("email is longer than %d characters", MaxEmailLen)
 	}
+	if IsMasked(s) {
+		return errStillMasked("email")
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
 		return fmt.Errorf("%q is not an email address like name@example.com", s)
@@ -83,6 +86,9 @@ func NormalizePhone(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil
+	}
+	if IsMasked(s) {
+		return "", errStillMasked("phone")
 	}
 	var b strings.Builder
 	for i, r := range s {
@@ -173,6 +179,8 @@ func ValidateAddress(a Address) FieldErrors {
 			f[k] = fmt.Sprintf("longer than %d characters", MaxAddressLineLen)
 		} else if hasControl(v) {
 			f[k] = "contains control characters"
+		} else if IsMasked(v) {
+			f[k] = errStillMasked("the address").Error()
 		}
 	}
 	return f
@@ -241,6 +249,12 @@ func ValidatePatch(p *CustomerPatch) FieldErrors {
 		}
 	}
 	return f
+}
+
+// errStillMasked refuses a value that still holds a mask (•••), so a
+// save never writes the mask over the real value.
+func errStillMasked(what string) error {
+	return fmt.Errorf("%s still holds the mask (•••): reveal it and type the real value, or leave it out of the change", what)
 }
 
 func hasControl(s string) bool {

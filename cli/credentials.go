@@ -41,8 +41,12 @@ type Credentials struct {
 	SecretSource string // SecretFromEnv or SecretFromKeyring
 	Production   bool
 	ReadOnly     bool
-	Agent        string // optional label
-	Timeout      time.Duration
+	// MaskPII is the profile's mask_pii: the platform is wrapped in
+	// client.Mask, so no screen or output shows email, phone or
+	// addresses unmasked.
+	MaskPII bool
+	Agent   string // optional label
+	Timeout time.Duration
 	// Options are the platform's own settings (PlatformOption): the
 	// profile's, or FRONTDESK_API_OPTIONS'.
 	Options map[string]string
@@ -224,6 +228,7 @@ func fromProfile(name string, p config.Profile) Credentials {
 		KeyID:      p.KeyID,
 		Production: p.Production,
 		ReadOnly:   p.ReadOnly,
+		MaskPII:    p.MaskPII,
 		Agent:      p.Agent,
 		Timeout:    time.Duration(p.Timeout),
 		Options:    p.Options,
@@ -268,6 +273,7 @@ func (a *App) envCredentials(ctx context.Context, cfg *config.Config, url, key, 
 	if owner != "" {
 		p := cfg.Profiles[owner]
 		c.Profile, c.Production, c.ReadOnly, c.Agent, c.Timeout = owner, p.Production, p.ReadOnly, p.Agent, time.Duration(p.Timeout)
+		c.MaskPII = p.MaskPII
 		c.Options, c.profilePlatform = p.Options, p.Platform
 	}
 	if env := strings.TrimSpace(a.Getenv(EnvAPIOptions)); env != "" {

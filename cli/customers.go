@@ -32,7 +32,7 @@ func newCustomersCmd(a *App) *cobra.Command {
 		Short: "Search customers and show one",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a), newCustomersExportCmd(a))
+	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a), newCustomersExportCmd(a), newCustomersRevealCmd(a))
 	cmd.AddCommand(newCustomersExportDataCmd(a), newCustomersEraseCmd(a))
 	return cmd
 }

@@ -263,7 +263,11 @@ func connect(creds Credentials, tune ...func(*frontdesk.Config)) (client.Platfor
 	if err := drv.checkOptions(creds.Options, "the profile's options"); err != nil {
 		return nil, err
 	}
-	return drv.build(cfg, creds.Options)
+	p, err := drv.build(cfg, creds.Options)
+	if err != nil || !creds.MaskPII {
+		return p, err
+	}
+	return client.Mask(p), nil
 }
 
 // logTo sends the driver's debug records (secrets redacted) to l; nil

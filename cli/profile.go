@@ -29,6 +29,7 @@ type ProfileJSON struct {
 	KeyID      string `json:"key_id"`
 	Production bool   `json:"production"`
 	ReadOnly   bool   `json:"read_only"`
+	MaskPII    bool   `json:"mask_pii"`
 	Agent      string `json:"agent,omitempty"`
 	Timeout    string `json:"timeout,omitempty"`
 }
@@ -49,7 +50,7 @@ func newProfileListCmd(a *App) *cobra.Command {
 			for _, n := range cfg.Names() {
 				p := cfg.Profiles[n]
 				r := ProfileJSON{Name: n, Current: n == cfg.CurrentProfile, URL: p.URL, KeyID: p.KeyID,
-					Production: p.Production, ReadOnly: p.ReadOnly, Agent: p.Agent}
+					Production: p.Production, ReadOnly: p.ReadOnly, MaskPII: p.MaskPII, Agent: p.Agent}
 				if p.Timeout > 0 {
 					b, _ := p.Timeout.MarshalText()
 					r.Timeout = string(b)
@@ -78,6 +79,9 @@ func newProfileListCmd(a *App) *cobra.Command {
 				}
 				if r.ReadOnly {
 					marks = append(marks, "read-only")
+				}
+				if r.MaskPII {
+					marks = append(marks, "masked")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cur, r.Name, r.URL, r.KeyID, strings.Join(marks, ","))
 			}

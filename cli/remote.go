@@ -34,7 +34,7 @@ type Remote struct {
 // remoteCommands are the commands an agent may run over SSH, as paths
 // below the root. Anything else is "not available over ssh".
 var remoteCommands = []string{
-	"customers search", "customers show", "customers export",
+	"customers search", "customers show", "customers export", "customers reveal",
 	"customers export-data", "customers erase",
 	"orders list",
 	"orders find",

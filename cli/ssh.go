@@ -127,11 +127,23 @@ func (a *App) sshServe(ctx context.Context, o sshServeOptions) error {
 	}
 	readOnly := creds.ReadOnly
 	profileName := creds.Profile
+	gatewayAPI := GatewayAPI(creds.URL, creds.KeyID, creds.Secret, creds.Timeout)
+	if creds.MaskPII {
+		// The gateway's profile masks for every session, whatever the role.
+		connectAgent := gatewayAPI.Connect
+		gatewayAPI.Connect = func(agent string, transport http.RoundTripper) (client.Platform, error) {
+			p, err := connectAgent(agent, transport)
+			if err != nil {
+				return nil, err
+			}
+			return client.Mask(p), nil
+		}
+	}
 	srv, err := sshd.New(sshd.Config{
 		Addr:        o.addr,
 		AgentsFile:  o.agents,
 		HostKeyFile: o.hostKey,
-		API:         GatewayAPI(creds.URL, creds.KeyID, creds.Secret, creds.Timeout),
+		API:         gatewayAPI,
 		Profile:     tui.Profile{Name: profileName, Host: hostOf(creds.URL), Production: creds.Production, ReadOnly: readOnly},
 		IdleTimeout: idle,
 		MaxSessions: o.maxSessions,

@@ -21,13 +21,18 @@ type Profile struct {
 	// Platform names the store's platform, the driver that speaks to it
 	// ("frontdesk", "store", …); empty means "frontdesk". The CLI knows
 	// which names exist; the file only has to spell one.
-	Platform   string   `toml:"platform,omitempty"`
-	URL        string   `toml:"url"`
-	KeyID      string   `toml:"key_id"`
-	Production bool     `toml:"production,omitempty"`
-	ReadOnly   bool     `toml:"read_only,omitempty"`
-	Agent      string   `toml:"agent,omitempty"`
-	Timeout    Duration `toml:"timeout,omitempty"`
+	Platform   string `toml:"platform,omitempty"`
+	URL        string `toml:"url"`
+	KeyID      string `toml:"key_id"`
+	Production bool   `toml:"production,omitempty"`
+	ReadOnly   bool   `toml:"read_only,omitempty"`
+	// MaskPII masks email, phone and addresses on this profile whatever
+	// the role (the desk masks a viewer's answers itself): for screens
+	// others can see. A masked field is shown after a reveal with a
+	// reason, which the desk's audit trail records.
+	MaskPII bool     `toml:"mask_pii,omitempty"`
+	Agent   string   `toml:"agent,omitempty"`
+	Timeout Duration `toml:"timeout,omitempty"`
 	// Options are the platform's own settings (an SFCC site and client
 	// id, …): names the platform's driver declares, never a secret.
 	Options map[string]string `toml:"options,omitempty"`
@@ -126,7 +131,7 @@ func Parse(name string, data []byte) (File, error) {
 }
 
 // knownKeys is listed in the "unknown key" message so a typo is easy to fix.
-const knownKeys = "current_profile, and in [profiles.NAME]: platform, url, key_id, production, read_only, agent, timeout"
+const knownKeys = "current_profile, and in [profiles.NAME]: platform, url, key_id, production, read_only, mask_pii, agent, timeout"
 
 // decodeErr turns go-toml's errors into one message with the file, line,
 // column and what was expected. It never quotes the document's lines: a

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"frontdesk/api"
 	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/server"
 )
@@ -394,7 +395,8 @@ func TestSSHGateway(t *testing.T) {
 	})
 
 	t.Run("JSON and exit statuses travel back", func(t *testing.T) {
-		if r := s.ssh(t, fmt.Sprintf("customers show %d --json", cust.id), keys["viewer"]); r.exit != 0 || !strings.Contains(r.stdout, cust.email) {
+		// A viewer's answer carries the email masked.
+		if r := s.ssh(t, fmt.Sprintf("customers show %d --json", cust.id), keys["viewer"]); r.exit != 0 || !strings.Contains(r.stdout, api.MaskEmail(cust.email)) || strings.Contains(r.stdout, cust.email) {
 			t.Fatalf("show: exit %d\n%s%s", r.exit, r.stdout, r.stderr)
 		}
 		if r := s.ssh(t, "customers show 99999999", keys["viewer"]); r.exit != 3 {
@@ -405,7 +407,7 @@ func TestSSHGateway(t *testing.T) {
 			WHERE c.email NOT LIKE 'hostile-%' ORDER BY o.id DESC LIMIT 1`).Scan(&number, &buyer); err != nil {
 			t.Fatal(err)
 		}
-		if r := s.ssh(t, "orders find "+number+" --json", keys["viewer"]); r.exit != 0 || !strings.Contains(r.stdout, buyer) ||
+		if r := s.ssh(t, "orders find "+number+" --json", keys["viewer"]); r.exit != 0 || !strings.Contains(r.stdout, api.MaskEmail(buyer)) || strings.Contains(r.stdout, buyer) ||
 			!strings.Contains(r.stdout, `"number": "`+number+`"`) {
 			t.Fatalf("orders find %s: exit %d\n%s%s", number, r.exit, r.stdout, r.stderr)
 		}

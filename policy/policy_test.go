@@ -27,6 +27,7 @@ func TestCheckEveryRoleAndAction(t *testing.T) {
 
 		policy.ExportCustomerData: "sd",
 		policy.EraseCustomer:      "sd",
+		policy.RevealPII:          "vasd",
 	}
 	letter := map[string]byte{api.RoleViewer: 'v', api.RoleAgent: 'a', api.RoleSupervisor: 's', api.RoleAdmin: 'd'}
 	if len(allowed) != len(policy.Actions()) {

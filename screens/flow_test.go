@@ -185,7 +185,11 @@ func TestFlowViewerIsRefusedWithAReason(t *testing.T) {
 	tm.Send(key("esc")) // out of the search box, so : opens the palette
 	tm.Type(":customer " + string(cust.id))
 	tm.Send(key("enter"))
-	p.waitFor(t, cust.email, "Store metrics")
+	// A viewer sees the email masked (the desk masks a viewer's answers).
+	v := p.waitFor(t, api.MaskEmail(cust.email), "Store metrics")
+	if strings.Contains(v, cust.email) {
+		t.Fatalf("the viewer's profile shows %s:\n%s", cust.email, v)
+	}
 	tm.Send(key("e"))
 	p.waitFor(t, "edit profile: your role (viewer) cannot edit customers")
 	tm.Send(key("?"))
@@ -195,7 +199,19 @@ func TestFlowViewerIsRefusedWithAReason(t *testing.T) {
 			t.Errorf("the help lacks %q:\n%s", want, f)
 		}
 	}
+	tm.Send(key("esc"))
+	// v reveals the email after a reason, in this view.
+	tm.Send(key("v"))
+	p.waitFor(t, "Reveal", "Reason")
+	tm.Send(key("tab"))
+	tm.Type("caller verification")
+	tm.Send(key("ctrl+s"))
+	p.waitFor(t, cust.email, "Store metrics")
 	finish(t, tm)
+	page := apiData[api.AuditPage](t, env, "/audit?action="+api.ActionCustomerReveal+"&customer_id="+string(cust.id))
+	if len(page.Entries) != 1 || page.Entries[0].AgentID != env.Agents["viewer"] {
+		t.Errorf("reveal rows: %+v", page.Entries)
+	}
 }
 
 // The API goes away mid-session: an error toast, the console still

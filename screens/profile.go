@@ -56,6 +56,9 @@ type Profile struct {
 
 	cust  api.Customer
 	custL load
+	// revealed are the masked fields revealed in this view (v), by
+	// api.RevealFields name; the view's own, never shared.
+	revealed map[string]api.RevealResult
 
 	// acting is the session's on-behalf state; others are the live
 	// sessions other agents hold on this customer.
@@ -277,6 +280,8 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 			return p, nil
 		}
 		return p, tea.Batch(p.fetchCustomer(), p.toTabs(auditWrittenMsg{}))
+	case forms.RevealedMsg:
+		return p, p.onRevealed(msg)
 	case session.PasswordResetSentMsg:
 		if msg.CustomerID == p.id {
 			return p, p.toTabs(auditWrittenMsg{})

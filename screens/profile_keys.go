@@ -20,6 +20,7 @@ type profileKeys struct {
 	next, prev                            Binding
 	up, down, top, bottom, pageUp, pageDn Binding
 	edit, newCustomer, copyEmail, copyID  Binding
+	reveal                                Binding
 	refresh                               Binding
 	start, end, coupons, resetPassword    Binding
 	copyEmailShort                        Binding // the footer's: never greyed
@@ -38,19 +39,20 @@ func newProfileKeys(p *Profile) profileKeys {
 		pageUp: k.PageUp.Do(page(-1)), pageDn: k.PageDown.Do(page(1)),
 
 		// While acting, the form saves through the customer scope.
-		edit: p.needs(k.Edit, client.CapEditCustomer, p.needCustomer).Do(func() tea.Cmd {
+		edit: p.needs(k.Edit, client.CapEditCustomer, p.canEdit).Do(func() tea.Cmd {
 			return tui.Push(forms.NewEditProfile(p.c, p.customerClient(), p.cust))
 		}),
 		newCustomer: p.needs(k.New, client.CapCreateCustomer, nil).Do(func() tea.Cmd {
 			return tui.Push(newCustomerForm(p.c, p.env))
 		}),
 		copyEmail: k.Copy.WithHelp("copy email").With(p.needCustomer).Do(func() tea.Cmd {
-			return p.c.Copy("email", p.cust.Email)
+			return p.c.Copy("email", p.shown().Email)
 		}),
 		copyID: Binding{Keys: []string{"Y"}, Help: "copy id"}.Do(func() tea.Cmd {
 			return p.c.Copy("customer id", string(p.id))
 		}),
 		refresh: k.Refresh.Do(p.refresh),
+		reveal:  k.Reveal.With(p.canReveal).Do(p.openReveal),
 
 		start: p.needs(k.StartSession, client.CapOnBehalf, p.canStart).Do(func() tea.Cmd {
 			return tui.Push(p.acting.StartForm(p.id, p.cust.Name()))
@@ -152,6 +154,9 @@ func (p *Profile) ShortHelp() []Binding {
 	b = append(b, t.Bindings()...)
 	b = append(b, t.Actions()...)
 	b = append(b, pk.edit, pk.copyEmailShort, pk.refresh)
+	if len(p.maskedFields()) > 0 {
+		b = append(b, pk.reveal)
+	}
 	// Last, so a narrow footer drops them first: the line under the tabs
 	// repeats them while acting, and ? lists them always.
 	if p.Acting() {
@@ -181,7 +186,7 @@ func (p *Profile) FullHelp() [][]Binding {
 			}
 		}
 	}
-	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.refresh)
+	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.reveal, pk.refresh)
 	return [][]Binding{tabs, move, actions, {pk.start, pk.end, pk.coupons, pk.resetPassword}}
 }
 

@@ -84,7 +84,8 @@ func (t *overviewTab) lines() []string {
 	if s, ok := loadState(st, &p.custL, "the customer", w); ok && !p.custL.loaded {
 		return s
 	}
-	c := &p.cust
+	shown := p.shown()
+	c := &shown
 	valW := max(1, w-2-labelWidth)
 	var out []string
 	if s, ok := loadState(st, &p.custL, "the customer", w); ok {

@@ -97,6 +97,9 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, c *caller) er
 			if err != nil {
 				return err
 			}
+			if policy.MasksPII(c.Role) {
+				api.MaskAuditEntry(&e)
+			}
 			out.Entries = append(out.Entries, e)
 		}
 		return nil

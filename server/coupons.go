@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"frontdesk/api"
 	"frontdesk/store"
@@ -61,7 +59,7 @@ func (s *Server) passwordReset(w http.ResponseWriter, r *http.Request, c *caller
 		}
 		now := s.now()
 		exp := now.Add(passwordResetTTL)
-		sentTo := maskEmail(cust.Email)
+		sentTo := api.MaskEmail(cust.Email)
 		rid, err := tx.RecordPasswordReset(ctx, store.PasswordReset{
 			CustomerID: id, SessionID: c.Session.ID, AgentID: c.AgentID, TokenHash: hashSecret(newSessionToken()),
 			SentTo: sentTo, RequestedAt: now, ExpiresAt: exp,
@@ -101,16 +99,4 @@ func emptyBody(r *http.Request) error {
 	}
 	var v struct{}
 	return decodeObject(raw, &v)
-}
-
-// maskEmail keeps the first character of the local part and the domain:
-// "j•••@example.com", enough for the agent to confirm with the customer
-// without reading the address out.
-func maskEmail(email string) string {
-	local, domain, ok := strings.Cut(email, "@")
-	if !ok || local == "" {
-		return "•••"
-	}
-	first, _ := utf8.DecodeRuneInString(local)
-	return string(first) + "•••@" + domain
 }

@@ -19,7 +19,7 @@ import (
 // recentOnDetail is how many notes and orders ride on GET /customers/{id}.
 const recentOnDetail = 5
 
-func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller) error {
+func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q := r.URL.Query()
 	f := api.FieldErrors{}
 	page, limit := pageParams(q, f)
@@ -70,6 +70,9 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *caller
 	if sp.After != nil {
 		// Pages after a key are not counted: the first page's total.
 		res.Total, res.Estimate = cur.Total, cur.Estimate
+	}
+	for i := range customers {
+		maskCustomerFor(c, &customers[i])
 	}
 	list := api.CustomerList{
 		Customers:       customers,
@@ -137,6 +140,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, c *calle
 	if err != nil {
 		return err
 	}
+	maskCustomerFor(c, &cust)
 	w.Header().Set("Location", api.Base+"/customers/"+id.String())
 	w.Header().Set(api.HeaderETag, etag(cust.Version))
 	return writeData(w, http.StatusCreated, api.CustomerEnvelope{Customer: cust})
@@ -175,6 +179,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, caller *cal
 	if err != nil {
 		return err
 	}
+	maskCustomerFor(caller, &c)
 	w.Header().Set(api.HeaderETag, etag(c.Version))
 	if sel.all {
 		return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: c})
@@ -298,6 +303,7 @@ func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, c *caller
 	if err != nil {
 		return err
 	}
+	maskCustomerFor(c, &cust)
 	w.Header().Set(api.HeaderETag, etag(cust.Version))
 	return writeData(w, http.StatusOK, api.CustomerEnvelope{Customer: cust})
 }

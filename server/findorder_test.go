@@ -47,8 +47,9 @@ func TestFindOrderByNumber(t *testing.T) {
 				m.Order.Total != w.total || len(m.Order.Items) != w.items || w.items == 0 {
 				t.Fatalf("%q: order %+v, want %+v", quoted, m.Order, w)
 			}
-			if m.Customer.ID.String() != w.customer || m.Customer.Email != w.email {
-				t.Fatalf("%q: customer %s %s, want %s %s", quoted, m.Customer.ID, m.Customer.Email, w.customer, w.email)
+			// A viewer's answer carries the email masked.
+			if m.Customer.ID.String() != w.customer || m.Customer.Email != api.MaskEmail(w.email) {
+				t.Fatalf("%q: customer %s %s, want %s %s", quoted, m.Customer.ID, m.Customer.Email, w.customer, api.MaskEmail(w.email))
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"frontdesk/api"
+	"frontdesk/policy"
 	"frontdesk/store"
 )
 
@@ -96,7 +97,7 @@ func timeParam(q url.Values, name string, f api.FieldErrors) (time.Time, bool) {
 	return t, true
 }
 
-func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) error {
+func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id, err := pathID(r, "id", "customer")
 	if err != nil {
 		return err
@@ -121,6 +122,9 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, _ *caller) err
 	if err != nil {
 		return err
 	}
+	if policy.MasksPII(c.Role) {
+		api.MaskOrder(&o)
+	}
 	return writeData(w, http.StatusOK, api.OrderEnvelope{Order: o})
 }
 
@@ -133,7 +137,7 @@ const maxOrderNumber = 64
 // 1584) and looked up as the store numbers orders (FD-00001584); a
 // number of another form (a platform's own behind the desk, such as
 // OCAPI's 00000356-101) is looked up as sent, without spaces.
-func (s *Server) findOrder(w http.ResponseWriter, r *http.Request, _ *caller) error {
+func (s *Server) findOrder(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q := r.URL.Query()
 	raw := strings.TrimSpace(q.Get("number"))
 	switch {
@@ -169,6 +173,10 @@ func (s *Server) findOrder(w http.ResponseWriter, r *http.Request, _ *caller) er
 	if err != nil {
 		return err
 	}
+	if policy.MasksPII(c.Role) {
+		api.MaskOrder(&out.Order)
+	}
+	maskCustomerFor(c, &out.Customer)
 	return writeData(w, http.StatusOK, out)
 }
 

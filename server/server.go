@@ -164,6 +164,8 @@ func (s *Server) routes() {
 	s.handleScoped("GET "+b+"/customers/{id}/coupons", policy.ReadAsCustomer, tokenRequired, s.listCoupons)
 	s.handleScoped("POST "+b+"/customers/{id}/password-reset", policy.ActOnBehalf, tokenRequired, s.passwordReset)
 
+	s.handle("POST "+b+"/customers/{id}/reveal", policy.RevealPII, s.reveal)
+
 	s.handle("GET "+b+"/audit", policy.ReadAudit, s.listAudit)
 	s.handle("GET "+b+"/customers/{id}/data-export", policy.ExportCustomerData, s.exportCustomerData)
 	s.handle("POST "+b+"/customers/{id}/erase", policy.EraseCustomer, s.eraseCustomer)

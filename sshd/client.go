@@ -24,10 +24,18 @@ type Client struct {
 }
 
 // NewClient gates p (which must act as agent) with agent's role and
-// limit.
+// limit. An agent the agents file makes a viewer sees email, phone and
+// addresses masked (client.Mask) even when the API knows it as more.
 func NewClient(p client.Platform, agent *Agent) *Client {
+	if policy.MasksPII(agent.Role) {
+		p = client.Mask(p)
+	}
 	return &Client{Platform: p, agent: agent}
 }
+
+// Unwrap is the platform this client gates, so client.Reveal and
+// client.IsMasking see through the gateway's checks.
+func (c *Client) Unwrap() client.Platform { return c.Platform }
 
 // Agent is the agents-file entry this client acts for.
 func (c *Client) Agent() *Agent { return c.agent }

@@ -18,6 +18,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
+	"frontdesk/client"
+	"frontdesk/policy"
 	"frontdesk/tui"
 )
 
@@ -345,6 +347,12 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			st.setResult("-", exitError)
 			refuse(sess, exitError, "cannot reach the API: "+err.Error())
 			return
+		}
+		if policy.MasksPII(st.agent.Role) {
+			// A viewer by the agents file sees masks even where the API
+			// knows the agent as more (the console's NewClient does the
+			// same).
+			cl = client.Mask(cl)
 		}
 		// The command runs in the API context, so a shutdown lets it
 		// finish; ending the session (a reload, idle) cancels it.

@@ -167,6 +167,9 @@ type KeyMap struct {
 
 	// Actions on a customer.
 	Edit, Adjust, Note, New, StartSession, EndSession, Copy, Refresh Binding
+	// Reveal shows one masked field (viewer, mask_pii profile) after a
+	// reason.
+	Reveal Binding
 
 	// Forms (every form and the first-run screen): save the draft, move
 	// between fields, cancel. A form captures keys, so it runs these
@@ -211,6 +214,7 @@ func DefaultKeyMap() KeyMap {
 		EndSession:   Binding{Keys: []string{"O"}, Help: "end on-behalf session"},
 		Copy:         Binding{Keys: []string{"y"}, Help: "copy"},
 		Refresh:      Binding{Keys: []string{"ctrl+r"}, Help: "refresh"},
+		Reveal:       Binding{Keys: []string{"v"}, Help: "reveal masked field", Policy: policy.RevealPII},
 
 		Save:      Binding{Keys: []string{"ctrl+s"}, Help: "save", Mutates: true},
 		NextField: Binding{Keys: []string{"tab"}, HelpKey: "tab/↓", Help: "next field"},

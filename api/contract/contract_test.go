@@ -55,6 +55,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"POST /customers/{id}/agent-sessions", "GET /agent-sessions",
 		"POST /agent-sessions/{sid}/refresh", "DELETE /agent-sessions/{sid}",
 		"GET /customers/{id}/coupons", "POST /customers/{id}/password-reset",
+		"POST /customers/{id}/reveal",
 		"GET /audit",
 		"GET /customers/{id}/data-export", "POST /customers/{id}/erase",
 		"POST /gateway-sessions", "PUT /gateway-sessions/{lid}", "DELETE /gateway-sessions/{lid}",

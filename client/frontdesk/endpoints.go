@@ -262,3 +262,18 @@ func (c *Client) AddNote(ctx context.Context, id api.ID, body string) (api.Note,
 	}
 	return out.Note, nil
 }
+
+// Reveal shows one masked field of a customer (api.RevealEmail,
+// RevealPhone, RevealAddresses) unmasked; the desk appends an audit row
+// with the reason. It is never retried: each call is a row.
+func (c *Client) Reveal(ctx context.Context, id api.ID, field, reason string) (api.RevealResult, error) {
+	path, err := idPath("customer", id)
+	if err != nil {
+		return api.RevealResult{}, err
+	}
+	var out api.RevealResult
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/customers" + path + "/reveal", body: api.RevealRequest{Field: field, Reason: reason}}, &out); err != nil {
+		return api.RevealResult{}, fmt.Errorf("reveal the %s of customer %s: %w", field, id, err)
+	}
+	return out, nil
+}

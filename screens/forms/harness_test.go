@@ -296,7 +296,7 @@ func (h *harness) update(msg tea.Msg) tea.Cmd {
 		h.toasts = append(h.toasts, msg)
 		h.mu.Unlock()
 		return nil
-	case CustomerSavedMsg, LoyaltyAdjustedMsg, NoteAddedMsg, CustomerCreatedMsg:
+	case CustomerSavedMsg, LoyaltyAdjustedMsg, NoteAddedMsg, CustomerCreatedMsg, RevealedMsg:
 		h.mu.Lock()
 		h.got = append(h.got, msg)
 		h.mu.Unlock()
