@@ -131,6 +131,7 @@ const (
 	ActionCustomerCreate = "customer.create"
 	ActionCustomerUpdate = "customer.update"
 	ActionLoyaltyAdjust  = "loyalty.adjust"
+	ActionCustomerMerge  = "customer.merge"
 	ActionNoteCreate     = "note.create"
 	ActionSessionStart   = "session.start"
 	ActionSessionRefresh = "session.refresh"
