@@ -143,6 +143,7 @@ const (
 var AuditActions = []string{
 	ActionCustomerCreate, ActionCustomerUpdate, ActionLoyaltyAdjust, ActionNoteCreate,
 	ActionSessionStart, ActionSessionRefresh, ActionSessionEnd, ActionPasswordReset,
+	ActionCustomerMerge,
 }
 
 // AuditEntry is one row of the audit trail: who did what to which

@@ -52,6 +52,8 @@ const (
 	EndAnySession
 	// ManageKeys is minting and revoking API keys and agents.
 	ManageKeys
+	// MergeCustomers is merging a duplicate customer into another.
+	MergeCustomers
 
 	numActions
 )
@@ -85,6 +87,7 @@ var rules = [numActions]rule{
 	ReadAsCustomer: {min: api.RoleAgent, what: "act on behalf of customers", name: "read-as-customer"},
 	EndAnySession:  {min: api.RoleSupervisor, mutates: true, what: "end another agent's session", name: "end-any-session"},
 	ManageKeys:     {min: api.RoleAdmin, mutates: true, what: "manage API keys", name: "manage-keys"},
+	MergeCustomers: {min: api.RoleSupervisor, mutates: true, what: "merge customers", name: "merge-customers"},
 }
 
 func (a Action) rule() rule {

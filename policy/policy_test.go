@@ -24,6 +24,7 @@ func TestCheckEveryRoleAndAction(t *testing.T) {
 		policy.ReadAsCustomer: "asd",
 		policy.EndAnySession:  "sd",
 		policy.ManageKeys:     "d",
+		policy.MergeCustomers: "sd",
 	}
 	letter := map[string]byte{api.RoleViewer: 'v', api.RoleAgent: 'a', api.RoleSupervisor: 's', api.RoleAdmin: 'd'}
 	if len(allowed) != len(policy.Actions()) {
@@ -180,7 +181,7 @@ func TestProduction(t *testing.T) {
 	}
 	mutating := map[policy.Action]bool{
 		policy.EditCustomer: true, policy.CreateCustomer: true, policy.AdjustLoyalty: true, policy.AddNote: true,
-		policy.ActOnBehalf: true, policy.EndAnySession: true, policy.ManageKeys: true,
+		policy.ActOnBehalf: true, policy.EndAnySession: true, policy.ManageKeys: true, policy.MergeCustomers: true,
 	}
 	for _, a := range policy.Actions() {
 		if a.Mutates() != mutating[a] {
