@@ -20,7 +20,7 @@ type profileKeys struct {
 	next, prev                            Binding
 	up, down, top, bottom, pageUp, pageDn Binding
 	edit, newCustomer, copyEmail, copyID  Binding
-	refresh                               Binding
+	refresh, openMerged                   Binding
 	start, end, coupons, resetPassword    Binding
 	copyEmailShort                        Binding // the footer's: never greyed
 }
@@ -51,6 +51,10 @@ func newProfileKeys(p *Profile) profileKeys {
 			return p.c.Copy("customer id", string(p.id))
 		}),
 		refresh: k.Refresh.Do(p.refresh),
+		openMerged: Binding{Keys: []string{"M"}, Help: "open the customer this one was merged into"}.With(p.needMerged).Do(func() tea.Cmd {
+			into := *p.cust.MergedInto
+			return func() tea.Msg { return tui.OpenCustomerMsg{ID: into} }
+		}),
 
 		start: p.needs(k.StartSession, client.CapOnBehalf, p.canStart).Do(func() tea.Cmd {
 			return tui.Push(p.acting.StartForm(p.id, p.cust.Name()))
@@ -151,6 +155,9 @@ func (p *Profile) ShortHelp() []Binding {
 	b := []Binding{pk.tabs[0], pk.next}
 	b = append(b, t.Bindings()...)
 	b = append(b, t.Actions()...)
+	if p.cust.MergedInto != nil {
+		b = append(b, pk.openMerged)
+	}
 	b = append(b, pk.edit, pk.copyEmailShort, pk.refresh)
 	// Last, so a narrow footer drops them first: the line under the tabs
 	// repeats them while acting, and ? lists them always.
@@ -181,7 +188,7 @@ func (p *Profile) FullHelp() [][]Binding {
 			}
 		}
 	}
-	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.refresh)
+	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.refresh, pk.openMerged)
 	return [][]Binding{tabs, move, actions, {pk.start, pk.end, pk.coupons, pk.resetPassword}}
 }
 

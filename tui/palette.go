@@ -41,6 +41,9 @@ func (m *Shell) commands() []command {
 		{name: "bulk", args: "FILE", help: "plan a CSV of loyalty corrections, then apply it", needs: true, run: func(arg string) tea.Cmd {
 			return func() tea.Msg { return BulkMsg{File: arg} }
 		}},
+		{name: "merge", args: "ID", help: "merge customer ID into the profile shown (preview, then confirm)", needs: true, oneWord: true, run: func(arg string) tea.Cmd {
+			return func() tea.Msg { return MergeMsg{Drop: api.ID(arg)} }
+		}},
 		{name: "help", help: "show keys", run: func(string) tea.Cmd {
 			return func() tea.Msg { return showHelpMsg{} }
 		}},

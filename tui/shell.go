@@ -206,6 +206,11 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 
 	case OpenCustomerMsg, OpenOrderMsg, SearchMsg, SwitchProfileMsg, BulkMsg:
 		return m.route(msg)
+	case MergeMsg:
+		if cs, ok := m.Top().(CustomerScreen); ok && msg.Keep == "" {
+			msg.Keep = cs.CustomerID()
+		}
+		return m.route(msg)
 	case NavigateMsg:
 		return m.route(msg.To)
 
