@@ -131,6 +131,7 @@ const (
 	ActionCustomerCreate = "customer.create"
 	ActionCustomerUpdate = "customer.update"
 	ActionLoyaltyAdjust  = "loyalty.adjust"
+	ActionCustomerMerge  = "customer.merge"
 	ActionNoteCreate     = "note.create"
 	ActionSessionStart   = "session.start"
 	ActionSessionRefresh = "session.refresh"
@@ -152,6 +153,7 @@ var AuditActions = []string{
 	ActionSessionStart, ActionSessionRefresh, ActionSessionEnd, ActionPasswordReset,
 	ActionCustomerErase, ActionCustomerExport,
 	ActionCustomerReveal,
+	ActionCustomerMerge,
 }
 
 // AuditEntry is one row of the audit trail: who did what to which

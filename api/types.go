@@ -108,6 +108,8 @@ const (
 	CodeInsufficientPoints   = "insufficient_points"    // 422
 	CodeIdempotencyReused    = "idempotency_key_reused" // 422
 	CodeCustomerDisabled     = "customer_disabled"      // 422
+	CodeAlreadyMerged        = "already_merged"         // 409 a merge of a customer merged before
+	CodeMergeInvalid         = "merge_invalid"          // 422 a merge the rules refuse (keep == drop, disabled)
 	CodeIfMatchRequired      = "if_match_required"      // 428
 	CodeRateLimited          = "rate_limited"           // 429
 	CodeInternal             = "internal_error"         // 500
@@ -197,6 +199,10 @@ type Customer struct {
 	// response only (seed 004 shows them there).
 	Notes  []Note  `json:"notes,omitempty"`
 	Orders []Order `json:"orders,omitempty"`
+
+	// MergedInto is the customer this one was merged into (see
+	// POST /customers/{id}/merge); such a customer is retired.
+	MergedInto *ID `json:"merged_into,omitempty"`
 }
 
 // Name is "First Last", trimmed.

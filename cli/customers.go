@@ -23,6 +23,7 @@ import (
 //	orders list --json        api.OrderList         {"orders":[…],"total":N,"page":N,"limit":N}
 //	loyalty show --json       api.Loyalty           {"customer_id":…, "points_balance":N,"lifetime_earned":N,"ledger":[…]}
 //	loyalty adjust --json     api.AdjustmentResult  {"entry":{…},"points_balance":N}
+//	customers merge --json    api.MergeResult       {"keep_id":…,"drop_id":…,"moved":{…},"points_balance":N,…} (--dry-run: api.MergePreview)
 //
 // IDs are JSON numbers when all digits, strings otherwise (api.ID).
 
@@ -32,7 +33,7 @@ func newCustomersCmd(a *App) *cobra.Command {
 		Short: "Search customers and show one",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a), newCustomersExportCmd(a), newCustomersRevealCmd(a))
+	cmd.AddCommand(newCustomersSearchCmd(a), newCustomersShowCmd(a), newCustomersExportCmd(a), newCustomersRevealCmd(a), newCustomersMergeCmd(a))
 	cmd.AddCommand(newCustomersExportDataCmd(a), newCustomersEraseCmd(a))
 	return cmd
 }
@@ -161,6 +162,10 @@ func newCustomersShowCmd(a *App) *cobra.Command {
 func (a *App) printCustomer(c api.Customer) {
 	o := a.out()
 	o.printf("%s %s\n\n", o.bold(cell(orDash(c.Name()), widthLong)), o.faint("#"+cell(c.ID.String(), 40)))
+	if c.MergedInto != nil {
+		into := cell(c.MergedInto.String(), 40)
+		o.printf("%s: open it with `frontdesk customers show %s`\n\n", o.bold("Merged into "+into), into)
+	}
 	email := cell(orDash(c.Email), widthLong)
 	if c.Email != "" && !c.EmailConfirmed {
 		email += " " + o.fg(lipgloss.Yellow, "(not confirmed)")

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"frontdesk/policy"
 	"slices"
 	"strings"
 
@@ -34,7 +35,7 @@ type Remote struct {
 // remoteCommands are the commands an agent may run over SSH, as paths
 // below the root. Anything else is "not available over ssh".
 var remoteCommands = []string{
-	"customers search", "customers show", "customers export", "customers reveal",
+	"customers search", "customers show", "customers export", "customers reveal", "customers merge",
 	"customers export-data", "customers erase",
 	"orders list",
 	"orders find",
@@ -59,6 +60,15 @@ func remoteGate(path string) func(r *Remote, cmd *cobra.Command) error {
 		}
 	case "loyalty bulk plan", "loyalty bulk apply":
 		return bulkRemoteGate
+	case "customers merge":
+		// The agents file's role too: a supervisor on the desk listed as
+		// an agent at the gateway does not merge through it.
+		return func(r *Remote, cmd *cobra.Command) error {
+			if dry, _ := cmd.Flags().GetBool("dry-run"); dry {
+				return nil
+			}
+			return r.Agent.Check(policy.MergeCustomers)
+		}
 	case "loyalty adjust":
 		return func(r *Remote, cmd *cobra.Command) error {
 			points, _ := cmd.Flags().GetInt64("points")

@@ -102,6 +102,28 @@ func TestRunRemote(t *testing.T) {
 			t.Fatalf("code %d, stderr %q", code, stderr)
 		}
 	})
+	t.Run("merge", func(t *testing.T) {
+		var keep, drop string
+		if err := env.DB.QueryRow(`SELECT min(id), max(id) FROM (SELECT id FROM customers WHERE status = 'active' AND id <> ? ORDER BY id DESC LIMIT 2)`, id).Scan(&keep, &drop); err != nil {
+			t.Fatal(err)
+		}
+		sup := &sshd.Agent{ID: env.Agents["supervisor"], Name: "Sifa", Role: api.RoleSupervisor}
+		if code, name, _, stderr := remoteRun(t, env, agent, false, "customers", "merge", keep, drop, "--yes"); code != ExitPermission || name != "customers merge" || !strings.Contains(stderr, "cannot merge customers") {
+			t.Fatalf("an agent merges over ssh: %d %q %q", code, name, stderr)
+		}
+		// No terminal over ssh: --yes or --dry-run.
+		if code, _, _, stderr := remoteRun(t, env, sup, false, "customers", "merge", keep, drop); code != ExitUsage || !strings.Contains(stderr, "--yes") {
+			t.Fatalf("merge without --yes over ssh: %d %q", code, stderr)
+		}
+		code, _, stdout, stderr := remoteRun(t, env, sup, false, "customers", "merge", keep, drop, "--yes")
+		if code != 0 || !strings.Contains(stdout, "Merged customer "+drop+" into "+keep) {
+			t.Fatalf("merge over ssh: %d\n%s\n%s", code, stdout, stderr)
+		}
+		var via string
+		if err := env.DB.QueryRow(`SELECT via FROM audit_log WHERE action = ? AND customer_id = ?`, api.ActionCustomerMerge, keep).Scan(&via); err != nil || via != "ssh" {
+			t.Fatalf("the merge's audit row: via %q, %v", via, err)
+		}
+	})
 	t.Run("whoami", func(t *testing.T) {
 		_, _, stdout, _ := remoteRun(t, env, viewer, false, "whoami", "--json")
 		var w struct {

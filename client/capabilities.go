@@ -23,12 +23,13 @@ const (
 	CapCoupons        Capability = "coupons"         // Coupons
 	CapPasswordReset  Capability = "password-reset"  // SendPasswordReset
 	CapAudit          Capability = "audit"           // ListAudit
+	CapMerge          Capability = "merge"           // PreviewMerge, MergeCustomers
 )
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
 	CapSearch, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapFindOrder, CapLoyalty, CapLoyaltyAdjust, CapNotes,
-	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit,
+	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit, CapMerge,
 }
 
 // Capabilities is what a platform can do. The zero value has every

@@ -109,3 +109,11 @@ func (l Lacking) SendPasswordReset(context.Context, string, api.ID) (api.Passwor
 func (l Lacking) ListAudit(context.Context, AuditParams) (Page[api.AuditEntry], error) {
 	return Page[api.AuditEntry]{}, l.refuse(CapAudit, "ListAudit")
 }
+
+func (l Lacking) PreviewMerge(context.Context, api.ID, api.ID) (api.MergePreview, error) {
+	return api.MergePreview{}, l.refuse(CapMerge, "PreviewMerge")
+}
+
+func (l Lacking) MergeCustomers(context.Context, api.ID, api.ID, string) (api.MergeResult, bool, error) {
+	return api.MergeResult{}, false, l.refuse(CapMerge, "MergeCustomers")
+}

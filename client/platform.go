@@ -24,6 +24,7 @@ import (
 //     and as the customer GetCustomerAs, PatchCustomerAs, Coupons,
 //     SendPasswordReset
 //   - Audit: ListAudit
+//   - Merges: PreviewMerge, MergeCustomers
 //
 // Ids and versions are opaque strings; lists answer a Page with cursors;
 // every failure from the store is an *APIError with a Kind.
@@ -41,6 +42,18 @@ type Platform interface {
 	Notes
 	OnBehalf
 	Audit
+	Merges
+}
+
+// Merges merges duplicate customers (supervisors; the desk server only).
+type Merges interface {
+	// PreviewMerge says what merging drop into keep would move, and
+	// keep's balance and totals after; it changes nothing.
+	PreviewMerge(ctx context.Context, keep, drop api.ID) (api.MergePreview, error)
+	// MergeCustomers merges drop into keep once per idempotencyKey ("" makes
+	// a new one; pass the same key to retry the same merge). replayed is
+	// true when the answer is an earlier merge's under the same key.
+	MergeCustomers(ctx context.Context, keep, drop api.ID, idempotencyKey string) (res api.MergeResult, replayed bool, err error)
 }
 
 // Customers finds, reads and changes customers as the agent.

@@ -62,6 +62,8 @@ const (
 	// viewer sees masks and reveals what a call needs. It changes no
 	// customer data, so a read-only profile allows it.
 	RevealPII
+	// MergeCustomers is merging a duplicate customer into another.
+	MergeCustomers
 
 	numActions
 )
@@ -99,6 +101,7 @@ var rules = [numActions]rule{
 	ExportCustomerData: {min: api.RoleSupervisor, what: "export a customer's data", name: "export-customer-data"},
 	EraseCustomer:      {min: api.RoleSupervisor, mutates: true, what: "erase customers", name: "erase-customer"},
 	RevealPII:          {min: api.RoleViewer, what: "reveal masked personal data", name: "reveal-pii"},
+	MergeCustomers:     {min: api.RoleSupervisor, mutates: true, what: "merge customers", name: "merge-customers"},
 }
 
 func (a Action) rule() rule {

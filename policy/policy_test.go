@@ -28,6 +28,7 @@ func TestCheckEveryRoleAndAction(t *testing.T) {
 		policy.ExportCustomerData: "sd",
 		policy.EraseCustomer:      "sd",
 		policy.RevealPII:          "vasd",
+		policy.MergeCustomers:     "sd",
 	}
 	letter := map[string]byte{api.RoleViewer: 'v', api.RoleAgent: 'a', api.RoleSupervisor: 's', api.RoleAdmin: 'd'}
 	if len(allowed) != len(policy.Actions()) {
@@ -185,7 +186,8 @@ func TestProduction(t *testing.T) {
 	mutating := map[policy.Action]bool{
 		policy.EditCustomer: true, policy.CreateCustomer: true, policy.AdjustLoyalty: true, policy.AddNote: true,
 		policy.ActOnBehalf: true, policy.EndAnySession: true, policy.ManageKeys: true,
-		policy.EraseCustomer: true,
+		policy.EraseCustomer:  true,
+		policy.MergeCustomers: true,
 	}
 	for _, a := range policy.Actions() {
 		if a.Mutates() != mutating[a] {

@@ -187,6 +187,17 @@ func (a *App) Route(c *tui.Common, msg tea.Msg) (tea.Cmd, bool) {
 		return a.orderFound(c, msg), true
 	case tui.SearchMsg:
 		return tui.ResetTo(a.env.start(c, msg.Query)), true
+	case tui.MergeMsg:
+		keep, drop := api.ID(strings.TrimSpace(string(msg.Keep))), api.ID(strings.TrimSpace(string(msg.Drop)))
+		switch {
+		case keep == "":
+			return tui.Error(":merge merges into the customer shown: open the profile of the customer to keep, then :merge DUPLICATE_ID"), true
+		case drop == "":
+			return tui.Error("which duplicate? type :merge ID on the profile of the customer to keep"), true
+		case keep == drop:
+			return tui.Error("a customer cannot be merged into itself: :merge the duplicate's id on this profile"), true
+		}
+		return tui.Push(newMerge(c, a.env, keep, drop)), true
 	case tui.BulkMsg:
 		file := strings.TrimSpace(msg.File)
 		switch {

@@ -121,7 +121,7 @@ func ownMsg(msg tea.Msg) bool {
 	switch msg.(type) {
 	case searchDoneMsg, searchPaceMsg, customerLoadedMsg, loyaltyLoadedMsg, ledgerLoadedMsg,
 		ordersLoadedMsg, notesLoadedMsg, activityLoadedMsg, orderLoadedMsg,
-		bulkPlannedMsg, bulkProgressMsg, bulkAppliedMsg:
+		bulkPlannedMsg, bulkProgressMsg, bulkAppliedMsg, mergePreviewMsg, mergeAppliedMsg:
 		return true
 	}
 	return false

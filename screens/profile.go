@@ -197,6 +197,32 @@ func (p *Profile) refresh() tea.Cmd {
 	return tea.Batch(p.fetchCustomer(), p.active().Refresh())
 }
 
+// CustomerID is the customer shown (tui.CustomerScreen: ":merge ID"
+// merges into it).
+func (p *Profile) CustomerID() api.ID { return p.id }
+
+// refreshAll loads the customer and every tab again (after a merge moved
+// orders, notes and points in or out).
+func (p *Profile) refreshAll() tea.Cmd {
+	cmds := []tea.Cmd{p.fetchCustomer()}
+	for _, t := range p.tabs {
+		cmds = append(cmds, t.Refresh())
+	}
+	return tea.Batch(cmds...)
+}
+
+// needMerged is why the customer this one was merged into cannot be
+// opened: it was not merged.
+func (p *Profile) needMerged() string {
+	if r := p.needCustomer(); r != "" {
+		return r
+	}
+	if p.cust.MergedInto == nil {
+		return "this customer was not merged into another"
+	}
+	return ""
+}
+
 func (p *Profile) needCustomer() string {
 	switch {
 	case p.missing():
@@ -236,6 +262,11 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return p, p.click(msg)
 
+	case tui.MergedMsg:
+		if msg.Keep == p.id || msg.Drop == p.id {
+			return p, p.refreshAll()
+		}
+		return p, nil
 	case customerLoadedMsg:
 		wasMissing := client.IsNotFound(p.custL.err)
 		if msg.p != p || !p.custL.accept(msg.seq, msg.err) {

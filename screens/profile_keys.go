@@ -21,7 +21,7 @@ type profileKeys struct {
 	up, down, top, bottom, pageUp, pageDn Binding
 	edit, newCustomer, copyEmail, copyID  Binding
 	reveal                                Binding
-	refresh                               Binding
+	refresh, openMerged                   Binding
 	start, end, coupons, resetPassword    Binding
 	copyEmailShort                        Binding // the footer's: never greyed
 }
@@ -53,6 +53,10 @@ func newProfileKeys(p *Profile) profileKeys {
 		}),
 		refresh: k.Refresh.Do(p.refresh),
 		reveal:  k.Reveal.With(p.canReveal).Do(p.openReveal),
+		openMerged: Binding{Keys: []string{"M"}, Help: "open the customer this one was merged into"}.With(p.needMerged).Do(func() tea.Cmd {
+			into := *p.cust.MergedInto
+			return func() tea.Msg { return tui.OpenCustomerMsg{ID: into} }
+		}),
 
 		start: p.needs(k.StartSession, client.CapOnBehalf, p.canStart).Do(func() tea.Cmd {
 			return tui.Push(p.acting.StartForm(p.id, p.cust.Name()))
@@ -153,6 +157,9 @@ func (p *Profile) ShortHelp() []Binding {
 	b := []Binding{pk.tabs[0], pk.next}
 	b = append(b, t.Bindings()...)
 	b = append(b, t.Actions()...)
+	if p.cust.MergedInto != nil {
+		b = append(b, pk.openMerged)
+	}
 	b = append(b, pk.edit, pk.copyEmailShort, pk.refresh)
 	if len(p.maskedFields()) > 0 {
 		b = append(b, pk.reveal)
@@ -186,7 +193,7 @@ func (p *Profile) FullHelp() [][]Binding {
 			}
 		}
 	}
-	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.reveal, pk.refresh)
+	actions = append(actions, pk.newCustomer, pk.copyEmail, pk.copyID, pk.reveal, pk.refresh, pk.openMerged)
 	return [][]Binding{tabs, move, actions, {pk.start, pk.end, pk.coupons, pk.resetPassword}}
 }
 

@@ -110,6 +110,9 @@ func (t *overviewTab) lines() []string {
 		status = st.Error.Render(st.Cells.Truncate(c.Status, valW))
 	}
 	out = append(out, t.field("Status", status))
+	if c.MergedInto != nil {
+		out = append(out, t.field("Merged into", st.Warning.Render(st.Cells.Truncate("#"+string(*c.MergedInto)+" · M opens it", valW))))
+	}
 	out = append(out, t.field("Customer since", st.Value.Render(p.env.date(c.CreatedAt)+"  "+p.env.ago(c.CreatedAt))))
 	if l := findTab[*loyaltyTab](p); l != nil {
 		out = append(out, t.field("Points", st.Value.Render(st.Cells.Truncate(l.pointsLine(), valW))))

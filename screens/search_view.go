@@ -65,6 +65,11 @@ func (s *Search) View() string {
 			}
 			c := &s.list.Items[i-s.orderRows()]
 			cells[0] = cell{text: c.Name()}
+			if c.MergedInto != nil {
+				// A retired duplicate: found by its old details, but not a
+				// customer like the others.
+				cells[0] = cell{text: c.Name() + " → merged into #" + string(*c.MergedInto)}
+			}
 			cells[1] = cell{text: c.Email}
 			cells[2] = cell{text: c.Phone}
 			cells[3] = cell{text: money.Int(int64(c.TotalOrders))}

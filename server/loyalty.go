@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 	"unicode"
@@ -98,46 +97,11 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 	// goes away, so the key never stays half-done.
 	ctx := context.WithoutCancel(r.Context())
 
-	var replay struct {
-		status int
-		body   []byte
-	}
-	err = s.write(ctx, func(tx store.Tx) error {
-		now := s.now()
-		k, err := tx.IdempotencyKey(ctx, c.AgentID, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return tx.ClaimIdempotencyKey(ctx, store.IdempotencyKey{
-				AgentID: c.AgentID, Key: key, CustomerID: id, RequestHash: hash, CreatedAt: now,
-			})
-		case err != nil:
-			return fmt.Errorf("look up idempotency key: %w", err)
-		case k.RequestHash != hash:
-			return errf(http.StatusUnprocessableEntity, api.CodeIdempotencyReused,
-				"this Idempotency-Key was already used for a different adjustment; use a new key for a new adjustment")
-		case k.State == store.KeyDone && len(k.Response) == 0:
-			// The customer was erased, and the stored answer with them
-			// (store.Eraser): the adjustment stays applied once.
-			return errf(http.StatusUnprocessableEntity, api.CodeIdempotencyReused,
-				"the adjustment with this Idempotency-Key was applied; its answer was erased with the customer's data, and it is not applied again")
-		case k.State == store.KeyDone:
-			replay.status, replay.body = k.Status, k.Response
-			return nil
-		}
-		if now.Sub(k.CreatedAt) > inFlightTimeout {
-			// The request that claimed it died before finishing: nothing
-			// was applied (apply and finish commit together), take over.
-			return tx.RenewIdempotencyKey(ctx, c.AgentID, key, now)
-		}
-		e := errf(http.StatusConflict, api.CodeIdempotencyInFlight,
-			"an adjustment with this Idempotency-Key is still being applied; retry in a moment to get its answer")
-		w.Header().Set(api.HeaderRetryAfter, "1")
-		return e
-	})
+	replay, err := s.claimKey(ctx, w, c, key, id, hash, "adjustment")
 	if err != nil {
 		return err
 	}
-	if replay.body != nil {
+	if replay != nil {
 		s.ops.adjustments.WithLabelValues("replayed").Inc()
 		w.Header().Set(api.HeaderReplayed, "true")
 		writeBody(w, replay.status, replay.body)
@@ -162,12 +126,7 @@ func (s *Server) postAdjustment(w http.ResponseWriter, r *http.Request, c *calle
 	})
 	if err != nil {
 		// Nothing was applied; free the key so a retry can proceed.
-		if relErr := s.write(ctx, func(tx store.Tx) error {
-			return tx.ReleaseIdempotencyKey(ctx, c.AgentID, key)
-		}); relErr != nil {
-			err = errors.Join(err, fmt.Errorf("release idempotency key: %w", relErr))
-		}
-		return err
+		return s.releaseKey(ctx, c, key, err)
 	}
 	if refused != nil {
 		s.ops.adjustments.WithLabelValues("refused").Inc()

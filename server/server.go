@@ -154,6 +154,8 @@ func (s *Server) routes() {
 	s.handle("GET "+b+"/customers/{id}/loyalty", policy.Read, s.getLoyalty)
 	s.handle("GET "+b+"/customers/{id}/loyalty/ledger", policy.Read, s.getLedger)
 	s.handle("POST "+b+"/customers/{id}/loyalty/adjustments", policy.AdjustLoyalty, s.postAdjustment)
+	s.handle("POST "+b+"/customers/{id}/merge", policy.MergeCustomers, s.postMerge)
+	s.handle("POST "+b+"/customers/{id}/merge/preview", policy.MergeCustomers, s.postMergePreview)
 	s.handle("GET "+b+"/customers/{id}/notes", policy.Read, s.listNotes)
 	s.handle("POST "+b+"/customers/{id}/notes", policy.AddNote, s.createNote)
 

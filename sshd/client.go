@@ -81,6 +81,22 @@ func (c *Client) AdjustLoyalty(ctx context.Context, id api.ID, req api.Adjustmen
 	return c.Platform.AdjustLoyalty(ctx, id, req, idempotencyKey)
 }
 
+// PreviewMerge is for supervisors and above.
+func (c *Client) PreviewMerge(ctx context.Context, keep, drop api.ID) (api.MergePreview, error) {
+	if err := c.agent.Check(policy.MergeCustomers); err != nil {
+		return api.MergePreview{}, err
+	}
+	return c.Platform.PreviewMerge(ctx, keep, drop)
+}
+
+// MergeCustomers is for supervisors and above.
+func (c *Client) MergeCustomers(ctx context.Context, keep, drop api.ID, idempotencyKey string) (api.MergeResult, bool, error) {
+	if err := c.agent.Check(policy.MergeCustomers); err != nil {
+		return api.MergeResult{}, false, err
+	}
+	return c.Platform.MergeCustomers(ctx, keep, drop, idempotencyKey)
+}
+
 // AddNote is for agents and above.
 func (c *Client) AddNote(ctx context.Context, id api.ID, body string) (api.Note, error) {
 	if err := c.agent.Check(policy.AddNote); err != nil {

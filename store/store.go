@@ -574,3 +574,59 @@ const ErasedText = "[erased]"
 type Scrubber interface {
 	ScrubErased(ctx context.Context) error
 }
+
+// Merger is a Tx that can merge duplicate customers (store/sqlite and
+// store/postgres); a Tx without it (a platform behind the desk) cannot,
+// and the server answers 501.
+type Merger interface {
+	// MergeCustomers moves m.Drop's orders, notes and addresses to
+	// m.Keep (a moved address loses its default flag where Keep has a
+	// default of its type), moves Drop's points balance as one 'adjust'
+	// entry on each ledger (reason api.MergeReasonMerge; Drop's ledger
+	// ends at 0, Keep's at the sum of both balances) and Drop's lifetime
+	// earned points and order totals to Keep, and marks Drop merged into
+	// Keep (merged_into, status disabled). Both versions go up by one.
+	// ErrNotFound when either is missing; a *MergeError when the rules
+	// refuse it (nothing is written then).
+	MergeCustomers(ctx context.Context, m Merge) (api.MergeResult, error)
+}
+
+// Merge is one merge of Drop into Keep.
+type Merge struct {
+	Keep, Drop api.ID
+	// AgentID is the supervisor merging ("" for the store's own).
+	AgentID string
+	At      time.Time
+}
+
+// Merge refusals (MergeError.Kind).
+const (
+	MergeSame         = "same"          // keep == drop
+	MergeDropMerged   = "drop_merged"   // drop was merged before (Into)
+	MergeKeepMerged   = "keep_merged"   // keep was merged before (Into)
+	MergeDropDisabled = "drop_disabled" // drop is disabled
+	MergeKeepDisabled = "keep_disabled" // keep is disabled
+)
+
+// MergeError is MergeCustomers' refusal.
+type MergeError struct {
+	Kind string
+	// Into is where the customer named by Kind was merged before.
+	Into api.ID
+}
+
+func (e *MergeError) Error() string {
+	switch e.Kind {
+	case MergeSame:
+		return "a customer cannot be merged into itself"
+	case MergeDropMerged:
+		return "the customer to drop was already merged into " + e.Into.String()
+	case MergeKeepMerged:
+		return "the customer to keep was merged into " + e.Into.String()
+	case MergeDropDisabled:
+		return "the customer to drop is disabled"
+	case MergeKeepDisabled:
+		return "the customer to keep is disabled"
+	}
+	return "merge refused: " + e.Kind
+}

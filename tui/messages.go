@@ -58,6 +58,21 @@ type BulkMsg struct{ File string }
 // says to open one.
 type EraseMsg struct{}
 
+// MergeMsg asks to merge customer Drop into Keep (":merge 97" on the
+// profile of Keep: the shell fills Keep from the top screen when it is a
+// CustomerScreen).
+type MergeMsg struct{ Keep, Drop api.ID }
+
+// MergedMsg says a merge of Drop into Keep was applied; profiles of
+// either load again.
+type MergedMsg struct{ Keep, Drop api.ID }
+
+// CustomerScreen is a screen about one customer (a profile).
+type CustomerScreen interface {
+	// CustomerID is the customer shown.
+	CustomerID() api.ID
+}
+
 // SwitchProfileMsg asks to switch to another profile (":profile prod").
 type SwitchProfileMsg struct{ Name string }
 

@@ -44,6 +44,9 @@ func (m *Shell) commands() []command {
 		{name: "erase", help: "erase the open customer's personal data (supervisors; asks the reason and their email)", run: func(string) tea.Cmd {
 			return func() tea.Msg { return EraseMsg{} }
 		}},
+		{name: "merge", args: "ID", help: "merge customer ID into the profile shown (preview, then confirm)", needs: true, oneWord: true, run: func(arg string) tea.Cmd {
+			return func() tea.Msg { return MergeMsg{Drop: api.ID(arg)} }
+		}},
 		{name: "help", help: "show keys", run: func(string) tea.Cmd {
 			return func() tea.Msg { return showHelpMsg{} }
 		}},

@@ -150,8 +150,8 @@ func TestParseCommand(t *testing.T) {
 		{"customer", "", "", "usage: :customer ID"},
 		{"customer 4 2", "", "", "usage: :customer ID (one word)"},
 		{"profile", "", "", "usage: :profile NAME"},
-		{"nope", "", "", `unknown command "nope": try :customer :order :search :profile :bulk :erase :help :error :mouse :quit`},
-		{"", "", "", "type a command: :customer :order :search :profile :bulk :erase :help :error :mouse :quit"},
+		{"nope", "", "", `unknown command "nope": try :customer :order :search :profile :bulk :erase :merge :help :error :mouse :quit`},
+		{"", "", "", "type a command: :customer :order :search :profile :bulk :erase :merge :help :error :mouse :quit"},
 	}
 	for _, tt := range tests {
 		c, arg, err := parseCommand(cmds, tt.line)
@@ -169,7 +169,7 @@ func TestParseCommand(t *testing.T) {
 		in, want string
 		n        int
 	}{
-		{"", "", 10}, {"c", "customer ", 1}, {"era", "erase ", 1}, {"o", "order ", 1}, {"s", "search ", 1}, {"b", "bulk ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
+		{"", "", 11}, {"c", "customer ", 1}, {"era", "erase ", 1}, {"o", "order ", 1}, {"s", "search ", 1}, {"b", "bulk ", 1}, {"x", "x", 0}, {"search ja", "search ja", 0},
 	} {
 		got, names := complete(cmds, tt.in)
 		if got != tt.want || len(names) != tt.n {

@@ -211,6 +211,11 @@ func (m *Shell) update(msg tea.Msg) tea.Cmd {
 			return e.Erase()
 		}
 		return m.showToast(ToastMsg{Kind: ToastError, Text: ":erase works on a customer's profile: open one first (:customer ID)"})
+	case MergeMsg:
+		if cs, ok := m.Top().(CustomerScreen); ok && msg.Keep == "" {
+			msg.Keep = cs.CustomerID()
+		}
+		return m.route(msg)
 	case NavigateMsg:
 		return m.route(msg.To)
 

@@ -188,6 +188,25 @@ func TestSandboxConforms(t *testing.T) {
 	gdo("gateway", "DELETE", "/gateway-sessions/"+l.ID.String(), nil, 204, "", as("agent")...)
 	gdo("gateway", "PUT", "/gateway-sessions/"+l.ID.String(), nil, 404, api.CodeNotFound, as("agent")...)
 
+	// Merging duplicates: preview, apply, replay, refusals.
+	var keepID, dropID int
+	if err := env.DB.QueryRow(`SELECT min(id) + 1, min(id) + 2 FROM customers WHERE status = 'active' AND id > 5`).Scan(&keepID, &dropID); err != nil {
+		t.Fatal(err)
+	}
+	mp := fmt.Sprintf("/customers/%d/merge", keepID)
+	mbody := fmt.Sprintf(`{"drop":%d}`, dropID)
+	do("supervisor", "POST", mp+"/preview", mbody, 200, "")
+	do("agent", "POST", mp+"/preview", mbody, 403, api.CodeForbidden)
+	do("agent", "POST", mp, mbody, 403, api.CodeForbidden, api.HeaderIdempotencyKey, "contract-m1")
+	do("supervisor", "POST", mp, mbody, 400, api.CodeBadRequest)
+	do("supervisor", "POST", mp, `{}`, 400, api.CodeValidation, api.HeaderIdempotencyKey, "contract-m1")
+	do("supervisor", "POST", mp, fmt.Sprintf(`{"drop":%d}`, keepID), 422, api.CodeMergeInvalid, api.HeaderIdempotencyKey, "contract-m1")
+	do("supervisor", "POST", mp, mbody, 201, "", api.HeaderIdempotencyKey, "contract-m2")
+	do("supervisor", "POST", mp, mbody, 201, "", api.HeaderIdempotencyKey, "contract-m2")
+	do("supervisor", "POST", mp, mbody, 409, api.CodeAlreadyMerged, api.HeaderIdempotencyKey, "contract-m3")
+	do("supervisor", "POST", mp+"/preview", mbody, 409, api.CodeAlreadyMerged)
+	do("viewer", "GET", fmt.Sprintf("/customers/%d", dropID), nil, 200, "")
+
 	// 429 from a sandbox with a tiny budget.
 	slow := sandboxtest.New(t, sandboxtest.Options{Customers: -1, RateLimit: 0.001, RateBurst: 1})
 	slow.Do(t, "viewer", "GET", "/me", nil)

@@ -62,7 +62,10 @@ const (
 	ReasonNoNotes    = "Commerce.js has no internal support notes on customers"
 	ReasonNoOnBehalf = "Commerce.js has no way for a merchant to act as a customer: a customer signs in only through their own emailed login link"
 	ReasonNoAudit    = "Commerce.js keeps no audit trail that its API shows"
-	ReasonNoCreate   = "frontdesk cannot create Commerce.js customers: Chec creates them at checkout (or add them in the Chec dashboard)"
+	// ReasonNoMerge is said for merging duplicate customers: no endpoint of
+	// the platform's documented API merges customers.
+	ReasonNoMerge  = "Commerce.js cannot merge two customers: its documented Customers API logs customers in, reads and updates them and lists their orders, and none of its calls merges two"
+	ReasonNoCreate = "frontdesk cannot create Commerce.js customers: Chec creates them at checkout (or add them in the Chec dashboard)"
 	// ReasonNoFindOrder is said for finding an order by its number.
 	ReasonNoFindOrder = "frontdesk cannot find a Commerce.js order by its number: the documented calls read a customer's orders by the customer's id (GET /v1/customers/{id}/orders) and one order by its ord_ id, none by the order's customer_reference; open the customer, then their Orders"
 )
@@ -73,7 +76,8 @@ var capabilities = client.All().
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
 	Without(ReasonNoCreate, client.CapCreateCustomer).
-	Without(ReasonNoFindOrder, client.CapFindOrder)
+	Without(ReasonNoFindOrder, client.CapFindOrder).
+	Without(ReasonNoMerge, client.CapMerge)
 
 // Capabilities is what every Client of this driver can do, for callers
 // that have no credentials yet (`frontdesk info`).

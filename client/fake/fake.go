@@ -376,3 +376,19 @@ func (p *Platform) ListAudit(ctx context.Context, ap client.AuditParams) (client
 	}
 	return page[api.AuditEntry](nil, ap.Cursor, ap.Limit)
 }
+
+// PreviewMerge is refused: the fake keeps no ledger to merge.
+func (p *Platform) PreviewMerge(ctx context.Context, keep, drop api.ID) (api.MergePreview, error) {
+	if err := p.need(ctx, client.CapMerge); err != nil {
+		return api.MergePreview{}, err
+	}
+	return api.MergePreview{}, client.Unsupported(client.CapMerge, "the fake platform cannot merge customers")
+}
+
+// MergeCustomers is refused: the fake keeps no ledger to merge.
+func (p *Platform) MergeCustomers(ctx context.Context, keep, drop api.ID, key string) (api.MergeResult, bool, error) {
+	if err := p.need(ctx, client.CapMerge); err != nil {
+		return api.MergeResult{}, false, err
+	}
+	return api.MergeResult{}, false, client.Unsupported(client.CapMerge, "the fake platform cannot merge customers")
+}

@@ -232,6 +232,45 @@ func (c *Client) AdjustLoyalty(ctx context.Context, id api.ID, req api.Adjustmen
 	return res, strings.EqualFold(r.header.Get(api.HeaderReplayed), "true"), nil
 }
 
+// PreviewMerge asks what merging drop into keep would move
+// (POST /customers/{keep}/merge/preview); nothing changes.
+func (c *Client) PreviewMerge(ctx context.Context, keep, drop api.ID) (api.MergePreview, error) {
+	path, err := idPath("customer", keep)
+	if err != nil {
+		return api.MergePreview{}, err
+	}
+	var out api.MergePreview
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/customers" + path + "/merge/preview",
+		body: api.MergeRequest{Drop: drop}}, &out); err != nil {
+		return api.MergePreview{}, fmt.Errorf("preview merging customer %s into %s: %w", drop, keep, err)
+	}
+	return out, nil
+}
+
+// MergeCustomers merges drop into keep (POST /customers/{keep}/merge)
+// once per idempotencyKey, like AdjustLoyalty: "" makes a new key, the
+// same key goes with every retry, and replayed says the server answered
+// from an earlier merge under it.
+func (c *Client) MergeCustomers(ctx context.Context, keep, drop api.ID, idempotencyKey string) (res api.MergeResult, replayed bool, err error) {
+	path, err := idPath("customer", keep)
+	if err != nil {
+		return api.MergeResult{}, false, err
+	}
+	if idempotencyKey == "" {
+		idempotencyKey = client.NewIdempotencyKey()
+	}
+	r, err := c.do(ctx, request{
+		method: http.MethodPost,
+		path:   "/customers" + path + "/merge",
+		body:   api.MergeRequest{Drop: drop},
+		header: map[string]string{api.HeaderIdempotencyKey: idempotencyKey},
+	}, &res)
+	if err != nil {
+		return api.MergeResult{}, false, fmt.Errorf("merge customer %s into %s: %w", drop, keep, err)
+	}
+	return res, strings.EqualFold(r.header.Get(api.HeaderReplayed), "true"), nil
+}
+
 // ListNotes pages through a customer's internal notes, newest first.
 func (c *Client) ListNotes(ctx context.Context, id api.ID, p client.PageParams) (client.Page[api.Note], error) {
 	path, err := idPath("customer", id)

@@ -72,6 +72,9 @@ const (
 	ReasonNoNotes = "Pelcro's documented APIs have no internal support notes"
 	// ReasonNoAudit is said for the audit trail.
 	ReasonNoAudit = "Pelcro's APIs keep no audit trail that frontdesk can read"
+	// ReasonNoMerge is said for merging duplicate customers: no endpoint of
+	// the platform's documented API merges customers.
+	ReasonNoMerge = "Pelcro's documented APIs cannot merge two customers: merge them in Pelcro's own platform"
 	// ReasonNoCreate is said for creating customers.
 	ReasonNoCreate = "frontdesk does not create Pelcro customers: customers register on the site"
 )
@@ -83,7 +86,8 @@ var capabilities = client.All().
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(ReasonNoMerge, client.CapMerge)
 
 // Config says which Pelcro site to call, with which API key, and how
 // patiently.

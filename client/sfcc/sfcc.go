@@ -66,6 +66,9 @@ const (
 	ReasonNoLoyalty = "Salesforce B2C Commerce (OCAPI) has no loyalty points"
 	ReasonNoNotes   = "Salesforce B2C Commerce (OCAPI) keeps no internal support notes on a customer"
 	ReasonNoAudit   = "Salesforce B2C Commerce (OCAPI) has no audit trail frontdesk can read"
+	// ReasonNoMerge is said for merging duplicate customers: no endpoint of
+	// the platform's documented API merges customers.
+	ReasonNoMerge   = "Salesforce B2C Commerce (OCAPI) has no customer merge: merge them in Business Manager"
 	ReasonNoCreate  = "SFCC customers register on the storefront; frontdesk does not create them"
 	ReasonNoCoupons = "OCAPI lists no coupons for a customer: coupons are applied to a basket at checkout"
 	// ReasonStatus is said when a patch would enable or disable a
@@ -80,7 +83,8 @@ var capabilities = client.All().
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoCoupons, client.CapCoupons).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(ReasonNoMerge, client.CapMerge)
 
 // Capabilities is what every Client of this driver can do, for callers
 // without credentials (`frontdesk info`).

@@ -59,6 +59,9 @@ const (
 	ReasonNoOnBehalf = "this store's API cannot act on behalf of a customer"
 	// ReasonNoAudit is said for the audit trail.
 	ReasonNoAudit = "this store's API keeps no audit trail"
+	// ReasonNoMerge is said for merging duplicate customers: no endpoint of
+	// the platform's documented API merges customers.
+	ReasonNoMerge = "this store's API cannot merge customers"
 	// ReasonNoLedger is said when a page past the recent loyalty entries
 	// is asked for.
 	ReasonNoLedger = "this store's API shows only the 50 most recent loyalty entries, not the whole ledger"
@@ -72,7 +75,8 @@ var capabilities = client.All().
 	Without(ReasonNoOrders, client.CapOrders).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(ReasonNoMerge, client.CapMerge)
 
 // Config says which store to call, as which key, and how patiently.
 type Config struct {

@@ -75,6 +75,9 @@ const (
 	ReasonNoPasswordReset = "Tybrite sends a password reset to the email on the customer's profile, which only the customer can read"
 	// ReasonNoAudit is said for the audit trail.
 	ReasonNoAudit = "Tybrite's API offers no audit trail"
+	// ReasonNoMerge is said for merging duplicate customers: no endpoint of
+	// the platform's documented API merges customers.
+	ReasonNoMerge = "Tybrite cannot merge two customers (it merges carts only, POST /v1/cart/merge)"
 	// ReasonNoDateFilter is said when orders are asked for by date.
 	ReasonNoDateFilter = "Tybrite cannot filter orders by date: list them without from/until"
 	// ReasonNoFindOrder is said for finding an order by its number.
@@ -91,7 +94,8 @@ var capabilities = client.All().
 	Without(ReasonNoCoupons, client.CapCoupons).
 	Without(ReasonNoPasswordReset, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
-	Without(ReasonNoFindOrder, client.CapFindOrder)
+	Without(ReasonNoFindOrder, client.CapFindOrder).
+	Without(ReasonNoMerge, client.CapMerge)
 
 // Config says which API to call, as which key, and how patiently.
 type Config struct {

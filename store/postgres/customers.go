@@ -22,16 +22,21 @@ func rowID(id api.ID) (int64, bool) {
 }
 
 const customerCols = `id, email, email_confirmed, first_name, last_name, phone, status,
-	total_orders, total_spent, currency, created_at, updated_at, version`
+	total_orders, total_spent, currency, created_at, updated_at, version, merged_into`
 
 func scanCustomer(sc pgx.Row) (api.Customer, error) {
 	var (
-		c  api.Customer
-		id int64
+		c      api.Customer
+		id     int64
+		merged *int64
 	)
 	if err := sc.Scan(&id, &c.Email, &c.EmailConfirmed, &c.FirstName, &c.LastName, &c.Phone, &c.Status,
-		&c.TotalOrders, &c.TotalSpent, &c.Currency, &c.CreatedAt, &c.UpdatedAt, &c.Version); err != nil {
+		&c.TotalOrders, &c.TotalSpent, &c.Currency, &c.CreatedAt, &c.UpdatedAt, &c.Version, &merged); err != nil {
 		return c, err
+	}
+	if merged != nil {
+		into := api.IDFromInt(*merged)
+		c.MergedInto = &into
 	}
 	c.ID = api.IDFromInt(id)
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()

@@ -20,7 +20,7 @@ func rowID(id api.ID) (int64, bool) {
 }
 
 const customerCols = `id, email, email_confirmed, first_name, last_name, phone, status,
-	total_orders, total_spent, currency, created_at, updated_at, version`
+	total_orders, total_spent, currency, created_at, updated_at, version, merged_into`
 
 func scanCustomer(sc scanner) (api.Customer, error) {
 	var (
@@ -29,10 +29,15 @@ func scanCustomer(sc scanner) (api.Customer, error) {
 		confirmed          int
 		created, updated   string
 		errCreated, errUpd error
+		merged             sql.NullInt64
 	)
 	if err := sc.Scan(&id, &c.Email, &confirmed, &c.FirstName, &c.LastName, &c.Phone, &c.Status,
-		&c.TotalOrders, &c.TotalSpent, &c.Currency, &created, &updated, &c.Version); err != nil {
+		&c.TotalOrders, &c.TotalSpent, &c.Currency, &created, &updated, &c.Version, &merged); err != nil {
 		return c, err
+	}
+	if merged.Valid {
+		into := api.IDFromInt(merged.Int64)
+		c.MergedInto = &into
 	}
 	c.ID = api.IDFromInt(id)
 	c.EmailConfirmed = confirmed != 0
