@@ -59,6 +59,7 @@ func Run(t *testing.T, open Open) {
 		{"WriteIsAtomic", testAtomic},
 		{"Retention", testRetention},
 		{"GatewayLeases", testGatewayLeases},
+		{"Presence", testPresence},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
