@@ -109,3 +109,11 @@ func (l Lacking) SendPasswordReset(context.Context, string, api.ID) (api.Passwor
 func (l Lacking) ListAudit(context.Context, AuditParams) (Page[api.AuditEntry], error) {
 	return Page[api.AuditEntry]{}, l.refuse(CapAudit, "ListAudit")
 }
+
+func (l Lacking) Heartbeat(context.Context, api.ID, bool) (api.Presence, error) {
+	return api.Presence{}, l.refuse(CapPresence, "Heartbeat")
+}
+
+func (l Lacking) LeavePresence(context.Context, api.ID) error {
+	return l.refuse(CapPresence, "LeavePresence")
+}

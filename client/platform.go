@@ -24,6 +24,7 @@ import (
 //     and as the customer GetCustomerAs, PatchCustomerAs, Coupons,
 //     SendPasswordReset
 //   - Audit: ListAudit
+//   - Presence: Heartbeat, LeavePresence
 //
 // Ids and versions are opaque strings; lists answer a Page with cursors;
 // every failure from the store is an *APIError with a Kind.
@@ -41,6 +42,7 @@ type Platform interface {
 	Notes
 	OnBehalf
 	Audit
+	Presence
 }
 
 // Customers finds, reads and changes customers as the agent.
@@ -116,6 +118,19 @@ type OnBehalf interface {
 	// SendPasswordReset mails the customer a reset link
 	// (CapPasswordReset). It is never retried.
 	SendPasswordReset(ctx context.Context, token string, id api.ID) (api.PasswordReset, error)
+}
+
+// Presence is who else has a customer open (CapPresence): the console's
+// collision notice.
+type Presence interface {
+	// Heartbeat says the agent has the customer open (editing: with the
+	// edit form open), for api.PresenceTTL, and answers the other agents
+	// who have it open. A console sends one every api.PresenceHeartbeat
+	// while the profile is open.
+	Heartbeat(ctx context.Context, customerID api.ID, editing bool) (api.Presence, error)
+	// LeavePresence says the agent closed the customer; leaving twice
+	// succeeds.
+	LeavePresence(ctx context.Context, customerID api.ID) error
 }
 
 // Audit reads the audit trail (CapAudit).

@@ -57,6 +57,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"GET /customers/{id}/coupons", "POST /customers/{id}/password-reset",
 		"GET /audit",
 		"POST /gateway-sessions", "PUT /gateway-sessions/{lid}", "DELETE /gateway-sessions/{lid}",
+		"GET /customers/{id}/presence", "PUT /customers/{id}/presence", "DELETE /customers/{id}/presence",
 	}
 	var got []string
 	for path, item := range doc.Paths.Map() {

@@ -73,7 +73,8 @@ var capabilities = client.All().
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
 	Without(ReasonNoCreate, client.CapCreateCustomer).
-	Without(ReasonNoFindOrder, client.CapFindOrder)
+	Without(ReasonNoFindOrder, client.CapFindOrder).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Capabilities is what every Client of this driver can do, for callers
 // that have no credentials yet (`frontdesk info`).

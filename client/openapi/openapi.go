@@ -83,7 +83,8 @@ var capabilities = client.All().
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Config says which Pelcro site to call, with which API key, and how
 // patiently.

@@ -80,7 +80,8 @@ var capabilities = client.All().
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoCoupons, client.CapCoupons).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Capabilities is what every Client of this driver can do, for callers
 // without credentials (`frontdesk info`).

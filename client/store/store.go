@@ -72,7 +72,8 @@ var capabilities = client.All().
 	Without(ReasonNoOrders, client.CapOrders).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
-	Without(ReasonNoAudit, client.CapAudit)
+	Without(ReasonNoAudit, client.CapAudit).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Config says which store to call, as which key, and how patiently.
 type Config struct {

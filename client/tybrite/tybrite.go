@@ -91,7 +91,8 @@ var capabilities = client.All().
 	Without(ReasonNoCoupons, client.CapCoupons).
 	Without(ReasonNoPasswordReset, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
-	Without(ReasonNoFindOrder, client.CapFindOrder)
+	Without(ReasonNoFindOrder, client.CapFindOrder).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Config says which API to call, as which key, and how patiently.
 type Config struct {
