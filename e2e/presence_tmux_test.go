@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"frontdesk/api"
+	"frontdesk/sandbox/sandboxtest"
 	"frontdesk/server"
 	"frontdesk/store"
 	"frontdesk/store/postgres"
@@ -113,5 +115,54 @@ func twoConsoles(t *testing.T, bin string, st store.Store, a, b *served) {
 	for _, x := range []*consoleTmux{xj, xb} {
 		x.keys("C-c")
 		x.waitFor(10*time.Second, "EXIT:0")
+	}
+}
+
+// One console on the API and one through the SSH gateway, on one
+// customer: each names the other within 5 seconds, the gateway's agent
+// marked as over SSH.
+func TestConsoleAndGatewaySeeEachOther(t *testing.T) {
+	gwNeed(t, "ssh", "ssh-keygen", "tmux")
+	env := sandboxtest.New(t, sandboxtest.Options{RateLimit: -1})
+	bin := buildFrontdesk(t)
+	dir := t.TempDir()
+	keys := map[string]string{"agent": gwKey(t, dir, "agent")}
+	agents := filepath.Join(dir, "agents.toml")
+	gwAgents(t, agents, env, keys, "agent")
+	s := gwStart(t, bin, dir, agents, env)
+	cust := gwPickCustomer(t, env)
+	id := fmt.Sprint(cust.id)
+
+	// The agent over SSH.
+	g := gwOpenConsole(t, s, keys["agent"], 140, 40)
+	g.waitFor("Amani Agent (agent)")
+	g.tmux("send-keys", "-t", "gw", "Escape")
+	g.waitFor("sort: newest (s)")
+	g.tmux("send-keys", "-t", "gw", "-l", ":customer "+id)
+	g.tmux("send-keys", "-t", "gw", "Enter")
+	g.waitFor(cust.email, "id "+id+"\n")
+
+	// The supervisor on the API.
+	x := newConsoleTmux(t, bin, 140, 40)
+	k := env.Keys["supervisor"]
+	x.run("FRONTDESK_API_URL=" + env.URL + " FRONTDESK_API_KEY=" + k.KeyID + " FRONTDESK_API_SECRET=" + k.Secret + ` frontdesk; echo "EXIT:$?"`)
+	x.waitFor(20*time.Second, "sort: newest")
+	x.keys("Escape")
+	x.waitFor(10*time.Second, "sort: newest (s)")
+	x.typeText(":customer " + id)
+	x.keys("Enter")
+	x.waitFor(20*time.Second, cust.email, "id "+id+"\n")
+
+	both := time.Now()
+	x.waitFor(presenceSeen, "Also open: Amani Agent (since ", "over SSH)")
+	gwPoll(t, presenceSeen-time.Since(both), func() bool { return strings.Contains(g.screen(), "Also open: Sifa Supervisor (since ") },
+		func() string { return "the SSH console does not name the supervisor:\n" + g.screen() })
+	t.Logf("both consoles named the other %v after the second opened", time.Since(both).Round(time.Millisecond))
+
+	x.keys("C-c")
+	x.waitFor(10*time.Second, "EXIT:0")
+	g.tmux("send-keys", "-t", "gw", "C-c")
+	if status := g.exitStatus(); status != "0" {
+		t.Fatalf("ssh exited %s, want 0", status)
 	}
 }

@@ -91,6 +91,10 @@ func (p *Profile) updatePresence(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			p.pres.shared.Others = nil
 			p.pres.closed = true
 			return nil, true
+		case client.IsNotFound(msg.err):
+			// No such customer (yet: it may be created and the profile
+			// refreshed); the profile says so itself.
+			p.pres.shared.Others = nil
 		default:
 			// Only a hint: keep what the last answer said (it expires with
 			// the TTL on the other side too) and try again at the next beat.
