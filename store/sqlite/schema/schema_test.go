@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,8 +28,18 @@ func TestOpenMigratesAndIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v != len(files) {
-			t.Fatalf("goose version = %d, want %d (every migration)", v, len(files))
+		// Migration numbers are reserved per change, so they may have gaps:
+		// every migration ran when the version is the highest file's.
+		highest := 0
+		for _, f := range files {
+			n, err := strconv.Atoi(strings.SplitN(f.Name(), "_", 2)[0])
+			if err != nil {
+				t.Fatalf("migration %s: no number: %v", f.Name(), err)
+			}
+			highest = max(highest, n)
+		}
+		if v != highest {
+			t.Fatalf("goose version = %d, want %d (every migration)", v, highest)
 		}
 		var mode string
 		if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
