@@ -24,13 +24,19 @@ const (
 	CapPasswordReset  Capability = "password-reset"  // SendPasswordReset
 	CapAudit          Capability = "audit"           // ListAudit
 	CapMerge          Capability = "merge"           // PreviewMerge, MergeCustomers
+	CapPresence       Capability = "presence"        // Heartbeat, LeavePresence: who else has a customer open
 )
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
 	CapSearch, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapFindOrder, CapLoyalty, CapLoyaltyAdjust, CapNotes,
-	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit, CapMerge,
+	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit, CapMerge, CapPresence,
 }
+
+// ReasonNoPresence is why a platform other than the frontdesk desk
+// server lacks CapPresence: presence is the desk's own record, which a
+// store's platform does not keep.
+const ReasonNoPresence = "only a frontdesk desk server knows which other agents have a customer open"
 
 // Capabilities is what a platform can do. The zero value has every
 // capability; Without takes one away with the sentence that says why.

@@ -117,3 +117,11 @@ func (l Lacking) PreviewMerge(context.Context, api.ID, api.ID) (api.MergePreview
 func (l Lacking) MergeCustomers(context.Context, api.ID, api.ID, string) (api.MergeResult, bool, error) {
 	return api.MergeResult{}, false, l.refuse(CapMerge, "MergeCustomers")
 }
+
+func (l Lacking) Heartbeat(context.Context, api.ID, bool) (api.Presence, error) {
+	return api.Presence{}, l.refuse(CapPresence, "Heartbeat")
+}
+
+func (l Lacking) LeavePresence(context.Context, api.ID) error {
+	return l.refuse(CapPresence, "LeavePresence")
+}

@@ -25,6 +25,7 @@ import (
 //     SendPasswordReset
 //   - Audit: ListAudit
 //   - Merges: PreviewMerge, MergeCustomers
+//   - Presence: Heartbeat, LeavePresence
 //
 // Ids and versions are opaque strings; lists answer a Page with cursors;
 // every failure from the store is an *APIError with a Kind.
@@ -43,6 +44,7 @@ type Platform interface {
 	OnBehalf
 	Audit
 	Merges
+	Presence
 }
 
 // Merges merges duplicate customers (supervisors; the desk server only).
@@ -129,6 +131,19 @@ type OnBehalf interface {
 	// SendPasswordReset mails the customer a reset link
 	// (CapPasswordReset). It is never retried.
 	SendPasswordReset(ctx context.Context, token string, id api.ID) (api.PasswordReset, error)
+}
+
+// Presence is who else has a customer open (CapPresence): the console's
+// collision notice.
+type Presence interface {
+	// Heartbeat says the agent has the customer open (editing: with the
+	// edit form open), for api.PresenceTTL, and answers the other agents
+	// who have it open. A console sends one every api.PresenceHeartbeat
+	// while the profile is open.
+	Heartbeat(ctx context.Context, customerID api.ID, editing bool) (api.Presence, error)
+	// LeavePresence says the agent closed the customer; leaving twice
+	// succeeds.
+	LeavePresence(ctx context.Context, customerID api.ID) error
 }
 
 // Audit reads the audit trail (CapAudit).

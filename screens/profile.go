@@ -66,6 +66,9 @@ type Profile struct {
 	others []api.AgentSession
 
 	keys profileKeys
+
+	// pres is who else has the customer open (profile_presence.go).
+	pres presenceState
 }
 
 // tabSlot is one of the tabs a profile may have: built, or absent and
@@ -113,14 +116,16 @@ func (p *Profile) Init() tea.Cmd {
 		// Opened on another tab (an order found by its number): load it.
 		cmds = append(cmds, p.ensure())
 	}
-	return tea.Batch(append(cmds, p.acting.CheckOthers(p.id))...)
+	return tea.Batch(append(cmds, p.acting.CheckOthers(p.id), p.initPresence())...)
 }
 
-// Close cancels every request in flight.
+// Close cancels every request in flight and ends the presence
+// heartbeats.
 func (p *Profile) Close() {
 	for _, r := range p.loads() {
 		r.l.stop()
 	}
+	p.closePresence()
 }
 
 // Title is the customer's name once it is known.
@@ -293,6 +298,9 @@ func (p *Profile) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		}
 		return p, nil
 
+	case presenceMsg, presenceTickMsg, forms.EditingMsg:
+		cmd, _ := p.updatePresence(msg)
+		return p, cmd
 	case session.OthersMsg:
 		if msg.CustomerID != p.id {
 			return p, nil

@@ -40,7 +40,7 @@ func newProfileKeys(p *Profile) profileKeys {
 
 		// While acting, the form saves through the customer scope.
 		edit: p.needs(k.Edit, client.CapEditCustomer, p.canEdit).Do(func() tea.Cmd {
-			return tui.Push(forms.NewEditProfile(p.c, p.customerClient(), p.cust))
+			return tui.Push(forms.WatchPresence(forms.NewEditProfile(p.c, p.customerClient(), p.cust), p.pres.shared))
 		}),
 		newCustomer: p.needs(k.New, client.CapCreateCustomer, nil).Do(func() tea.Cmd {
 			return tui.Push(newCustomerForm(p.c, p.env))

@@ -72,8 +72,8 @@ func (p *Profile) headLine() string {
 
 // sessionLine is the line under the tabs: who else is acting for this
 // customer (their session is live; two agents acting at once confuse the
-// customer), or that this view is the customer's own while acting.
-// Empty otherwise.
+// customer), or else which other agents have the customer open (presence),
+// or that this view is the customer's own while acting. Empty otherwise.
 func (p *Profile) sessionLine() string {
 	st := p.c.Styles
 	var text string
@@ -86,6 +86,12 @@ func (p *Profile) sessionLine() string {
 		}
 		if p.Acting() {
 			text += " · you too"
+		}
+		return st.Warning.Render(st.Cells.Truncate(text, p.width))
+	case p.presenceText() != "":
+		text = p.presenceText()
+		if p.Acting() {
+			text += " · you see what the customer sees"
 		}
 		return st.Warning.Render(st.Cells.Truncate(text, p.width))
 	case p.Acting():

@@ -21,17 +21,23 @@ const (
 )
 
 // Purge removes the Idempotency-Key claims and the ended sessions older
-// than the server's retention, in one write, and says how many of each.
+// than the server's retention, in one write, and says how many of each;
+// expired presence rows go too (counted in the metrics only).
 // Every replica may run it: a purge of rows another replica purged
 // already removes nothing.
 func (s *Server) Purge(ctx context.Context) (keys, sessions int, err error) {
 	now := s.now()
+	var presence int
 	err = s.write(ctx, func(tx store.Tx) error {
 		var err error
 		if keys, err = tx.PurgeIdempotencyKeys(ctx, now.Add(-s.retention.IdempotencyKeys)); err != nil {
 			return err
 		}
-		sessions, err = tx.PurgeSessions(ctx, now.Add(-s.retention.Sessions))
+		if sessions, err = tx.PurgeSessions(ctx, now.Add(-s.retention.Sessions)); err != nil {
+			return err
+		}
+		// Presence rows are dead once expired: purged as soon as they are.
+		presence, err = tx.PurgePresence(ctx, now)
 		return err
 	})
 	if err != nil {
@@ -39,6 +45,7 @@ func (s *Server) Purge(ctx context.Context) (keys, sessions int, err error) {
 	}
 	s.ops.purged.WithLabelValues("idempotency_keys").Add(float64(keys))
 	s.ops.purged.WithLabelValues("sessions").Add(float64(sessions))
+	s.ops.purged.WithLabelValues("presence").Add(float64(presence))
 	return keys, sessions, nil
 }
 

@@ -55,6 +55,9 @@ type Options struct {
 	// GatewayLeaseTTL is how long a gateway session's lease lives without
 	// a heartbeat (default api.DefaultGatewayLeaseTTL).
 	GatewayLeaseTTL time.Duration
+	// PresenceTTL is how long one presence heartbeat keeps an agent on a
+	// customer (default api.PresenceTTL).
+	PresenceTTL time.Duration
 }
 
 // Defaults for Options.
@@ -87,6 +90,8 @@ type Server struct {
 	// GatewayLeaseTTL.
 	gatewayCaps     store.GatewayCaps
 	gatewayLeaseTTL time.Duration
+	// presenceTTL is Options.PresenceTTL.
+	presenceTTL time.Duration
 
 	ltv ltvCache
 
@@ -134,6 +139,10 @@ func New(st store.Store, opts Options) *Server {
 	if s.gatewayLeaseTTL <= 0 {
 		s.gatewayLeaseTTL = api.DefaultGatewayLeaseTTL
 	}
+	s.presenceTTL = opts.PresenceTTL
+	if s.presenceTTL <= 0 {
+		s.presenceTTL = api.PresenceTTL
+	}
 	if opts.RateLimit > 0 {
 		s.limiter = newRateLimiter(opts.RateLimit, opts.RateBurst, opts.RateNow)
 	}
@@ -171,6 +180,10 @@ func (s *Server) routes() {
 	s.handle("GET "+b+"/audit", policy.ReadAudit, s.listAudit)
 	s.handle("GET "+b+"/customers/{id}/data-export", policy.ExportCustomerData, s.exportCustomerData)
 	s.handle("POST "+b+"/customers/{id}/erase", policy.EraseCustomer, s.eraseCustomer)
+
+	s.handle("GET "+b+"/customers/{id}/presence", policy.Read, s.getPresence)
+	s.handle("PUT "+b+"/customers/{id}/presence", policy.Read, s.putPresence)
+	s.handle("DELETE "+b+"/customers/{id}/presence", policy.Read, s.deletePresence)
 
 	// Gateway keys only (checked in the handlers): any role may have an
 	// SSH session.

@@ -125,6 +125,40 @@ type Tx interface {
 	Audit
 	Retention
 	GatewayLeases
+	Presences
+}
+
+// Presences are which agents have which customer open (the console's
+// collision notice): one row per customer and agent, live until its
+// ExpiresAt, kept alive by heartbeats. Rows live in the database so every
+// replica and gateway sees the same presence.
+type Presences interface {
+	// TouchPresence records that p.AgentID has p.CustomerID open at now:
+	// a live row (ExpiresAt after now) keeps its Since and takes p's
+	// name, via, editing and ExpiresAt; otherwise a new row starts with
+	// Since now. It returns the row's Since; fresh is true when the row
+	// is new (the agent was not present).
+	TouchPresence(ctx context.Context, p Presence, now time.Time) (since time.Time, fresh bool, err error)
+	// LeavePresence deletes agentID's row on customerID, if any.
+	LeavePresence(ctx context.Context, customerID api.ID, agentID string) error
+	// PresenceOf lists the rows on customerID live at now, earliest Since
+	// first (then by agent id).
+	PresenceOf(ctx context.Context, customerID api.ID, now time.Time) ([]Presence, error)
+	// PurgePresence deletes the rows that expired at or before before and
+	// says how many.
+	PurgePresence(ctx context.Context, before time.Time) (int, error)
+}
+
+// Presence is one agent with one customer open.
+type Presence struct {
+	CustomerID api.ID
+	AgentID    string
+	// AgentName and Via (api or ssh) are the agent's, for people.
+	AgentName, Via string
+	// Editing is true while the agent's edit form is open.
+	Editing   bool
+	Since     time.Time
+	ExpiresAt time.Time
 }
 
 // GatewayLeases are the places SSH gateways hold for their open sessions:

@@ -60,6 +60,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 		"GET /audit",
 		"GET /customers/{id}/data-export", "POST /customers/{id}/erase",
 		"POST /gateway-sessions", "PUT /gateway-sessions/{lid}", "DELETE /gateway-sessions/{lid}",
+		"GET /customers/{id}/presence", "PUT /customers/{id}/presence", "DELETE /customers/{id}/presence",
 	}
 	var got []string
 	for path, item := range doc.Paths.Map() {

@@ -77,7 +77,8 @@ var capabilities = client.All().
 	Without(ReasonNoAudit, client.CapAudit).
 	Without(ReasonNoCreate, client.CapCreateCustomer).
 	Without(ReasonNoFindOrder, client.CapFindOrder).
-	Without(ReasonNoMerge, client.CapMerge)
+	Without(ReasonNoMerge, client.CapMerge).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Capabilities is what every Client of this driver can do, for callers
 // that have no credentials yet (`frontdesk info`).

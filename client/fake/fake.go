@@ -392,3 +392,22 @@ func (p *Platform) MergeCustomers(ctx context.Context, keep, drop api.ID, key st
 	}
 	return api.MergeResult{}, false, client.Unsupported(client.CapMerge, "the fake platform cannot merge customers")
 }
+
+// Heartbeat answers nobody else present: the fake has one agent.
+func (p *Platform) Heartbeat(ctx context.Context, id api.ID, _ bool) (api.Presence, error) {
+	if err := p.caps.Check(client.CapPresence); err != nil {
+		return api.Presence{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return api.Presence{}, err
+	}
+	return api.Presence{CustomerID: id, Viewers: []api.Viewer{}, TTLSeconds: int(api.PresenceTTL / time.Second)}, nil
+}
+
+// LeavePresence succeeds.
+func (p *Platform) LeavePresence(ctx context.Context, _ api.ID) error {
+	if err := p.caps.Check(client.CapPresence); err != nil {
+		return err
+	}
+	return ctx.Err()
+}

@@ -87,7 +87,8 @@ var capabilities = client.All().
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
-	Without(ReasonNoMerge, client.CapMerge)
+	Without(ReasonNoMerge, client.CapMerge).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Config says which Pelcro site to call, with which API key, and how
 // patiently.

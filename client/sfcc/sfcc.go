@@ -84,7 +84,8 @@ var capabilities = client.All().
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoCoupons, client.CapCoupons).
 	Without(ReasonNoAudit, client.CapAudit).
-	Without(ReasonNoMerge, client.CapMerge)
+	Without(ReasonNoMerge, client.CapMerge).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Capabilities is what every Client of this driver can do, for callers
 // without credentials (`frontdesk info`).

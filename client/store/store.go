@@ -76,7 +76,8 @@ var capabilities = client.All().
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
-	Without(ReasonNoMerge, client.CapMerge)
+	Without(ReasonNoMerge, client.CapMerge).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Config says which store to call, as which key, and how patiently.
 type Config struct {

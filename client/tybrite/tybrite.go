@@ -95,7 +95,8 @@ var capabilities = client.All().
 	Without(ReasonNoPasswordReset, client.CapPasswordReset).
 	Without(ReasonNoAudit, client.CapAudit).
 	Without(ReasonNoFindOrder, client.CapFindOrder).
-	Without(ReasonNoMerge, client.CapMerge)
+	Without(ReasonNoMerge, client.CapMerge).
+	Without(client.ReasonNoPresence, client.CapPresence)
 
 // Config says which API to call, as which key, and how patiently.
 type Config struct {

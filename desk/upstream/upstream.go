@@ -65,8 +65,9 @@ func (s *Store) Unsupported() map[string]string {
 }
 
 // desksOwn are the capabilities the desk supplies itself, whatever the
-// platform: its notes, its on-behalf sessions, its audit trail.
-var desksOwn = map[client.Capability]bool{client.CapNotes: true, client.CapOnBehalf: true, client.CapAudit: true}
+// platform: its notes, its on-behalf sessions, its audit trail, and who
+// has which customer open.
+var desksOwn = map[client.Capability]bool{client.CapNotes: true, client.CapOnBehalf: true, client.CapAudit: true, client.CapPresence: true}
 
 const reasonCustomerScope = "the store's own coupons and password resets need the customer's login at the store; the desk in front of it cannot act as the customer there"
 

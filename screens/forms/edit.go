@@ -34,6 +34,9 @@ type EditProfile struct {
 	conflict *conflict
 	// onConflict is the conflict choice's keys (conflictKeys).
 	onConflict []tui.Binding
+	// pres is who else has the customer open (WatchPresence); nil on a
+	// platform without presence.
+	pres *Presence
 }
 
 // Answer payloads, so one answerMsg type serves both calls.
@@ -102,6 +105,10 @@ func (m *EditProfile) Init() tea.Cmd {
 	if m.refused != "" {
 		return nil
 	}
+	if m.pres != nil {
+		m.pres.Editing = true
+		return tea.Batch(m.initForm(), emit(EditingMsg{CustomerID: m.orig.ID}))
+	}
 	return m.initForm()
 }
 
@@ -134,8 +141,14 @@ func (m *EditProfile) ShortHelp() []tui.Binding { return m.keysNow() }
 // FullHelp is the ? list: the keys of the current state.
 func (m *EditProfile) FullHelp() [][]tui.Binding { return [][]tui.Binding{m.keysNow()} }
 
-// Close cancels a save in flight.
-func (m *EditProfile) Close() { m.stop() }
+// Close cancels a save in flight; the profile's next heartbeat says the
+// form is closed.
+func (m *EditProfile) Close() {
+	m.stop()
+	if m.pres != nil {
+		m.pres.Editing = false
+	}
+}
 
 // Dirty reports whether the agent changed anything.
 func (m *EditProfile) Dirty() bool { return len(changedKeys(m.was, m.d)) > 0 }
@@ -288,10 +301,33 @@ func (m *EditProfile) save() tea.Cmd {
 		return nil
 	}
 	send := func() tea.Cmd { return m.send(p) }
-	if m.c.Confirm(m.binding) {
-		return m.confirm(fmt.Sprintf("Save these changes to %s?", productionLabel(m.c)), "", m.changeLines(), send, nil)
+	proceed := func() tea.Cmd {
+		if m.c.Confirm(m.binding) {
+			return m.confirm(fmt.Sprintf("Save these changes to %s?", productionLabel(m.c)), "", m.changeLines(), send, nil)
+		}
+		return send()
 	}
-	return send()
+	if q := m.othersQuestion(); q != "" {
+		// Another agent has the customer open: say who before saving over
+		// what they may be changing (No is the default).
+		return m.confirm(q, "If they save first, yours is refused and you see both versions.", m.changeLines(), proceed, nil)
+	}
+	return proceed()
+}
+
+// othersQuestion asks whether to save while other agents have the
+// customer open ("Jane Wanjiru has this customer open since 10:02 —
+// save anyway?"), "" when nobody else has.
+func (m *EditProfile) othersQuestion() string {
+	if m.pres == nil || len(m.pres.Others) == 0 {
+		return ""
+	}
+	who := m.pres.Sentence(m.c.Styles.Cells, m.pres.now(), 30)
+	verb := "has"
+	if len(m.pres.Others) > 1 {
+		verb = "have"
+	}
+	return who + " " + verb + " this customer open — save anyway?"
 }
 
 func (m *EditProfile) send(p api.CustomerPatch) tea.Cmd {

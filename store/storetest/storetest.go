@@ -60,6 +60,7 @@ func Run(t *testing.T, open Open) {
 		{"Retention", testRetention},
 		{"GatewayLeases", testGatewayLeases},
 		{"MergeCustomers", testMerge},
+		{"Presence", testPresence},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
