@@ -91,9 +91,42 @@ func randPhone(r *rand.Rand) string {
 		return "+1 555 " + randDigits(r, 4)
 	case 3:
 		return "+2547" + randDigits(r, 2) // short
+	case 4:
+		return nonCanonicalPhone(r, "7"+randDigits(r, 8))
 	default:
 		return "+2547" + randDigits(r, 8)
 	}
+}
+
+// nonCanonicalPhone is a phone of local number digits that is not
+// "+254" and digits: spaced, dashed, with +254 inside, too short, with
+// letters.
+func nonCanonicalPhone(r *rand.Rand, digits string) string {
+	switch r.IntN(9) {
+	case 0:
+		return "0" + digits[:3] + " " + digits[3:6] + " " + digits[6:]
+	case 1:
+		return "+254-" + digits[:3] + "-" + digits[3:]
+	case 2:
+		return "x+254" + digits
+	case 3:
+		return "+254+254" + digits
+	case 4:
+		return "+254" + digits[:1]
+	case 5:
+		return "+254" + digits[:3] + "ab" + digits[3:]
+	case 6:
+		return "tel +254" + digits
+	case 7:
+		return "+254 " + digits
+	default:
+		return "+254" + digits + "+254" + digits[:4]
+	}
+}
+
+// isCanonical reports a phone of "+254" and digits.
+func isCanonical(p string) bool {
+	return strings.HasPrefix(p, "+254") && (p == "+254" || searchq.IsDigits(p[4:]))
 }
 
 func randDoc(r *rand.Rand) *Doc {
@@ -121,9 +154,27 @@ func randQuery(r *rand.Rand, docs map[int64]*Doc, ids []int64) string {
 		"254", "é", "É", "elodie", "Élodie ngugi", "muller", "müller", "ss", "straße", "李", "太", "😀", "gmail.com",
 		".com", "anan", "nana", "ana", "kama", "Ｋａｍａ", "o'b", "van der", "555", "1 555", "jose", "josé", "ǆ",
 		"mary mary", "wanjiru wanjiru otieno", "zzz", "qq", "x y",
+		"0712 345 678", "+254-712", "x+254712", "+254+254712", "+2547", "0712345678", "07123456789", "tel",
+		"+254 7", "071", "012", "0254", "+254+254", "ab", "7ab", "07ab",
 	}
 	if r.IntN(3) == 0 || len(ids) == 0 {
 		return fixed[r.IntN(len(fixed))]
+	}
+	if r.IntN(4) == 0 {
+		// A local form of a piece of a phone "+254…": "0" and what
+		// follows, of every length (exact lists up to 4 digits, longer
+		// ones confirmed).
+		d := docs[ids[r.IntN(len(ids))]]
+		if d != nil {
+			if i := strings.Index(d.Phone, "+254"); i >= 0 {
+				rest := d.Phone[i+4:]
+				w := "0" + rest[:min(len(rest), r.IntN(11))]
+				if r.IntN(3) == 0 {
+					w += " " + []string{"mary", "a", "wan", "0"}[r.IntN(4)]
+				}
+				return w
+			}
+		}
 	}
 	var words []string
 	for range 1 + r.IntN(3) {
@@ -267,6 +318,17 @@ func TestSearchEqualsNaive(t *testing.T) {
 				for range 2000 {
 					id := ids[r.IntN(len(ids))]
 					switch k := r.IntN(10); {
+					case k == 1 && docs[id] != nil:
+						// The same number turned "+254" and digits, or
+						// back.
+						d := *docs[id]
+						if isCanonical(d.Phone) && len(d.Phone) > 4 {
+							d.Phone = nonCanonicalPhone(r, (d.Phone[4:] + "12345678")[:9])
+						} else {
+							d.Phone = "+2547" + randDigits(r, r.IntN(10))
+						}
+						docs[id] = &d
+						log.put(id, &d)
 					case k < 6:
 						d := randDoc(r)
 						if k == 0 && docs[id] != nil {
