@@ -183,7 +183,9 @@ func BenchmarkSearch(b *testing.B) {
 // TestLatencyTable prints p50 and p95 per shape and the cost of an
 // update, on the store FRONTDESK_SEARCHIDX_DB names (skipped without);
 // FRONTDESK_SEARCHIDX_SHAPES picks shapes by a substring of their names,
-// and FRONTDESK_SEARCHIDX_CHECK=1 compares each answer with Naive's.
+// FRONTDESK_SEARCHIDX_COLD=1 runs them in turn (caches cold, as in a
+// server) instead of each 40 times in a row, and
+// FRONTDESK_SEARCHIDX_CHECK=1 compares each answer with Naive's.
 func TestLatencyTable(t *testing.T) {
 	if os.Getenv(benchDBEnv) == "" {
 		t.Skip(benchDBEnv + " is not set")
