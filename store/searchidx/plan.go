@@ -351,8 +351,18 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 		}
 	}
 	total = len(ms)
-	if exhausted && (kn.walk == 0 || len(ms) <= kn.selectMax) {
-		return st.selectPage(ms, o, pr, skip, want), total
+	// All the matches found: sort them, unless they are so many that
+	// walking the order with a bit set of them reaches the page in
+	// fewer steps than the sort has matches to read keys of (each a
+	// random access: "0712", 8,900 matches, fills its first page within
+	// some 2,500 steps).
+	walkBitsNow := false
+	if exhausted {
+		if kn.walk != 0 && len(ms) <= kn.selectMax ||
+			kn.walk == 0 && (len(ms) < walkMinMatches || (skip+want)*st.nAlive > walkStepsPerKey*len(ms)*len(ms)) {
+			return st.selectPage(ms, o, pr, skip, want), total
+		}
+		walkBitsNow = true
 	}
 	// Many matches: walk the sort order testing each customer with the
 	// predicate, for at most predBudget customers (most pages of broad
@@ -364,6 +374,9 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	// A deep page needs more steps than the budget (at the density the
 	// count saw): straight to the bit set.
 	if est := float64(len(ms)) / float64(max(examined, 1)) * float64(len(cands)); float64(skip+want)*float64(st.nAlive) > est*predBudget {
+		budget = 0
+	}
+	if walkBitsNow {
 		budget = 0
 	}
 	switch kn.walk {
@@ -414,6 +427,15 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 // predBudget is how many customers a walk tests with searchq.Match
 // before it builds a bit set of the candidates.
 const predBudget = 4096
+
+// A page of walkMinMatches matches or more (all of them found) is walked
+// to with a bit set of them when the walk's steps (expected at their
+// density) are fewer than walkStepsPerKey per match: a step tests a bit,
+// a match sorted reads its sort key somewhere in memory.
+const (
+	walkMinMatches  = 1024
+	walkStepsPerKey = 4
+)
 
 // knobs force a way of paging, for tests; the zero value chooses by the
 // estimates.
