@@ -343,6 +343,10 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 		if !st.isAlive(s) {
 			continue
 		}
+		if q.exact {
+			ms = append(ms, s)
+			continue
+		}
 		for ei < len(exact) && exact[ei] < s {
 			ei++
 		}
@@ -408,13 +412,26 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 			bits[s>>6] |= 1 << (s & 63)
 		}
 	}
-	// The slots after them: the exact ones need no confirmation either.
-	exact = exact[ei:]
+	// The slots after them: the exact ones need no confirmation either,
+	// the others (inexact) are confirmed as the walk reaches them.
+	var inexact []uint32
+	if !q.exact && examined < len(cands) {
+		inexact = make([]uint32, 0, len(cands)-examined)
+		ex := exact[ei:]
+		for _, s := range cands[examined:] {
+			for len(ex) > 0 && ex[0] < s {
+				ex = ex[1:]
+			}
+			if len(ex) == 0 || ex[0] != s {
+				inexact = append(inexact, s)
+			}
+		}
+	}
 	w.runBits(bits, func(s uint32) bool {
 		if s < confirmed {
 			return true
 		}
-		if _, ok := slices.BinarySearch(exact, s); ok {
+		if _, ok := slices.BinarySearch(inexact, s); !ok {
 			return true
 		}
 		return searchq.Match(q.tokens, st.fields(s))
