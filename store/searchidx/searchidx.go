@@ -58,7 +58,10 @@
 //   - Few matches (all of them found within the cap): they are sorted by
 //     the order's key (a 64-bit prefix of it, then the full comparison),
 //     keeping only the first offset+limit+1 with a heap when that is a
-//     small part, and paged.
+//     small part, and paged; but when they are many (a thousand or more)
+//     and the walk to the page at their density takes fewer steps than
+//     four per match, the order is walked with a bit set of them (see
+//     below), which reads no sort key.
 //   - Many matches: the order's blocks are walked from the start (or from
 //     the After key, found by binary search) testing each customer with
 //     searchq.Match, for at most predBudget customers, which fills the
