@@ -62,6 +62,11 @@ func (st *state) plan(tokens []searchq.Token) *plan {
 		}
 		if t.Long {
 			add(st.trigrams(t.Text, len(t.Text) == 3))
+			// "+2547…": the phones starting with it match (a subset of
+			// the trigrams' candidates, but exact).
+			if strings.HasPrefix(t.Text, phoneCC) && len(t.Text) > len(phoneCC) && len(t.Text) <= phonePrefixMax && len(ts.alts) > 0 {
+				add(st.term(termPhone, t.Text, true))
+			}
 		} else {
 			add(st.term(termPrefix, t.Text, true))
 		}

@@ -696,7 +696,8 @@ func TestPhoneForms(t *testing.T) {
 		addForms(p)
 		addForms(flip(p))
 	}
-	queries = append(queries, "0712 345 678", "+254-712", "x+254712", "+254+254712", "+2547", "07", "7", "071", "0712345678901")
+	queries = append(queries, "0712 345 678", "+254-712", "x+254712", "+254+254712", "+2547", "07", "7", "071", "0712345678901",
+		"+254712", "+2547123", "+25471234", "+254712345", "+25471 e")
 	for _, kn := range []knobs{{}, {walk: walkPred}, {walk: walkBits}} {
 		t.Run(fmt.Sprintf("walk%d", kn.walk), func(t *testing.T) {
 			log := &changeLog{}
