@@ -48,7 +48,8 @@
 // occurs in a phone that is +254 and digits only at its start: it is
 // the Q list of its first 8 bytes, exact when the form is no longer,
 // and the R list with the form's trigrams, so nearly every candidate of
-// a local number is exact. A candidate in an exact alternative of every
+// a local number is exact (a token "+2547…" of up to 8 bytes has its Q
+// list, exact, beside its trigrams). A candidate in an exact alternative of every
 // set matches; the others are confirmed with searchq.Match (once), and
 // dead slots are skipped.
 //
