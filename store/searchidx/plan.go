@@ -62,11 +62,18 @@ func (st *state) plan(tokens []searchq.Token) *plan {
 		}
 		if t.Long {
 			add(st.trigrams(t.Text, len(t.Text) == 3))
+			// "+2547…": the phones starting with it match (a subset of
+			// the trigrams' candidates, but exact).
+			if strings.HasPrefix(t.Text, phoneCC) && len(t.Text) > len(phoneCC) && len(t.Text) <= phonePrefixMax && len(ts.alts) > 0 {
+				add(st.term(termPhone, t.Text, true))
+			}
 		} else {
 			add(st.term(termPrefix, t.Text, true))
 		}
 		for _, alt := range t.PhoneAlts {
-			add(st.phoneAlt(alt, t.Long))
+			for _, c := range st.phoneAlt(alt, t.Long) {
+				add(c, true)
+			}
 		}
 		if len(ts.alts) == 0 {
 			q.none = true
@@ -114,22 +121,70 @@ func (st *state) trigrams(v string, exact bool) (conj, bool) {
 	return c, true
 }
 
-// phoneAlt is what may hold a phone form alt, as a prefix of the phone
-// (short tokens) or anywhere in it (long ones).
-func (st *state) phoneAlt(alt string, long bool) (conj, bool) {
-	if !long && strings.HasPrefix(alt, phoneCC) && len(alt) > len(phoneCC) {
-		n := min(len(alt), len(phoneCC)+2)
-		return st.term(termPhone, alt[:n], n == len(alt))
+// phoneAlt is the alternatives that may hold a phone form alt, as a
+// prefix of the phone (short tokens) or anywhere in it (long ones).
+func (st *state) phoneAlt(alt string, long bool) []conj {
+	one := func(c conj, ok bool) []conj {
+		if !ok {
+			return nil
+		}
+		return []conj{c}
+	}
+	if strings.HasPrefix(alt, phoneCC) && len(alt) > len(phoneCC) {
+		if !long {
+			n := min(len(alt), len(phoneCC)+2)
+			return one(st.term(termPhone, alt[:n], n == len(alt)))
+		}
+		return st.phoneInside(alt)
 	}
 	if len(alt) >= 3 {
-		return st.trigrams(alt, false)
+		return one(st.trigrams(alt, false))
 	}
 	if alt == "" {
-		return conj{}, false
+		return nil
 	}
 	// One or two runes: a prefix of some column.
 	_, n1 := utf8.DecodeRuneInString(alt)
-	return st.term(termPrefix, alt[:n1], false)
+	return one(st.term(termPrefix, alt[:n1], false))
+}
+
+// phoneInside is the alternatives for the phones holding alt ("+254"
+// and more) anywhere. Where alt occurs other than at the start, the
+// phone has +254 after its first byte (alt begins with '+'): the
+// termPhoneInner list, with alt's trigrams, confirmed. At the start is
+// the termPhone list of alt, exact (no confirmation) when alt is short
+// enough to have one; a longer alt takes the list of its first
+// phonePrefixMax bytes with the trigrams past them, confirmed. Most
+// phones are "+254" and digits, which hold alt only at the start, so
+// a local number's candidates are nearly all exact.
+func (st *state) phoneInside(alt string) []conj {
+	tri, ok := st.trigrams(alt, false)
+	if !ok {
+		return nil // nobody has one of alt's trigrams
+	}
+	var out []conj
+	var scratch []byte
+	if in := st.list(termPhoneInner, "", &scratch); len(in) > 0 {
+		c := conj{lists: append([][]uint32{in}, tri.lists...)}
+		slices.SortFunc(c.lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+		out = append(out, c)
+	}
+	n := min(len(alt), phonePrefixMax)
+	pl := st.list(termPhone, alt[:n], &scratch)
+	if len(pl) == 0 {
+		return out
+	}
+	c := conj{lists: [][]uint32{pl}, exact: n == len(alt)}
+	// The trigrams past the prefix (those within it hold for every
+	// slot of pl), rarest first.
+	var rest [][]uint32
+	for i := max(0, n-2); i+3 <= len(alt); i++ {
+		rest = append(rest, st.list(termTrigram, alt[i:i+3], &scratch))
+	}
+	slices.SortFunc(rest, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+	c.lists = append(c.lists, rest[:min(len(rest), maxConjLists-1)]...)
+	slices.SortFunc(c.lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
+	return append(out, c)
 }
 
 // gallop is the first index at or after i where l holds x or more.
@@ -224,21 +279,47 @@ func intersectAll(lists [][]uint32) []uint32 {
 
 // cands are the slots in every set of q, ascending, dead ones included:
 // the lists of every single-alternative set and the union of every other
-// set's alternatives, intersected shortest first.
-func (q *plan) cands() []uint32 {
-	var lists [][]uint32
+// set's alternatives, intersected shortest first. exact are those of
+// them that are in an exact alternative of every set, which match (when
+// alive) with no confirmation: all of them when q.exact.
+func (q *plan) cands() (cands, exact []uint32) {
+	var lists, exLists [][]uint32
+	exNone := false
 	for _, ts := range q.sets {
 		if len(ts.alts) == 1 {
 			lists = append(lists, ts.alts[0].lists...)
+			exNone = exNone || !ts.exact
 			continue
 		}
-		var u []uint32
+		var u, ue []uint32
 		for _, c := range ts.alts {
-			u = union(u, intersectAll(c.lists))
+			l := intersectAll(c.lists)
+			u = union(u, l)
+			if c.exact && !ts.exact {
+				ue = union(ue, l)
+			}
 		}
 		lists = append(lists, u)
+		if !ts.exact {
+			exNone = exNone || len(ue) == 0
+			exLists = append(exLists, ue)
+		}
 	}
-	return intersectAll(lists)
+	cands = intersectAll(lists)
+	switch {
+	case q.exact:
+		return cands, cands
+	case exNone:
+		return cands, nil
+	}
+	exact = cands
+	for _, l := range exLists {
+		if len(exact) == 0 {
+			break
+		}
+		exact = intersect(exact, l)
+	}
+	return cands, exact
 }
 
 // afterSelectMax is how many matches an After page collects before it
@@ -253,23 +334,44 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	if pr != nil {
 		bound = afterSelectMax
 	}
-	cands := q.cands()
+	cands, exact := q.cands()
 	ms := make([]uint32, 0, min(bound, len(cands)))
 	exhausted := true
 	examined := 0
+	ei := 0 // exact[ei:] are the exact candidates not yet passed
 	for _, s := range cands {
 		if len(ms) == bound {
 			exhausted = false
 			break
 		}
 		examined++
-		if st.isAlive(s) && (q.exact || searchq.Match(q.tokens, st.fields(s))) {
+		if !st.isAlive(s) {
+			continue
+		}
+		if q.exact {
+			ms = append(ms, s)
+			continue
+		}
+		for ei < len(exact) && exact[ei] < s {
+			ei++
+		}
+		if ei < len(exact) && exact[ei] == s || searchq.Match(q.tokens, st.fields(s)) {
 			ms = append(ms, s)
 		}
 	}
 	total = len(ms)
-	if exhausted && (kn.walk == 0 || len(ms) <= kn.selectMax) {
-		return st.selectPage(ms, o, pr, skip, want), total
+	// All the matches found: sort them, unless they are so many that
+	// walking the order with a bit set of them reaches the page in
+	// fewer steps than the sort has matches to read keys of (each a
+	// random access: "0712", 8,900 matches, fills its first page within
+	// some 2,500 steps).
+	walkBitsNow := false
+	if exhausted {
+		if kn.walk != 0 && len(ms) <= kn.selectMax ||
+			kn.walk == 0 && (len(ms) < walkMinMatches || (skip+want)*st.nAlive > walkStepsPerKey*len(ms)*len(ms)) {
+			return st.selectPage(ms, o, pr, skip, want), total
+		}
+		walkBitsNow = true
 	}
 	// Many matches: walk the sort order testing each customer with the
 	// predicate, for at most predBudget customers (most pages of broad
@@ -281,6 +383,9 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 	// A deep page needs more steps than the budget (at the density the
 	// count saw): straight to the bit set.
 	if est := float64(len(ms)) / float64(max(examined, 1)) * float64(len(cands)); float64(skip+want)*float64(st.nAlive) > est*predBudget {
+		budget = 0
+	}
+	if walkBitsNow {
 		budget = 0
 	}
 	switch kn.walk {
@@ -312,7 +417,30 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 			bits[s>>6] |= 1 << (s & 63)
 		}
 	}
-	w.runBits(bits, func(s uint32) bool { return q.exact || s < confirmed || searchq.Match(q.tokens, st.fields(s)) })
+	// The slots after them: the exact ones need no confirmation either,
+	// the others (inexact) are confirmed as the walk reaches them.
+	var inexact []uint32
+	if !q.exact && examined < len(cands) {
+		inexact = make([]uint32, 0, len(cands)-examined)
+		ex := exact[ei:]
+		for _, s := range cands[examined:] {
+			for len(ex) > 0 && ex[0] < s {
+				ex = ex[1:]
+			}
+			if len(ex) == 0 || ex[0] != s {
+				inexact = append(inexact, s)
+			}
+		}
+	}
+	w.runBits(bits, func(s uint32) bool {
+		if s < confirmed {
+			return true
+		}
+		if _, ok := slices.BinarySearch(inexact, s); !ok {
+			return true
+		}
+		return searchq.Match(q.tokens, st.fields(s))
+	})
 	*bp = bits
 	bitsPool.Put(bp)
 	return w.out, total
@@ -321,6 +449,15 @@ func (st *state) pageOf(q *plan, o int, pr *probe, skip, want int, kn knobs) (pa
 // predBudget is how many customers a walk tests with searchq.Match
 // before it builds a bit set of the candidates.
 const predBudget = 4096
+
+// A page of walkMinMatches matches or more (all of them found) is walked
+// to with a bit set of them when the walk's steps (expected at their
+// density) are fewer than walkStepsPerKey per match: a step tests a bit,
+// a match sorted reads its sort key somewhere in memory.
+const (
+	walkMinMatches  = 1024
+	walkStepsPerKey = 4
+)
 
 // knobs force a way of paging, for tests; the zero value chooses by the
 // estimates.

@@ -19,8 +19,9 @@
 // text arena (offsets per slot), its id and sort keys in arrays. Three
 // kinds of term have a posting list (the ascending slots having it, only
 // ever appended to): the first one and two runes of each folded column
-// (P), the first 5 and 6 bytes of a phone that starts with +254 (Q), and
-// every three bytes within one folded column (T). Each sort order keeps
+// (P), the first 5 to 8 bytes of a phone that starts with +254 (Q),
+// every three bytes within one folded column (T), and one list of the
+// phones with +254 after their first byte (R). Each sort order keeps
 // its live slots in sorted blocks of at most 512, so an insert or a
 // delete moves at most a block and walking the order is a loop over
 // arrays.
@@ -43,8 +44,14 @@
 // its phone forms the same way. The candidates are the intersection of
 // every token's set, shortest list first, by a merge or a galloping
 // search when one list is much shorter, so the work is bounded by the
-// lists' lengths. Candidates are confirmed with searchq.Match unless every
-// set was exact, and dead slots are skipped.
+// lists' lengths. A long token's +254 form (a local number "0712…")
+// occurs in a phone that is +254 and digits only at its start: it is
+// the Q list of its first 8 bytes, exact when the form is no longer,
+// and the R list with the form's trigrams, so nearly every candidate of
+// a local number is exact (a token "+2547…" of up to 8 bytes has its Q
+// list, exact, beside its trigrams). A candidate in an exact alternative of every
+// set matches; the others are confirmed with searchq.Match (once), and
+// dead slots are skipped.
 //
 //   - Count: the candidates are confirmed in slot order until
 //     api.TotalExactCap+1 matches are found; past the cap the total is the
@@ -52,7 +59,10 @@
 //   - Few matches (all of them found within the cap): they are sorted by
 //     the order's key (a 64-bit prefix of it, then the full comparison),
 //     keeping only the first offset+limit+1 with a heap when that is a
-//     small part, and paged.
+//     small part, and paged; but when they are many (a thousand or more)
+//     and the walk to the page at their density takes fewer steps than
+//     four per match, the order is walked with a bit set of them (see
+//     below), which reads no sort key.
 //   - Many matches: the order's blocks are walked from the start (or from
 //     the After key, found by binary search) testing each customer with
 //     searchq.Match, for at most predBudget customers, which fills the
@@ -70,7 +80,7 @@
 //
 // Searches hold the read lock; applying changes takes the write lock, at
 // most applyChunk changes at a time. At 1,000,000 customers the index
-// takes about 320 MiB (posting lists 170, text 60) and loads in a few
+// takes about 330 MiB (posting lists 180, text 60) and loads in a few
 // seconds; TestLatencyTable measures it on a real store.
 package searchidx
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,9 +92,42 @@ func randPhone(r *rand.Rand) string {
 		return "+1 555 " + randDigits(r, 4)
 	case 3:
 		return "+2547" + randDigits(r, 2) // short
+	case 4:
+		return nonCanonicalPhone(r, "7"+randDigits(r, 8))
 	default:
 		return "+2547" + randDigits(r, 8)
 	}
+}
+
+// nonCanonicalPhone is a phone of local number digits that is not
+// "+254" and digits: spaced, dashed, with +254 inside, too short, with
+// letters.
+func nonCanonicalPhone(r *rand.Rand, digits string) string {
+	switch r.IntN(9) {
+	case 0:
+		return "0" + digits[:3] + " " + digits[3:6] + " " + digits[6:]
+	case 1:
+		return "+254-" + digits[:3] + "-" + digits[3:]
+	case 2:
+		return "x+254" + digits
+	case 3:
+		return "+254+254" + digits
+	case 4:
+		return "+254" + digits[:1]
+	case 5:
+		return "+254" + digits[:3] + "ab" + digits[3:]
+	case 6:
+		return "tel +254" + digits
+	case 7:
+		return "+254 " + digits
+	default:
+		return "+254" + digits + "+254" + digits[:4]
+	}
+}
+
+// isCanonical reports a phone of "+254" and digits.
+func isCanonical(p string) bool {
+	return strings.HasPrefix(p, "+254") && (p == "+254" || searchq.IsDigits(p[4:]))
 }
 
 func randDoc(r *rand.Rand) *Doc {
@@ -121,9 +155,27 @@ func randQuery(r *rand.Rand, docs map[int64]*Doc, ids []int64) string {
 		"254", "é", "É", "elodie", "Élodie ngugi", "muller", "müller", "ss", "straße", "李", "太", "😀", "gmail.com",
 		".com", "anan", "nana", "ana", "kama", "Ｋａｍａ", "o'b", "van der", "555", "1 555", "jose", "josé", "ǆ",
 		"mary mary", "wanjiru wanjiru otieno", "zzz", "qq", "x y",
+		"0712 345 678", "+254-712", "x+254712", "+254+254712", "+2547", "0712345678", "07123456789", "tel",
+		"+254 7", "071", "012", "0254", "+254+254", "ab", "7ab", "07ab",
 	}
 	if r.IntN(3) == 0 || len(ids) == 0 {
 		return fixed[r.IntN(len(fixed))]
+	}
+	if r.IntN(3) == 0 {
+		// A local form of a piece of a phone "+254…": "0" and what
+		// follows, of every length (exact lists up to 4 digits, longer
+		// ones confirmed).
+		d := docs[ids[r.IntN(len(ids))]]
+		if d != nil {
+			if i := strings.Index(d.Phone, "+254"); i >= 0 {
+				rest := d.Phone[i+4:]
+				w := "0" + rest[:min(len(rest), r.IntN(11))]
+				if r.IntN(3) == 0 {
+					w += " " + []string{"mary", "a", "wan", "0"}[r.IntN(4)]
+				}
+				return w
+			}
+		}
 	}
 	var words []string
 	for range 1 + r.IntN(3) {
@@ -267,6 +319,17 @@ func TestSearchEqualsNaive(t *testing.T) {
 				for range 2000 {
 					id := ids[r.IntN(len(ids))]
 					switch k := r.IntN(10); {
+					case k == 1 && docs[id] != nil:
+						// The same number turned "+254" and digits, or
+						// back.
+						d := *docs[id]
+						if isCanonical(d.Phone) && len(d.Phone) > 4 {
+							d.Phone = nonCanonicalPhone(r, (d.Phone[4:] + "12345678")[:9])
+						} else {
+							d.Phone = "+2547" + randDigits(r, r.IntN(10))
+						}
+						docs[id] = &d
+						log.put(id, &d)
 					case k < 6:
 						d := randDoc(r)
 						if k == 0 && docs[id] != nil {
@@ -589,5 +652,90 @@ func TestFirstLoadWithUpdates(t *testing.T) {
 	checkQueries(t, ix, r, docs, ids(), 10)
 	if ix.Len() != 200 {
 		t.Fatalf("Len %d, want 200", ix.Len())
+	}
+}
+
+// TestPhoneForms compares Search with Naive on every local form ("0"
+// and the digits after +254, of every length) of phones of every shape:
+// "+254" and digits, whose forms have exact lists up to phonePrefixMax
+// bytes, and others, in which a form may occur anywhere. Then every
+// phone turns "+254" and digits (or back), twice, with a compaction
+// between, and the forms are checked again. The customers are few, so
+// the query's own trigrams (its "071") do not find what a lost phone
+// list would.
+func TestPhoneForms(t *testing.T) {
+	phones := []string{
+		"+254712345678", "+254712000111", "+254713345678", "+2547", "+25471", "+254712", "+2547123",
+		"+25471234", "+254712345", "+254", "0712 345 678", "+254-712-345678", "x+254712345678",
+		"+254+254712345678", "+2547ab12345678", "tel +254712", "+254 712345678", "+254712345678+2547123",
+		"0712345678", "", "+1 555 7123", "+2547123+254", "++254712",
+	}
+	flip := func(p string) string {
+		if strings.HasPrefix(p, "+254") && searchq.IsDigits(p[4:]) {
+			return "x" + p[:len(p)-1] // not canonical, +254 inside
+		}
+		var b strings.Builder
+		b.WriteString("+254")
+		for _, c := range p {
+			if c >= '0' && c <= '9' {
+				b.WriteRune(c)
+			}
+		}
+		return b.String()
+	}
+	var queries []string
+	addForms := func(p string) {
+		if i := strings.Index(p, "+254"); i >= 0 {
+			rest := p[i+4:]
+			for k := 0; k <= len(rest); k++ {
+				queries = append(queries, "0"+rest[:k], "0"+rest[:k]+" e")
+			}
+		}
+	}
+	for _, p := range phones {
+		addForms(p)
+		addForms(flip(p))
+	}
+	queries = append(queries, "0712 345 678", "+254-712", "x+254712", "+254+254712", "+2547", "07", "7", "071", "0712345678901",
+		"+254712", "+2547123", "+25471234", "+254712345", "+25471 e")
+	for _, kn := range []knobs{{}, {walk: walkPred}, {walk: walkBits}} {
+		t.Run(fmt.Sprintf("walk%d", kn.walk), func(t *testing.T) {
+			log := &changeLog{}
+			ix := New(log.feed)
+			ix.knobs = kn
+			base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			cur := slices.Clone(phones)
+			// Three customers per phone: a flip kills compactMinDead
+			// slots or more, so the index compacts.
+			put := func() {
+				for c := range 3 {
+					for i, p := range cur {
+						id := int64(c*1000 + i + 1)
+						log.put(id, &Doc{Email: fmt.Sprintf("e%d@x.ke", id), FirstName: "Ann", LastName: "Otieno",
+							Phone: p, CreatedAt: base.Add(time.Duration(i) * time.Minute), TotalSpent: id % 3})
+					}
+				}
+			}
+			check := func() {
+				t.Helper()
+				for _, q := range queries {
+					for _, sort := range api.Sorts {
+						compare(t, ix, store.SearchParams{Query: q, Sort: sort})
+						compare(t, ix, store.SearchParams{Query: q, Sort: sort, Limit: 2, Page: 2})
+					}
+				}
+			}
+			put()
+			check()
+			for round := range 2 {
+				for i := range cur {
+					cur[i] = flip(cur[i])
+				}
+				put()
+				check()
+				waitCompactions(t, ix, round+1)
+				check()
+			}
+		})
 	}
 }

@@ -22,12 +22,22 @@ const (
 // Term kinds, the first byte of a term's key in the dictionary.
 const (
 	termPrefix  = 'p' // first one or two runes of a folded column
-	termPhone   = 'q' // first 5 or 6 bytes of a folded phone that starts with +254
+	termPhone   = 'q' // first 5 to 8 bytes of a folded phone that starts with +254
 	termTrigram = 't' // three bytes within one folded column
+	// termPhoneInner's one list (the term's value is empty) holds the
+	// slots whose folded phone has +254 after its first byte ("x+254…",
+	// "+254+254…"): the only phones in which a form "+254…" can occur
+	// other than at the start, where the termPhone lists find it.
+	termPhoneInner = 'r'
 )
 
 // phoneCC is the country code PhoneAlts put in front of local numbers.
 const phoneCC = "+254"
+
+// phonePrefixMax is the longest phone prefix with a termPhone list:
+// "+254" and 4 more bytes, so a local number of up to 5 digits ("0712")
+// has an exact list of the phones holding its +254 form.
+const phonePrefixMax = len(phoneCC) + 4
 
 // fieldsPerSlot is how many offsets into the text arena a slot has: the
 // starts of the folded email, first name, last name and phone, of the
@@ -271,11 +281,12 @@ func (st *state) index(s uint32, f searchq.Fields) {
 		}
 	}
 	if strings.HasPrefix(f.Phone, phoneCC) {
-		for _, n := range [...]int{len(phoneCC) + 1, len(phoneCC) + 2} {
-			if len(f.Phone) >= n {
-				st.addTerm(termPhone, f.Phone[:n], s)
-			}
+		for n := len(phoneCC) + 1; n <= min(len(f.Phone), phonePrefixMax); n++ {
+			st.addTerm(termPhone, f.Phone[:n], s)
 		}
+	}
+	if len(f.Phone) > 1 && strings.Contains(f.Phone[1:], phoneCC) {
+		st.addTerm(termPhoneInner, "", s)
 	}
 }
 
