@@ -91,12 +91,18 @@ import (
 )
 
 // Doc is one customer as search sees it: the searched columns as stored
-// (the index folds them) and the sort keys.
+// (the index folds them), the sort keys, and what the filters test
+// (searchq.Filter).
 type Doc struct {
 	ID                                int64
 	Email, FirstName, LastName, Phone string
 	CreatedAt                         time.Time
 	TotalSpent                        int64
+	Disabled                          bool
+	TotalOrders                       int64
+	Points                            int64
+	// LastOrderAt is the time of the last order, zero without orders.
+	LastOrderAt time.Time
 }
 
 // Change is one entry of an engine's change feed: customer ID changed at
@@ -357,14 +363,22 @@ func (ix *Index) search(p store.SearchParams) (store.SearchResult, error) {
 	if pr != nil {
 		offset = 0
 	}
-	tokens, blank := searchq.Parse(p.Query)
+	qq, err := searchq.ParseQuery(p.Query)
+	if err != nil {
+		return store.SearchResult{}, fmt.Errorf("search: %w", err)
+	}
+	tokens, blank := qq.Tokens, qq.Blank
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	st := ix.st
 	var pg []uint32
 	total := 0
-	if blank || len(tokens) > 0 {
+	if qq.Filtered() {
+		if !qq.None() {
+			pg, total = st.pageFiltered(&qq, o, pr, offset, limit+1)
+		}
+	} else if blank || len(tokens) > 0 {
 		q := st.plan(tokens)
 		switch {
 		case q.none:
@@ -421,13 +435,17 @@ func (ix *Index) Naive(p store.SearchParams) (store.SearchResult, error) {
 		}
 	}
 	limit, offset := page(p.Page, p.Limit)
-	tokens, blank := searchq.Parse(p.Query)
+	qq, err := searchq.ParseQuery(p.Query)
+	if err != nil {
+		return store.SearchResult{}, fmt.Errorf("search: %w", err)
+	}
+	tokens, blank := qq.Tokens, qq.Blank
 	ix.mu.RLock()
 	st := ix.st
 	var matches []*entry
-	if blank || len(tokens) > 0 {
+	if !qq.None() {
 		for s := range uint32(st.slots()) {
-			if st.isAlive(s) && (blank || searchq.Match(tokens, st.fields(s))) {
+			if st.isAlive(s) && (blank || searchq.Match(tokens, st.fields(s))) && qq.Filter.Match(st.attrsAt(s)) {
 				matches = append(matches, st.entry(s))
 			}
 		}
