@@ -51,7 +51,7 @@ type state struct {
 	sec   []int64 // created_at, Unix seconds
 	nsec  []int32 // and nanoseconds
 	spent []int64
-	attrs []attrs // the filters' attributes (filter.go)
+	attrs []attrs  // the filters' attributes (filter.go)
 	offs  []uint32 // fieldsPerSlot per slot, into text
 	arena *strings.Builder
 	text  string // arena.String(), refreshed after every apply
