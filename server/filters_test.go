@@ -86,7 +86,9 @@ func TestListFilters(t *testing.T) {
 			{"name:wa", "name", "wa", func(f facts) bool {
 				return strings.HasPrefix(strings.ToLower(f.c.FirstName), "wa") || strings.HasPrefix(strings.ToLower(f.c.LastName), "wa")
 			}},
-			{"phone:0722", "phone", "0722", func(f facts) bool { return strings.Contains(f.c.Phone, "+254722") || strings.Contains(f.c.Phone, "0722") }},
+			{"phone:0722", "phone", "0722", func(f facts) bool {
+				return strings.Contains(f.c.Phone, "+254722") || strings.Contains(f.c.Phone, "0722")
+			}},
 		}
 		for _, c := range cases {
 			var want []api.ID
