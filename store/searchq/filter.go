@@ -176,16 +176,8 @@ func (q *Query) Filtered() bool {
 func (q *Query) None() bool { return !q.Blank && len(q.Tokens) == 0 }
 
 // HasFilter reports whether text holds something that looks like a
-// filter (a word "field:"), known or not: a cheap test for callers that
-// cannot search with filters.
-func HasFilter(text string) bool {
-	for _, w := range words(text) {
-		if _, _, ok := splitFilter(w); ok {
-			return true
-		}
-	}
-	return false
-}
+// filter (a word "field:"), known or not (api.HasSearchFilter).
+func HasFilter(text string) bool { return api.HasSearchFilter(text) }
 
 // ParseQuery parses what the agent typed: words "field:value" are
 // filters, the rest free text under Parse's rules. A bad filter is a
