@@ -385,6 +385,9 @@ func splitOp(v string) (op, rest string) {
 // parseCmp parses ">5", ">=10000", "7"; money: whole units with up to two
 // decimals, returned in minor units (×100).
 func parseCmp(v string, money bool) (Cmp, error) {
+	if v == "" {
+		return Cmp{}, fmt.Errorf("needs a comparison and a number")
+	}
 	op, rest := splitOp(v)
 	rest = strings.ReplaceAll(rest, ",", "")
 	if rest == "" {
