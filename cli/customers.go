@@ -58,7 +58,7 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 			"the same dates with < <= > >= or none (within).",
 		Example: "  frontdesk customers search wanjiku\n  frontdesk customers search 0712 --sort name --limit 50 --json\n" +
 			"  frontdesk customers search 'orders:>5 spent:>=10000' --sort -total_spent",
-		Args:    exactArgs(1, "QUERY"),
+		Args: exactArgs(1, "QUERY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.Query = strings.TrimSpace(args[0])
 			if p.Query == "" {
