@@ -68,6 +68,18 @@
 //   - Blank query: the order's blocks are skipped by their lengths to the
 //     offset, so any page costs a few blocks.
 //
+// # Field filters
+//
+// A query with field filters or column tokens (searchq.ParseQuery:
+// orders:>5, status:disabled, email:gmail …) takes pageFiltered
+// (filter.go): its candidates are the free text's posting lists (a
+// superset for column tokens) or, with no text, every slot; each is
+// tested with the filter on per-slot attributes (status, orders, points,
+// last order; spend and creation from the sort arrays) and confirmed
+// with searchq.Match. The count stops at the cap as above; past it the
+// sort order is walked with the same predicate. So a filter costs at most
+// one pass over the customers, and Naive applies the same filter.
+//
 // Searches hold the read lock; applying changes takes the write lock, at
 // most applyChunk changes at a time. At 1,000,000 customers the index
 // takes about 320 MiB (posting lists 170, text 60) and loads in a few

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"frontdesk/api"
 )
 
 func unix(s string) int64 {
@@ -163,5 +165,21 @@ func TestFreeTextStays(t *testing.T) {
 	}
 	if !HasFilter("mary orders:>5") || !HasFilter("x:") {
 		t.Error("HasFilter misses a filter")
+	}
+}
+
+// TestAPIListsEveryFilter: the console's and the server's list of
+// filters (api.SearchFilters) is this package's, and each example parses.
+func TestAPIListsEveryFilter(t *testing.T) {
+	if len(api.SearchFilters) != len(FilterFields) {
+		t.Fatalf("api lists %d filters, searchq %d", len(api.SearchFilters), len(FilterFields))
+	}
+	for i, f := range api.SearchFilters {
+		if f.Name != FilterFields[i] {
+			t.Errorf("filter %d: api %q, searchq %q", i, f.Name, FilterFields[i])
+		}
+		if q, err := ParseQuery(f.Example); err != nil || !q.Filtered() {
+			t.Errorf("example %q: %+v, %v", f.Example, q, err)
+		}
 	}
 }
