@@ -51,9 +51,16 @@ func newCustomersSearchCmd(a *App) *cobra.Command {
 		Long: "search lists the customers whose email, first or last name, or phone\n" +
 			"contains QUERY (one or two characters match the start instead), ignoring\n" +
 			"case and accents (elodie finds Élodie, muller finds Müller).\n" +
-			"Sort with --sort: " + strings.Join(api.Sorts, ", ") + " (default " + api.SortNewest + ").",
-		Example: "  frontdesk customers search wanjiku\n  frontdesk customers search 0712 --sort name --limit 50 --json",
-		Args:    exactArgs(1, "QUERY"),
+			"Sort with --sort: " + strings.Join(api.Sorts, ", ") + " (default " + api.SortNewest + ").\n\n" +
+			"Words field:value in QUERY are filters (the desk's own search; other\n" +
+			"platforms refuse them): email:, phone:, name: look in that column only;\n" +
+			"status:active|disabled; orders:, spent: (whole currency units) and\n" +
+			"points: compare with >, >=, <, <=, = or a bare number; since:2026-01 is\n" +
+			"created on or after a UTC year, month or day; last-order:<2026-06 takes\n" +
+			"the same dates with < <= > >= or none (within).",
+		Example: "  frontdesk customers search wanjiku\n  frontdesk customers search 0712 --sort name --limit 50 --json\n" +
+			"  frontdesk customers search 'orders:>5 spent:>=10000' --sort -total_spent",
+		Args: exactArgs(1, "QUERY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.Query = strings.TrimSpace(args[0])
 			if p.Query == "" {

@@ -40,7 +40,26 @@ func (a *App) consoleConfig(logger *log.Logger) screens.Config {
 		},
 		// :bulk FILE reads this machine's files (the gateway leaves it nil).
 		OpenFile: func(name string) (io.ReadCloser, error) { return os.Open(name) },
+		Views:    a.views(logger),
 	}
+}
+
+// views are the config file's saved searches for the search screen. The
+// file was read (and its views checked) to find the credentials; one
+// that cannot be read now leaves the console without views, logged.
+func (a *App) views(logger *log.Logger) []screens.View {
+	cfg, err := a.LoadConfig()
+	if err != nil {
+		if logger != nil {
+			logger.Warn("saved views", "err", err)
+		}
+		return nil
+	}
+	out := make([]screens.View, 0, len(cfg.Views))
+	for _, v := range cfg.Views {
+		out = append(out, screens.View{Name: v.Name, Query: v.Query, Sort: v.APISort()})
+	}
+	return out
 }
 
 // connectProfile resolves profile name's credentials as `frontdesk

@@ -11,6 +11,7 @@ type Capability string
 // The capabilities a screen or command may ask about.
 const (
 	CapSearch         Capability = "search"          // SearchCustomers
+	CapSearchFilters  Capability = "search-filters"  // field filters in the search (orders:>5, email:…)
 	CapReadProfile    Capability = "read-profile"    // GetCustomer
 	CapCreateCustomer Capability = "create-customer" // CreateCustomer
 	CapEditCustomer   Capability = "edit-customer"   // PatchCustomer
@@ -29,7 +30,7 @@ const (
 
 // AllCapabilities lists every capability, in a stable order.
 var AllCapabilities = []Capability{
-	CapSearch, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapFindOrder, CapLoyalty, CapLoyaltyAdjust, CapNotes,
+	CapSearch, CapSearchFilters, CapReadProfile, CapCreateCustomer, CapEditCustomer, CapOrders, CapFindOrder, CapLoyalty, CapLoyaltyAdjust, CapNotes,
 	CapOnBehalf, CapCoupons, CapPasswordReset, CapAudit, CapMerge, CapPresence,
 }
 
@@ -65,6 +66,9 @@ func (c Capabilities) Without(reason string, caps ...Capability) Capabilities {
 		}
 		if _, gone := m[CapFindOrder]; k == CapOrders && !gone {
 			m[CapFindOrder] = reason
+		}
+		if _, gone := m[CapSearchFilters]; k == CapSearch && !gone {
+			m[CapSearchFilters] = reason
 		}
 	}
 	return Capabilities{missing: m}

@@ -61,6 +61,9 @@ func (d Duration) MarshalText() ([]byte, error) {
 type File struct {
 	CurrentProfile string             `toml:"current_profile,omitempty"`
 	Profiles       map[string]Profile `toml:"profiles,omitempty"`
+	// Views are saved searches, in the order the console numbers them
+	// (views.go).
+	Views []View `toml:"views,omitempty"`
 }
 
 // Config is a config file and where it lives. The zero value of File is an
@@ -131,7 +134,7 @@ func Parse(name string, data []byte) (File, error) {
 }
 
 // knownKeys is listed in the "unknown key" message so a typo is easy to fix.
-const knownKeys = "current_profile, and in [profiles.NAME]: platform, url, key_id, production, read_only, mask_pii, agent, timeout"
+const knownKeys = "current_profile, in [profiles.NAME]: platform, url, key_id, production, read_only, mask_pii, agent, timeout, and in [[views]]: name, query, sort"
 
 // decodeErr turns go-toml's errors into one message with the file, line,
 // column and what was expected. It never quotes the document's lines: a
@@ -225,6 +228,9 @@ func (f *File) validate(name string, keys []keyPos) error {
 		if err := p.Validate(); err != nil {
 			return &FileError{Path: name, Line: line, Msg: fmt.Sprintf("%s: profile %q: %v", where(line), pn, err)}
 		}
+	}
+	if err := f.validateViews(name, keys); err != nil {
+		return err
 	}
 	if f.CurrentProfile != "" {
 		if _, ok := f.Profiles[f.CurrentProfile]; !ok {

@@ -51,6 +51,9 @@ type Config struct {
 	// Nil refuses ":bulk": over SSH a path would name a file on the
 	// gateway, and the agent's CSV goes on stdin instead.
 	OpenFile func(name string) (io.ReadCloser, error)
+	// Views are the saved searches the search screen lists (the config
+	// file's [[views]]); at most nine reach a key.
+	Views []View
 }
 
 // App builds the screens of one session around one platform.
@@ -76,11 +79,14 @@ type env struct {
 	// orderSeq numbers the ":order" asks: only the newest one's answer
 	// opens an order.
 	orderSeq int
+	// views are Config.Views.
+	views []View
 }
 
 // NewApp returns the screens of one session on the platform cl.
 func NewApp(cl client.Platform, cfg Config) *App {
-	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, sessionTick: cfg.SessionTick, paceFrom: cfg.SearchPaceFrom, paceMax: defaultPaceMax}
+	e := &env{cl: cl, now: cfg.Now, loc: cfg.Location, sessionTick: cfg.SessionTick, paceFrom: cfg.SearchPaceFrom, paceMax: defaultPaceMax,
+		views: cfg.Views[:min(len(cfg.Views), 9)]}
 	if e.paceFrom <= 0 {
 		e.paceFrom = DefaultSearchPaceFrom
 	}

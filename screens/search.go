@@ -105,6 +105,10 @@ type Search struct {
 	err     error
 	errKey  searchKey // what err answered
 	cur     cursor
+	// filterErr is the store's refusal of the filters of filterErrKey
+	// (search_filters.go), shown under the box over the list before.
+	filterErr    string
+	filterErrKey searchKey
 
 	// opening is set while enter waits for the answer to openKey.
 	opening bool
@@ -119,7 +123,7 @@ type Search struct {
 	limited bool
 	fails   int
 
-	bSort, bRows, bCopyID, bResults Binding
+	bSort, bRows, bCopyID, bResults, bTab Binding
 	// The one list of keys of the box (with text, and empty) and of the
 	// results: each binding carries its help, gating and action.
 	box, boxEmpty []Binding
@@ -139,7 +143,9 @@ func newSearch(c *tui.Common, e *env, query string) *Search {
 	in := newBox(c, "Search: ", what+" · ? help · : command", query)
 	s := &Search{c: c, env: e, input: in, inBox: true, page: 1}
 	s.bSort = Binding{Keys: []string{"s"}, Help: "sort"}
-	s.bRows = Binding{Keys: []string{"down", "tab"}, HelpKey: "↓/tab", Help: "results"}
+	s.bRows = Binding{Keys: []string{"down"}, HelpKey: "↓/tab", Help: "results"}
+	s.bTab = Binding{Keys: []string{"tab"}, Hidden: true} // completes a filter, or results
+	s.input.ShowSuggestions = e.caps().Has(client.CapSearchFilters)
 	s.bCopyID = Binding{Keys: []string{"Y"}, Help: "copy id", Disabled: s.noSelection}
 	s.bResults = Binding{Keys: []string{"esc"}, Help: "leave the box"}
 	s.makeBoxKeys()
@@ -211,7 +217,7 @@ func (s *Search) orderRows() int {
 	return 0
 }
 
-func (s *Search) rowsVisible() int { return max(1, s.height-searchHeadLines) }
+func (s *Search) rowsVisible() int { return max(1, s.height-s.headLines()) }
 
 // stale reports whether the list on screen does not answer the text, sort
 // and page asked for now (an answer is on its way, or failed): then no row

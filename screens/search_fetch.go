@@ -98,6 +98,8 @@ func (s *Search) sync() tea.Cmd {
 		return tea.Tick(max(0, slowSearch-time.Since(s.sentAt)), func(time.Time) tea.Msg { return msg })
 	case s.flying, s.waiting > 0, s.pacing:
 		return nil
+	case s.filterErr != "" && s.filterErrKey == want:
+		return nil // refused: the agent has to change the text
 	case s.hasList && s.err == nil && s.shown == want:
 		if s.opening && s.openKey == want {
 			return s.opened()
@@ -273,7 +275,7 @@ func (s *Search) take(key searchKey, list client.Page[api.Customer], order *api.
 	if c, ok := s.selected(); ok && s.shown == key && !onOrder {
 		highlighted = c.ID // a refresh keeps the highlight on the same customer
 	}
-	s.err = nil
+	s.err, s.filterErr = nil, ""
 	s.shown, s.list, s.order, s.hasList = key, list, order, true
 	s.cur.pos = 0
 	if highlighted != "" {
@@ -328,6 +330,10 @@ func (s *Search) failed(msg searchDoneMsg) tea.Cmd {
 		return s.sync() // the agent moved on: ask for what they want now
 	}
 	s.opening = s.opening && !current
+	if why := filterRefusal(msg.err); why != "" && current {
+		s.refused(msg.key, why)
+		return nil
+	}
 	if !limited {
 		s.c.Logger.Error("search customers", "query", msg.key.query, "page", msg.key.page, "err", msg.err)
 		s.err, s.errKey = msg.err, msg.key

@@ -30,6 +30,7 @@ func (s *Search) makeBoxKeys() {
 	k := s.c.Keys
 	s.bRows = s.bRows.Do(s.toResults)
 	s.bResults = s.bResults.Do(s.leaveBox)
+	s.bTab = s.bTab.Do(s.tab)
 	s.box = []Binding{
 		// The first four are the footer's (ShortHelp).
 		k.Open.Do(s.enter),
@@ -41,6 +42,8 @@ func (s *Search) makeBoxKeys() {
 		// The box has one line: the up arrow goes nowhere (k is typed).
 		{Keys: []string{"up"}, Hidden: true, Run: func() tea.Cmd { return nil }},
 	}
+	s.box = append(s.box, s.bTab) // tab: a filter's completion, or the results (↓/tab)
+	s.box = append(s.box, s.viewKeys(true)...)
 	s.boxEmpty = append([]Binding{k.Help.Do(tui.ShowHelp), k.Palette.Do(tui.OpenPalette)}, s.box...)
 }
 
@@ -56,6 +59,9 @@ func (s *Search) makeResultKeys() {
 		{up, down, k.Top.Do(s.toRow(first)), k.Bottom.Do(s.toRow(last)), k.PageUp.Do(s.prevPage), pgdn},
 		{open, search, s.bSort, k.Refresh.Do(s.refresh)},
 		{newC, k.Copy.WithHelp("copy email").With(s.noSelection).Do(s.copyEmail), s.bCopyID},
+	}
+	if views := append(s.viewKeys(false), s.viewKeys(true)...); len(views) > 0 {
+		s.results = append(s.results, views)
 	}
 	s.resultsShort = []Binding{up, down, open, search, s.bSort, pgdn, newC}
 }
@@ -113,6 +119,7 @@ func (s *Search) typed(msg tea.Msg) tea.Cmd {
 	}
 	s.page = 1
 	s.opening = false // enter was for the text before this key
+	s.suggest()
 	return tea.Batch(cmd, s.sync())
 }
 
@@ -204,7 +211,7 @@ func (s *Search) click(msg tea.MouseClickMsg) tea.Cmd {
 		s.focus()
 		return nil
 	}
-	row := msg.Y - searchHeadLines
+	row := msg.Y - s.headLines()
 	if row < 0 || !s.showsTable() {
 		return nil
 	}

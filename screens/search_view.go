@@ -25,9 +25,16 @@ func (s *Search) View() string {
 	st := s.c.Styles
 	lines := make([]string, 0, s.height)
 	lines = append(lines, s.input.View())
-	lines = append(lines, s.statusLine())
+	if why := s.filterErrShown(); why != "" {
+		lines = append(lines, st.Error.Render(st.Cells.Truncate(why, s.width)))
+	} else {
+		lines = append(lines, s.statusLine())
+	}
+	if len(s.env.views) > 0 {
+		lines = append(lines, s.viewsLine())
+	}
 
-	body := s.height - 2
+	body := s.height - s.headLines() + 1
 	switch {
 	case s.err != nil:
 		lines = append(lines, "", st.Error.Render(st.Cells.Truncate("Could not load customers.", s.width)))
@@ -111,6 +118,9 @@ func (s *Search) statusLine() string {
 		}
 	}
 	state := s.stateText()
+	if f, ok := s.completion(); ok {
+		state = "tab: " + f.Name + ": " + f.Help + ", e.g. " + f.Example
+	}
 	right := "sort: " + sortNames[s.sort]
 	if !s.inBox {
 		right += " (s)"

@@ -34,6 +34,8 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, c *caller
 		f["search"] = fmt.Sprintf("search is longer than %d characters", api.MaxSearchQueryLen)
 	} else if !utf8.ValidString(query) {
 		f["search"] = "search is not valid UTF-8"
+	} else {
+		query = filterQuery(q, query, f)
 	}
 	var cur listCursor
 	if len(f) == 0 {

@@ -70,7 +70,11 @@ const (
 	ReasonNoFindOrder = "frontdesk cannot find a Commerce.js order by its number: the documented calls read a customer's orders by the customer's id (GET /v1/customers/{id}/orders) and one order by its ord_ id, none by the order's customer_reference; open the customer, then their Orders"
 )
 
+// ReasonNoSearchFilters is said for field filters (orders:>5, email:…).
+const ReasonNoSearchFilters = "Commerce.js's customer list takes one free-text query and no field filters: search without filters (email:, orders:>5 …), or use the desk's own store"
+
 var capabilities = client.All().
+	Without(ReasonNoSearchFilters, client.CapSearchFilters).
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoOnBehalf, client.CapOnBehalf, client.CapCoupons, client.CapPasswordReset).

@@ -140,6 +140,11 @@ func (p *Platform) SearchCustomers(ctx context.Context, sp client.SearchParams) 
 	if err := p.need(ctx, client.CapSearch); err != nil {
 		return client.Page[api.Customer]{}, err
 	}
+	if api.HasSearchFilter(sp.Query) {
+		// The fake matches text only: it refuses field filters rather
+		// than look for "orders:>5" as text.
+		return client.Page[api.Customer]{}, client.Unsupported(client.CapSearchFilters, "the fake platform's search matches text only, without field filters")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	q := strings.ToLower(strings.TrimSpace(sp.Query))

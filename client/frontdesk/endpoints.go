@@ -27,6 +27,13 @@ func (c *Client) Me(ctx context.Context) (api.Me, error) {
 
 // SearchCustomers lists customers matching p (GET /customers).
 func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (client.Page[api.Customer], error) {
+	// A desk in front of a platform without field filters says so in
+	// GET /me; the desk refuses them too (a 501), this says it sooner.
+	if api.HasSearchFilter(p.Query) {
+		if err := c.Capabilities().Check(client.CapSearchFilters); err != nil {
+			return client.Page[api.Customer]{}, err
+		}
+	}
 	q := url.Values{}
 	if s := strings.TrimSpace(p.Query); s != "" {
 		q.Set("search", s)

@@ -44,6 +44,11 @@ func limitOf(n int) int {
 // not sent: the hits come in the instance's order. Pages are start/count,
 // handed out as page cursors.
 func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (client.Page[api.Customer], error) {
+	// The vendor's search has no field filters: refuse them rather
+	// than send "orders:>5" as text to look for.
+	if api.HasSearchFilter(p.Query) {
+		return client.Page[api.Customer]{}, capabilities.Check(client.CapSearchFilters)
+	}
 	page, err := client.PageNumber(p.Cursor)
 	if err != nil {
 		return client.Page[api.Customer]{}, fmt.Errorf("search customers: %w", err)

@@ -68,9 +68,11 @@ const (
 	ReasonNoAudit   = "Salesforce B2C Commerce (OCAPI) has no audit trail frontdesk can read"
 	// ReasonNoMerge is said for merging duplicate customers: no endpoint of
 	// the platform's documented API merges customers.
-	ReasonNoMerge   = "Salesforce B2C Commerce (OCAPI) has no customer merge: merge them in Business Manager"
-	ReasonNoCreate  = "SFCC customers register on the storefront; frontdesk does not create them"
-	ReasonNoCoupons = "OCAPI lists no coupons for a customer: coupons are applied to a basket at checkout"
+	ReasonNoMerge  = "Salesforce B2C Commerce (OCAPI) has no customer merge: merge them in Business Manager"
+	ReasonNoCreate = "SFCC customers register on the storefront; frontdesk does not create them"
+	// ReasonNoSearchFilters is said for field filters (orders:>5, email:…).
+	ReasonNoSearchFilters = "frontdesk sends SFCC's customer search one text query over the name, email and phone fields; it has no order count, spend or points to filter on, and column filters (email:, name:, phone:) are not mapped to its term queries yet: search without filters"
+	ReasonNoCoupons       = "OCAPI lists no coupons for a customer: coupons are applied to a basket at checkout"
 	// ReasonStatus is said when a patch would enable or disable a
 	// customer: the Shop API's PATCH cannot change the login.
 	ReasonStatus = "the Shop API cannot enable or disable a customer's login: do it in Business Manager"
@@ -80,6 +82,7 @@ const (
 
 var capabilities = client.All().
 	Without(ReasonNoCreate, client.CapCreateCustomer).
+	Without(ReasonNoSearchFilters, client.CapSearchFilters).
 	Without(ReasonNoLoyalty, client.CapLoyalty, client.CapLoyaltyAdjust).
 	Without(ReasonNoNotes, client.CapNotes).
 	Without(ReasonNoCoupons, client.CapCoupons).

@@ -41,6 +41,11 @@ func PageCursor(n int) string { return client.PageCursor(n) }
 // query that could only match a phone finds nobody, as it would on the
 // store.
 func (c *Client) SearchCustomers(ctx context.Context, p client.SearchParams) (client.Page[api.Customer], error) {
+	// The vendor's search has no field filters: refuse them rather
+	// than send "orders:>5" as text to look for.
+	if api.HasSearchFilter(p.Query) {
+		return client.Page[api.Customer]{}, capabilities.Check(client.CapSearchFilters)
+	}
 	page, err := client.PageNumber(p.Cursor)
 	if err != nil {
 		return client.Page[api.Customer]{}, fmt.Errorf("search customers: %w", err)

@@ -70,7 +70,11 @@ const (
 // capabilities is what the seed-004 API can do: search and read
 // customers, read loyalty. Loyalty stays (it can be read); adjusting it
 // is refused by AdjustLoyalty with ReasonReadOnly.
+// ReasonNoSearchFilters is said for field filters (orders:>5, email:…).
+const ReasonNoSearchFilters = "the store's customer list (seed 004) takes one search text and no field filters: search without filters (email:, orders:>5 …)"
+
 var capabilities = client.All().
+	Without(ReasonNoSearchFilters, client.CapSearchFilters).
 	Without(ReasonReadOnly, client.CapCreateCustomer, client.CapEditCustomer, client.CapLoyaltyAdjust).
 	Without(ReasonNoOrders, client.CapOrders).
 	Without(ReasonNoNotes, client.CapNotes).

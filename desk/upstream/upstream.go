@@ -189,6 +189,9 @@ func (t *txn) SearchCustomers(ctx context.Context, p store.SearchParams) (store.
 	if !t.s.caps.Has(client.CapSearch) {
 		return store.SearchResult{}, t.unsupported(client.CapSearch)
 	}
+	if api.HasSearchFilter(p.Query) && !t.s.caps.Has(client.CapSearchFilters) {
+		return store.SearchResult{}, t.unsupported(client.CapSearchFilters)
+	}
 	// Keys are the platform's own next cursors (in K1): After continues
 	// where the platform's page left off, at whatever cost it pages.
 	cursor := client.PageCursor(max(p.Page, 1))

@@ -287,3 +287,42 @@ func TestInFrontOfCommerceJS(t *testing.T) {
 		t.Fatalf("audit verify: %+v %v", res, err)
 	}
 }
+
+// TestFiltersRefusedInFrontOfAPlatform: Commerce.js's search has no field
+// filters, so the desk refuses them with its sentence (it never sends
+// "orders:>5" as text), whether or not the client has read /me yet;
+// search without filters goes on.
+func TestFiltersRefusedInFrontOfAPlatform(t *testing.T) {
+	sb := sandboxtest.New(t, sandboxtest.Options{})
+	shop := httptest.NewServer(checdialect.New(sb.Store, nil))
+	t.Cleanup(shop.Close)
+	k := sb.Keys["supervisor"]
+	public, secret := checdialect.Keys(k.KeyID, k.Secret)
+	p, err := checdriver.New(checdriver.Config{BaseURL: shop.URL, PublicKey: public, SecretKey: secret, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDesk(t, p)
+	ctx := t.Context()
+	// Before /me the client knows nothing missing: the desk refuses.
+	fresh := d.client(t, "agent")
+	_, err = fresh.SearchCustomers(ctx, client.SearchParams{Query: "gmail orders:>5", Limit: 5})
+	if client.KindOf(err) != client.KindUnsupported || !strings.Contains(err.Error(), "no field filters") {
+		t.Fatalf("a filter through the desk: %v, want unsupported with Commerce.js's sentence", err)
+	}
+	c := d.client(t, "agent")
+	me, err := c.Me(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if me.Unsupported[string(client.CapSearchFilters)] != checdriver.ReasonNoSearchFilters {
+		t.Fatalf("/me unsupported = %v", me.Unsupported)
+	}
+	_, err = c.SearchCustomers(ctx, client.SearchParams{Query: "status:disabled", Limit: 5})
+	if client.KindOf(err) != client.KindUnsupported {
+		t.Fatalf("a filter after /me: %v", err)
+	}
+	if page, err := c.SearchCustomers(ctx, client.SearchParams{Query: "gmail", Limit: 5}); err != nil || len(page.Items) == 0 {
+		t.Fatalf("search without filters: %d, %v", len(page.Items), err)
+	}
+}

@@ -63,7 +63,9 @@ var appendIndexes = []string{"customers_created", "orders_customer", "loyalty_le
 // feed (customer_changes, see the engine's migration 00006) row by row;
 // the load drops them and records every customer it wrote at the end,
 // in the same transaction (fillFeed).
-var feedTriggers = []string{"customer_changes_ai", "customer_changes_ad", "customer_changes_au"}
+var feedTriggers = []string{"customer_changes_ai", "customer_changes_ad", "customer_changes_au",
+	"customer_changes_loyalty_ai", "customer_changes_loyalty_au", "customer_changes_loyalty_ad",
+	"customer_changes_orders_ai", "customer_changes_orders_au", "customer_changes_orders_ad"}
 
 // Run seeds db, which must have been opened with schema.Open and have no
 // customers. It holds one connection and one write transaction for the

@@ -12,10 +12,15 @@ import (
 	"frontdesk/store/searchidx"
 )
 
-// feedQuery reads the change feed (migration 00005): each changed
-// customer as it is now, or NULLs when it is gone.
-const feedQuery = `SELECT ch.seq, ch.customer_id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.total_spent
+// feedQuery reads the change feed (migrations 00005 and 00006): each
+// changed customer as it is now, or NULLs when it is gone, with what the
+// search's filters test: status, order count, points balance and the
+// time of the last order.
+const feedQuery = `SELECT ch.seq, ch.customer_id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.total_spent,
+		c.status = 'disabled', c.total_orders, coalesce(la.points_balance, 0),
+		(SELECT o.created_at FROM orders o WHERE o.customer_id = ch.customer_id ORDER BY o.created_at DESC LIMIT 1)
 	FROM customer_changes ch LEFT JOIN customers c ON c.id = ch.customer_id
+		LEFT JOIN loyalty_accounts la ON la.customer_id = ch.customer_id
 	WHERE ch.seq > $1 ORDER BY ch.seq LIMIT $2`
 
 // feedPool is the pool the change feed reads on: one connection of its
@@ -54,14 +59,20 @@ func feed(pool *pgxpool.Pool) searchidx.Feed {
 		var (
 			c                         searchidx.Change
 			email, first, last, phone pgtype.Text
-			at                        pgtype.Timestamptz
-			spent                     pgtype.Int8
+			at, lastOrder             pgtype.Timestamptz
+			spent, orders, points     pgtype.Int8
+			disabled                  pgtype.Bool
 		)
-		_, err = pgx.ForEachRow(rows, []any{&c.Seq, &c.ID, &email, &first, &last, &phone, &at, &spent}, func() error {
+		_, err = pgx.ForEachRow(rows, []any{&c.Seq, &c.ID, &email, &first, &last, &phone, &at, &spent,
+			&disabled, &orders, &points, &lastOrder}, func() error {
 			ch := searchidx.Change{Seq: c.Seq, ID: c.ID}
 			if at.Valid {
 				ch.Doc = &searchidx.Doc{ID: c.ID, Email: email.String, FirstName: first.String, LastName: last.String,
-					Phone: phone.String, CreatedAt: at.Time.In(time.UTC), TotalSpent: spent.Int64}
+					Phone: phone.String, CreatedAt: at.Time.In(time.UTC), TotalSpent: spent.Int64,
+					Disabled: disabled.Bool, TotalOrders: orders.Int64, Points: points.Int64}
+				if lastOrder.Valid {
+					ch.Doc.LastOrderAt = lastOrder.Time.In(time.UTC)
+				}
 			}
 			out = append(out, ch)
 			return nil

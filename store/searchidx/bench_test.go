@@ -68,7 +68,10 @@ func loadDocs(tb testing.TB) []Doc {
 		tb.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT id, email, first_name, last_name, phone, created_at, total_spent FROM customers`)
+	rows, err := db.Query(`SELECT c.id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.total_spent,
+		c.status = 'disabled', c.total_orders, coalesce(la.points_balance, 0),
+		(SELECT o.created_at FROM orders o WHERE o.customer_id = c.id ORDER BY o.created_at DESC LIMIT 1)
+		FROM customers c LEFT JOIN loyalty_accounts la ON la.customer_id = c.id`)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -77,8 +80,15 @@ func loadDocs(tb testing.TB) []Doc {
 	for rows.Next() {
 		var d Doc
 		var at string
-		if err := rows.Scan(&d.ID, &d.Email, &d.FirstName, &d.LastName, &d.Phone, &at, &d.TotalSpent); err != nil {
+		var last sql.NullString
+		if err := rows.Scan(&d.ID, &d.Email, &d.FirstName, &d.LastName, &d.Phone, &at, &d.TotalSpent,
+			&d.Disabled, &d.TotalOrders, &d.Points, &last); err != nil {
 			tb.Fatal(err)
+		}
+		if last.Valid {
+			if d.LastOrderAt, err = time.Parse(time.RFC3339Nano, last.String); err != nil {
+				tb.Fatalf("customer %d: last order %q: %v", d.ID, last.String, err)
+			}
 		}
 		if d.CreatedAt, err = time.Parse(time.RFC3339Nano, at); err != nil {
 			tb.Fatalf("customer %d: created_at %q: %v", d.ID, at, err)
@@ -140,7 +150,11 @@ func benchShapes(tb testing.TB, ix *Index, docs []Doc) []shape {
 		"a b c d e f g h", "0712", "0712345", "+254712", d.Email, frag, "é", "",
 		// More shapes: one letter, short digits with phone forms, a
 		// domain, two surnames, a 2-letter and a surname-end fragment.
-		"m", "07", "7", "gmail.com", "mwangi kamau", "ot", "ngi", "anan"} {
+		"m", "07", "7", "gmail.com", "mwangi kamau", "ot", "ngi", "anan",
+		// Field filters: alone (a walk of the order or a pass over
+		// every customer), rare, with text, and a column token.
+		"orders:>5", "orders:>55", "status:disabled", "spent:>=10000 last-order:<2026-06", "mary orders:>5",
+		"name:wan", "email:gmail points:<100"} {
 		for _, s := range api.Sorts {
 			out = append(out, shape{fmt.Sprintf("%q %s", q, s), store.SearchParams{Query: q, Sort: s}})
 		}

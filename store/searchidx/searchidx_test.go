@@ -137,14 +137,52 @@ func randDoc(r *rand.Rand) *Doc {
 	if r.IntN(2) == 0 {
 		local += randDigits(r, r.IntN(4))
 	}
-	return &Doc{
-		Email:      local + "@" + domains[r.IntN(len(domains))],
-		FirstName:  first,
-		LastName:   last,
-		Phone:      randPhone(r),
-		CreatedAt:  times[r.IntN(len(times))],
-		TotalSpent: spents[r.IntN(len(spents))],
+	d := &Doc{
+		Email:       local + "@" + domains[r.IntN(len(domains))],
+		FirstName:   first,
+		LastName:    last,
+		Phone:       randPhone(r),
+		CreatedAt:   times[r.IntN(len(times))],
+		TotalSpent:  spents[r.IntN(len(spents))],
+		Disabled:    r.IntN(8) == 0,
+		TotalOrders: int64(r.IntN(12)),
+		Points:      int64(r.IntN(4) * 50),
 	}
+	if d.TotalOrders > 0 {
+		d.LastOrderAt = times[r.IntN(len(times))].Add(time.Duration(r.IntN(48)) * time.Hour)
+	}
+	return d
+}
+
+// randFilter is a field filter, or a column token from a customer.
+func randFilter(r *rand.Rand, docs map[int64]*Doc, ids []int64) string {
+	fs := []string{
+		"status:disabled", "status:active", "STATUS:Active", "orders:>5", "orders:5", "orders:<=2", "orders:=0", "orders:>=11",
+		"spent:>=10000", "spent:<500.5", "spent:0", "points:<100", "points:>=150", "points:50",
+		"since:2026", "since:2023-11", "since:2023-11-02", "since:2000", "last-order:<2023-11-03", "last-order:>1999",
+		"last-order:2023-11-03", "last-order:<=2023-11-02", "last-order:>=2023-11-04", "last-order:>2023-11-02",
+		"last-order:<2026-06", "since:2023-11-03",
+		"name:wa", "name:\"van der\"", "email:gmail", "phone:0712", "phone:07", "email:a", "name:é",
+	}
+	f := fs[r.IntN(len(fs))]
+	if r.IntN(3) == 0 && len(ids) > 0 {
+		if d := docs[ids[r.IntN(len(ids))]]; d != nil {
+			field, col := [][2]string{{"email", d.Email}, {"name", d.LastName}, {"name", d.FirstName}, {"phone", d.Phone}}[r.IntN(4)][0], ""
+			switch field {
+			case "email":
+				col = d.Email
+			case "name":
+				col = d.FirstName
+			default:
+				col = d.Phone
+			}
+			if rs := []rune(strings.ReplaceAll(col, " ", "")); len(rs) > 0 {
+				i := r.IntN(len(rs))
+				f = field + ":" + string(rs[i:min(len(rs), i+1+r.IntN(5))])
+			}
+		}
+	}
+	return f
 }
 
 // randQuery is a query from fixed shapes and pieces of the customers.
@@ -157,6 +195,16 @@ func randQuery(r *rand.Rand, docs map[int64]*Doc, ids []int64) string {
 		"mary mary", "wanjiru wanjiru otieno", "zzz", "qq", "x y",
 		"0712 345 678", "+254-712", "x+254712", "+254+254712", "+2547", "0712345678", "07123456789", "tel",
 		"+254 7", "071", "012", "0254", "+254+254", "ab", "7ab", "07ab",
+	}
+	if r.IntN(3) == 0 {
+		q := randFilter(r, docs, ids)
+		if r.IntN(2) == 0 {
+			q += " " + randFilter(r, docs, ids)
+		}
+		if r.IntN(2) == 0 {
+			q = fixed[r.IntN(len(fixed))] + " " + q
+		}
+		return q
 	}
 	if r.IntN(3) == 0 || len(ids) == 0 {
 		return fixed[r.IntN(len(fixed))]

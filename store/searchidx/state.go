@@ -61,6 +61,7 @@ type state struct {
 	sec   []int64 // created_at, Unix seconds
 	nsec  []int32 // and nanoseconds
 	spent []int64
+	attrs []attrs  // the filters' attributes (filter.go)
 	offs  []uint32 // fieldsPerSlot per slot, into text
 	arena *strings.Builder
 	text  string // arena.String(), refreshed after every apply
@@ -198,6 +199,7 @@ func (st *state) add(id int64, d *Doc, bulk bool) {
 	st.sec = append(st.sec, d.CreatedAt.Unix())
 	st.nsec = append(st.nsec, int32(d.CreatedAt.Nanosecond()))
 	st.spent = append(st.spent, d.TotalSpent)
+	st.attrs = append(st.attrs, attrsOf(d))
 	vs := [...]string{f.Email, f.FirstName, f.LastName, f.Phone, d.FirstName, d.LastName}
 	size := st.arena.Len()
 	for _, v := range vs {
@@ -469,6 +471,7 @@ type snapshot struct {
 	sec    []int64
 	nsec   []int32
 	spent  []int64
+	attrs  []attrs
 	offs   []uint32
 	text   string
 	alive  []uint64
@@ -480,7 +483,7 @@ type snapshot struct {
 func (st *state) snapshot() *snapshot {
 	sn := &snapshot{
 		dict: st.dict, post: slices.Clone(st.post),
-		ids: st.ids, sec: st.sec, nsec: st.nsec, spent: st.spent, offs: st.offs, text: st.text,
+		ids: st.ids, sec: st.sec, nsec: st.nsec, spent: st.spent, attrs: st.attrs, offs: st.offs, text: st.text,
 		alive: slices.Clone(st.alive), nAlive: st.nAlive,
 	}
 	for o, l := range st.ord {
@@ -505,6 +508,7 @@ func (sn *snapshot) build() *state {
 		sec:    make([]int64, 0, n),
 		nsec:   make([]int32, 0, n),
 		spent:  make([]int64, 0, n),
+		attrs:  make([]attrs, 0, n),
 		offs:   make([]uint32, 0, n*fieldsPerSlot),
 		arena:  &strings.Builder{},
 		alive:  make([]uint64, (n+63)/64),
@@ -530,6 +534,7 @@ func (sn *snapshot) build() *state {
 		st.sec = append(st.sec, sn.sec[s])
 		st.nsec = append(st.nsec, sn.nsec[s])
 		st.spent = append(st.spent, sn.spent[s])
+		st.attrs = append(st.attrs, sn.attrs[s])
 		o := sn.offs[s*fieldsPerSlot : (s+1)*fieldsPerSlot]
 		base := uint32(st.arena.Len())
 		for _, off := range o {

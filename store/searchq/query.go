@@ -23,6 +23,9 @@ type Token struct {
 	// PhoneAlts are extra forms matched against the phone only: a local
 	// number "0712…" is stored as "+254712…".
 	PhoneAlts []string
+	// Field restricts the token to one column (FieldEmail, FieldPhone)
+	// or the names (FieldName); "" is any of the four.
+	Field string
 }
 
 // Parse splits a query into tokens. blank reports a query with nothing but
@@ -122,8 +125,19 @@ func (t Token) matches(f Fields) bool {
 	if t.Long {
 		in = strings.Contains
 	}
-	if in(f.Email, t.Text) || in(f.FirstName, t.Text) || in(f.LastName, t.Text) || in(f.Phone, t.Text) {
-		return true
+	switch t.Field {
+	case FieldEmail:
+		return in(f.Email, t.Text)
+	case FieldName:
+		return in(f.FirstName, t.Text) || in(f.LastName, t.Text)
+	case FieldPhone:
+		if in(f.Phone, t.Text) {
+			return true
+		}
+	default:
+		if in(f.Email, t.Text) || in(f.FirstName, t.Text) || in(f.LastName, t.Text) || in(f.Phone, t.Text) {
+			return true
+		}
 	}
 	for _, alt := range t.PhoneAlts {
 		if in(f.Phone, alt) {

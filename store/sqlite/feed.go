@@ -8,10 +8,15 @@ import (
 	"frontdesk/store/searchidx"
 )
 
-// feedQuery reads the change feed (migration 00006): each changed
-// customer as it is now, or NULLs when it is gone.
-const feedQuery = `SELECT ch.seq, ch.customer_id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.total_spent
+// feedQuery reads the change feed (migrations 00006 and 00007): each
+// changed customer as it is now, or NULLs when it is gone, with what the
+// search's filters test: status, order count, points balance and the
+// time of the last order.
+const feedQuery = `SELECT ch.seq, ch.customer_id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.total_spent,
+		c.status, c.total_orders, coalesce(la.points_balance, 0),
+		(SELECT o.created_at FROM orders o WHERE o.customer_id = ch.customer_id ORDER BY o.created_at DESC LIMIT 1)
 	FROM customer_changes ch LEFT JOIN customers c ON c.id = ch.customer_id
+		LEFT JOIN loyalty_accounts la ON la.customer_id = ch.customer_id
 	WHERE ch.seq > ? ORDER BY ch.seq LIMIT ?`
 
 // feed is the search index's searchidx.Feed over db. It reads on the
@@ -29,9 +34,11 @@ func feed(db *sql.DB) searchidx.Feed {
 			var (
 				c                             searchidx.Change
 				email, first, last, phone, at sql.NullString
-				spent                         sql.NullInt64
+				status, lastOrder             sql.NullString
+				spent, orders, points         sql.NullInt64
 			)
-			if err := rows.Scan(&c.Seq, &c.ID, &email, &first, &last, &phone, &at, &spent); err != nil {
+			if err := rows.Scan(&c.Seq, &c.ID, &email, &first, &last, &phone, &at, &spent,
+				&status, &orders, &points, &lastOrder); err != nil {
 				return nil, err
 			}
 			if at.Valid {
@@ -40,7 +47,13 @@ func feed(db *sql.DB) searchidx.Feed {
 					return nil, fmt.Errorf("customer %d: %w", c.ID, err)
 				}
 				c.Doc = &searchidx.Doc{ID: c.ID, Email: email.String, FirstName: first.String, LastName: last.String,
-					Phone: phone.String, CreatedAt: created, TotalSpent: spent.Int64}
+					Phone: phone.String, CreatedAt: created, TotalSpent: spent.Int64,
+					Disabled: status.String == "disabled", TotalOrders: orders.Int64, Points: points.Int64}
+				if lastOrder.Valid {
+					if c.Doc.LastOrderAt, err = parseTime(lastOrder.String); err != nil {
+						return nil, fmt.Errorf("customer %d's last order: %w", c.ID, err)
+					}
+				}
 			}
 			out = append(out, c)
 		}

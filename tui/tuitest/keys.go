@@ -15,11 +15,14 @@ var named = map[string]rune{
 }
 
 // Key builds the tea.KeyPressMsg a terminal sends for a key as the key map
-// spells it: "j", "G", "enter", "shift+tab", "ctrl+r", "pgdown". A name it
+// spells it: "j", "G", "enter", "shift+tab", "ctrl+r", "alt+1", "pgdown". A name it
 // does not know panics, so a typo in a test cannot press some other key.
 func Key(name string) tea.KeyPressMsg {
 	if name == "shift+tab" {
 		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	}
+	if rest, ok := strings.CutPrefix(name, "alt+"); ok && len(rest) == 1 {
+		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModAlt}
 	}
 	if rest, ok := strings.CutPrefix(name, "ctrl+"); ok && len(rest) == 1 {
 		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}

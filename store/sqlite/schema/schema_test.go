@@ -86,8 +86,12 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 		t.Fatalf("feed number of customer 1 after a rename = %d, want 2", n)
 	}
 	mustExec(`UPDATE customers SET status = 'disabled' WHERE id = 1`)
-	if n := seq(); n != 2 {
-		t.Fatalf("feed number of customer 1 after a status change = %d, want 2 (status is not searched)", n)
+	if n := seq(); n != 3 {
+		t.Fatalf("feed number of customer 1 after a status change = %d, want 3 (status:disabled filters on it)", n)
+	}
+	mustExec(`UPDATE customers SET email_confirmed = 0 WHERE id = 1`)
+	if n := seq(); n != 3 {
+		t.Fatalf("feed number of customer 1 after email_confirmed changed = %d, want 3 (neither searched nor filtered)", n)
 	}
 }
 
