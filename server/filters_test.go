@@ -24,12 +24,12 @@ func allFacts(t *testing.T, env *sandboxtest.Env) []facts {
 	var out []facts
 	for pg := 1; ; pg++ {
 		var list api.CustomerList
-		env.Do(t, "viewer", "GET", fmt.Sprintf("/customers?limit=100&page=%d", pg), nil).Data(t, &list)
+		env.Do(t, "agent", "GET", fmt.Sprintf("/customers?limit=100&page=%d", pg), nil).Data(t, &list)
 		for _, c := range list.Customers {
 			var one api.CustomerEnvelope
-			env.Do(t, "viewer", "GET", "/customers/"+string(c.ID), nil).Data(t, &one)
+			env.Do(t, "agent", "GET", "/customers/"+string(c.ID), nil).Data(t, &one)
 			var l api.Loyalty
-			env.Do(t, "viewer", "GET", "/customers/"+string(c.ID)+"/loyalty", nil).Data(t, &l)
+			env.Do(t, "agent", "GET", "/customers/"+string(c.ID)+"/loyalty", nil).Data(t, &l)
 			f := facts{c: c, points: l.PointsBalance}
 			if m := one.Customer.StoreMetrics; m != nil {
 				f.lastOrder = m.LastOrderAt

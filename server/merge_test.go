@@ -26,17 +26,17 @@ func viewForMerge(t *testing.T, env *sandboxtest.Env, id api.ID) mergeView {
 	var v mergeView
 	p := "/customers/" + id.String()
 	var ce api.CustomerEnvelope
-	r := env.Do(t, "viewer", "GET", p, nil)
+	r := env.Do(t, "supervisor", "GET", p, nil)
 	wantStatus(t, r, 200)
 	r.Data(t, &ce)
 	v.c = ce.Customer
 	var l api.Loyalty
-	env.Do(t, "viewer", "GET", p+"/loyalty", nil).Data(t, &l)
+	env.Do(t, "supervisor", "GET", p+"/loyalty", nil).Data(t, &l)
 	v.balance = l.PointsBalance
 	var all []api.LedgerEntry
 	for page := 1; ; page++ {
 		var lp api.LedgerPage
-		env.Do(t, "viewer", "GET", fmt.Sprintf("%s/loyalty/ledger?limit=100&page=%d", p, page), nil).Data(t, &lp)
+		env.Do(t, "supervisor", "GET", fmt.Sprintf("%s/loyalty/ledger?limit=100&page=%d", p, page), nil).Data(t, &lp)
 		all = append(all, lp.Ledger...)
 		if len(all) >= lp.Total || len(lp.Ledger) == 0 {
 			break
@@ -50,10 +50,10 @@ func viewForMerge(t *testing.T, env *sandboxtest.Env, id api.ID) mergeView {
 		}
 	}
 	var ol api.OrderList
-	env.Do(t, "viewer", "GET", p+"/orders?limit=1", nil).Data(t, &ol)
+	env.Do(t, "supervisor", "GET", p+"/orders?limit=1", nil).Data(t, &ol)
 	v.orders = ol.Total
 	var nl api.NoteList
-	env.Do(t, "viewer", "GET", p+"/notes?limit=1", nil).Data(t, &nl)
+	env.Do(t, "supervisor", "GET", p+"/notes?limit=1", nil).Data(t, &nl)
 	v.notes = nl.Total
 	return v
 }
@@ -63,13 +63,13 @@ func twoWithPoints(t *testing.T, env *sandboxtest.Env) (api.ID, api.ID) {
 	t.Helper()
 	var found []api.ID
 	var list api.CustomerList
-	env.Do(t, "viewer", "GET", "/customers?limit=100", nil).Data(t, &list)
+	env.Do(t, "supervisor", "GET", "/customers?limit=100", nil).Data(t, &list)
 	for _, c := range list.Customers {
 		if c.Status != api.StatusActive || c.TotalOrders == 0 {
 			continue
 		}
 		var l api.Loyalty
-		env.Do(t, "viewer", "GET", "/customers/"+c.ID.String()+"/loyalty", nil).Data(t, &l)
+		env.Do(t, "supervisor", "GET", "/customers/"+c.ID.String()+"/loyalty", nil).Data(t, &l)
 		if l.PointsBalance > 0 {
 			found = append(found, c.ID)
 		}
@@ -171,7 +171,7 @@ func TestMergeCustomers(t *testing.T) {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			var list api.CustomerList
-			env.Do(t, "viewer", "GET", "/customers?search="+url.QueryEscape(d0.c.Email), nil).Data(t, &list)
+			env.Do(t, "agent", "GET", "/customers?search="+url.QueryEscape(d0.c.Email), nil).Data(t, &list)
 			var got *api.Customer
 			for i := range list.Customers {
 				if list.Customers[i].ID == drop {
