@@ -323,31 +323,33 @@ func TestSearchPacesASlowStore(t *testing.T) {
 	sw := sandboxtest.NewProxy(t, env.URL)
 	c := testCommon(api.RoleAgent, 100, 20)
 	e := testEnv(newClient(t, env, api.RoleAgent, sw.URL))
-	// Pacing starts above what the sandbox takes on a loaded machine and
-	// below the slow store's delay; the pause may be long enough that the
-	// machine's load never makes the answer outlast it.
-	e.paceFrom, e.paceMax = 150*time.Millisecond, 5*time.Second
+	// No pacing while the first search settles; then pacing starts above
+	// what this sandbox took (a few ms, but far more on a loaded machine
+	// under -race) and below the slow store's delay.
+	e.paceFrom, e.paceMax = 5*time.Second, 5*time.Second
 	s := newSearch(c, e, "")
 	s.SetSize(100, 20)
 	settle(t, s, s.Init())
+	e.paceFrom = max(150*time.Millisecond, 4*s.rtt)
 	if s.paceGap() != 0 {
 		t.Fatalf("a fast store (answered in %s) is paced by %s", s.rtt, s.paceGap())
 	}
 
-	sw.SetDelay(func() time.Duration { return 200 * time.Millisecond })
+	delay := e.paceFrom + 50*time.Millisecond
+	sw.SetDelay(func() time.Duration { return delay })
 	_, cmd := s.Update(key("h"))
 	first := searches(run(t, cmd))
-	if len(first) != 1 || first[0].took < 200*time.Millisecond {
+	if len(first) != 1 || first[0].took < delay {
 		t.Fatalf("the first key's search: %v", first)
 	}
 	s.Update(key("o"))
 	_, cmd = s.Update(first[0])
 	msgs := run(t, cmd)
 	if got := searches(msgs); len(got) != 0 {
-		t.Fatalf("the answer of a 200 ms store sent the next search at once: %v", got)
+		t.Fatalf("the answer of a %s store sent the next search at once: %v", delay, got)
 	}
 	pause, ok := findMsg[searchPaceMsg](msgs)
-	if !ok || s.paceGap() < 400*time.Millisecond {
+	if !ok || s.paceGap() < min(2*delay, e.paceMax) {
 		t.Fatalf("no pause after a slow answer (gap %s): %v", s.paceGap(), msgs)
 	}
 	if v := s.View(); !strings.Contains(v, `searching "ho"…`) {
