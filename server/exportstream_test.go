@@ -158,7 +158,7 @@ type goneWriter struct {
 	status int
 }
 
-func (w *goneWriter) Header() http.Header { return w.header }
+func (w *goneWriter) Header() http.Header  { return w.header }
 func (w *goneWriter) WriteHeader(code int) { w.status = code }
 func (w *goneWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
