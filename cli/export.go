@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,8 +35,9 @@ func newCustomersExportCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export [QUERY]",
 		Short: "Write every customer (or every match of QUERY) as CSV or JSON lines",
-		Long: "export pages through every customer matching QUERY (everyone without one)\n" +
-			"with the platform's cursors and writes them to stdout or --out FILE:\n" +
+		Long: "export writes every customer matching QUERY (everyone without one) to\n" +
+			"stdout or --out FILE, in one stream from a frontdesk desk (page by page\n" +
+			"with the platform's cursors elsewhere, or from an older desk):\n" +
 			"--format csv (a header line, then one line per customer) or jsonl (one\n" +
 			"JSON object per line, as in the API, addresses included). On a terminal a\n" +
 			"progress line goes to stderr; on a pipe stdout carries nothing but data.\n" +
@@ -130,29 +133,10 @@ func (a *App) exportCustomers(cmd *cobra.Command, cl client.Platform, p client.S
 	}
 
 	prog := a.exportProgress()
-	n := 0
-	for pages := 0; ; pages++ {
-		page, err := cl.SearchCustomers(cmd.Context(), p)
-		if err != nil {
-			prog.end(n, false)
-			return printable(err)
-		}
-		for i := range page.Items {
-			if err := write(&page.Items[i]); err != nil {
-				prog.end(n, false)
-				return fmt.Errorf("export: %w", err)
-			}
-		}
-		n += len(page.Items)
-		prog.update(n, page.Total, page.TotalIsEstimate)
-		if page.Next == "" || len(page.Items) == 0 {
-			break
-		}
-		if page.Next == p.Cursor {
-			prog.end(n, false)
-			return fmt.Errorf("export: the platform handed back the same cursor after %d pages", pages+1)
-		}
-		p.Cursor = page.Next
+	n, err := exportRows(cmd.Context(), cl, p, write, prog)
+	if err != nil {
+		prog.end(n, false)
+		return err
 	}
 	if err := flush(); err != nil {
 		prog.end(n, false)
@@ -160,6 +144,55 @@ func (a *App) exportCustomers(cmd *cobra.Command, cl client.Platform, p client.S
 	}
 	prog.end(n, true)
 	return nil
+}
+
+// exportRows hands every customer matching p to write: in one stream
+// when the platform has one (the desk's GET /customers/export), else page
+// by page with its cursors (other platforms, an older desk). It returns
+// how many it wrote.
+func exportRows(ctx context.Context, cl client.Platform, p client.SearchParams, write func(*api.Customer) error, prog *progress) (int, error) {
+	n := 0
+	if ex, ok := cl.(client.CustomerExporter); ok {
+		var werr error
+		_, err := ex.ExportCustomers(ctx, p, func(c *api.Customer) error {
+			if werr = write(c); werr != nil {
+				return werr
+			}
+			n++
+			if n%1000 == 0 {
+				prog.update(n, 0, false)
+			}
+			return nil
+		})
+		switch {
+		case werr != nil:
+			return n, fmt.Errorf("export: %w", werr)
+		case err == nil:
+			return n, nil
+		case !errors.Is(err, client.ErrExportUnsupported):
+			return n, printable(err)
+		}
+	}
+	for pages := 0; ; pages++ {
+		page, err := cl.SearchCustomers(ctx, p)
+		if err != nil {
+			return n, printable(err)
+		}
+		for i := range page.Items {
+			if err := write(&page.Items[i]); err != nil {
+				return n, fmt.Errorf("export: %w", err)
+			}
+		}
+		n += len(page.Items)
+		prog.update(n, page.Total, page.TotalIsEstimate)
+		if page.Next == "" || len(page.Items) == 0 {
+			return n, nil
+		}
+		if page.Next == p.Cursor {
+			return n, fmt.Errorf("export: the platform handed back the same cursor after %d pages", pages+1)
+		}
+		p.Cursor = page.Next
+	}
 }
 
 // progress is the export's progress line on a terminal's stderr (a

@@ -104,6 +104,19 @@ func (m *masked) SearchCustomers(ctx context.Context, p SearchParams) (Page[api.
 	return pg, err
 }
 
+// ExportCustomers streams through the wrapped platform when it can,
+// masking each customer before each sees it.
+func (m *masked) ExportCustomers(ctx context.Context, p SearchParams, each func(*api.Customer) error) (int, error) {
+	ex, ok := m.Platform.(CustomerExporter)
+	if !ok {
+		return 0, ErrExportUnsupported
+	}
+	return ex.ExportCustomers(ctx, p, func(c *api.Customer) error {
+		api.MaskCustomer(c)
+		return each(c)
+	})
+}
+
 func (m *masked) GetCustomer(ctx context.Context, id api.ID) (api.Customer, error) {
 	return maskCustomer(m.Platform.GetCustomer(ctx, id))
 }

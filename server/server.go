@@ -154,6 +154,7 @@ func (s *Server) routes() {
 	const b = api.Base
 	s.handle("GET "+b+"/me", policy.Read, s.getMe)
 	s.handle("GET "+b+"/customers", policy.Read, s.listCustomers)
+	s.handle("GET "+b+"/customers/export", policy.Read, s.exportCustomers)
 	s.handle("POST "+b+"/customers", policy.CreateCustomer, s.createCustomer)
 	s.handleScoped("GET "+b+"/customers/{id}", policy.Read, tokenAccepted, s.getCustomer)
 	s.handleScoped("PATCH "+b+"/customers/{id}", policy.EditCustomer, tokenAccepted, s.patchCustomer)

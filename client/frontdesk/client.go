@@ -95,6 +95,9 @@ type Client struct {
 	cfg  Config
 	base string // scheme://host[:port]/…/api/v1, no trailing slash
 	rc   *resty.Client
+	// stream is hc without its overall timeout, for the export stream
+	// (export.go), which may run for minutes.
+	stream *http.Client
 	// caps is what the desk said it cannot do, at the last Me (a desk in
 	// front of a platform); nil before: every capability.
 	caps atomic.Pointer[client.Capabilities]
@@ -165,7 +168,8 @@ func New(cfg Config) (*Client, error) {
 		// is and reported as a bad response.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	c := &Client{cfg: cfg, base: base}
+	c := &Client{cfg: cfg, base: base,
+		stream: &http.Client{Transport: hc.Transport, CheckRedirect: hc.CheckRedirect}}
 	rc := resty.NewWithClient(hc).
 		SetLogger(restyLogger{log: cfg.Logger, redact: red}).
 		// resty warns on every plain-HTTP Basic auth call; the sandbox is

@@ -62,3 +62,41 @@ func TestInFrontOfAStoreCursorsVisitEveryone(t *testing.T) {
 		t.Fatalf("a forged cursor: %v", err)
 	}
 }
+
+// In front of a platform the export stream pages through the platform's
+// own search: every customer once, in the order its cursors give.
+func TestInFrontOfAStoreExportStreams(t *testing.T) {
+	sb := sandboxtest.New(t, sandboxtest.Options{Customers: 260})
+	shop := httptest.NewServer(storedialect.New(sb.Store, nil))
+	t.Cleanup(shop.Close)
+	k := sb.Keys["viewer"]
+	p, err := storedriver.New(storedriver.Config{BaseURL: shop.URL, KeyID: k.KeyID, Secret: k.Secret, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newDesk(t, p).client(t, "agent")
+	ctx := t.Context()
+	var want []api.ID
+	params := client.SearchParams{Limit: 100}
+	for {
+		page, err := c.SearchCustomers(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cu := range page.Items {
+			want = append(want, cu.ID)
+		}
+		if page.Next == "" {
+			break
+		}
+		params.Cursor = page.Next
+	}
+	var got []api.ID
+	n, err := c.ExportCustomers(ctx, client.SearchParams{}, func(cu *api.Customer) error {
+		got = append(got, cu.ID)
+		return nil
+	})
+	if err != nil || n != len(got) || len(want) != 260 || !slices.Equal(got, want) {
+		t.Fatalf("export: %d customers (said %d), %v; paging saw %d", len(got), n, err, len(want))
+	}
+}
