@@ -359,6 +359,10 @@ func example(field string) string {
 	return field + ":…"
 }
 
+// phoneAlts are the other forms of a word of digits w matched against
+// the phone: "+254…" for a local number "0712…" (long words, anywhere in
+// the phone) and, for one or two digits, "+254"+w and "+254"+w without
+// its 0 (prefixes of the phone).
 func phoneAlts(w string, long bool) []string {
 	if long {
 		if w[0] == '0' && len(w) > 1 {

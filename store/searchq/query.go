@@ -57,16 +57,7 @@ func Parse(q string) (tokens []Token, blank bool) {
 		seen[w] = true
 		t := Token{Text: w, Long: utf8.RuneCountInString(w) >= 3}
 		if IsDigits(w) {
-			if t.Long {
-				if w[0] == '0' && len(w) > 1 {
-					t.PhoneAlts = []string{"+254" + w[1:]}
-				}
-			} else {
-				t.PhoneAlts = []string{"+254" + w}
-				if w[0] == '0' && len(w) > 1 {
-					t.PhoneAlts = append(t.PhoneAlts, "+254"+w[1:])
-				}
-			}
+			t.PhoneAlts = phoneAlts(w, t.Long)
 		}
 		tokens = append(tokens, t)
 	}
