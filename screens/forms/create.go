@@ -62,21 +62,6 @@ func (m *NewCustomerForm) Init() tea.Cmd {
 // Title names the screen in the breadcrumbs.
 func (m *NewCustomerForm) Title() string { return "New customer" }
 
-// SetSize sets the content size.
-func (m *NewCustomerForm) SetSize(w, h int) { m.setSize(w, h) }
-
-// CapturesKeys is true: the form takes every key but ctrl+c.
-func (m *NewCustomerForm) CapturesKeys() bool { return true }
-
-// ShortHelp is the footer's help.
-func (m *NewCustomerForm) ShortHelp() []tui.Binding { return m.formHelp() }
-
-// FullHelp is the ? list.
-func (m *NewCustomerForm) FullHelp() [][]tui.Binding { return m.fullHelp() }
-
-// Close cancels a request in flight.
-func (m *NewCustomerForm) Close() { m.stop() }
-
 // Dirty reports whether the agent typed anything.
 func (m *NewCustomerForm) Dirty() bool {
 	for _, k := range createKeys {

@@ -123,9 +123,6 @@ func (m *EditProfile) SetSize(w, h int) {
 	}
 }
 
-// CapturesKeys is true: the form takes every key but ctrl+c.
-func (m *EditProfile) CapturesKeys() bool { return true }
-
 // keysNow is the list of the form's current state: the conflict choice's
 // while it is open, else the form's.
 func (m *EditProfile) keysNow() []tui.Binding {

@@ -88,21 +88,6 @@ func (m *Erase) Init() tea.Cmd {
 // Title names the screen in the breadcrumbs.
 func (m *Erase) Title() string { return "Erase customer" }
 
-// SetSize sets the content size.
-func (m *Erase) SetSize(w, h int) { m.setSize(w, h) }
-
-// CapturesKeys is true: the form takes every key but ctrl+c.
-func (m *Erase) CapturesKeys() bool { return true }
-
-// ShortHelp is the footer's help.
-func (m *Erase) ShortHelp() []tui.Binding { return m.formHelp() }
-
-// FullHelp is the ? list.
-func (m *Erase) FullHelp() [][]tui.Binding { return m.fullHelp() }
-
-// Close cancels a request in flight.
-func (m *Erase) Close() { m.stop() }
-
 // Dirty reports whether the agent typed anything.
 func (m *Erase) Dirty() bool { return strings.TrimSpace(m.reason+m.email) != "" }
 

@@ -82,6 +82,25 @@ func (b *base) resize() {
 	b.form.WithHeight(max(b.height-chrome, 3))
 }
 
+// SetSize, CapturesKeys, ShortHelp, FullHelp and Close are the
+// tui.Screen methods every form shares; a form with more state (the edit
+// form's conflict choice) defines its own.
+
+// SetSize sets the content size.
+func (b *base) SetSize(w, h int) { b.setSize(w, h) }
+
+// CapturesKeys is true: the form takes every key but ctrl+c.
+func (b *base) CapturesKeys() bool { return true }
+
+// ShortHelp is the footer's help.
+func (b *base) ShortHelp() []tui.Binding { return b.formHelp() }
+
+// FullHelp is the ? list.
+func (b *base) FullHelp() [][]tui.Binding { return b.fullHelp() }
+
+// Close cancels a request in flight.
+func (b *base) Close() { b.stop() }
+
 func (b *base) setSize(w, h int) {
 	b.width, b.height = w, h
 	b.resize()

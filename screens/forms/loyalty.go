@@ -136,21 +136,6 @@ func (m *AdjustLoyalty) Init() tea.Cmd {
 // Title names the screen in the breadcrumbs.
 func (m *AdjustLoyalty) Title() string { return "Adjust points" }
 
-// SetSize sets the content size.
-func (m *AdjustLoyalty) SetSize(w, h int) { m.setSize(w, h) }
-
-// CapturesKeys is true: the form takes every key but ctrl+c.
-func (m *AdjustLoyalty) CapturesKeys() bool { return true }
-
-// ShortHelp is the footer's help.
-func (m *AdjustLoyalty) ShortHelp() []tui.Binding { return m.formHelp() }
-
-// FullHelp is the ? list.
-func (m *AdjustLoyalty) FullHelp() [][]tui.Binding { return m.fullHelp() }
-
-// Close cancels a request in flight.
-func (m *AdjustLoyalty) Close() { m.stop() }
-
 // Dirty reports whether the agent typed anything.
 func (m *AdjustLoyalty) Dirty() bool {
 	return strings.TrimSpace(m.points) != "" || strings.TrimSpace(m.note) != "" || m.reason != api.ReasonGoodwill

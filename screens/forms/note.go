@@ -66,21 +66,6 @@ func (m *Note) Init() tea.Cmd {
 // Title names the screen in the breadcrumbs.
 func (m *Note) Title() string { return "Add note" }
 
-// SetSize sets the content size.
-func (m *Note) SetSize(w, h int) { m.setSize(w, h) }
-
-// CapturesKeys is true: the form takes every key but ctrl+c.
-func (m *Note) CapturesKeys() bool { return true }
-
-// ShortHelp is the footer's help.
-func (m *Note) ShortHelp() []tui.Binding { return m.formHelp() }
-
-// FullHelp is the ? list.
-func (m *Note) FullHelp() [][]tui.Binding { return m.fullHelp() }
-
-// Close cancels a request in flight.
-func (m *Note) Close() { m.stop() }
-
 // Dirty reports whether the agent typed anything.
 func (m *Note) Dirty() bool { return strings.TrimSpace(m.body) != "" }
 

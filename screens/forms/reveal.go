@@ -75,21 +75,6 @@ func (m *Reveal) Init() tea.Cmd {
 // Title names the screen in the breadcrumbs.
 func (m *Reveal) Title() string { return "Reveal" }
 
-// SetSize sets the content size.
-func (m *Reveal) SetSize(w, h int) { m.setSize(w, h) }
-
-// CapturesKeys is true: the form takes every key but ctrl+c.
-func (m *Reveal) CapturesKeys() bool { return true }
-
-// ShortHelp is the footer's help.
-func (m *Reveal) ShortHelp() []tui.Binding { return m.formHelp() }
-
-// FullHelp is the ? list.
-func (m *Reveal) FullHelp() [][]tui.Binding { return m.fullHelp() }
-
-// Close cancels a request in flight.
-func (m *Reveal) Close() { m.stop() }
-
 // Dirty reports whether the agent typed a reason.
 func (m *Reveal) Dirty() bool { return strings.TrimSpace(m.reason) != "" }
 
